@@ -1,0 +1,89 @@
+package mxmigrate
+
+import (
+	"github.com/mxmigrate/mxmigrate/config"
+	"github.com/mxmigrate/mxmigrate/schema"
+	"github.com/mxmigrate/mxmigrate/stores"
+	"github.com/mxmigrate/mxmigrate/target"
+)
+
+// URLOptions change a store URL: Protocol replaces only the scheme, Port only
+// the port.
+type URLOptions = stores.URLOptions
+
+// SystemMetadata mirrors Metaxy's get_system_slqa_metadata: the store's URL
+// and its two system tables (with the store's table prefix).
+func SystemMetadata(store *config.Store, o URLOptions) (string, *schema.Schema, error) {
+	d, err := stores.Lookup(store)
+	if err != nil {
+		return "", nil, err
+	}
+	url, err := storeURL(d, store, o)
+	if err != nil {
+		return "", nil, err
+	}
+	r, err := target.System(target.Options{TablePrefix: store.TablePrefix, Naming: schema.DefaultConvention, NameLimit: d.NameLimit()})
+	if err != nil {
+		return "", nil, err
+	}
+	return url, r.Schema, nil
+}
+
+func storeURL(d stores.Dialect, st *config.Store, o URLOptions) (string, error) {
+	u, err := d.StoreURL(st)
+	if err != nil {
+		return "", err
+	}
+	return stores.ApplyURLOptions(u, o)
+}
+
+// FeatureOptions mirror filter_feature_sqla_metadata's keyword arguments.
+type FeatureOptions struct {
+	// Project selects the features of one project when FilterByProject is set.
+	Project         string
+	FilterByProject bool
+	// InjectPrimaryKey and InjectIndex are tri-state: nil means "as configured"
+	// (Configured), else the value given.
+	InjectPrimaryKey *bool
+	InjectIndex      *bool
+	// Configured supplies [ext.sqlalchemy] defaults and the naming convention;
+	// nil means both injections off and the default convention.
+	Configured *config.Config
+	Protocol   string
+	Port       int
+}
+
+// FilterFeatureMetadata mirrors Metaxy's filter_feature_sqla_metadata: from
+// the source schema (every feature table, as target.FeatureTables builds it)
+// keep the project's tables, add the injected primary key and index, and
+// return them with the store's URL.
+func FilterFeatureMetadata(store *config.Store, source *schema.Schema, o FeatureOptions) (string, *schema.Schema, error) {
+	d, err := stores.Lookup(store)
+	if err != nil {
+		return "", nil, err
+	}
+	url, err := storeURL(d, store, URLOptions{Protocol: o.Protocol, Port: o.Port})
+	if err != nil {
+		return "", nil, err
+	}
+	to := target.Options{TablePrefix: store.TablePrefix, Naming: schema.DefaultConvention, NameLimit: d.NameLimit(),
+		Project: o.Project, AllProjects: !o.FilterByProject}
+	if c := o.Configured; c != nil {
+		to.Naming = c.Mx.Naming
+		to.InjectPrimaryKey, to.InjectIndex = c.SQLAlchemy.InjectPrimaryKey, c.SQLAlchemy.InjectIndex
+		if to.Project == "" {
+			to.Project = c.Project
+		}
+	}
+	if o.InjectPrimaryKey != nil {
+		to.InjectPrimaryKey = *o.InjectPrimaryKey
+	}
+	if o.InjectIndex != nil {
+		to.InjectIndex = *o.InjectIndex
+	}
+	s, err := target.Select(source, to)
+	if err != nil {
+		return "", nil, err
+	}
+	return url, s, nil
+}

@@ -1,0 +1,469 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/mxmigrate/mxmigrate"
+	"github.com/mxmigrate/mxmigrate/diff"
+	"github.com/mxmigrate/mxmigrate/stores"
+)
+
+func commands() []*cli.Command {
+	return []*cli.Command{
+		{
+			Name:      "generate",
+			Usage:     "compare the target with the live database and write the next migration",
+			UsageText: "mxmigrate generate -n ENV [-m MSG] [--allow-destructive] [--dry-run [--json]] [--all-projects|--project P] [--definitions-from-store[=STORE]] [--inject-primary-key|--no-inject-primary-key] [--inject-index]",
+			Flags: append([]cli.Flag{
+				envFlag("environment `<store>:<target>`"),
+				&cli.StringFlag{Name: "message", Aliases: []string{"m"}, Usage: "migration name (slugged into the file name)", EnvVars: []string{"MXMIGRATE_MESSAGE"}},
+				&cli.BoolFlag{Name: "allow-destructive", Usage: "write destructive changes (drops, type changes, SET NOT NULL), marked -- DESTRUCTIVE", EnvVars: []string{"MXMIGRATE_ALLOW_DESTRUCTIVE"}},
+				&cli.BoolFlag{Name: "dry-run", Usage: "print the plan and SQL, write nothing", EnvVars: []string{"MXMIGRATE_DRY_RUN"}},
+				&cli.StringFlag{Name: "format", Usage: "version style: seq (000001) or unix (timestamps); default follows the directory", EnvVars: []string{"MXMIGRATE_FORMAT"}},
+				jsonFlag(),
+			}, targetFlags()...),
+			Action: generateCmd,
+		},
+		{
+			Name:      "up",
+			Usage:     "apply pending migrations (all, or N)",
+			ArgsUsage: "[N]",
+			Flags:     []cli.Flag{envFlag("environment `<store>:<target>`, or <store> for both (system first)")},
+			Action:    upCmd,
+		},
+		{
+			Name:      "down",
+			Usage:     "revert the last N migrations (default 1), or --all",
+			ArgsUsage: "[N]",
+			Flags: []cli.Flag{envFlag("environment `<store>:<target>`, or <store> for both (features first)"),
+				&cli.BoolFlag{Name: "all", Usage: "revert every applied migration", EnvVars: []string{"MXMIGRATE_ALL"}}},
+			Action: downCmd,
+		},
+		{
+			Name:   "status",
+			Usage:  "show the applied version, dirty flag and pending files",
+			Flags:  []cli.Flag{envFlag("environment `<store>:<target>`, or <store> for both"), jsonFlag()},
+			Action: statusCmd,
+		},
+		{
+			Name:   "check",
+			Usage:  "exit 1 when the live database differs from the target (for CI)",
+			Flags:  append([]cli.Flag{envFlag("environment `<store>:<target>`, or <store> for both"), jsonFlag()}, targetFlags()...),
+			Action: checkCmd,
+		},
+		{
+			Name:  "url",
+			Usage: "print the golang-migrate URL of an environment (for the stock migrate CLI)",
+			Flags: []cli.Flag{envFlag("environment `<store>:<target>`"),
+				&cli.StringFlag{Name: "protocol", Usage: "replace only the URL's scheme", EnvVars: []string{"MXMIGRATE_PROTOCOL"}},
+				&cli.IntFlag{Name: "port", Usage: "replace only the URL's port", EnvVars: []string{"MXMIGRATE_PORT"}}},
+			Action: urlCmd,
+		},
+		{
+			Name:      "force",
+			Usage:     "record VERSION as applied and clean, running nothing (after repairing a dirty database)",
+			ArgsUsage: "VERSION",
+			Flags:     []cli.Flag{envFlag("environment `<store>:<target>`")},
+			Action:    forceCmd,
+		},
+		{
+			Name:   "rehash",
+			Usage:  "record the directory's files in mxmigrate.sum as they are (after an intended hand edit)",
+			Flags:  []cli.Flag{envFlag("environment `<store>:<target>`, or <store> for both")},
+			Action: rehashCmd,
+		},
+		{
+			Name:   "init",
+			Usage:  "create a metaxy.toml (if there is none) and the migrations directories",
+			Action: initCmd,
+		},
+		{
+			Name:  "version",
+			Usage: "print mxmigrate's version",
+			Action: func(c *cli.Context) error {
+				fmt.Fprintf(c.App.Writer, "mxmigrate %s\n", mxmigrate.Version)
+				return nil
+			},
+		},
+	}
+}
+
+func noArgs(c *cli.Context) error {
+	if c.Args().Len() > 0 {
+		return usagef("%s takes no arguments (got %q)", c.Command.Name, c.Args().First())
+	}
+	return nil
+}
+
+func generateCmd(c *cli.Context) error {
+	if err := noArgs(c); err != nil {
+		return err
+	}
+	to, err := targetOptions(c)
+	if err != nil {
+		return err
+	}
+	if f := c.String("format"); f != "" && f != "seq" && f != "unix" {
+		return usagef("--format %q: use seq or unix", f)
+	}
+	if c.Bool("json") && !c.Bool("dry-run") {
+		return usagef("--json goes with --dry-run")
+	}
+	p, err := load(c)
+	if err != nil {
+		return err
+	}
+	envs, err := environments(c, p, true)
+	if err != nil {
+		return err
+	}
+	env := envs[0]
+	res, err := p.Generate(c.Context, env, mxmigrate.GenerateOptions{TargetOptions: to, Message: c.String("message"),
+		AllowDestructive: c.Bool("allow-destructive"), DryRun: c.Bool("dry-run"), Format: c.String("format")})
+	out := c.App.Writer
+	if err != nil {
+		var de *mxmigrate.DestructiveError
+		if errors.As(err, &de) && res != nil {
+			printPlan(c, out, res.Plan.Changes)
+		}
+		return err
+	}
+	if c.Bool("verbose") {
+		fmt.Fprintf(c.App.ErrWriter, "%s: %d catalog queries, %d tables in scope\n", env.Name, res.Plan.CatalogQueries, len(res.Plan.Target.Tables))
+	}
+	if c.Bool("json") {
+		return writeJSON(out, planJSON(env.Name, res.Plan.Changes, map[string]any{
+			"no_changes": res.NoChanges, "up": string(res.Up), "down": string(res.Down)}))
+	}
+	if res.NoChanges {
+		fmt.Fprintln(out, "No changes detected")
+		return nil
+	}
+	printPlan(c, out, res.Plan.Changes)
+	if c.Bool("dry-run") {
+		fmt.Fprintf(out, "\n-- ---- up ----\n%s\n-- ---- down ----\n%s", res.Up, res.Down)
+		return nil
+	}
+	fmt.Fprintf(out, "wrote %s\nwrote %s\n", relPath(res.File.Up), relPath(res.File.Down))
+	return nil
+}
+
+func relPath(p string) string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return p
+	}
+	if r, err := filepath.Rel(wd, p); err == nil && !strings.HasPrefix(r, "..") {
+		return r
+	}
+	return p
+}
+
+func colorOn(c *cli.Context, w io.Writer) bool {
+	if c.Bool("no-color") || os.Getenv("NO_COLOR") != "" {
+		return false
+	}
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+func printPlan(c *cli.Context, out io.Writer, changes []diff.Change) {
+	color := colorOn(c, out)
+	for _, ch := range changes {
+		line := ch.Summary()
+		if why := ch.Destructive(); why != "" {
+			line += "   [DESTRUCTIVE: " + why + "]"
+		}
+		if color {
+			code := "32"
+			switch line[0] {
+			case '~':
+				code = "33"
+			case '-':
+				code = "31"
+			}
+			line = "\x1b[" + code + "m" + line + "\x1b[0m"
+		}
+		fmt.Fprintln(out, line)
+	}
+}
+
+type changeJSON struct {
+	Kind        string `json:"kind"`
+	Table       string `json:"table"`
+	Summary     string `json:"summary"`
+	Destructive string `json:"destructive,omitempty"`
+}
+
+func planJSON(env string, changes []diff.Change, extra map[string]any) map[string]any {
+	list := make([]changeJSON, 0, len(changes))
+	for _, ch := range changes {
+		list = append(list, changeJSON{Kind: ch.Kind.String(), Table: ch.Table, Summary: ch.Summary(), Destructive: ch.Destructive()})
+	}
+	m := map[string]any{"environment": env, "changes": list}
+	for k, v := range extra {
+		m[k] = v
+	}
+	return m
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func countArg(c *cli.Context) (int, error) {
+	switch c.Args().Len() {
+	case 0:
+		return 0, nil
+	case 1:
+		n, err := strconv.Atoi(c.Args().First())
+		if err != nil || n <= 0 {
+			return 0, usagef("%s: N must be a positive number, got %q", c.Command.Name, c.Args().First())
+		}
+		return n, nil
+	}
+	return 0, usagef("%s takes at most one argument (N)", c.Command.Name)
+}
+
+func upCmd(c *cli.Context) error {
+	n, err := countArg(c)
+	if err != nil {
+		return err
+	}
+	p, err := load(c)
+	if err != nil {
+		return err
+	}
+	envs, err := environments(c, p, false)
+	if err != nil {
+		return err
+	}
+	for _, env := range envs {
+		if _, err := p.Up(c.Context, env, n, c.App.Writer); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func downCmd(c *cli.Context) error {
+	n, err := countArg(c)
+	if err != nil {
+		return err
+	}
+	if c.Bool("all") {
+		if n != 0 {
+			return usagef("down: give N or --all, not both")
+		}
+		n = -1
+	} else if n == 0 {
+		n = 1
+	}
+	p, err := load(c)
+	if err != nil {
+		return err
+	}
+	envs, err := environments(c, p, false)
+	if err != nil {
+		return err
+	}
+	for i := len(envs) - 1; i >= 0; i-- { // features before system
+		if _, err := p.Down(c.Context, envs[i], n, c.App.Writer); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func statusCmd(c *cli.Context) error {
+	if err := noArgs(c); err != nil {
+		return err
+	}
+	p, err := load(c)
+	if err != nil {
+		return err
+	}
+	envs, err := environments(c, p, false)
+	if err != nil {
+		return err
+	}
+	var all []*mxmigrate.Status
+	for _, env := range envs {
+		s, err := p.Status(c.Context, env)
+		if err != nil {
+			return err
+		}
+		all = append(all, s)
+	}
+	if c.Bool("json") {
+		return writeJSON(c.App.Writer, all)
+	}
+	for _, s := range all {
+		v := "none"
+		if s.Version >= 0 {
+			v = strconv.FormatInt(s.Version, 10)
+		}
+		state := "clean"
+		if s.Dirty {
+			state = "DIRTY (fix the database, then `mxmigrate force -n " + s.Env + " <version>`)"
+		}
+		fmt.Fprintf(c.App.Writer, "%s: version %s, %s; %d pending in %s (table %s)\n", s.Env, v, state, len(s.PendingFiles), s.Dir, s.Table)
+		for _, f := range s.PendingFiles {
+			fmt.Fprintf(c.App.Writer, "  pending %s\n", f)
+		}
+	}
+	return nil
+}
+
+func checkCmd(c *cli.Context) error {
+	if err := noArgs(c); err != nil {
+		return err
+	}
+	to, err := targetOptions(c)
+	if err != nil {
+		return err
+	}
+	p, err := load(c)
+	if err != nil {
+		return err
+	}
+	envs, err := environments(c, p, false)
+	if err != nil {
+		return err
+	}
+	inSync := true
+	var reports []map[string]any
+	for _, env := range envs {
+		r, err := p.Check(c.Context, env, to)
+		if err != nil {
+			return err
+		}
+		inSync = inSync && r.InSync
+		if c.Bool("verbose") {
+			fmt.Fprintf(c.App.ErrWriter, "%s: %d catalog queries\n", env.Name, r.Plan.CatalogQueries)
+		}
+		if c.Bool("json") {
+			pending := []string{}
+			for _, f := range r.Pending {
+				pending = append(pending, f.Base()+".up.sql")
+			}
+			reports = append(reports, planJSON(env.Name, r.Plan.Changes, map[string]any{
+				"in_sync": r.InSync, "pending": pending, "dirty": r.Plan.State.Dirty, "catalog_queries": r.Plan.CatalogQueries}))
+			continue
+		}
+		if r.InSync {
+			fmt.Fprintf(c.App.Writer, "%s: in sync\n", env.Name)
+			continue
+		}
+		fmt.Fprintf(c.App.Writer, "%s: the database differs from the target:\n", env.Name)
+		if r.Plan.State.Dirty {
+			fmt.Fprintf(c.App.Writer, "  database is dirty at version %d\n", r.Plan.State.Version)
+		}
+		for _, f := range r.Pending {
+			fmt.Fprintf(c.App.Writer, "  pending %s (run `mxmigrate up -n %s`)\n", f.Base()+".up.sql", env.Name)
+		}
+		printPlan(c, c.App.Writer, r.Plan.Changes)
+	}
+	if c.Bool("json") {
+		if err := writeJSON(c.App.Writer, reports); err != nil {
+			return err
+		}
+	}
+	if !inSync {
+		return exitCode(1)
+	}
+	return nil
+}
+
+func urlCmd(c *cli.Context) error {
+	if err := noArgs(c); err != nil {
+		return err
+	}
+	p, err := load(c)
+	if err != nil {
+		return err
+	}
+	envs, err := environments(c, p, true)
+	if err != nil {
+		return err
+	}
+	u, err := p.URL(envs[0], stores.URLOptions{Protocol: c.String("protocol"), Port: c.Int("port")})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(c.App.Writer, u)
+	return nil
+}
+
+func forceCmd(c *cli.Context) error {
+	if c.Args().Len() != 1 {
+		return usagef("force needs exactly one VERSION (-1 for none applied)")
+	}
+	v, err := strconv.Atoi(c.Args().First())
+	if err != nil || v < -1 {
+		return usagef("force: VERSION must be a number >= -1, got %q", c.Args().First())
+	}
+	p, err := load(c)
+	if err != nil {
+		return err
+	}
+	envs, err := environments(c, p, true)
+	if err != nil {
+		return err
+	}
+	if err := p.Force(c.Context, envs[0], v); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.App.Writer, "%s: version forced to %d (clean)\n", envs[0].Name, v)
+	return nil
+}
+
+func rehashCmd(c *cli.Context) error {
+	if err := noArgs(c); err != nil {
+		return err
+	}
+	p, err := load(c)
+	if err != nil {
+		return err
+	}
+	envs, err := environments(c, p, false)
+	if err != nil {
+		return err
+	}
+	for _, env := range envs {
+		if err := p.Rehash(env); err != nil {
+			return err
+		}
+		fmt.Fprintf(c.App.Writer, "%s: recorded %s\n", env.Name, relPath(filepath.Join(env.Dir, "mxmigrate.sum")))
+	}
+	return nil
+}
+
+func initCmd(c *cli.Context) error {
+	if err := noArgs(c); err != nil {
+		return err
+	}
+	res, err := mxmigrate.Init(".", c.String("config"))
+	if err != nil {
+		return err
+	}
+	for _, line := range res {
+		fmt.Fprintln(c.App.Writer, line)
+	}
+	return nil
+}

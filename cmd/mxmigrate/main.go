@@ -1,0 +1,176 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/mxmigrate/mxmigrate"
+	"github.com/mxmigrate/mxmigrate/config"
+	_ "github.com/mxmigrate/mxmigrate/stores/duckdb" // DuckDB dialect and migrate driver
+)
+
+func main() {
+	os.Exit(run(os.Args, os.Stdout, os.Stderr))
+}
+
+// usageError marks errors that exit with code 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(format, args...)} }
+
+// exitCode is an error that only sets the exit code (its output is already printed).
+type exitCode int
+
+func (e exitCode) Error() string { return fmt.Sprintf("exit %d", int(e)) }
+
+func run(args []string, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	app := newApp(stdout, stderr)
+	err := app.RunContext(ctx, normalizeArgs(args))
+	if err == nil {
+		return 0
+	}
+	var code exitCode
+	if errors.As(err, &code) {
+		return int(code)
+	}
+	var ue *usageError
+	if errors.As(err, &ue) {
+		fmt.Fprintf(stderr, "mxmigrate: %s\n", ue.msg)
+		fmt.Fprintln(stderr, "Run `mxmigrate --help` for usage.")
+		return 2
+	}
+	fmt.Fprintf(stderr, "mxmigrate: %s\n", err)
+	return 1
+}
+
+// normalizeArgs lets --definitions-from-store stand without a value (meaning
+// the environment's own store): urfave/cli has no optional flag values.
+func normalizeArgs(args []string) []string {
+	out := make([]string, 0, len(args))
+	for _, a := range args {
+		if a == "--definitions-from-store" {
+			a = "--definitions-from-store=."
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+func newApp(stdout, stderr io.Writer) *cli.App {
+	app := &cli.App{
+		Name:  "mxmigrate",
+		Usage: "generate and apply golang-migrate migrations for Metaxy metadata stores",
+		Description: `mxmigrate reads metaxy.toml, derives the target schema of Metaxy's system tables
+(metaxy_system) or of the project's feature tables (metaxy_features), compares it with
+the live database, and writes numbered golang-migrate files:
+
+   mxmigrate generate -n dev:metaxy_system -m init     # migrations/system/000001_init.{up,down}.sql
+   mxmigrate generate -n dev:metaxy_features -m videos # migrations/features/000001_videos.{up,down}.sql
+   mxmigrate up -n dev                                 # applies system, then features
+
+An environment (-n) is <store>:<target>; -n <store> means both targets, system first.`,
+		Version:         mxmigrate.Version,
+		Writer:          stdout,
+		ErrWriter:       stderr,
+		HideHelpCommand: true,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "config", Usage: "path of metaxy.toml (default: $METAXY_CONFIG, else discovered upwards)", EnvVars: []string{"MXMIGRATE_CONFIG"}},
+			&cli.BoolFlag{Name: "verbose", Usage: "print more detail (catalog query counts, URLs with masked passwords)", EnvVars: []string{"MXMIGRATE_VERBOSE"}},
+			&cli.BoolFlag{Name: "no-color", Usage: "never colour output (also NO_COLOR)", EnvVars: []string{"MXMIGRATE_NO_COLOR"}},
+		},
+		OnUsageError: func(_ *cli.Context, err error, _ bool) error { return usagef("%v", err) },
+		CommandNotFound: func(c *cli.Context, name string) {
+			fmt.Fprintf(stderr, "mxmigrate: unknown command %q\nRun `mxmigrate --help` for usage.\n", name)
+			os.Exit(2)
+		},
+		ExitErrHandler: func(*cli.Context, error) {},
+		Commands:       commands(),
+	}
+	return app
+}
+
+func envFlag(usage string) *cli.StringFlag {
+	return &cli.StringFlag{Name: "name", Aliases: []string{"n"}, Usage: usage, EnvVars: []string{"MXMIGRATE_NAME"}}
+}
+
+func jsonFlag() *cli.BoolFlag {
+	return &cli.BoolFlag{Name: "json", Usage: "print JSON (for CI bots)", EnvVars: []string{"MXMIGRATE_JSON"}}
+}
+
+func targetFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.BoolFlag{Name: "all-projects", Usage: "feature tables of every project, not only the configured one", EnvVars: []string{"MXMIGRATE_ALL_PROJECTS"}},
+		&cli.StringFlag{Name: "project", Usage: "feature tables of project `P` instead of the configured one", EnvVars: []string{"MXMIGRATE_PROJECT"}},
+		&cli.StringFlag{Name: "definitions-from-store", Usage: "also read feature definitions from a store's feature_versions table (`[=STORE]`; bare: the environment's store)", EnvVars: []string{"MXMIGRATE_DEFINITIONS_FROM_STORE"}},
+		&cli.BoolFlag{Name: "inject-primary-key", Usage: "add a primary key on (id columns, metaxy_created_at, metaxy_data_version); default from [ext.sqlalchemy]", EnvVars: []string{"MXMIGRATE_INJECT_PRIMARY_KEY"}},
+		&cli.BoolFlag{Name: "no-inject-primary-key", Usage: "no injected primary key, whatever [ext.sqlalchemy] says", EnvVars: []string{"MXMIGRATE_NO_INJECT_PRIMARY_KEY"}},
+		&cli.BoolFlag{Name: "inject-index", Usage: "add an index on the same columns; default from [ext.sqlalchemy]", EnvVars: []string{"MXMIGRATE_INJECT_INDEX"}},
+		&cli.BoolFlag{Name: "no-inject-index", Usage: "no injected index, whatever [ext.sqlalchemy] says", EnvVars: []string{"MXMIGRATE_NO_INJECT_INDEX"}},
+	}
+}
+
+func targetOptions(c *cli.Context) (mxmigrate.TargetOptions, error) {
+	o := mxmigrate.TargetOptions{
+		Project:              c.String("project"),
+		AllProjects:          c.Bool("all-projects"),
+		DefinitionsFromStore: c.String("definitions-from-store"),
+	}
+	if o.AllProjects && o.Project != "" {
+		return o, usagef("--all-projects and --project exclude each other")
+	}
+	tri := func(yes, no string) (*bool, error) {
+		y, n := c.Bool(yes), c.Bool(no)
+		switch {
+		case y && n:
+			return nil, usagef("--%s and --%s exclude each other", yes, no)
+		case y:
+			return &y, nil
+		case n:
+			f := false
+			return &f, nil
+		}
+		return nil, nil
+	}
+	var err error
+	if o.InjectPrimaryKey, err = tri("inject-primary-key", "no-inject-primary-key"); err != nil {
+		return o, err
+	}
+	if o.InjectIndex, err = tri("inject-index", "no-inject-index"); err != nil {
+		return o, err
+	}
+	return o, nil
+}
+
+func load(c *cli.Context) (*mxmigrate.Project, error) {
+	return mxmigrate.Load(config.Options{Path: c.String("config")}, c.App.ErrWriter)
+}
+
+// environments resolves -n; one=true requires a single environment.
+func environments(c *cli.Context, p *mxmigrate.Project, one bool) ([]*config.Environment, error) {
+	name := c.String("name")
+	if one {
+		if name == "" || !strings.Contains(name, ":") && name != config.TargetSystem && name != config.TargetFeatures {
+			if name == "" {
+				return nil, usagef("%s needs -n <store>:<target> (e.g. -n %s:%s)", c.Command.Name, p.Config.DefaultStore, config.TargetFeatures)
+			}
+			return nil, usagef("%s needs one environment: -n %s:%s or -n %s:%s", c.Command.Name, name, config.TargetSystem, name, config.TargetFeatures)
+		}
+		e, err := p.Config.Environment(name)
+		if err != nil {
+			return nil, err
+		}
+		return []*config.Environment{e}, nil
+	}
+	return p.Config.Environments(name)
+}

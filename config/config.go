@@ -1,0 +1,479 @@
+package config
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/mxmigrate/mxmigrate/schema"
+)
+
+// Targets.
+const (
+	TargetSystem   = "metaxy_system"
+	TargetFeatures = "metaxy_features"
+)
+
+// Config is the typed view of a metaxy.toml that mxmigrate uses.
+type Config struct {
+	// Path is the file that was read; Dir is its directory, against which
+	// relative paths in the configuration resolve.
+	Path string
+	Dir  string
+
+	Project      string
+	DefaultStore string
+	Stores       map[string]*Store
+	// LockPath is metaxy_lock_path, absolute (default: metaxy.lock beside Path).
+	LockPath string
+
+	SQLAlchemy SQLAlchemy
+	Mx         Mx
+
+	// Warnings are non-fatal findings (e.g. a store without `type`).
+	Warnings []string
+	// Raw is the merged configuration tree after overrides, before templating.
+	Raw map[string]any
+}
+
+// SQLAlchemy is [ext.sqlalchemy].
+type SQLAlchemy struct {
+	Enable           bool
+	InjectPrimaryKey bool
+	InjectIndex      bool
+}
+
+// Mx is [ext.mxmigrate].
+type Mx struct {
+	// Dir is the root of migration directories (default "migrations"), absolute.
+	Dir string
+	// Definitions are glob patterns of extra feature definition files, absolute.
+	Definitions []string
+	Naming      schema.Convention
+	// ColumnTypes maps feature key -> column -> logical type, overriding the
+	// type derived from the feature's JSON Schema.
+	ColumnTypes map[string]map[string]schema.Type
+	// Environments holds per-environment overrides keyed by "<store>:<target>".
+	Environments map[string]EnvOverride
+}
+
+// EnvOverride is [ext.mxmigrate.environments."<store>:<target>"].
+type EnvOverride struct {
+	Dir             string
+	MigrationsTable string
+}
+
+// Store is one [stores.<name>] entry.
+type Store struct {
+	Name string
+	// Type is Metaxy's class path as written.
+	Type string
+	// Dialect is "duckdb", "postgresql" or "clickhouse"; empty when Err is set.
+	Dialect string
+	// Database is the DuckDB database path as written (config.database).
+	Database string
+	// ConnectionString is config.connection_string.
+	ConnectionString string
+	// ConnectionParams is config.connection_params.
+	ConnectionParams map[string]any
+	TablePrefix      string
+	// Err is set when the store cannot be used (unsupported type, bad template);
+	// it is reported when the store is selected, not before.
+	Err error
+	// ConfigDir is the directory relative paths resolve against.
+	ConfigDir string
+}
+
+// storeTypes maps Metaxy's store class paths (old and new module paths) to dialects.
+var storeTypes = map[string]string{
+	"metaxy.ext.duckdb.DuckDBMetadataStore":                         "duckdb",
+	"metaxy.ext.metadata_stores.duckdb.DuckDBMetadataStore":         "duckdb",
+	"metaxy.ext.postgresql.PostgreSQLMetadataStore":                 "postgresql",
+	"metaxy.ext.metadata_stores.postgresql.PostgreSQLMetadataStore": "postgresql",
+	"metaxy.ext.clickhouse.ClickHouseMetadataStore":                 "clickhouse",
+	"metaxy.ext.metadata_stores.clickhouse.ClickHouseMetadataStore": "clickhouse",
+}
+
+// SupportedStoreTypes lists the accepted store class paths, sorted.
+func SupportedStoreTypes() []string {
+	out := make([]string, 0, len(storeTypes))
+	for k := range storeTypes {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+type builder struct {
+	path string
+	env  map[string]string
+	errs []string
+}
+
+func (b *builder) lookup(name string) (string, bool) {
+	v, ok := b.env[name]
+	return v, ok
+}
+
+// str reads a string at key (dotted path for messages), templated.
+func (b *builder) str(v any, key string) (string, error) {
+	switch s := v.(type) {
+	case nil:
+		return "", nil
+	case string:
+		out, err := Expand(s, b.lookup)
+		if err != nil {
+			return "", fmt.Errorf("%s: %s: %w", b.path, key, err)
+		}
+		return out, nil
+	default:
+		return "", fmt.Errorf("%s: %s must be a string, got %v", b.path, key, v)
+	}
+}
+
+func (b *builder) boolean(v any, key string, def bool) (bool, error) {
+	switch x := v.(type) {
+	case nil:
+		return def, nil
+	case bool:
+		return x, nil
+	case string:
+		s, err := Expand(x, b.lookup)
+		if err != nil {
+			return false, fmt.Errorf("%s: %s: %w", b.path, key, err)
+		}
+		switch strings.ToLower(strings.TrimSpace(s)) {
+		case "true", "1", "yes", "on":
+			return true, nil
+		case "false", "0", "no", "off", "":
+			return false, nil
+		}
+	}
+	return false, fmt.Errorf("%s: %s must be true or false, got %v", b.path, key, v)
+}
+
+func (b *builder) table(v any, key string) (map[string]any, error) {
+	switch m := v.(type) {
+	case nil:
+		return map[string]any{}, nil
+	case map[string]any:
+		return m, nil
+	}
+	return nil, fmt.Errorf("%s: %s must be a table", b.path, key)
+}
+
+func build(path string, raw map[string]any, env map[string]string) (*Config, error) {
+	b := &builder{path: path, env: env}
+	c := &Config{Path: path, Dir: filepath.Dir(path), Raw: raw, Stores: map[string]*Store{}}
+	var err error
+	if c.Project, err = b.str(raw["project"], "project"); err != nil {
+		return nil, err
+	}
+	if c.DefaultStore, err = b.str(raw["store"], "store"); err != nil {
+		return nil, err
+	}
+	if c.DefaultStore == "" {
+		c.DefaultStore = "dev"
+	}
+	lock, err := b.str(raw["metaxy_lock_path"], "metaxy_lock_path")
+	if err != nil {
+		return nil, err
+	}
+	if lock == "" {
+		lock = "metaxy.lock"
+	}
+	c.LockPath = c.abs(lock)
+
+	stores, err := b.table(raw["stores"], "stores")
+	if err != nil {
+		return nil, err
+	}
+	for name, v := range stores {
+		sm, err := b.table(v, "stores."+name)
+		if err != nil {
+			return nil, err
+		}
+		if sm["type"] == nil {
+			c.Warnings = append(c.Warnings, fmt.Sprintf("%s: store %q has no `type`; ignoring it (as Metaxy does)", path, name))
+			continue
+		}
+		c.Stores[name] = b.store(name, sm, c.Dir)
+	}
+	sort.Strings(c.Warnings)
+
+	ext, err := b.table(dig(raw, "ext"), "ext")
+	if err != nil {
+		return nil, err
+	}
+	sa, err := b.table(ext["sqlalchemy"], "ext.sqlalchemy")
+	if err != nil {
+		return nil, err
+	}
+	if c.SQLAlchemy.Enable, err = b.boolean(sa["enable"], "ext.sqlalchemy.enable", false); err != nil {
+		return nil, err
+	}
+	if c.SQLAlchemy.InjectPrimaryKey, err = b.boolean(sa["inject_primary_key"], "ext.sqlalchemy.inject_primary_key", false); err != nil {
+		return nil, err
+	}
+	if c.SQLAlchemy.InjectIndex, err = b.boolean(sa["inject_index"], "ext.sqlalchemy.inject_index", false); err != nil {
+		return nil, err
+	}
+	mx, err := b.table(ext["mxmigrate"], "ext.mxmigrate")
+	if err != nil {
+		return nil, err
+	}
+	if err := b.mx(c, mx); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func (c *Config) abs(p string) string {
+	if p == "" || filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(c.Dir, p)
+}
+
+func (b *builder) store(name string, sm map[string]any, dir string) *Store {
+	s := &Store{Name: name, ConfigDir: dir}
+	key := "stores." + name
+	typ, err := b.str(sm["type"], key+".type")
+	if err != nil {
+		s.Err = err
+		return s
+	}
+	s.Type = typ
+	d, ok := storeTypes[typ]
+	if !ok {
+		s.Err = fmt.Errorf("%s: %s.type = %q is not a SQL metadata store mxmigrate supports; supported types:\n  %s",
+			b.path, key, typ, strings.Join(SupportedStoreTypes(), "\n  "))
+		return s
+	}
+	s.Dialect = d
+	cfg, err := b.table(sm["config"], key+".config")
+	if err != nil {
+		s.Err = err
+		return s
+	}
+	for _, f := range []struct {
+		k   string
+		dst *string
+	}{{"database", &s.Database}, {"connection_string", &s.ConnectionString}, {"table_prefix", &s.TablePrefix}} {
+		if *f.dst, err = b.str(cfg[f.k], key+".config."+f.k); err != nil {
+			s.Err = err
+			return s
+		}
+	}
+	if cp, ok := cfg["connection_params"].(map[string]any); ok {
+		s.ConnectionParams = cp
+	}
+	return s
+}
+
+func (b *builder) mx(c *Config, mx map[string]any) error {
+	dir, err := b.str(mx["dir"], "ext.mxmigrate.dir")
+	if err != nil {
+		return err
+	}
+	if dir == "" {
+		dir = "migrations"
+	}
+	c.Mx.Dir = c.abs(dir)
+	switch defs := mx["definitions"].(type) {
+	case nil:
+	case string:
+		s, err := b.str(defs, "ext.mxmigrate.definitions")
+		if err != nil {
+			return err
+		}
+		c.Mx.Definitions = []string{c.abs(s)}
+	case []any:
+		for i, d := range defs {
+			s, err := b.str(d, fmt.Sprintf("ext.mxmigrate.definitions[%d]", i))
+			if err != nil {
+				return err
+			}
+			c.Mx.Definitions = append(c.Mx.Definitions, c.abs(s))
+		}
+	default:
+		return fmt.Errorf("%s: ext.mxmigrate.definitions must be a list of glob patterns", b.path)
+	}
+	c.Mx.Naming = schema.DefaultConvention
+	nc, err := b.table(mx["naming_convention"], "ext.mxmigrate.naming_convention")
+	if err != nil {
+		return err
+	}
+	for k, v := range nc {
+		s, err := b.str(v, "ext.mxmigrate.naming_convention."+k)
+		if err != nil {
+			return err
+		}
+		if err := schema.ValidateTemplate(s); err != nil {
+			return fmt.Errorf("%s: ext.mxmigrate.naming_convention.%s: %w", b.path, k, err)
+		}
+		switch k {
+		case "pk":
+			c.Mx.Naming.PK = s
+		case "ix":
+			c.Mx.Naming.IX = s
+		default:
+			// uq, ck, fk: valid in SQLAlchemy, unused by Metaxy's tables.
+		}
+	}
+	ct, err := b.table(mx["column_types"], "ext.mxmigrate.column_types")
+	if err != nil {
+		return err
+	}
+	c.Mx.ColumnTypes = map[string]map[string]schema.Type{}
+	for fk, v := range ct {
+		cols, err := b.table(v, "ext.mxmigrate.column_types."+fk)
+		if err != nil {
+			return err
+		}
+		c.Mx.ColumnTypes[fk] = map[string]schema.Type{}
+		for col, tv := range cols {
+			s, err := b.str(tv, fmt.Sprintf("ext.mxmigrate.column_types.%q.%s", fk, col))
+			if err != nil {
+				return err
+			}
+			t, ok := schema.ParseType(s)
+			if !ok {
+				return fmt.Errorf("%s: ext.mxmigrate.column_types.%q.%s = %q: unknown type (use one of %s)", b.path, fk, col, s, typeList())
+			}
+			c.Mx.ColumnTypes[fk][col] = t
+		}
+	}
+	envs, err := b.table(mx["environments"], "ext.mxmigrate.environments")
+	if err != nil {
+		return err
+	}
+	c.Mx.Environments = map[string]EnvOverride{}
+	for name, v := range envs {
+		key := fmt.Sprintf("ext.mxmigrate.environments.%q", name)
+		if _, _, err := splitEnv(name); err != nil || !strings.Contains(name, ":") {
+			return fmt.Errorf("%s: %s: environment names are \"<store>:<target>\" with target %s or %s", b.path, key, TargetSystem, TargetFeatures)
+		}
+		em, err := b.table(v, key)
+		if err != nil {
+			return err
+		}
+		var o EnvOverride
+		if o.Dir, err = b.str(em["dir"], key+".dir"); err != nil {
+			return err
+		}
+		o.Dir = c.abs(o.Dir)
+		if o.MigrationsTable, err = b.str(em["migrations_table"], key+".migrations_table"); err != nil {
+			return err
+		}
+		c.Mx.Environments[name] = o
+	}
+	return nil
+}
+
+func typeList() string {
+	var s []string
+	for _, t := range schema.LogicalTypes {
+		s = append(s, string(t))
+	}
+	return strings.Join(s, ", ")
+}
+
+// Environment is one resolved "<store>:<target>".
+type Environment struct {
+	Name   string
+	Store  *Store
+	Target string
+	// Dir is the migrations directory, absolute.
+	Dir string
+	// MigrationsTable is golang-migrate's table for this environment.
+	MigrationsTable string
+}
+
+func splitEnv(name string) (store, target string, err error) {
+	store, target, has := strings.Cut(name, ":")
+	if !has && (name == TargetSystem || name == TargetFeatures) {
+		return "", name, nil
+	}
+	if has && target != TargetSystem && target != TargetFeatures {
+		return "", "", fmt.Errorf("unknown target %q in %q: use %s or %s", target, name, TargetSystem, TargetFeatures)
+	}
+	return store, target, nil
+}
+
+// Environments resolves -n NAME: "<store>:<target>", "<store>" (both targets,
+// system first), "<target>" or "" (the default store).
+func (c *Config) Environments(name string) ([]*Environment, error) {
+	storeName, target, err := splitEnv(name)
+	if err != nil {
+		return nil, err
+	}
+	if storeName == "" {
+		storeName = c.DefaultStore
+	}
+	st, ok := c.Stores[storeName]
+	if !ok {
+		names := make([]string, 0, len(c.Stores))
+		for n := range c.Stores {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		return nil, fmt.Errorf("%s: no store %q (stores: %s)", c.Path, storeName, strings.Join(names, ", "))
+	}
+	if st.Err != nil {
+		return nil, st.Err
+	}
+	targets := []string{TargetSystem, TargetFeatures}
+	if target != "" {
+		targets = []string{target}
+	}
+	var out []*Environment
+	for _, t := range targets {
+		e := &Environment{Name: storeName + ":" + t, Store: st, Target: t}
+		o := c.Mx.Environments[e.Name]
+		e.Dir = o.Dir
+		if e.Dir == "" {
+			sub := "features"
+			if t == TargetSystem {
+				sub = "system"
+			}
+			e.Dir = filepath.Join(c.Mx.Dir, sub)
+		}
+		e.MigrationsTable = o.MigrationsTable
+		if e.MigrationsTable == "" {
+			e.MigrationsTable = st.TablePrefix + "schema_migrations_" + t
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// Environment resolves a name that must denote exactly one environment.
+func (c *Config) Environment(name string) (*Environment, error) {
+	envs, err := c.Environments(name)
+	if err != nil {
+		return nil, err
+	}
+	if len(envs) != 1 {
+		return nil, fmt.Errorf("-n %q names both targets; name one: %s:%s or %s:%s", name, envs[0].Store.Name, TargetSystem, envs[0].Store.Name, TargetFeatures)
+	}
+	return envs[0], nil
+}
+
+// DatabasePath returns the DuckDB database path, resolved against the
+// configuration's directory (":memory:" and "" stay as they are).
+func (s *Store) DatabasePath() string {
+	p := s.Database
+	if p == "" || p == ":memory:" || strings.HasPrefix(p, "md:") || filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(s.ConfigDir, p)
+}
+
+// FileExists is a small helper used by callers that create configs.
+func FileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}

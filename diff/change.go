@@ -1,0 +1,161 @@
+package diff
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/mxmigrate/mxmigrate/schema"
+)
+
+// Kind is a kind of change. The order of the constants is the phase order in
+// which changes are applied (SPEC section 8).
+type Kind int
+
+// Change kinds, in application order.
+const (
+	DropIndex Kind = iota
+	DropPrimaryKey
+	DropColumn
+	DropTable
+	CreateTable
+	AddColumn
+	AlterColumnType
+	AlterColumnNull
+	AddPrimaryKey
+	CreateIndex
+)
+
+var kindNames = [...]string{"drop index", "drop primary key", "drop column", "drop table", "create table",
+	"add column", "alter column type", "alter column nullability", "add primary key", "create index"}
+
+func (k Kind) String() string { return kindNames[k] }
+
+// Phase groups kinds as SPEC section 8 orders them: index/PK drops, column
+// drops, table drops, table creates, column adds/alters, PK and index creates.
+func (k Kind) Phase() int {
+	switch k {
+	case DropIndex, DropPrimaryKey:
+		return 0
+	case DropColumn:
+		return 1
+	case DropTable:
+		return 2
+	case CreateTable:
+		return 3
+	case AddColumn, AlterColumnType, AlterColumnNull:
+		return 4
+	}
+	return 5
+}
+
+// Change is one schema change on one table.
+type Change struct {
+	Kind  Kind
+	Table string
+	// Def is the whole table for CreateTable and DropTable.
+	Def *schema.Table
+	// Column is the column added or dropped, or the column after an alter.
+	Column *schema.Column
+	// From is the column before an alter.
+	From *schema.Column
+	// PrimaryKey is the key added or dropped.
+	PrimaryKey *schema.PrimaryKey
+	// Index is the index created or dropped.
+	Index *schema.Index
+}
+
+// Inverse returns the change that undoes c.
+func (c Change) Inverse() Change {
+	inv := c
+	switch c.Kind {
+	case DropIndex:
+		inv.Kind = CreateIndex
+	case CreateIndex:
+		inv.Kind = DropIndex
+	case DropPrimaryKey:
+		inv.Kind = AddPrimaryKey
+	case AddPrimaryKey:
+		inv.Kind = DropPrimaryKey
+	case DropColumn:
+		inv.Kind = AddColumn
+	case AddColumn:
+		inv.Kind = DropColumn
+	case DropTable:
+		inv.Kind = CreateTable
+	case CreateTable:
+		inv.Kind = DropTable
+	case AlterColumnType, AlterColumnNull:
+		inv.Column, inv.From = c.From, c.Column
+	}
+	return inv
+}
+
+// Destructive returns why c may destroy data or fail on existing rows, or ""
+// when it is safe (SPEC section 8).
+func (c Change) Destructive() string {
+	switch c.Kind {
+	case DropTable:
+		return fmt.Sprintf("drops table %s and all its rows", c.Table)
+	case DropColumn:
+		return fmt.Sprintf("drops column %s.%s and its data", c.Table, c.Column.Name)
+	case AlterColumnType:
+		return fmt.Sprintf("changes the type of %s.%s from %s to %s; values may not convert", c.Table, c.Column.Name, c.From.Type, c.Column.Type)
+	case AlterColumnNull:
+		if !c.Column.Nullable {
+			return fmt.Sprintf("sets %s.%s NOT NULL; fails if a row holds NULL", c.Table, c.Column.Name)
+		}
+	case AddColumn:
+		if !c.Column.Nullable {
+			return fmt.Sprintf("adds NOT NULL column %s.%s to an existing table; fails if the table has rows", c.Table, c.Column.Name)
+		}
+	}
+	return ""
+}
+
+// Summary is the plan line for c: "+ create table t", "~ alter column ...", "- drop ...".
+func (c Change) Summary() string {
+	switch c.Kind {
+	case CreateTable:
+		return fmt.Sprintf("+ create table %s (%d columns)", c.Table, len(c.Def.Columns))
+	case DropTable:
+		return fmt.Sprintf("- drop table %s", c.Table)
+	case AddColumn:
+		return fmt.Sprintf("+ add column %s.%s %s%s", c.Table, c.Column.Name, c.Column.Type, nullText(c.Column))
+	case DropColumn:
+		return fmt.Sprintf("- drop column %s.%s", c.Table, c.Column.Name)
+	case AlterColumnType:
+		return fmt.Sprintf("~ alter column %s.%s type %s -> %s", c.Table, c.Column.Name, c.From.Type, c.Column.Type)
+	case AlterColumnNull:
+		if c.Column.Nullable {
+			return fmt.Sprintf("~ alter column %s.%s drop not null", c.Table, c.Column.Name)
+		}
+		return fmt.Sprintf("~ alter column %s.%s set not null", c.Table, c.Column.Name)
+	case AddPrimaryKey:
+		return fmt.Sprintf("+ add primary key %s (%s)", c.Table, strings.Join(c.PrimaryKey.Columns, ", "))
+	case DropPrimaryKey:
+		return fmt.Sprintf("- drop primary key %s (%s)", c.Table, strings.Join(c.PrimaryKey.Columns, ", "))
+	case CreateIndex:
+		return fmt.Sprintf("+ create index %s on %s (%s)", c.Index.Name, c.Table, strings.Join(c.Index.Columns, ", "))
+	case DropIndex:
+		return fmt.Sprintf("- drop index %s on %s", c.Index.Name, c.Table)
+	}
+	return c.Kind.String()
+}
+
+func nullText(c *schema.Column) string {
+	if c.Nullable {
+		return ""
+	}
+	return " not null"
+}
+
+// sortName is the object inside a table that orders changes of one phase.
+func (c Change) sortName() string {
+	switch {
+	case c.Column != nil:
+		return c.Column.Name
+	case c.Index != nil:
+		return c.Index.Name
+	}
+	return ""
+}

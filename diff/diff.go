@@ -1,0 +1,199 @@
+package diff
+
+import (
+	"sort"
+
+	"github.com/mxmigrate/mxmigrate/schema"
+)
+
+// Compare returns the changes that turn current into target, in application
+// order. current must hold only the tables in scope: any table in current that
+// target lacks is dropped.
+func Compare(current, target *schema.Schema) []Change {
+	var out []Change
+	cur := current.Index()
+	tgt := target.Index()
+	for _, t := range target.Tables {
+		c, ok := cur[t.Name]
+		if !ok {
+			out = append(out, Change{Kind: CreateTable, Table: t.Name, Def: t})
+			continue
+		}
+		out = append(out, compareTable(c, t)...)
+	}
+	for _, c := range current.Tables {
+		if _, ok := tgt[c.Name]; !ok {
+			out = append(out, Change{Kind: DropTable, Table: c.Name, Def: c})
+		}
+	}
+	Sort(out)
+	return out
+}
+
+func compareTable(cur, tgt *schema.Table) []Change {
+	var out []Change
+	name := tgt.Name
+	curCols := make(map[string]*schema.Column, len(cur.Columns))
+	for _, c := range cur.Columns {
+		curCols[c.Name] = c
+	}
+	tgtCols := make(map[string]bool, len(tgt.Columns))
+	for _, t := range tgt.Columns {
+		tgtCols[t.Name] = true
+		c, ok := curCols[t.Name]
+		if !ok {
+			out = append(out, Change{Kind: AddColumn, Table: name, Column: t})
+			continue
+		}
+		if c.Type != t.Type {
+			after := &schema.Column{Name: t.Name, Type: t.Type, Nullable: c.Nullable}
+			out = append(out, Change{Kind: AlterColumnType, Table: name, From: c, Column: after})
+			c = after
+		}
+		if c.Nullable != t.Nullable {
+			out = append(out, Change{Kind: AlterColumnNull, Table: name, From: c, Column: &schema.Column{Name: t.Name, Type: t.Type, Nullable: t.Nullable}})
+		}
+	}
+	for _, c := range cur.Columns {
+		if !tgtCols[c.Name] {
+			out = append(out, Change{Kind: DropColumn, Table: name, Column: c})
+		}
+	}
+	if !samePK(cur.PrimaryKey, tgt.PrimaryKey) {
+		if cur.PrimaryKey != nil {
+			out = append(out, Change{Kind: DropPrimaryKey, Table: name, PrimaryKey: cur.PrimaryKey})
+		}
+		if tgt.PrimaryKey != nil {
+			out = append(out, Change{Kind: AddPrimaryKey, Table: name, PrimaryKey: tgt.PrimaryKey})
+		}
+	}
+	for _, ix := range tgt.Indexes {
+		ci := cur.Index(ix.Name)
+		if ci != nil && sameIndex(ci, ix) {
+			continue
+		}
+		if ci != nil {
+			out = append(out, Change{Kind: DropIndex, Table: name, Index: ci})
+		}
+		out = append(out, Change{Kind: CreateIndex, Table: name, Index: ix})
+	}
+	for _, ci := range cur.Indexes {
+		if tgt.Index(ci.Name) == nil {
+			out = append(out, Change{Kind: DropIndex, Table: name, Index: ci})
+		}
+	}
+	return out
+}
+
+// samePK compares primary keys by columns, and by name where the database
+// keeps one (DuckDB does not: an empty current name matches any).
+func samePK(cur, tgt *schema.PrimaryKey) bool {
+	if cur == nil || tgt == nil {
+		return cur == nil && tgt == nil
+	}
+	if !schema.EqualStrings(cur.Columns, tgt.Columns) {
+		return false
+	}
+	return cur.Name == "" || tgt.Name == "" || cur.Name == tgt.Name
+}
+
+func sameIndex(a, b *schema.Index) bool {
+	return a.Unique == b.Unique && schema.EqualStrings(a.Columns, b.Columns)
+}
+
+// Sort orders changes by phase, then table, then kind, then column or index
+// name, so that the same inputs always give the same files.
+func Sort(cs []Change) {
+	sort.SliceStable(cs, func(i, j int) bool {
+		a, b := cs[i], cs[j]
+		if pa, pb := a.Kind.Phase(), b.Kind.Phase(); pa != pb {
+			return pa < pb
+		}
+		if a.Table != b.Table {
+			return a.Table < b.Table
+		}
+		if a.Kind != b.Kind {
+			return a.Kind < b.Kind
+		}
+		return a.sortName() < b.sortName()
+	})
+}
+
+// Inverse returns the changes that undo cs: each change's inverse, in reverse order.
+func Inverse(cs []Change) []Change {
+	out := make([]Change, len(cs))
+	for i, c := range cs {
+		out[len(cs)-1-i] = c.Inverse()
+	}
+	return out
+}
+
+// Destructive returns the changes that may destroy data or fail on rows.
+func Destructive(cs []Change) []Change {
+	var out []Change
+	for _, c := range cs {
+		if c.Destructive() != "" {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Apply returns s with cs applied (s itself is not modified). It is the
+// model of what a migration does, used by planners and tests.
+func Apply(s *schema.Schema, cs []Change) *schema.Schema {
+	out := s.Clone()
+	idx := out.Index()
+	for _, c := range cs {
+		t := idx[c.Table]
+		switch c.Kind {
+		case CreateTable:
+			nt := c.Def.Clone()
+			out.Tables = append(out.Tables, nt)
+			idx[nt.Name] = nt
+			continue
+		case DropTable:
+			for i, x := range out.Tables {
+				if x.Name == c.Table {
+					out.Tables = append(out.Tables[:i], out.Tables[i+1:]...)
+					break
+				}
+			}
+			delete(idx, c.Table)
+			continue
+		}
+		if t == nil {
+			continue
+		}
+		switch c.Kind {
+		case AddColumn:
+			cc := *c.Column
+			t.Columns = append(t.Columns, &cc)
+		case DropColumn:
+			for i, x := range t.Columns {
+				if x.Name == c.Column.Name {
+					t.Columns = append(t.Columns[:i], t.Columns[i+1:]...)
+					break
+				}
+			}
+		case AlterColumnType, AlterColumnNull:
+			if col := t.Column(c.Column.Name); col != nil {
+				col.Type, col.Nullable = c.Column.Type, c.Column.Nullable
+			}
+		case AddPrimaryKey:
+			t.PrimaryKey = &schema.PrimaryKey{Name: c.PrimaryKey.Name, Columns: append([]string(nil), c.PrimaryKey.Columns...)}
+		case DropPrimaryKey:
+			t.PrimaryKey = nil
+		case CreateIndex:
+			t.Indexes = append(t.Indexes, &schema.Index{Name: c.Index.Name, Columns: append([]string(nil), c.Index.Columns...), Unique: c.Index.Unique})
+		case DropIndex:
+			for i, x := range t.Indexes {
+				if x.Name == c.Index.Name {
+					t.Indexes = append(t.Indexes[:i], t.Indexes[i+1:]...)
+					break
+				}
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,215 @@
+package generator
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"syscall"
+	"time"
+)
+
+// Formats of version numbers.
+const (
+	FormatSeq  = "seq"  // 000001, 000002, ...
+	FormatUnix = "unix" // Unix timestamps in seconds
+)
+
+// Migration is what Write puts into a directory.
+type Migration struct {
+	Name     string // slug
+	Format   string // "", FormatSeq or FormatUnix; "" follows the directory
+	Up, Down []byte
+	Creates  []string
+	Drops    []string
+	Identity Identity
+	// BasedOn is the directory's latest version the plan was computed
+	// against; if another run added a version meanwhile, Write refuses.
+	BasedOn uint64
+	// Now gives the time for FormatUnix (default time.Now).
+	Now func() time.Time
+}
+
+// ErrConcurrent is returned when another generate wrote a migration after
+// this one read the directory.
+var ErrConcurrent = errors.New("another `mxmigrate generate` wrote a migration into this directory meanwhile")
+
+// Write adds a migration to the directory under an exclusive lock on it:
+// never overwriting a file, and never leaving half a migration behind.
+func Write(dirPath string, m Migration) (File, error) {
+	if err := os.MkdirAll(dirPath, 0o755); err != nil {
+		return File{}, err
+	}
+	unlock, err := lockDir(dirPath)
+	if err != nil {
+		return File{}, err
+	}
+	defer unlock()
+	d, err := ReadDir(dirPath)
+	if err != nil {
+		return File{}, err
+	}
+	if d.Latest() != m.BasedOn {
+		return File{}, fmt.Errorf("%w (its latest version is now %d, this plan was made at %d): apply it with `mxmigrate up`, then run generate again", ErrConcurrent, d.Latest(), m.BasedOn)
+	}
+	version, digits, err := nextVersion(d, m)
+	if err != nil {
+		return File{}, err
+	}
+	f := File{Version: version, Digits: digits, Name: m.Name}
+	f.Up = filepath.Join(dirPath, f.Base()+".up.sql")
+	f.Down = filepath.Join(dirPath, f.Base()+".down.sql")
+	if err := createExclusive(f.Up, m.Up); err != nil {
+		return File{}, err
+	}
+	if err := createExclusive(f.Down, m.Down); err != nil {
+		os.Remove(f.Up)
+		return File{}, err
+	}
+	sum := d.Sum
+	if sum == nil {
+		sum = &Sum{Dialect: m.Identity.Dialect, TablePrefix: m.Identity.TablePrefix}
+	}
+	sum.Entries = append(sum.Entries, SumEntry{Version: version, Digits: digits, Name: m.Name,
+		Hash: hashBytes(m.Up, m.Down), Creates: m.Creates, Drops: m.Drops})
+	if err := WriteSum(dirPath, sum); err != nil {
+		os.Remove(f.Up)
+		os.Remove(f.Down)
+		return File{}, err
+	}
+	return f, nil
+}
+
+// WriteSum replaces the directory's manifest atomically.
+func WriteSum(dirPath string, s *Sum) error {
+	tmp, err := os.CreateTemp(dirPath, ".mxmigrate.sum.*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(s.Marshal()); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), filepath.Join(dirPath, SumFile))
+}
+
+func createExclusive(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		if os.IsExist(err) {
+			return fmt.Errorf("%s already exists; mxmigrate never overwrites a migration", path)
+		}
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		os.Remove(path)
+		return err
+	}
+	return f.Close()
+}
+
+// lockDir takes an exclusive flock on the directory itself, so that two
+// generate runs on one machine number their files one after the other.
+func lockDir(dir string) (func(), error) {
+	fd, err := syscall.Open(dir, syscall.O_RDONLY, 0)
+	if err != nil {
+		return nil, fmt.Errorf("lock %s: %w", dir, err)
+	}
+	if err := syscall.Flock(fd, syscall.LOCK_EX); err != nil {
+		syscall.Close(fd)
+		return nil, fmt.Errorf("lock %s: %w", dir, err)
+	}
+	return func() {
+		syscall.Flock(fd, syscall.LOCK_UN)
+		syscall.Close(fd)
+	}, nil
+}
+
+// Style returns the directory's numbering style ("" when it is empty).
+func (d *Dir) Style() string {
+	if len(d.Files) == 0 {
+		return ""
+	}
+	if d.Latest() >= 1_000_000_000 {
+		return FormatUnix
+	}
+	return FormatSeq
+}
+
+func nextVersion(d *Dir, m Migration) (uint64, string, error) {
+	style := d.Style()
+	format := m.Format
+	if format == "" {
+		format = style
+	}
+	if format == "" {
+		format = FormatSeq
+	}
+	if style != "" && format != style {
+		return 0, "", fmt.Errorf("%s numbers its migrations as %s; --format %s would mix styles", d.Path, style, format)
+	}
+	latest := d.Latest()
+	switch format {
+	case FormatSeq:
+		width := 6
+		if len(d.Files) > 0 {
+			width = len(d.Files[len(d.Files)-1].Digits)
+		}
+		v := latest + 1
+		return v, fmt.Sprintf("%0*d", width, v), nil
+	case FormatUnix:
+		now := time.Now
+		if m.Now != nil {
+			now = m.Now
+		}
+		v := uint64(now().Unix())
+		if v <= latest {
+			v = latest + 1
+		}
+		return v, strconv.FormatUint(v, 10), nil
+	}
+	return 0, "", fmt.Errorf("unknown --format %q (use seq or unix)", format)
+}
+
+// Rehash records the directory's files as they are now: existing entries keep
+// the tables they create and drop; files new to the manifest are recorded
+// with none (a hand-written migration's tables are not added to the scope).
+func Rehash(dirPath string, id Identity) (*Sum, error) {
+	unlock, err := lockDir(dirPath)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	d, err := ReadDir(dirPath)
+	if err != nil {
+		return nil, err
+	}
+	old := map[uint64]SumEntry{}
+	if d.Sum != nil {
+		for _, e := range d.Sum.Entries {
+			old[e.Version] = e
+		}
+	}
+	s := &Sum{Dialect: id.Dialect, TablePrefix: id.TablePrefix}
+	for _, f := range d.Files {
+		h, err := FileHash(f)
+		if err != nil {
+			return nil, err
+		}
+		e := SumEntry{Version: f.Version, Digits: f.Digits, Name: f.Name, Hash: h}
+		if o, ok := old[f.Version]; ok {
+			e.Creates, e.Drops = o.Creates, o.Drops
+		}
+		s.Entries = append(s.Entries, e)
+	}
+	return s, WriteSum(dirPath, s)
+}

@@ -1,0 +1,116 @@
+package schema
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+)
+
+// Convention holds SQLAlchemy-style naming templates for primary keys ("pk")
+// and indexes ("ix"), e.g. "ix_%(table_name)s_%(column_0_N_name)s".
+type Convention struct {
+	PK string
+	IX string
+}
+
+// DefaultConvention gives names unique per schema: the table name is part of
+// every constraint name, and index names also carry their columns.
+var DefaultConvention = Convention{
+	PK: "pk_%(table_name)s",
+	IX: "ix_%(table_name)s_%(column_0_N_name)s",
+}
+
+var tokenRE = regexp.MustCompile(`%\(([a-zA-Z0-9_]+)\)s`)
+
+// tokens known to Convention.Name; column tokens are matched by columnTokenRE.
+var columnTokenRE = regexp.MustCompile(`^column_0(_N|N)?_(name|key|label)$`)
+
+// ValidateTemplate checks that tmpl uses only the tokens mxmigrate knows.
+func ValidateTemplate(tmpl string) error {
+	if strings.TrimSpace(tmpl) == "" {
+		return fmt.Errorf("empty naming template")
+	}
+	for _, m := range tokenRE.FindAllStringSubmatch(tmpl, -1) {
+		tok := m[1]
+		if tok == "table_name" || tok == "constraint_name" || columnTokenRE.MatchString(tok) {
+			continue
+		}
+		return fmt.Errorf("naming template %q: unknown token %%(%s)s (known: table_name, constraint_name, column_0_name, column_0N_name, column_0_N_name, and the _label/_key forms)", tmpl, tok)
+	}
+	return nil
+}
+
+// Name renders tmpl for a constraint on table over columns. explicit is the
+// constraint's own name ("" when it has none); a template that uses
+// %(constraint_name)s needs one.
+func Name(tmpl, table string, columns []string, explicit string) (string, error) {
+	var err error
+	out := tokenRE.ReplaceAllStringFunc(tmpl, func(m string) string {
+		tok := tokenRE.FindStringSubmatch(m)[1]
+		if tok == "table_name" {
+			return table
+		}
+		if tok == "constraint_name" {
+			if explicit == "" {
+				err = fmt.Errorf("naming template %q uses %%(constraint_name)s, but the constraint on %s has no explicit name", tmpl, table)
+			}
+			return explicit
+		}
+		sm := columnTokenRE.FindStringSubmatch(tok)
+		if sm == nil {
+			err = fmt.Errorf("naming template %q: unknown token %s", tmpl, m)
+			return m
+		}
+		if len(columns) == 0 {
+			err = fmt.Errorf("naming template %q: constraint on %s has no columns", tmpl, table)
+			return ""
+		}
+		parts := columns
+		if sm[1] == "" {
+			parts = columns[:1]
+		}
+		vals := make([]string, len(parts))
+		for i, c := range parts {
+			vals[i] = c
+			if sm[2] == "label" {
+				vals[i] = table + "_" + c
+			}
+		}
+		sep := "_"
+		if sm[1] == "N" {
+			sep = ""
+		}
+		return strings.Join(vals, sep)
+	})
+	return out, err
+}
+
+// Shorten returns name unchanged when it fits in limit bytes (limit <= 0 means
+// no limit); otherwise it truncates it on a UTF-8 boundary and appends "_" and
+// an 8-hex-digit hash of the full name, so that the result is deterministic,
+// fits, and stays distinct from other shortened names.
+func Shorten(name string, limit int) string {
+	if limit <= 0 || len(name) <= limit {
+		return name
+	}
+	sum := sha256.Sum256([]byte(name))
+	suffix := "_" + hex.EncodeToString(sum[:])[:8]
+	return TruncateBytes(name, limit-len(suffix)) + suffix
+}
+
+// TruncateBytes cuts s to at most n bytes without splitting a UTF-8 sequence.
+func TruncateBytes(s string, n int) string {
+	if n <= 0 || len(s) <= n {
+		if n <= 0 {
+			return ""
+		}
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}

@@ -1,0 +1,200 @@
+package schema
+
+import (
+	"sort"
+	"strings"
+)
+
+// Type is a logical column type. The logical types mxmigrate derives from
+// Metaxy are the constants below; a type read from a database that has no
+// logical equivalent is kept as Raw("<SQL TYPE>") so that it still compares.
+type Type string
+
+// The logical types (SPEC section 5.2).
+const (
+	String      Type = "string"
+	Int64       Type = "int64"
+	Float64     Type = "float64"
+	Bool        Type = "bool"
+	Timestamp   Type = "timestamp"
+	TimestampTZ Type = "timestamptz"
+	Date        Type = "date"
+	Time        Type = "time"
+	UUID        Type = "uuid"
+	Bytes       Type = "bytes"
+	JSON        Type = "json"
+)
+
+// LogicalTypes lists every logical type in a fixed order.
+var LogicalTypes = []Type{String, Int64, Float64, Bool, Timestamp, TimestampTZ, Date, Time, UUID, Bytes, JSON}
+
+// Raw wraps a database type that has no logical equivalent.
+func Raw(sqlType string) Type { return Type("raw:" + strings.ToUpper(strings.TrimSpace(sqlType))) }
+
+// IsRaw reports whether t came from the database without a logical equivalent,
+// and returns its SQL text.
+func (t Type) IsRaw() (string, bool) {
+	s, ok := strings.CutPrefix(string(t), "raw:")
+	return s, ok
+}
+
+// ParseType returns the logical type named s (case-insensitive), accepting a
+// few common aliases, and false when s names none.
+func ParseType(s string) (Type, bool) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "string", "str", "text", "varchar":
+		return String, true
+	case "int64", "int", "integer", "bigint":
+		return Int64, true
+	case "float64", "float", "double", "number":
+		return Float64, true
+	case "bool", "boolean":
+		return Bool, true
+	case "timestamp", "datetime":
+		return Timestamp, true
+	case "timestamptz", "timestamp_tz", "datetime_tz":
+		return TimestampTZ, true
+	case "date":
+		return Date, true
+	case "time":
+		return Time, true
+	case "uuid":
+		return UUID, true
+	case "bytes", "binary", "blob":
+		return Bytes, true
+	case "json", "object", "array":
+		return JSON, true
+	}
+	return "", false
+}
+
+// Column is one column of a table.
+type Column struct {
+	Name     string
+	Type     Type
+	Nullable bool
+}
+
+// PrimaryKey is a table's primary key. Name may be empty when the database
+// does not keep constraint names (DuckDB).
+type PrimaryKey struct {
+	Name    string
+	Columns []string
+}
+
+// Index is a secondary index.
+type Index struct {
+	Name    string
+	Columns []string
+	Unique  bool
+}
+
+// Table is one table. Columns keep their declared order.
+type Table struct {
+	Name       string
+	Columns    []*Column
+	PrimaryKey *PrimaryKey
+	Indexes    []*Index
+	// FeatureKey and Project say which Metaxy feature the table stores
+	// (empty for system tables and for tables read from a database).
+	FeatureKey string
+	Project    string
+	// IDColumns are the feature's id columns (feature tables only).
+	IDColumns []string
+}
+
+// Column returns the column called name, or nil.
+func (t *Table) Column(name string) *Column {
+	for _, c := range t.Columns {
+		if c.Name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+// Index returns the index called name, or nil.
+func (t *Table) Index(name string) *Index {
+	for _, ix := range t.Indexes {
+		if ix.Name == name {
+			return ix
+		}
+	}
+	return nil
+}
+
+// Clone returns a deep copy of t.
+func (t *Table) Clone() *Table {
+	c := &Table{Name: t.Name, FeatureKey: t.FeatureKey, Project: t.Project, IDColumns: append([]string(nil), t.IDColumns...)}
+	for _, col := range t.Columns {
+		cc := *col
+		c.Columns = append(c.Columns, &cc)
+	}
+	if t.PrimaryKey != nil {
+		c.PrimaryKey = &PrimaryKey{Name: t.PrimaryKey.Name, Columns: append([]string(nil), t.PrimaryKey.Columns...)}
+	}
+	for _, ix := range t.Indexes {
+		c.Indexes = append(c.Indexes, &Index{Name: ix.Name, Columns: append([]string(nil), ix.Columns...), Unique: ix.Unique})
+	}
+	return c
+}
+
+// Schema is a set of tables.
+type Schema struct {
+	Tables []*Table
+}
+
+// Table returns the table called name, or nil.
+func (s *Schema) Table(name string) *Table {
+	for _, t := range s.Tables {
+		if t.Name == name {
+			return t
+		}
+	}
+	return nil
+}
+
+// Index returns a map from table name to table, for lookups in large schemas.
+func (s *Schema) Index() map[string]*Table {
+	m := make(map[string]*Table, len(s.Tables))
+	for _, t := range s.Tables {
+		m[t.Name] = t
+	}
+	return m
+}
+
+// Sort orders tables by name, for deterministic output.
+func (s *Schema) Sort() {
+	sort.Slice(s.Tables, func(i, j int) bool { return s.Tables[i].Name < s.Tables[j].Name })
+}
+
+// Names returns the table names in schema order.
+func (s *Schema) Names() []string {
+	out := make([]string, len(s.Tables))
+	for i, t := range s.Tables {
+		out[i] = t.Name
+	}
+	return out
+}
+
+// Clone returns a deep copy of s.
+func (s *Schema) Clone() *Schema {
+	c := &Schema{Tables: make([]*Table, len(s.Tables))}
+	for i, t := range s.Tables {
+		c.Tables[i] = t.Clone()
+	}
+	return c
+}
+
+// EqualStrings reports whether a and b hold the same strings in the same order.
+func EqualStrings(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}

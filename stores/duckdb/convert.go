@@ -1,0 +1,55 @@
+package duckdb
+
+import (
+	"strings"
+
+	"github.com/mxmigrate/mxmigrate/schema"
+)
+
+// typeSQL maps logical types to DuckDB types.
+var typeSQL = map[schema.Type]string{
+	schema.String:      "VARCHAR",
+	schema.Int64:       "BIGINT",
+	schema.Float64:     "DOUBLE",
+	schema.Bool:        "BOOLEAN",
+	schema.Timestamp:   "TIMESTAMP",
+	schema.TimestampTZ: "TIMESTAMPTZ",
+	schema.Date:        "DATE",
+	schema.Time:        "TIME",
+	schema.UUID:        "UUID",
+	schema.Bytes:       "BLOB",
+	schema.JSON:        "JSON",
+}
+
+// TypeSQL renders a logical (or raw) type.
+func TypeSQL(t schema.Type) string {
+	if raw, ok := t.IsRaw(); ok {
+		return raw
+	}
+	return typeSQL[t]
+}
+
+// fromCatalog maps the type names DuckDB's catalog reports (and their
+// aliases) back to logical types; anything else stays raw.
+var fromCatalog = map[string]schema.Type{
+	"VARCHAR": schema.String, "TEXT": schema.String, "STRING": schema.String, "CHAR": schema.String, "BPCHAR": schema.String,
+	"BIGINT": schema.Int64, "INT8": schema.Int64, "LONG": schema.Int64, "INT64": schema.Int64,
+	"DOUBLE": schema.Float64, "FLOAT8": schema.Float64, "DOUBLE PRECISION": schema.Float64,
+	"BOOLEAN": schema.Bool, "BOOL": schema.Bool, "LOGICAL": schema.Bool,
+	"TIMESTAMP": schema.Timestamp, "DATETIME": schema.Timestamp, "TIMESTAMP WITHOUT TIME ZONE": schema.Timestamp,
+	"TIMESTAMP WITH TIME ZONE": schema.TimestampTZ, "TIMESTAMPTZ": schema.TimestampTZ,
+	"DATE": schema.Date,
+	"TIME": schema.Time, "TIME WITHOUT TIME ZONE": schema.Time,
+	"UUID": schema.UUID,
+	"BLOB": schema.Bytes, "BYTEA": schema.Bytes, "BINARY": schema.Bytes, "VARBINARY": schema.Bytes,
+	"JSON": schema.JSON,
+}
+
+// NormalizeType maps a catalog type name to a logical type.
+func NormalizeType(s string) schema.Type {
+	u := strings.ToUpper(strings.TrimSpace(s))
+	if t, ok := fromCatalog[u]; ok {
+		return t
+	}
+	return schema.Raw(u)
+}

@@ -1,0 +1,195 @@
+package duckdb
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+
+	"github.com/golang-migrate/migrate/v4/database"
+
+	"github.com/mxmigrate/mxmigrate/stores"
+)
+
+// DefaultMigrationsTable is golang-migrate's default table name.
+const DefaultMigrationsTable = "schema_migrations"
+
+func init() { database.Register("duckdb", &Driver{}) }
+
+// Driver is a golang-migrate database driver for DuckDB files, with the
+// semantics of the built-in drivers: a version + dirty row in the migrations
+// table (x-migrations-table), each migration file run in one transaction, and
+// a lock per database file and migrations table.
+type Driver struct {
+	h     *stores.Handle
+	path  string
+	table string
+	lock  *sync.Mutex
+	held  bool
+}
+
+var (
+	locksMu sync.Mutex
+	locks   = map[string]*sync.Mutex{}
+)
+
+// Open opens duckdb://<path>?x-migrations-table=<table>.
+func (*Driver) Open(rawURL string) (database.Driver, error) {
+	path, q, err := parseURL(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	table := q.Get("x-migrations-table")
+	if table == "" {
+		table = DefaultMigrationsTable
+	}
+	h, err := OpenPath(context.Background(), path)
+	if err != nil {
+		return nil, err
+	}
+	d := &Driver{h: h, path: path, table: table}
+	locksMu.Lock()
+	key := path + "\x00" + table
+	if locks[key] == nil {
+		locks[key] = &sync.Mutex{}
+	}
+	d.lock = locks[key]
+	locksMu.Unlock()
+	if err := d.ensureTable(); err != nil {
+		h.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+func (d *Driver) ensureTable() error {
+	q := "CREATE TABLE IF NOT EXISTS " + stores.QuoteDouble(d.table) + " (version BIGINT NOT NULL PRIMARY KEY, dirty BOOLEAN NOT NULL)"
+	if _, err := d.h.Exec(q); err != nil {
+		return &database.Error{OrigErr: err, Err: "create migrations table", Query: []byte(q)}
+	}
+	return nil
+}
+
+// Close releases the database file.
+func (d *Driver) Close() error { return d.h.Close() }
+
+// Lock takes the lock for this file and migrations table. Another process
+// cannot open the file at all while this one has it open (DuckDB's own file lock).
+func (d *Driver) Lock() error {
+	if !d.lock.TryLock() {
+		return database.ErrLocked
+	}
+	d.held = true
+	return nil
+}
+
+// Unlock releases the lock.
+func (d *Driver) Unlock() error {
+	if d.held {
+		d.held = false
+		d.lock.Unlock()
+	}
+	return nil
+}
+
+// Run executes one migration file in a single transaction.
+func (d *Driver) Run(migration io.Reader) error {
+	body, err := io.ReadAll(migration)
+	if err != nil {
+		return err
+	}
+	if !hasStatements(string(body)) {
+		return nil
+	}
+	ctx := context.Background()
+	tx, err := d.h.BeginTx(ctx, nil)
+	if err != nil {
+		return &database.Error{OrigErr: err, Err: "begin transaction"}
+	}
+	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+		tx.Rollback()
+		return &database.Error{OrigErr: err, Err: "migration failed (rolled back)", Query: body}
+	}
+	if err := tx.Commit(); err != nil {
+		return &database.Error{OrigErr: err, Err: "commit failed", Query: body}
+	}
+	return nil
+}
+
+// hasStatements reports whether sql has anything besides comments and blanks.
+func hasStatements(sql string) bool {
+	for _, line := range strings.Split(sql, "\n") {
+		t := strings.TrimSpace(line)
+		if t != "" && !strings.HasPrefix(t, "--") && t != ";" {
+			return true
+		}
+	}
+	return false
+}
+
+// SetVersion records version and dirty, replacing the previous row.
+func (d *Driver) SetVersion(version int, dirty bool) error {
+	tx, err := d.h.Begin()
+	if err != nil {
+		return &database.Error{OrigErr: err, Err: "begin transaction"}
+	}
+	t := stores.QuoteDouble(d.table)
+	if _, err := tx.Exec("DELETE FROM " + t); err != nil {
+		tx.Rollback()
+		return &database.Error{OrigErr: err, Query: []byte("DELETE FROM " + t)}
+	}
+	if version >= 0 || (version == database.NilVersion && dirty) {
+		q := "INSERT INTO " + t + " (version, dirty) VALUES (?, ?)"
+		if _, err := tx.Exec(q, version, dirty); err != nil {
+			tx.Rollback()
+			return &database.Error{OrigErr: err, Query: []byte(q)}
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return &database.Error{OrigErr: err, Err: "commit failed"}
+	}
+	return nil
+}
+
+// Version returns the recorded version, or NilVersion when none is.
+func (d *Driver) Version() (int, bool, error) {
+	var v int64
+	var dirty bool
+	q := "SELECT version, dirty FROM " + stores.QuoteDouble(d.table) + " LIMIT 1"
+	err := d.h.QueryRow(q).Scan(&v, &dirty)
+	switch {
+	case err == sql.ErrNoRows:
+		return database.NilVersion, false, nil
+	case err != nil:
+		return 0, false, &database.Error{OrigErr: err, Query: []byte(q)}
+	}
+	return int(v), dirty, nil
+}
+
+// Drop drops every table and view in the current schema.
+func (d *Driver) Drop() error {
+	rows, err := d.h.Query(`SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = current_schema() AND NOT internal`)
+	if err != nil {
+		return err
+	}
+	var names []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			rows.Close()
+			return err
+		}
+		names = append(names, n)
+	}
+	if err := closeRows(rows); err != nil {
+		return err
+	}
+	for _, n := range names {
+		if _, err := d.h.Exec("DROP TABLE IF EXISTS " + stores.QuoteDouble(n) + " CASCADE"); err != nil {
+			return fmt.Errorf("drop %s: %w", n, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,221 @@
+package duckdb
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/mxmigrate/mxmigrate/diff"
+	"github.com/mxmigrate/mxmigrate/schema"
+	"github.com/mxmigrate/mxmigrate/stores"
+)
+
+// Plan renders changes as DuckDB statements, planning around DuckDB's ALTER
+// TABLE limits (SPEC section 6, measured on DuckDB 1.5.6):
+//   - a table with a secondary index refuses DROP COLUMN, ALTER COLUMN and
+//     RENAME, so such changes drop the table's indexes first and recreate them
+//     after, in the same file;
+//   - a primary key cannot be dropped and a key column's type cannot change,
+//     so those tables are rebuilt: create the new shape, copy the rows, drop
+//     the old table, rename;
+//   - ADD COLUMN takes no constraint, so a NOT NULL column is added and then
+//     set NOT NULL.
+func (d Dialect) Plan(changes []diff.Change, before, after *schema.Schema) ([]stores.Statement, error) {
+	bt, at := before.Index(), after.Index()
+	byTable := map[string][]diff.Change{}
+	for _, c := range changes {
+		byTable[c.Table] = append(byTable[c.Table], c)
+	}
+	restricted := map[string]bool{} // existing tables whose indexes must go first
+	rebuild := map[string]bool{}
+	for name, cs := range byTable {
+		b, a := bt[name], at[name]
+		if b == nil || a == nil {
+			continue
+		}
+		for _, c := range cs {
+			switch c.Kind {
+			case diff.DropPrimaryKey:
+				rebuild[name] = true
+			case diff.AlterColumnType:
+				if b.PrimaryKey != nil && contains(b.PrimaryKey.Columns, c.Column.Name) {
+					rebuild[name] = true
+				}
+			}
+			switch c.Kind {
+			case diff.DropColumn, diff.AlterColumnType, diff.AlterColumnNull, diff.DropPrimaryKey, diff.AddPrimaryKey:
+				restricted[name] = true
+			case diff.AddColumn:
+				if !c.Column.Nullable {
+					restricted[name] = true
+				}
+			}
+		}
+		if rebuild[name] {
+			restricted[name] = true
+		}
+	}
+	var names []string
+	for n := range restricted {
+		if len(bt[n].Indexes) > 0 || len(at[n].Indexes) > 0 || rebuild[n] {
+			names = append(names, n)
+		} else {
+			delete(restricted, n)
+		}
+	}
+	sort.Strings(names)
+
+	var out []stores.Statement
+	for _, n := range names {
+		for _, ix := range sortedIndexes(bt[n].Indexes) {
+			out = append(out, stores.Statement{SQL: "DROP INDEX " + d.Quote(ix.Name) + ";",
+				Note: fmt.Sprintf("DuckDB cannot alter %s while it has indexes: drop %s, recreate it below", n, ix.Name)})
+		}
+	}
+	rebuilt := map[string]bool{}
+	for _, c := range changes {
+		if restricted[c.Table] && (c.Kind == diff.DropIndex || c.Kind == diff.CreateIndex) {
+			continue // covered by the drops above and the creates below
+		}
+		if rebuild[c.Table] {
+			if rebuilt[c.Table] {
+				continue
+			}
+			rebuilt[c.Table] = true
+			var absorbed []diff.Change
+			for _, x := range byTable[c.Table] {
+				if x.Kind != diff.DropIndex && x.Kind != diff.CreateIndex {
+					absorbed = append(absorbed, x)
+				}
+			}
+			out = append(out, d.rebuild(bt[c.Table], at[c.Table], absorbed)...)
+			continue
+		}
+		out = append(out, d.render(c)...)
+	}
+	for _, n := range names {
+		for _, ix := range sortedIndexes(at[n].Indexes) {
+			out = append(out, stores.Statement{SQL: d.createIndex(n, ix), Note: "recreate index " + ix.Name})
+		}
+	}
+	return out, nil
+}
+
+func sortedIndexes(ixs []*schema.Index) []*schema.Index {
+	out := append([]*schema.Index(nil), ixs...)
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func (d Dialect) render(c diff.Change) []stores.Statement {
+	one := func(sql string) []stores.Statement {
+		return []stores.Statement{{SQL: sql, Changes: []diff.Change{c}}}
+	}
+	t := d.Quote(c.Table)
+	switch c.Kind {
+	case diff.CreateTable:
+		st := []stores.Statement{{SQL: d.createTable(c.Def, c.Table), Changes: []diff.Change{c}}}
+		for _, ix := range sortedIndexes(c.Def.Indexes) {
+			st = append(st, stores.Statement{SQL: d.createIndex(c.Table, ix)})
+		}
+		return st
+	case diff.DropTable:
+		return one("DROP TABLE " + t + ";")
+	case diff.AddColumn:
+		s := "ALTER TABLE " + t + " ADD COLUMN " + d.Quote(c.Column.Name) + " " + TypeSQL(c.Column.Type) + ";"
+		if !c.Column.Nullable {
+			s += "\nALTER TABLE " + t + " ALTER COLUMN " + d.Quote(c.Column.Name) + " SET NOT NULL;"
+		}
+		return one(s)
+	case diff.DropColumn:
+		return one("ALTER TABLE " + t + " DROP COLUMN " + d.Quote(c.Column.Name) + ";")
+	case diff.AlterColumnType:
+		col := d.Quote(c.Column.Name)
+		ty := TypeSQL(c.Column.Type)
+		return one("ALTER TABLE " + t + " ALTER COLUMN " + col + " SET DATA TYPE " + ty + " USING CAST(" + col + " AS " + ty + ");")
+	case diff.AlterColumnNull:
+		op := "SET NOT NULL"
+		if c.Column.Nullable {
+			op = "DROP NOT NULL"
+		}
+		return one("ALTER TABLE " + t + " ALTER COLUMN " + d.Quote(c.Column.Name) + " " + op + ";")
+	case diff.AddPrimaryKey:
+		return one("ALTER TABLE " + t + " ADD PRIMARY KEY (" + stores.QuoteList(d, c.PrimaryKey.Columns) + ");")
+	case diff.DropPrimaryKey:
+		// Only reached for tables not planned as rebuilds, which cannot happen:
+		// Plan rebuilds every table that loses its primary key.
+		return one("-- cannot drop primary key of " + c.Table + " in place")
+	case diff.CreateIndex:
+		return one(d.createIndex(c.Table, c.Index))
+	case diff.DropIndex:
+		return one("DROP INDEX " + d.Quote(c.Index.Name) + ";")
+	}
+	return nil
+}
+
+func (d Dialect) createTable(t *schema.Table, name string) string {
+	var b strings.Builder
+	b.WriteString("CREATE TABLE " + d.Quote(name) + " (\n")
+	for i, c := range t.Columns {
+		b.WriteString("    " + d.Quote(c.Name) + " " + TypeSQL(c.Type))
+		if !c.Nullable {
+			b.WriteString(" NOT NULL")
+		}
+		if i < len(t.Columns)-1 || t.PrimaryKey != nil {
+			b.WriteString(",")
+		}
+		b.WriteString("\n")
+	}
+	if t.PrimaryKey != nil {
+		// DuckDB ignores constraint names, so none is written.
+		b.WriteString("    PRIMARY KEY (" + stores.QuoteList(d, t.PrimaryKey.Columns) + ")\n")
+	}
+	b.WriteString(");")
+	return b.String()
+}
+
+func (d Dialect) createIndex(table string, ix *schema.Index) string {
+	u := ""
+	if ix.Unique {
+		u = "UNIQUE "
+	}
+	return "CREATE " + u + "INDEX " + d.Quote(ix.Name) + " ON " + d.Quote(table) + " (" + stores.QuoteList(d, ix.Columns) + ");"
+}
+
+// rebuild recreates table b in shape a, keeping every row: the columns both
+// shapes share are copied (cast where the type changed).
+func (d Dialect) rebuild(b, a *schema.Table, absorbed []diff.Change) []stores.Statement {
+	tmp := a.Name + "__mxmigrate_rebuild"
+	var cols, sel []string
+	for _, c := range a.Columns {
+		old := b.Column(c.Name)
+		if old == nil {
+			continue
+		}
+		q := d.Quote(c.Name)
+		cols = append(cols, q)
+		if old.Type != c.Type {
+			sel = append(sel, "CAST("+q+" AS "+TypeSQL(c.Type)+")")
+		} else {
+			sel = append(sel, q)
+		}
+	}
+	shape := a.Clone()
+	shape.Indexes = nil
+	note := fmt.Sprintf("rebuild %s: DuckDB cannot drop a primary key or retype a key column in place, so the table is recreated and its rows copied", a.Name)
+	return []stores.Statement{
+		{SQL: d.createTable(shape, tmp), Changes: absorbed, Note: note},
+		{SQL: "INSERT INTO " + d.Quote(tmp) + " (" + strings.Join(cols, ", ") + ")\nSELECT " + strings.Join(sel, ", ") + " FROM " + d.Quote(b.Name) + ";"},
+		{SQL: "DROP TABLE " + d.Quote(b.Name) + ";"},
+		{SQL: "ALTER TABLE " + d.Quote(tmp) + " RENAME TO " + d.Quote(a.Name) + ";"},
+	}
+}

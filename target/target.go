@@ -1,0 +1,267 @@
+package target
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/mxmigrate/mxmigrate/features"
+	"github.com/mxmigrate/mxmigrate/schema"
+)
+
+// Options shape the target schema.
+type Options struct {
+	TablePrefix string
+	Naming      schema.Convention
+	// NameLimit is the dialect's identifier limit in bytes (0: none).
+	NameLimit int
+	// InjectPrimaryKey and InjectIndex add a composite primary key / index on
+	// (id columns..., metaxy_created_at, metaxy_data_version).
+	InjectPrimaryKey bool
+	InjectIndex      bool
+	// Project selects the features of one project; AllProjects takes all.
+	Project     string
+	AllProjects bool
+	// ColumnTypes overrides column types per feature key and column.
+	ColumnTypes map[string]map[string]schema.Type
+}
+
+// Result is a target schema plus the warnings met while deriving it.
+type Result struct {
+	Schema   *schema.Schema
+	Warnings []string
+}
+
+// System tables' base names (before the prefix).
+const (
+	FeatureVersionsTable = "metaxy_system__feature_versions"
+	EventsTable          = "metaxy_system__events"
+)
+
+// System returns Metaxy's two system tables (SPEC section 5.1).
+func System(o Options) (*Result, error) {
+	r := &Result{Schema: &schema.Schema{}}
+	v := func(n string) *schema.Column { return &schema.Column{Name: n, Type: schema.String, Nullable: true} }
+	nn := func(c *schema.Column) *schema.Column { c.Nullable = false; return c }
+	ts := func(n string) *schema.Column { return &schema.Column{Name: n, Type: schema.Timestamp, Nullable: true} }
+
+	fv := &schema.Table{Name: o.TablePrefix + FeatureVersionsTable,
+		Columns: []*schema.Column{
+			nn(v("project")), nn(v("feature_key")), nn(v("metaxy_definition_version")),
+			v("metaxy_feature_version"), v("metaxy_project_version"), ts("recorded_at"),
+			v("feature_spec"), v("feature_schema"), v("feature_class_path"), v("tags"), ts("deleted_at"),
+		}}
+	ev := &schema.Table{Name: o.TablePrefix + EventsTable,
+		Columns: []*schema.Column{
+			nn(v("project")), nn(v("execution_id")), nn(ts("timestamp")),
+			v("event_type"), v("feature_key"), v("payload"),
+		}}
+	specs := []struct {
+		t      *schema.Table
+		pk     []string
+		single []string
+		lookup []string
+	}{
+		{fv, []string{"project", "feature_key", "metaxy_definition_version"},
+			[]string{"project", "feature_key", "metaxy_feature_version", "metaxy_project_version", "recorded_at"},
+			[]string{"project", "feature_key", "metaxy_feature_version"}},
+		{ev, []string{"project", "execution_id", "timestamp"},
+			[]string{"project", "execution_id", "event_type", "feature_key"},
+			[]string{"project", "execution_id", "event_type"}},
+	}
+	for _, s := range specs {
+		if err := r.checkNames(s.t, o.NameLimit, "system table"); err != nil {
+			return nil, err
+		}
+		pk, err := constraintName(o, o.Naming.PK, s.t.Name, s.pk, "")
+		if err != nil {
+			return nil, err
+		}
+		s.t.PrimaryKey = &schema.PrimaryKey{Name: pk, Columns: s.pk}
+		for _, c := range s.single {
+			name, err := constraintName(o, o.Naming.IX, s.t.Name, []string{c}, "")
+			if err != nil {
+				return nil, err
+			}
+			s.t.Indexes = append(s.t.Indexes, &schema.Index{Name: name, Columns: []string{c}})
+		}
+		lookup := "idx_" + s.t.Name + "_lookup"
+		if strings.Contains(o.Naming.IX, "%(constraint_name)s") {
+			if lookup, err = constraintName(o, o.Naming.IX, s.t.Name, s.lookup, lookup); err != nil {
+				return nil, err
+			}
+		}
+		s.t.Indexes = append(s.t.Indexes, &schema.Index{Name: schema.Shorten(lookup, o.NameLimit), Columns: s.lookup})
+		r.Schema.Tables = append(r.Schema.Tables, s.t)
+	}
+	r.Schema.Sort()
+	return r, nil
+}
+
+func constraintName(o Options, tmpl, table string, cols []string, explicit string) (string, error) {
+	n, err := schema.Name(tmpl, table, cols, explicit)
+	if err != nil {
+		return "", err
+	}
+	return schema.Shorten(n, o.NameLimit), nil
+}
+
+// TableName is the feature table's name: prefix + key parts joined by "__",
+// with "-" replaced by "_".
+func TableName(prefix, key string) string {
+	return prefix + strings.ReplaceAll(strings.ReplaceAll(key, "/", "__"), "-", "_")
+}
+
+// Features returns one table per selected feature (SPEC section 5.2): the
+// tables of FeatureTables filtered and constrained by Select.
+func Features(set *features.Set, o Options) (*Result, error) {
+	r, err := FeatureTables(set, o)
+	if err != nil {
+		return nil, err
+	}
+	s, err := Select(r.Schema, o)
+	if err != nil {
+		return nil, err
+	}
+	return &Result{Schema: s, Warnings: r.Warnings}, nil
+}
+
+// FeatureTables returns the table of every feature in set, of every project,
+// without primary key or index: the "source metadata" that Select filters.
+func FeatureTables(set *features.Set, o Options) (*Result, error) {
+	r := &Result{Schema: &schema.Schema{}}
+	owner := map[string]*features.Feature{}
+	for _, f := range set.Features {
+		t, err := r.featureTable(f, o)
+		if err != nil {
+			return nil, err
+		}
+		if prev, ok := owner[t.Name]; ok {
+			return nil, fmt.Errorf("features %s (%s, project %s) and %s (%s, project %s) map to the same table %q",
+				prev.Key, prev.Source, prev.Project, f.Key, f.Source, f.Project, t.Name)
+		}
+		owner[t.Name] = f
+		r.Schema.Tables = append(r.Schema.Tables, t)
+	}
+	r.Schema.Sort()
+	sort.Strings(r.Warnings)
+	return r, nil
+}
+
+// Select keeps the feature tables of o.Project (all with o.AllProjects) and
+// adds the injected primary key and index. source is not modified.
+func Select(source *schema.Schema, o Options) (*schema.Schema, error) {
+	if !o.AllProjects && o.Project == "" {
+		return nil, fmt.Errorf("no project: set `project = \"...\"` in metaxy.toml, or pass --project P or --all-projects")
+	}
+	out := &schema.Schema{}
+	for _, st := range source.Tables {
+		if !o.AllProjects && st.Project != o.Project {
+			continue
+		}
+		t := st.Clone()
+		t.PrimaryKey, t.Indexes = nil, nil
+		if err := inject(t, o); err != nil {
+			return nil, err
+		}
+		out.Tables = append(out.Tables, t)
+	}
+	out.Sort()
+	return out, nil
+}
+
+// inject adds the primary key and index SPEC section 5.2 describes.
+func inject(t *schema.Table, o Options) error {
+	if !o.InjectPrimaryKey && !o.InjectIndex {
+		return nil
+	}
+	keyCols := append(append([]string{}, t.IDColumns...), "metaxy_created_at", "metaxy_data_version")
+	if o.InjectPrimaryKey {
+		name, err := constraintName(o, o.Naming.PK, t.Name, keyCols, "")
+		if err != nil {
+			return fmt.Errorf("feature %s: %w", t.FeatureKey, err)
+		}
+		t.PrimaryKey = &schema.PrimaryKey{Name: name, Columns: keyCols}
+	}
+	if o.InjectIndex {
+		name, err := constraintName(o, o.Naming.IX, t.Name, keyCols, "")
+		if err != nil {
+			return fmt.Errorf("feature %s: %w", t.FeatureKey, err)
+		}
+		t.Indexes = append(t.Indexes, &schema.Index{Name: name, Columns: keyCols})
+	}
+	return nil
+}
+
+func (r *Result) featureTable(f *features.Feature, o Options) (*schema.Table, error) {
+	user, err := f.UserColumns(o.ColumnTypes[f.Key])
+	if err != nil {
+		return nil, err
+	}
+	t := &schema.Table{Name: TableName(o.TablePrefix, f.Key), FeatureKey: f.Key, Project: f.Project}
+	byName := map[string]features.Column{}
+	for _, c := range user {
+		byName[c.Name] = c
+	}
+	isID := map[string]bool{}
+	for _, id := range f.IDColumns {
+		isID[id] = true
+		typ := schema.String
+		if c, ok := byName[id]; ok {
+			typ = c.Type
+		} else if ot, ok := o.ColumnTypes[f.Key][id]; ok {
+			typ = ot
+		}
+		t.Columns = append(t.Columns, &schema.Column{Name: id, Type: typ, Nullable: false})
+	}
+	for _, c := range user {
+		if isID[c.Name] {
+			continue
+		}
+		t.Columns = append(t.Columns, &schema.Column{Name: c.Name, Type: c.Type, Nullable: c.Nullable})
+	}
+	for _, c := range features.SystemColumns {
+		t.Columns = append(t.Columns, &schema.Column{Name: c.Name, Type: c.Type, Nullable: c.Nullable})
+	}
+	if err := r.checkNames(t, o.NameLimit, "feature "+f.Key); err != nil {
+		return nil, err
+	}
+	for _, id := range f.IDColumns {
+		t.IDColumns = append(t.IDColumns, schema.TruncateBytes(id, limitOr(o.NameLimit, len(id))))
+	}
+	return t, nil
+}
+
+func limitOr(limit, n int) int {
+	if limit <= 0 {
+		return n
+	}
+	return limit
+}
+
+// checkNames applies the dialect's identifier limit to table and column names
+// the way the database stores them (truncation, never hashing: Metaxy queries
+// these names), warning when it does, and rejects names that collide.
+func (r *Result) checkNames(t *schema.Table, limit int, what string) error {
+	if limit > 0 && len(t.Name) > limit {
+		short := schema.TruncateBytes(t.Name, limit)
+		r.Warnings = append(r.Warnings, fmt.Sprintf("%s: table name %q is longer than %d bytes; the database keeps %q", what, t.Name, limit, short))
+		t.Name = short
+	}
+	seen := map[string]string{}
+	for _, c := range t.Columns {
+		orig := c.Name
+		if limit > 0 && len(c.Name) > limit {
+			c.Name = schema.TruncateBytes(c.Name, limit)
+			r.Warnings = append(r.Warnings, fmt.Sprintf("%s: column name %q is longer than %d bytes; the database keeps %q", what, orig, limit, c.Name))
+		}
+		if prev, ok := seen[c.Name]; ok {
+			if prev == orig {
+				return fmt.Errorf("%s: column %q is defined twice", what, orig)
+			}
+			return fmt.Errorf("%s: columns %q and %q both become %q in the database", what, prev, orig, c.Name)
+		}
+		seen[c.Name] = orig
+	}
+	return nil
+}
