@@ -25,7 +25,10 @@ func DecodeTOML(name string, data []byte) (map[string]any, error) {
 	if _, err := toml.Decode(string(data), &m); err != nil {
 		var perr toml.ParseError
 		if errors.As(err, &perr) {
-			return nil, fmt.Errorf("%s:%d:%d: invalid TOML: %s", name, perr.Position.Line, perr.Position.Col, perr.Message)
+			// The decoder reports an error found at a line's end on the next
+			// line; the byte offset gives the line where the problem is.
+			line, col := LineCol(data, perr.Position.Start)
+			return nil, fmt.Errorf("%s:%d:%d: invalid TOML: %s", name, line, col, perr.Message)
 		}
 		return nil, fmt.Errorf("%s: invalid TOML: %w", name, err)
 	}

@@ -1,0 +1,108 @@
+package diff
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/mxmigrate/mxmigrate/schema"
+)
+
+func col(n string, t schema.Type, null bool) *schema.Column {
+	return &schema.Column{Name: n, Type: t, Nullable: null}
+}
+
+func tbl(name string, cols ...*schema.Column) *schema.Table {
+	return &schema.Table{Name: name, Columns: cols}
+}
+
+func kinds(cs []Change) []string {
+	var out []string
+	for _, c := range cs {
+		out = append(out, c.Summary())
+	}
+	return out
+}
+
+func TestCompareOrderAndInverse(t *testing.T) {
+	cur := &schema.Schema{Tables: []*schema.Table{
+		{Name: "b", Columns: []*schema.Column{col("id", schema.String, false), col("old", schema.String, true), col("n", schema.Int64, true)},
+			PrimaryKey: &schema.PrimaryKey{Columns: []string{"id"}},
+			Indexes:    []*schema.Index{{Name: "ix_gone", Columns: []string{"old"}}}},
+		tbl("gone", col("x", schema.String, true)),
+	}}
+	tgt := &schema.Schema{Tables: []*schema.Table{
+		tbl("a", col("id", schema.String, false)),
+		{Name: "b", Columns: []*schema.Column{col("id", schema.String, false), col("n", schema.String, false), col("new", schema.JSON, true)},
+			PrimaryKey: &schema.PrimaryKey{Columns: []string{"id", "n"}},
+			Indexes:    []*schema.Index{{Name: "ix_new", Columns: []string{"new"}}}},
+	}}
+	got := kinds(Compare(cur, tgt))
+	want := []string{
+		"- drop index ix_gone on b",
+		"- drop primary key b (id)",
+		"- drop column b.old",
+		"- drop table gone",
+		"+ create table a (1 columns)",
+		"+ add column b.new json",
+		"~ alter column b.n type int64 -> string",
+		"~ alter column b.n set not null",
+		"+ add primary key b (id, n)",
+		"+ create index ix_new on b (new)",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("got\n%q\nwant\n%q", got, want)
+	}
+	cs := Compare(cur, tgt)
+	after := Apply(cur, cs)
+	if rest := Compare(after, tgt); len(rest) != 0 {
+		t.Errorf("Apply(Compare) leaves %v", kinds(rest))
+	}
+	back := Apply(after, Inverse(cs))
+	if rest := Compare(back, cur); len(rest) != 0 {
+		t.Errorf("inverse does not restore: %v", kinds(rest))
+	}
+}
+
+func TestDestructive(t *testing.T) {
+	cur := &schema.Schema{Tables: []*schema.Table{tbl("t", col("a", schema.String, true), col("b", schema.String, true))}}
+	tgt := &schema.Schema{Tables: []*schema.Table{tbl("t", col("a", schema.String, false), col("c", schema.String, false), col("d", schema.String, true))}}
+	var reasons []string
+	for _, c := range Destructive(Compare(cur, tgt)) {
+		reasons = append(reasons, c.Summary())
+	}
+	want := []string{"- drop column t.b", "+ add column t.c string not null", "~ alter column t.a set not null"}
+	if !reflect.DeepEqual(reasons, want) {
+		t.Errorf("got %q want %q", reasons, want)
+	}
+	// adding a nullable column and creating tables is safe
+	safe := Compare(&schema.Schema{}, tgt)
+	if len(Destructive(safe)) != 0 {
+		t.Error("create table marked destructive")
+	}
+}
+
+func TestPrimaryKeyNameIgnoredWhenDatabaseKeepsNone(t *testing.T) {
+	cur := &schema.Schema{Tables: []*schema.Table{{Name: "t", Columns: []*schema.Column{col("a", schema.String, false)}, PrimaryKey: &schema.PrimaryKey{Columns: []string{"a"}}}}}
+	tgt := &schema.Schema{Tables: []*schema.Table{{Name: "t", Columns: []*schema.Column{col("a", schema.String, false)}, PrimaryKey: &schema.PrimaryKey{Name: "pk_t", Columns: []string{"a"}}}}}
+	if cs := Compare(cur, tgt); len(cs) != 0 {
+		t.Errorf("unnamed live key vs named target: %v", kinds(cs))
+	}
+	cur.Tables[0].PrimaryKey.Name = "other"
+	if cs := Compare(cur, tgt); len(cs) != 2 {
+		t.Errorf("renamed key must be dropped and added: %v", kinds(cs))
+	}
+}
+
+func TestDeterministic(t *testing.T) {
+	var tables []*schema.Table
+	for _, n := range []string{"z", "m", "a", "q"} {
+		tables = append(tables, tbl(n, col("c2", schema.Int64, true), col("c1", schema.String, true)))
+	}
+	first := kinds(Compare(&schema.Schema{}, &schema.Schema{Tables: tables}))
+	for i := 0; i < 10; i++ {
+		tables[0], tables[len(tables)-1] = tables[len(tables)-1], tables[0]
+		if got := kinds(Compare(&schema.Schema{}, &schema.Schema{Tables: tables})); !reflect.DeepEqual(got, first) {
+			t.Fatalf("order depends on input order: %v vs %v", got, first)
+		}
+	}
+}
