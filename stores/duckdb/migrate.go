@@ -15,9 +15,10 @@ import (
 //   - a table with a secondary index refuses DROP COLUMN, ALTER COLUMN and
 //     RENAME, so such changes drop the table's indexes first and recreate them
 //     after, in the same file;
-//   - a primary key cannot be dropped and a key column's type cannot change,
-//     so those tables are rebuilt: create the new shape, copy the rows, drop
-//     the old table, rename;
+//   - a primary key cannot be dropped, a key column's type cannot change, and
+//     a column an index covers cannot be retyped or dropped even after the
+//     index is dropped in the same transaction, so those tables are rebuilt:
+//     create the new shape, copy the rows, drop the old table, rename;
 //   - ADD COLUMN takes no constraint, so a NOT NULL column is added and then
 //     set NOT NULL.
 func (d Dialect) Plan(changes []diff.Change, before, after *schema.Schema) ([]stores.Statement, error) {
@@ -37,8 +38,8 @@ func (d Dialect) Plan(changes []diff.Change, before, after *schema.Schema) ([]st
 			switch c.Kind {
 			case diff.DropPrimaryKey:
 				rebuild[name] = true
-			case diff.AlterColumnType:
-				if b.PrimaryKey != nil && contains(b.PrimaryKey.Columns, c.Column.Name) {
+			case diff.AlterColumnType, diff.DropColumn:
+				if keyed(b, c.Column.Name) {
 					rebuild[name] = true
 				}
 			}
@@ -105,6 +106,22 @@ func sortedIndexes(ixs []*schema.Index) []*schema.Index {
 	out := append([]*schema.Index(nil), ixs...)
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
+}
+
+// keyed reports whether column is part of t's primary key or of one of its
+// indexes. DuckDB refuses to retype or drop such a column even after the index
+// is dropped in the same transaction ("an index depends on it"), so the table
+// is rebuilt instead.
+func keyed(t *schema.Table, column string) bool {
+	if t.PrimaryKey != nil && contains(t.PrimaryKey.Columns, column) {
+		return true
+	}
+	for _, ix := range t.Indexes {
+		if contains(ix.Columns, column) {
+			return true
+		}
+	}
+	return false
 }
 
 func contains(list []string, s string) bool {
@@ -211,7 +228,7 @@ func (d Dialect) rebuild(b, a *schema.Table, absorbed []diff.Change) []stores.St
 	}
 	shape := a.Clone()
 	shape.Indexes = nil
-	note := fmt.Sprintf("rebuild %s: DuckDB cannot drop a primary key or retype a key column in place, so the table is recreated and its rows copied", a.Name)
+	note := fmt.Sprintf("rebuild %s: DuckDB cannot drop a primary key, nor retype or drop a key or indexed column, in place; the table is recreated and its rows copied", a.Name)
 	return []stores.Statement{
 		{SQL: d.createTable(shape, tmp), Changes: absorbed, Note: note},
 		{SQL: "INSERT INTO " + d.Quote(tmp) + " (" + strings.Join(cols, ", ") + ")\nSELECT " + strings.Join(sel, ", ") + " FROM " + d.Quote(b.Name) + ";"},
