@@ -15,9 +15,10 @@ import (
 //   - a table with a secondary index refuses DROP COLUMN, ALTER COLUMN and
 //     RENAME, so such changes drop the table's indexes first and recreate them
 //     after, in the same file;
-//   - a primary key cannot be dropped, a key column's type cannot change, and
-//     a column an index covers cannot be retyped or dropped even after the
-//     index is dropped in the same transaction, so those tables are rebuilt:
+//   - a primary key cannot be dropped, and even after its indexes are dropped
+//     in the same transaction a column cannot be retyped when an index covers
+//     it, nor dropped when an index covers it or a column after it; so those
+//     tables are rebuilt:
 //     create the new shape, copy the rows, drop the old table, rename;
 //   - ADD COLUMN takes no constraint, so a NOT NULL column is added and then
 //     set NOT NULL.
@@ -38,8 +39,12 @@ func (d Dialect) Plan(changes []diff.Change, before, after *schema.Schema) ([]st
 			switch c.Kind {
 			case diff.DropPrimaryKey:
 				rebuild[name] = true
-			case diff.AlterColumnType, diff.DropColumn:
+			case diff.AlterColumnType:
 				if keyed(b, c.Column.Name) {
+					rebuild[name] = true
+				}
+			case diff.DropColumn:
+				if keyedFrom(b, c.Column.Name) {
 					rebuild[name] = true
 				}
 			}
@@ -51,6 +56,15 @@ func (d Dialect) Plan(changes []diff.Change, before, after *schema.Schema) ([]st
 					restricted[name] = true
 				}
 			}
+		}
+		drops := 0
+		for _, c := range cs {
+			if c.Kind == diff.DropColumn {
+				drops++
+			}
+		}
+		if drops > 0 && drops == len(b.Columns) {
+			rebuild[name] = true // DuckDB cannot drop a table's last column
 		}
 		if rebuild[name] {
 			restricted[name] = true
@@ -118,6 +132,20 @@ func keyed(t *schema.Table, column string) bool {
 	}
 	for _, ix := range t.Indexes {
 		if contains(ix.Columns, column) {
+			return true
+		}
+	}
+	return false
+}
+
+// keyedFrom reports whether column, or any column after it, is part of t's
+// primary key or an index: DuckDB refuses to drop a column when an index
+// (even one dropped in the same transaction) depends on a column after it.
+func keyedFrom(t *schema.Table, column string) bool {
+	seen := false
+	for _, c := range t.Columns {
+		seen = seen || c.Name == column
+		if seen && keyed(t, c.Name) {
 			return true
 		}
 	}
@@ -225,6 +253,10 @@ func (d Dialect) rebuild(b, a *schema.Table, absorbed []diff.Change) []stores.St
 		} else {
 			sel = append(sel, q)
 		}
+	}
+	if len(cols) == 0 {
+		// nothing in common: keep the row count, the new columns start NULL
+		cols, sel = []string{d.Quote(a.Columns[0].Name)}, []string{"NULL"}
 	}
 	shape := a.Clone()
 	shape.Indexes = nil
