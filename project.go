@@ -181,10 +181,14 @@ func (p *Project) Target(ctx context.Context, env *config.Environment, o TargetO
 		return nil, err
 	}
 	to := p.targetOptions(env, d, o)
+	c := p.Config
 	var r *target.Result
 	if env.Target == config.TargetSystem {
 		r, err = target.System(to)
 	} else {
+		if !to.AllProjects && to.Project == "" {
+			return nil, fmt.Errorf("%s: no project: set `project = \"...\"` in metaxy.toml, or pass --project P or --all-projects", c.Path)
+		}
 		var set *features.Set
 		if set, err = p.Features(ctx, env, o); err != nil {
 			return nil, err

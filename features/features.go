@@ -50,7 +50,7 @@ func (f *Feature) Validate() error {
 		seen[c] = true
 	}
 	if f.Project == "" {
-		return fmt.Errorf("%s: feature %s: no project", f.Source, f.Key)
+		return fmt.Errorf("%s: feature %s: no project (set `project` in the definition or in metaxy.toml)", f.Source, f.Key)
 	}
 	return nil
 }

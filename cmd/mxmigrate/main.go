@@ -97,6 +97,9 @@ An environment (-n) is <store>:<target>; -n <store> means both targets, system f
 		ExitErrHandler: func(*cli.Context, error) {},
 		Commands:       commands(),
 	}
+	for _, c := range app.Commands {
+		c.OnUsageError = app.OnUsageError
+	}
 	return app
 }
 
