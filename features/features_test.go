@@ -60,7 +60,7 @@ func TestMapJSONSchema(t *testing.T) {
 
 func TestMapJSONSchemaErrors(t *testing.T) {
 	cases := map[string]string{
-		`{"properties":{"any":{}}}`:                                              `property "any": no type`,
+		`{"properties":{"any":{}}}`: `property "any": no type`,
 		`{"properties":{"mix":{"anyOf":[{"type":"integer"},{"type":"string"}]}}}`: `property "mix": anyOf mixes types`,
 		`{"properties":{"n":{"type":"null"}}}`:                                    `property "n"`,
 		`{"properties":{"x":{"type":"weird"}}}`:                                   `unknown JSON Schema type`,
@@ -164,7 +164,7 @@ id_columns = ["video_id", "frame_idx"]
 	}
 	bad := map[string]string{
 		"[[feature]]\nkey = \"a/b\"\nid_columns = [\"x\"]\n[[feature.column]]\nname = \"metaxy_provenance\"\ntype = \"string\"\n": "collides with Metaxy's system column",
-		"[[feature]]\nkey = \"a/b\"\nid_columns = [\"x\"]\n[[feature.column]]\nname = \"c\"\ntype = \"decimal\"\n":           `column "c": unknown type "decimal"`,
+		"[[feature]]\nkey = \"a/b\"\nid_columns = [\"x\"]\n[[feature.column]]\nname = \"c\"\ntype = \"decimal\"\n":                `column "c": unknown type "decimal"`,
 		"[[feature]]\nkey = \"a/b\"\nid_columns = [\"x\"]\n[[feature.column]]\nname = \"c\"\ntype = \"string\"\nnulable = true\n": "unknown key(s) feature.column.nulable",
 		"[[feature]]\nid_columns = [\"x\"]\n": "`key` is missing",
 		"[[feature]]\nkey = \"a/b\"\nid_columns = [\"x\"]\n[[feature.column]]\nname = \"c\"\ntype = \"string\"\n[[feature.column]]\nname = \"c\"\ntype = \"string\"\n": "defined twice",

@@ -1,0 +1,39 @@
+# mxmigrate: `make demo` runs the main job on embedded DuckDB; `make test` runs every test.
+GO       ?= go
+BIN      := bin/mxmigrate
+PKGS     := ./...
+
+.PHONY: build test unit bench demo lint clean
+
+build:
+	$(GO) build -o $(BIN) ./cmd/mxmigrate
+
+# Every test: unit, golden, fuzz seeds, DuckDB round trips, CLI flows.
+# scripts/test.sh provisions what the tests need before running them.
+test:
+	bash scripts/test.sh
+
+# Fast subset without the integration suites.
+unit:
+	$(GO) test -count=1 $$($(GO) list ./... | grep -v /integration)
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
+
+# Applies the committed demo migrations (migrations/) to demo.duckdb, shows the
+# status, checks the database against metaxy.toml + metaxy.lock + definitions/,
+# and shows that generate finds nothing new. Changes no committed file.
+demo: build
+	rm -f demo.duckdb demo.duckdb.wal
+	./$(BIN) status -n dev
+	./$(BIN) up -n dev
+	./$(BIN) check -n dev
+	./$(BIN) generate -n dev:metaxy_features --dry-run
+	./$(BIN) generate -n dev:metaxy_system --dry-run
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet $(PKGS)
+
+clean:
+	rm -rf bin demo.duckdb demo.duckdb.wal

@@ -1,0 +1,83 @@
+package mxmigrate_test
+
+import (
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/mxmigrate/mxmigrate"
+	"github.com/mxmigrate/mxmigrate/config"
+	_ "github.com/mxmigrate/mxmigrate/stores/duckdb"
+)
+
+func copyTree(t *testing.T, src, dst string) {
+	t.Helper()
+	err := filepath.Walk(src, func(p string, info os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		target := filepath.Join(dst, rel)
+		if info.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestDemoMigrationsAreCurrent fails when the committed demo migrations
+// (migrations/system, migrations/features) no longer produce the schema that
+// the demo's metaxy.toml, metaxy.lock and definitions/ describe, or when a
+// migration file was edited without `mxmigrate rehash`.
+func TestDemoMigrationsAreCurrent(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{"metaxy.toml", "metaxy.lock"} {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(dir, f), b, 0o644)
+	}
+	copyTree(t, "definitions", filepath.Join(dir, "definitions"))
+	copyTree(t, "migrations", filepath.Join(dir, "migrations"))
+	p, err := mxmigrate.Load(config.Options{Path: filepath.Join(dir, "metaxy.toml"), Environ: []string{}}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	envs, err := p.Config.Environments("dev")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, env := range envs {
+		applied, err := p.Up(ctx, env, 0, io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(applied) == 0 {
+			t.Fatalf("%s: no demo migrations", env.Name)
+		}
+		r, err := p.Check(ctx, env, mxmigrate.TargetOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !r.InSync {
+			var lines []string
+			for _, c := range r.Plan.Changes {
+				lines = append(lines, c.Summary())
+			}
+			t.Errorf("%s: the committed demo migrations are stale; run `mxmigrate generate -n %s` at the repository root.\n%s",
+				env.Name, env.Name, strings.Join(lines, "\n"))
+		}
+	}
+}
