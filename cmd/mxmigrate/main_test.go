@@ -1,0 +1,60 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func runCLI(t *testing.T, dir string, args ...string) (int, string, string) {
+	t.Helper()
+	wd, _ := os.Getwd()
+	if err := os.Chdir(dir); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Chdir(wd)
+	var out, errb bytes.Buffer
+	code := run(append([]string{"mxmigrate"}, args...), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestNormalizeArgs(t *testing.T) {
+	got := normalizeArgs([]string{"mxmigrate", "generate", "--definitions-from-store", "--definitions-from-store=prod"})
+	if strings.Join(got, " ") != "mxmigrate generate --definitions-from-store=. --definitions-from-store=prod" {
+		t.Errorf("%v", got)
+	}
+}
+
+func TestHelpListsEveryCommand(t *testing.T) {
+	code, out, _ := runCLI(t, t.TempDir(), "--help")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	for _, c := range []string{"generate", "up", "down", "status", "check", "url", "force", "rehash", "init", "version", "--config", "--verbose", "--no-color"} {
+		if !strings.Contains(out, c) {
+			t.Errorf("--help lacks %s", c)
+		}
+	}
+}
+
+func TestExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "metaxy.toml"), []byte("project = \"p\"\n[stores.dev]\ntype = \"metaxy.ext.duckdb.DuckDBMetadataStore\"\nconfig = { database = \"d.duckdb\" }\n"), 0o644)
+	if code, _, errs := runCLI(t, dir, "generate", "-n", "dev:metaxy_features", "--inject-index", "--no-inject-index"); code != 2 || !strings.Contains(errs, "exclude each other") {
+		t.Errorf("conflicting flags: %d %s", code, errs)
+	}
+	if code, _, errs := runCLI(t, dir, "force", "-n", "dev:metaxy_features"); code != 2 || !strings.Contains(errs, "VERSION") {
+		t.Errorf("force without version: %d %s", code, errs)
+	}
+	if code, _, errs := runCLI(t, dir, "generate", "-n", "dev:metaxy_features", "--json"); code != 2 || !strings.Contains(errs, "--dry-run") {
+		t.Errorf("--json without --dry-run: %d %s", code, errs)
+	}
+	if code, out, _ := runCLI(t, dir, "generate", "-n", "dev:metaxy_features", "--dry-run"); code != 0 || !strings.Contains(out, "No changes detected") {
+		t.Errorf("empty project: %d %s", code, out)
+	}
+	if code, _, errs := runCLI(t, dir, "generate", "-n", "nosuch:metaxy_features"); code != 1 || !strings.Contains(errs, `no store "nosuch"`) {
+		t.Errorf("unknown store: %d %s", code, errs)
+	}
+}
