@@ -27,7 +27,10 @@ func DecodeTOML(name string, data []byte) (map[string]any, error) {
 		if errors.As(err, &perr) {
 			// The decoder reports an error found at a line's end on the next
 			// line; the byte offset gives the line where the problem is.
-			line, col := LineCol(data, perr.Position.Start)
+			line, col := perr.Position.Line, perr.Position.Col
+			if perr.Position.Start >= 0 && perr.Position.Start <= len(data) {
+				line, col = LineCol(data, perr.Position.Start)
+			}
 			return nil, fmt.Errorf("%s:%d:%d: invalid TOML: %s", name, line, col, perr.Message)
 		}
 		return nil, fmt.Errorf("%s: invalid TOML: %w", name, err)
@@ -56,9 +59,7 @@ func JSONError(name string, data []byte, err error) error {
 
 // LineCol converts a byte offset into a 1-based line and column.
 func LineCol(data []byte, off int) (int, int) {
-	if off > len(data) {
-		off = len(data)
-	}
+	off = min(max(off, 0), len(data))
 	line, col := 1, 1
 	for _, b := range data[:off] {
 		if b == '\n' {
