@@ -85,16 +85,14 @@ func compareTable(cur, tgt *schema.Table) []Change {
 	return out
 }
 
-// samePK compares primary keys by columns, and by name where the database
-// keeps one (DuckDB does not: an empty current name matches any).
+// samePK compares primary keys by their columns only: DuckDB keeps no
+// constraint names, and renaming a key that Metaxy or another tool created
+// (say "t_pkey") would rebuild its index for nothing.
 func samePK(cur, tgt *schema.PrimaryKey) bool {
 	if cur == nil || tgt == nil {
 		return cur == nil && tgt == nil
 	}
-	if !schema.EqualStrings(cur.Columns, tgt.Columns) {
-		return false
-	}
-	return cur.Name == "" || tgt.Name == "" || cur.Name == tgt.Name
+	return schema.EqualStrings(cur.Columns, tgt.Columns)
 }
 
 func sameIndex(a, b *schema.Index) bool {

@@ -81,15 +81,21 @@ func TestDestructive(t *testing.T) {
 	}
 }
 
-func TestPrimaryKeyNameIgnoredWhenDatabaseKeepsNone(t *testing.T) {
+func TestPrimaryKeysCompareByColumns(t *testing.T) {
 	cur := &schema.Schema{Tables: []*schema.Table{{Name: "t", Columns: []*schema.Column{col("a", schema.String, false)}, PrimaryKey: &schema.PrimaryKey{Columns: []string{"a"}}}}}
 	tgt := &schema.Schema{Tables: []*schema.Table{{Name: "t", Columns: []*schema.Column{col("a", schema.String, false)}, PrimaryKey: &schema.PrimaryKey{Name: "pk_t", Columns: []string{"a"}}}}}
 	if cs := Compare(cur, tgt); len(cs) != 0 {
 		t.Errorf("unnamed live key vs named target: %v", kinds(cs))
 	}
-	cur.Tables[0].PrimaryKey.Name = "other"
-	if cs := Compare(cur, tgt); len(cs) != 2 {
-		t.Errorf("renamed key must be dropped and added: %v", kinds(cs))
+	cur.Tables[0].PrimaryKey.Name = "t_pkey"
+	if cs := Compare(cur, tgt); len(cs) != 0 {
+		t.Errorf("a key named differently but on the same columns must stay: %v", kinds(cs))
+	}
+	tgt.Tables[0].Columns = append(tgt.Tables[0].Columns, col("b", schema.String, false))
+	tgt.Tables[0].PrimaryKey.Columns = []string{"a", "b"}
+	cs := Compare(cur, tgt)
+	if len(cs) != 3 || cs[0].Kind != DropPrimaryKey || cs[0].PrimaryKey.Name != "t_pkey" {
+		t.Errorf("a changed key is dropped by its live name: %v", kinds(cs))
 	}
 }
 

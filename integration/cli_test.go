@@ -1,149 +1,65 @@
 package integration
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/mxmigrate/mxmigrate/integration/itest"
 )
 
 var binary string
 
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "mxmigrate-bin-")
+	bin, cleanup, err := itest.BuildBinary()
 	if err != nil {
-		panic(err)
-	}
-	binary = filepath.Join(dir, "mxmigrate")
-	_, file, _, _ := runtime.Caller(0)
-	build := exec.Command("go", "build", "-o", binary, "./cmd/mxmigrate")
-	build.Dir = filepath.Dir(filepath.Dir(file))
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "build mxmigrate:", err)
+		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
+	binary = bin
 	code := m.Run()
-	os.RemoveAll(dir)
+	cleanup()
 	os.Exit(code)
 }
 
-type result struct {
-	code           int
-	stdout, stderr string
-}
+type result = itest.Result
 
-// mx runs the mxmigrate binary in dir with a clean METAXY_/MXMIGRATE_ environment.
-func mx(t *testing.T, dir string, args ...string) result {
-	t.Helper()
-	cmd := exec.Command(binary, args...)
-	cmd.Dir = dir
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "METAXY_") && !strings.HasPrefix(kv, "MXMIGRATE_") {
-			cmd.Env = append(cmd.Env, kv)
-		}
-	}
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	r := result{stdout: out.String(), stderr: errb.String()}
-	if ee, ok := err.(*exec.ExitError); ok {
-		r.code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return r
-}
-
-func (r result) must(t *testing.T, code int, contains ...string) result {
-	t.Helper()
-	if r.code != code {
-		t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", r.code, code, r.stdout, r.stderr)
-	}
-	for _, c := range contains {
-		if !strings.Contains(r.stdout+r.stderr, c) {
-			t.Fatalf("output lacks %q\nstdout:\n%s\nstderr:\n%s", c, r.stdout, r.stderr)
-		}
-	}
-	return r
-}
+func mx(t *testing.T, dir string, args ...string) result { return itest.Run(t, binary, dir, nil, args...) }
 
 // project copies a fixture project into a temp dir.
 func project(t *testing.T, fixture string) string {
-	t.Helper()
 	dst := t.TempDir()
-	src := filepath.Join("testdata", fixture)
-	err := filepath.Walk(src, func(p string, info os.FileInfo, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		target := filepath.Join(dst, rel)
-		if info.IsDir() {
-			return os.MkdirAll(target, 0o755)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(target, b, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	itest.CopyTree(t, filepath.Join("testdata", fixture), dst)
 	return dst
 }
 
-func files(t *testing.T, dir string) []string {
-	t.Helper()
-	var out []string
-	entries, _ := os.ReadDir(dir)
-	for _, e := range entries {
-		out = append(out, e.Name())
-	}
-	return out
-}
-
-func read(t *testing.T, p string) string {
-	t.Helper()
-	b, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
+func files(t *testing.T, dir string) []string { return itest.Files(t, dir) }
+func read(t *testing.T, p string) string       { return itest.Read(t, p) }
 
 func editLock(t *testing.T, dir string, f func(string) string) {
-	t.Helper()
-	p := filepath.Join(dir, "metaxy.lock")
-	if err := os.WriteFile(p, []byte(f(read(t, p))), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	itest.Edit(t, filepath.Join(dir, "metaxy.lock"), f)
 }
 
 // TestCLIFlowDuckDB is issue #2's acceptance flow on a project shaped like
 // ../shared/examples.
 func TestCLIFlowDuckDB(t *testing.T) {
 	dir := project(t, "media")
-	mx(t, dir, "generate", "-n", "dev:metaxy_system", "-m", "init").must(t, 0, "+ create table metaxy_system__feature_versions", "wrote migrations/system/000001_init.up.sql")
-	mx(t, dir, "generate", "-n", "dev:metaxy_features", "-m", "init").must(t, 0, "+ create table media__videos")
+	mx(t, dir, "generate", "-n", "dev:metaxy_system", "-m", "init").Must(t, 0, "+ create table metaxy_system__feature_versions", "wrote migrations/system/000001_init.up.sql")
+	mx(t, dir, "generate", "-n", "dev:metaxy_features", "-m", "init").Must(t, 0, "+ create table media__videos")
 	for _, sub := range []string{"system", "features"} {
 		got := strings.Join(files(t, filepath.Join(dir, "migrations", sub)), " ")
 		if got != "000001_init.down.sql 000001_init.up.sql mxmigrate.sum" {
 			t.Fatalf("%s: %s", sub, got)
 		}
 	}
-	mx(t, dir, "up", "-n", "dev").must(t, 0, "dev:metaxy_system: applied 000001_init.up.sql", "dev:metaxy_features: applied 000001_init.up.sql")
-	st := mx(t, dir, "status", "-n", "dev", "--json").must(t, 0)
+	mx(t, dir, "up", "-n", "dev").Must(t, 0, "dev:metaxy_system: applied 000001_init.up.sql", "dev:metaxy_features: applied 000001_init.up.sql")
+	st := mx(t, dir, "status", "-n", "dev", "--json").Must(t, 0)
 	var status []map[string]any
-	if err := json.Unmarshal([]byte(st.stdout), &status); err != nil {
-		t.Fatal(err, st.stdout)
+	if err := json.Unmarshal([]byte(st.Stdout), &status); err != nil {
+		t.Fatal(err, st.Stdout)
 	}
 	for i, table := range []string{"schema_migrations_metaxy_system", "schema_migrations_metaxy_features"} {
 		if status[i]["migrations_table"] != table || status[i]["version"] != 1.0 || status[i]["dirty"] != false {
@@ -151,38 +67,38 @@ func TestCLIFlowDuckDB(t *testing.T) {
 		}
 	}
 	before := files(t, filepath.Join(dir, "migrations", "features"))
-	mx(t, dir, "generate", "-n", "dev:metaxy_features", "-m", "again").must(t, 0, "No changes detected")
-	mx(t, dir, "generate", "-n", "dev:metaxy_system").must(t, 0, "No changes detected")
+	mx(t, dir, "generate", "-n", "dev:metaxy_features", "-m", "again").Must(t, 0, "No changes detected")
+	mx(t, dir, "generate", "-n", "dev:metaxy_system").Must(t, 0, "No changes detected")
 	if after := files(t, filepath.Join(dir, "migrations", "features")); strings.Join(after, " ") != strings.Join(before, " ") {
 		t.Errorf("no-change generate wrote files: %v", after)
 	}
-	mx(t, dir, "check", "-n", "dev").must(t, 0, "in sync")
+	mx(t, dir, "check", "-n", "dev").Must(t, 0, "in sync")
 
 	// a new property: 000002 with ADD COLUMN up and DROP COLUMN down
 	editLock(t, dir, func(s string) string {
 		return strings.Replace(s, `"is_public":{"default":false,"title":"Is Public","type":"boolean"}}`,
 			`"is_public":{"default":false,"title":"Is Public","type":"boolean"},"codec":{"anyOf":[{"type":"string"},{"type":"null"}],"default":null}}`, 1)
 	})
-	mx(t, dir, "check", "-n", "dev:metaxy_features").must(t, 1, "+ add column media__videos.codec string")
-	mx(t, dir, "generate", "-n", "dev:metaxy_features", "-m", "add codec").must(t, 0, "000002_add_codec.up.sql")
+	mx(t, dir, "check", "-n", "dev:metaxy_features").Must(t, 1, "+ add column media__videos.codec string")
+	mx(t, dir, "generate", "-n", "dev:metaxy_features", "-m", "add codec").Must(t, 0, "000002_add_codec.up.sql")
 	up := read(t, filepath.Join(dir, "migrations/features/000002_add_codec.up.sql"))
 	down := read(t, filepath.Join(dir, "migrations/features/000002_add_codec.down.sql"))
 	if !strings.Contains(up, `ALTER TABLE "media__videos" ADD COLUMN "codec" VARCHAR;`) || !strings.Contains(down, `ALTER TABLE "media__videos" DROP COLUMN "codec";`) {
 		t.Errorf("000002:\n%s\n%s", up, down)
 	}
-	mx(t, dir, "check", "-n", "dev:metaxy_features").must(t, 1, "pending 000002_add_codec.up.sql")
-	mx(t, dir, "generate", "-n", "dev:metaxy_features").must(t, 1, "apply them first with `mxmigrate up -n dev:metaxy_features`")
-	mx(t, dir, "up", "-n", "dev:metaxy_features").must(t, 0, "applied 000002_add_codec.up.sql")
-	mx(t, dir, "check", "-n", "dev:metaxy_features").must(t, 0)
+	mx(t, dir, "check", "-n", "dev:metaxy_features").Must(t, 1, "pending 000002_add_codec.up.sql")
+	mx(t, dir, "generate", "-n", "dev:metaxy_features").Must(t, 1, "apply them first with `mxmigrate up -n dev:metaxy_features`")
+	mx(t, dir, "up", "-n", "dev:metaxy_features").Must(t, 0, "applied 000002_add_codec.up.sql")
+	mx(t, dir, "check", "-n", "dev:metaxy_features").Must(t, 0)
 
 	// a feature removed from the project: refused, then written as destructive
 	editLock(t, dir, func(s string) string { return s[:strings.Index(s, `[features."media/videos".data]`)] })
 	listing := files(t, filepath.Join(dir, "migrations", "features"))
-	mx(t, dir, "generate", "-n", "dev:metaxy_features", "-m", "drop videos").must(t, 1, "- drop table media__videos", "--allow-destructive")
+	mx(t, dir, "generate", "-n", "dev:metaxy_features", "-m", "drop videos").Must(t, 1, "- drop table media__videos", "--allow-destructive")
 	if got := files(t, filepath.Join(dir, "migrations", "features")); strings.Join(got, " ") != strings.Join(listing, " ") {
 		t.Fatalf("refused generate wrote files: %v", got)
 	}
-	mx(t, dir, "generate", "-n", "dev:metaxy_features", "-m", "drop videos", "--allow-destructive").must(t, 0, "000003_drop_videos.up.sql")
+	mx(t, dir, "generate", "-n", "dev:metaxy_features", "-m", "drop videos", "--allow-destructive").Must(t, 0, "000003_drop_videos.up.sql")
 	up = read(t, filepath.Join(dir, "migrations/features/000003_drop_videos.up.sql"))
 	if !strings.Contains(up, "-- DESTRUCTIVE: drops table media__videos") || !strings.Contains(up, `DROP TABLE "media__videos";`) {
 		t.Errorf("000003 up:\n%s", up)
@@ -190,20 +106,20 @@ func TestCLIFlowDuckDB(t *testing.T) {
 	if down := read(t, filepath.Join(dir, "migrations/features/000003_drop_videos.down.sql")); !strings.Contains(down, "data is NOT restored") {
 		t.Errorf("000003 down must say data is not restored:\n%s", down)
 	}
-	mx(t, dir, "up", "-n", "dev").must(t, 0, "applied 000003_drop_videos.up.sql")
-	mx(t, dir, "check", "-n", "dev").must(t, 0)
-	mx(t, dir, "down", "-n", "dev:metaxy_features").must(t, 0, "reverted 000003_drop_videos.down.sql")
-	mx(t, dir, "status", "-n", "dev:metaxy_features").must(t, 0, "version 2, clean; 1 pending")
+	mx(t, dir, "up", "-n", "dev").Must(t, 0, "applied 000003_drop_videos.up.sql")
+	mx(t, dir, "check", "-n", "dev").Must(t, 0)
+	mx(t, dir, "down", "-n", "dev:metaxy_features").Must(t, 0, "reverted 000003_drop_videos.down.sql")
+	mx(t, dir, "status", "-n", "dev:metaxy_features").Must(t, 0, "version 2, clean; 1 pending")
 	// the table is back (empty): checking against the old definitions passes
-	mx(t, dir, "down", "-n", "dev", "--all").must(t, 0, "reverted 000001_init.down.sql")
-	mx(t, dir, "status", "-n", "dev").must(t, 0, "dev:metaxy_system: version none", "dev:metaxy_features: version none")
+	mx(t, dir, "down", "-n", "dev", "--all").Must(t, 0, "reverted 000001_init.down.sql")
+	mx(t, dir, "status", "-n", "dev").Must(t, 0, "dev:metaxy_system: version none", "dev:metaxy_features: version none")
 }
 
 func TestGenerateIsDeterministic(t *testing.T) {
 	var outs []string
 	for i := 0; i < 2; i++ {
 		dir := project(t, "media")
-		mx(t, dir, "generate", "-n", "dev:metaxy_features", "-m", "init").must(t, 0)
+		mx(t, dir, "generate", "-n", "dev:metaxy_features", "-m", "init").Must(t, 0)
 		outs = append(outs, read(t, filepath.Join(dir, "migrations/features/000001_init.up.sql"))+
 			read(t, filepath.Join(dir, "migrations/features/000001_init.down.sql"))+
 			read(t, filepath.Join(dir, "migrations/features/mxmigrate.sum")))
@@ -215,58 +131,51 @@ func TestGenerateIsDeterministic(t *testing.T) {
 
 func TestDryRunAndJSON(t *testing.T) {
 	dir := project(t, "media")
-	r := mx(t, dir, "generate", "-n", "dev:metaxy_features", "--dry-run").must(t, 0, "+ create table media__videos", `CREATE TABLE "media__videos"`, "---- down ----")
-	if strings.Contains(r.stdout, "\x1b[") {
+	r := mx(t, dir, "generate", "-n", "dev:metaxy_features", "--dry-run").Must(t, 0, "+ create table media__videos", `CREATE TABLE "media__videos"`, "---- down ----")
+	if strings.Contains(r.Stdout, "\x1b[") {
 		t.Error("colour codes when stdout is not a terminal")
 	}
 	if _, err := os.Stat(filepath.Join(dir, "migrations", "features")); err == nil && len(files(t, filepath.Join(dir, "migrations", "features"))) > 0 {
 		t.Error("--dry-run wrote files")
 	}
-	r = mx(t, dir, "generate", "-n", "dev:metaxy_features", "--dry-run", "--json").must(t, 0)
+	r = mx(t, dir, "generate", "-n", "dev:metaxy_features", "--dry-run", "--json").Must(t, 0)
 	var plan struct {
 		Environment string `json:"environment"`
 		Changes     []struct{ Kind, Table string }
 		Up          string `json:"up"`
 	}
-	if err := json.Unmarshal([]byte(r.stdout), &plan); err != nil || len(plan.Changes) != 2 || !strings.Contains(plan.Up, "CREATE TABLE") {
+	if err := json.Unmarshal([]byte(r.Stdout), &plan); err != nil || len(plan.Changes) != 2 || !strings.Contains(plan.Up, "CREATE TABLE") {
 		t.Errorf("json: %v %+v", err, plan)
 	}
-	r = mx(t, dir, "check", "-n", "dev:metaxy_features", "--json").must(t, 1)
-	if !strings.Contains(r.stdout, `"in_sync": false`) {
-		t.Errorf("check --json: %s", r.stdout)
+	r = mx(t, dir, "check", "-n", "dev:metaxy_features", "--json").Must(t, 1)
+	if !strings.Contains(r.Stdout, `"in_sync": false`) {
+		t.Errorf("check --json: %s", r.Stdout)
 	}
 }
 
 func TestURLCommand(t *testing.T) {
 	dir := project(t, "media")
-	r := mx(t, dir, "url", "-n", "dev:metaxy_features").must(t, 0)
+	r := mx(t, dir, "url", "-n", "dev:metaxy_features").Must(t, 0)
 	want := "duckdb://" + filepath.Join(dir, "dev_metadata.duckdb") + "?x-migrations-table=schema_migrations_metaxy_features\n"
-	if r.stdout != want {
-		t.Errorf("got %q want %q", r.stdout, want)
+	if r.Stdout != want {
+		t.Errorf("got %q want %q", r.Stdout, want)
 	}
-	mx(t, dir, "url", "-n", "dev:metaxy_features", "--port", "1").must(t, 1, "no port")
-	mx(t, dir, "url", "-n", "dev").must(t, 2, "needs one environment")
+	mx(t, dir, "url", "-n", "dev:metaxy_features", "--port", "1").Must(t, 1, "no port")
+	mx(t, dir, "url", "-n", "dev").Must(t, 2, "needs one environment")
 }
 
 func TestUsageErrorsExit2(t *testing.T) {
 	dir := project(t, "media")
-	mx(t, dir, "generate").must(t, 2, "needs -n <store>:<target>")
-	mx(t, dir, "generate", "-n", "dev:metaxy_features", "--bogus").must(t, 2)
-	mx(t, dir, "up", "-n", "dev", "x").must(t, 2, "N must be a positive number")
-	mx(t, dir, "nosuchcommand").must(t, 2, "unknown command")
-	mx(t, dir, "generate", "-n", "dev:metaxy_features", "--all-projects", "--project", "x").must(t, 2, "exclude each other")
-	mx(t, dir, "--help").must(t, 0, "generate", "check", "force", "init")
-	mx(t, dir, "version").must(t, 0, "mxmigrate ")
-	mx(t, t.TempDir(), "status", "-n", "dev").must(t, 1, "no metaxy.toml found")
+	mx(t, dir, "generate").Must(t, 2, "needs -n <store>:<target>")
+	mx(t, dir, "generate", "-n", "dev:metaxy_features", "--bogus").Must(t, 2)
+	mx(t, dir, "up", "-n", "dev", "x").Must(t, 2, "N must be a positive number")
+	mx(t, dir, "nosuchcommand").Must(t, 2, "unknown command")
+	mx(t, dir, "generate", "-n", "dev:metaxy_features", "--all-projects", "--project", "x").Must(t, 2, "exclude each other")
+	mx(t, dir, "--help").Must(t, 0, "generate", "check", "force", "init")
+	mx(t, dir, "version").Must(t, 0, "mxmigrate ")
+	mx(t, t.TempDir(), "status", "-n", "dev").Must(t, 1, "no metaxy.toml found")
 }
 
-func writeFile(t *testing.T, p, body string) {
-	t.Helper()
-	os.MkdirAll(filepath.Dir(p), 0o755)
-	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
 
 // TestBadInput: each bad input fails with exit 1, says what and where, and writes nothing.
 func TestBadInput(t *testing.T) {
@@ -290,10 +199,10 @@ func TestBadInput(t *testing.T) {
 			cfg := c.config
 			if c.defs != "" {
 				cfg += "[ext.mxmigrate]\ndefinitions = [\"defs.toml\"]\n"
-				writeFile(t, filepath.Join(dir, "defs.toml"), c.defs)
+				itest.Write(t, filepath.Join(dir, "defs.toml"), c.defs)
 			}
-			writeFile(t, filepath.Join(dir, "metaxy.toml"), cfg)
-			mx(t, dir, "generate", "-n", "dev:metaxy_features").must(t, 1, c.want...)
+			itest.Write(t, filepath.Join(dir, "metaxy.toml"), cfg)
+			mx(t, dir, "generate", "-n", "dev:metaxy_features").Must(t, 1, c.want...)
 			if _, err := os.Stat(filepath.Join(dir, "migrations")); err == nil {
 				t.Error("wrote a migrations directory")
 			}
@@ -304,10 +213,8 @@ func TestBadInput(t *testing.T) {
 		editLock(t, dir, func(s string) string {
 			return strings.Replace(s, `"path":{"title":"Path","type":"string"}`, `"path":{"title":"Path"}`, 1)
 		})
-		mx(t, dir, "generate", "-n", "dev:metaxy_features").must(t, 1, "feature media/videos", `property "path"`, `[ext.mxmigrate.column_types."media/videos"] path`)
-		f, _ := os.OpenFile(filepath.Join(dir, "metaxy.toml"), os.O_APPEND|os.O_WRONLY, 0o644)
-		io.WriteString(f, "\n[ext.mxmigrate.column_types.\"media/videos\"]\npath = \"string\"\n")
-		f.Close()
-		mx(t, dir, "generate", "-n", "dev:metaxy_features", "--dry-run").must(t, 0, `"path" VARCHAR`)
+		mx(t, dir, "generate", "-n", "dev:metaxy_features").Must(t, 1, "feature media/videos", `property "path"`, `[ext.mxmigrate.column_types."media/videos"] path`)
+		itest.Append(t, filepath.Join(dir, "metaxy.toml"), "\n[ext.mxmigrate.column_types.\"media/videos\"]\npath = \"string\"\n")
+		mx(t, dir, "generate", "-n", "dev:metaxy_features", "--dry-run").Must(t, 0, `"path" VARCHAR`)
 	})
 }

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/mxmigrate/mxmigrate/integration/itest"
 	"github.com/mxmigrate/mxmigrate/stores/duckdb"
 )
 
@@ -48,15 +49,15 @@ func TestScopeLeavesOtherTablesAlone(t *testing.T) {
 	db := filepath.Join(dir, "dev_metadata.duckdb")
 	sqlExec(t, db, `CREATE TABLE unrelated (x INT)`, `INSERT INTO unrelated VALUES (1)`,
 		`CREATE TABLE other__thing (id VARCHAR)`)
-	mx(t, dir, "generate", "-n", "dev:metaxy_features", "-m", "init").must(t, 0)
-	mx(t, dir, "up", "-n", "dev:metaxy_features").must(t, 0)
+	mx(t, dir, "generate", "-n", "dev:metaxy_features", "-m", "init").Must(t, 0)
+	mx(t, dir, "up", "-n", "dev:metaxy_features").Must(t, 0)
 	// the feature set shrinks to nothing: only the directory's own tables may be dropped
 	editLock(t, dir, func(string) string { return "" })
-	r := mx(t, dir, "generate", "-n", "dev:metaxy_features", "-m", "empty", "--allow-destructive").must(t, 0)
-	if strings.Contains(r.stdout, "unrelated") || strings.Contains(r.stdout, "other__thing") || strings.Contains(r.stdout, "schema_migrations") {
-		t.Fatalf("plan touches tables outside the environment:\n%s", r.stdout)
+	r := mx(t, dir, "generate", "-n", "dev:metaxy_features", "-m", "empty", "--allow-destructive").Must(t, 0)
+	if strings.Contains(r.Stdout, "unrelated") || strings.Contains(r.Stdout, "other__thing") || strings.Contains(r.Stdout, "schema_migrations") {
+		t.Fatalf("plan touches tables outside the environment:\n%s", r.Stdout)
 	}
-	mx(t, dir, "up", "-n", "dev:metaxy_features").must(t, 0)
+	mx(t, dir, "up", "-n", "dev:metaxy_features").Must(t, 0)
 	if got := liveTables(t, db); got != "other__thing schema_migrations_metaxy_features unrelated" {
 		t.Errorf("tables left: %s", got)
 	}
@@ -64,21 +65,19 @@ func TestScopeLeavesOtherTablesAlone(t *testing.T) {
 
 func TestProjectSelectionAndInjectionFlags(t *testing.T) {
 	dir := project(t, "media")
-	writeFile(t, filepath.Join(dir, "defs", "other.toml"), "[[feature]]\nkey = \"other/thing\"\nproject = \"other\"\nid_columns = [\"id\"]\n")
-	f, _ := os.OpenFile(filepath.Join(dir, "metaxy.toml"), os.O_APPEND|os.O_WRONLY, 0o644)
-	f.WriteString("definitions = [\"defs/*.toml\"]\n")
-	f.Close()
-	r := mx(t, dir, "generate", "-n", "dev:metaxy_features", "--dry-run").must(t, 0)
-	if strings.Contains(r.stdout, "other__thing") {
+	itest.Write(t, filepath.Join(dir, "defs", "other.toml"), "[[feature]]\nkey = \"other/thing\"\nproject = \"other\"\nid_columns = [\"id\"]\n")
+	itest.Append(t, filepath.Join(dir, "metaxy.toml"), "definitions = [\"defs/*.toml\"]\n")
+	r := mx(t, dir, "generate", "-n", "dev:metaxy_features", "--dry-run").Must(t, 0)
+	if strings.Contains(r.Stdout, "other__thing") {
 		t.Error("another project's feature in the plan")
 	}
-	mx(t, dir, "generate", "-n", "dev:metaxy_features", "--dry-run", "--project", "other").must(t, 0, "+ create table other__thing")
-	r = mx(t, dir, "generate", "-n", "dev:metaxy_features", "--dry-run", "--all-projects").must(t, 0, "other__thing", "media__videos")
-	if !strings.Contains(r.stdout, "PRIMARY KEY") {
+	mx(t, dir, "generate", "-n", "dev:metaxy_features", "--dry-run", "--project", "other").Must(t, 0, "+ create table other__thing")
+	r = mx(t, dir, "generate", "-n", "dev:metaxy_features", "--dry-run", "--all-projects").Must(t, 0, "other__thing", "media__videos")
+	if !strings.Contains(r.Stdout, "PRIMARY KEY") {
 		t.Error("config's inject_primary_key = true not applied")
 	}
-	r = mx(t, dir, "generate", "-n", "dev:metaxy_features", "--dry-run", "--no-inject-primary-key", "--inject-index").must(t, 0, "CREATE INDEX \"ix_media__videos_video_id_metaxy_created_at_metaxy_data_version\"")
-	if strings.Contains(r.stdout, "PRIMARY KEY") {
+	r = mx(t, dir, "generate", "-n", "dev:metaxy_features", "--dry-run", "--no-inject-primary-key", "--inject-index").Must(t, 0, "CREATE INDEX \"ix_media__videos_video_id_metaxy_created_at_metaxy_data_version\"")
+	if strings.Contains(r.Stdout, "PRIMARY KEY") {
 		t.Error("--no-inject-primary-key ignored")
 	}
 	// the same through METAXY_* overrides
@@ -93,8 +92,8 @@ func TestProjectSelectionAndInjectionFlags(t *testing.T) {
 
 func TestDefinitionsFromStore(t *testing.T) {
 	dir := project(t, "media")
-	mx(t, dir, "generate", "-n", "dev:metaxy_system", "-m", "init").must(t, 0)
-	mx(t, dir, "up", "-n", "dev:metaxy_system").must(t, 0)
+	mx(t, dir, "generate", "-n", "dev:metaxy_system", "-m", "init").Must(t, 0)
+	mx(t, dir, "up", "-n", "dev:metaxy_system").Must(t, 0)
 	db := filepath.Join(dir, "dev_metadata.duckdb")
 	spec := `{"key":"media/audio","id_columns":["audio_id"],"deps":[],"fields":[{"key":"x","code_version":"1"}],"metadata":{},"a_field_from_the_future":{"x":[1,2]}}`
 	schemaJSON := `{"properties":{"audio_id":{"type":"string"},"sample_rate":{"type":"integer"}},"required":["audio_id","sample_rate"]}`
@@ -103,24 +102,24 @@ func TestDefinitionsFromStore(t *testing.T) {
 		       ('media_pipeline', 'media/gone', 'd1', TIMESTAMP '2026-11-01 00:00:00', '{"key":"media/gone","id_columns":["x"]}', '{}')`,
 		`INSERT INTO metaxy_system__feature_versions (project, feature_key, metaxy_definition_version, recorded_at, feature_spec, feature_schema, deleted_at)
 		VALUES ('media_pipeline', 'media/gone', 'd2', TIMESTAMP '2026-11-02 00:00:00', '{"key":"media/gone","id_columns":["x"]}', '{}', TIMESTAMP '2026-11-02 00:00:00')`)
-	r := mx(t, dir, "generate", "-n", "dev:metaxy_features", "--definitions-from-store", "--dry-run").must(t, 0, "+ create table media__audio", `"sample_rate" BIGINT NOT NULL`, "+ create table media__videos")
-	if strings.Contains(r.stdout, "media__gone") {
+	r := mx(t, dir, "generate", "-n", "dev:metaxy_features", "--definitions-from-store", "--dry-run").Must(t, 0, "+ create table media__audio", `"sample_rate" BIGINT NOT NULL`, "+ create table media__videos")
+	if strings.Contains(r.Stdout, "media__gone") {
 		t.Error("a feature whose latest row is deleted was planned")
 	}
-	mx(t, dir, "generate", "-n", "dev:metaxy_features", "--definitions-from-store=dev", "--dry-run").must(t, 0, "media__audio")
-	mx(t, dir, "generate", "-n", "dev:metaxy_features", "--definitions-from-store=nosuch", "--dry-run").must(t, 1, `no store "nosuch"`)
+	mx(t, dir, "generate", "-n", "dev:metaxy_features", "--definitions-from-store=dev", "--dry-run").Must(t, 0, "media__audio")
+	mx(t, dir, "generate", "-n", "dev:metaxy_features", "--definitions-from-store=nosuch", "--dry-run").Must(t, 1, `no store "nosuch"`)
 }
 
 func TestDirtyDatabaseIsRefused(t *testing.T) {
 	dir := project(t, "media")
-	mx(t, dir, "generate", "-n", "dev:metaxy_features", "-m", "init").must(t, 0)
-	mx(t, dir, "up", "-n", "dev:metaxy_features").must(t, 0)
+	mx(t, dir, "generate", "-n", "dev:metaxy_features", "-m", "init").Must(t, 0)
+	mx(t, dir, "up", "-n", "dev:metaxy_features").Must(t, 0)
 	// a hand-written migration that fails half-way
-	writeFile(t, filepath.Join(dir, "migrations/features/000002_broken.up.sql"), "ALTER TABLE media__videos ADD COLUMN extra VARCHAR;\nSELECT * FROM no_such_table;\n")
-	writeFile(t, filepath.Join(dir, "migrations/features/000002_broken.down.sql"), "ALTER TABLE media__videos DROP COLUMN extra;\n")
-	mx(t, dir, "up", "-n", "dev:metaxy_features").must(t, 1, "not recorded in mxmigrate.sum", "mxmigrate rehash -n dev:metaxy_features")
-	mx(t, dir, "rehash", "-n", "dev:metaxy_features").must(t, 0)
-	mx(t, dir, "up", "-n", "dev:metaxy_features").must(t, 1, "000002_broken.up.sql failed", "force")
+	itest.Write(t, filepath.Join(dir, "migrations/features/000002_broken.up.sql"), "ALTER TABLE media__videos ADD COLUMN extra VARCHAR;\nSELECT * FROM no_such_table;\n")
+	itest.Write(t, filepath.Join(dir, "migrations/features/000002_broken.down.sql"), "ALTER TABLE media__videos DROP COLUMN extra;\n")
+	mx(t, dir, "up", "-n", "dev:metaxy_features").Must(t, 1, "not recorded in mxmigrate.sum", "mxmigrate rehash -n dev:metaxy_features")
+	mx(t, dir, "rehash", "-n", "dev:metaxy_features").Must(t, 0)
+	mx(t, dir, "up", "-n", "dev:metaxy_features").Must(t, 1, "000002_broken.up.sql failed", "force")
 	db := filepath.Join(dir, "dev_metadata.duckdb")
 	h, _ := duckdb.OpenPath(context.Background(), db)
 	s, _ := duckdb.Dialect{}.Introspect(context.Background(), h, []string{"media__videos"})
@@ -128,12 +127,12 @@ func TestDirtyDatabaseIsRefused(t *testing.T) {
 	if s.Tables[0].Column("extra") != nil {
 		t.Error("the failed migration was half-applied")
 	}
-	mx(t, dir, "status", "-n", "dev:metaxy_features").must(t, 0, "DIRTY")
-	mx(t, dir, "generate", "-n", "dev:metaxy_features").must(t, 1, "dirty", "mxmigrate force -n dev:metaxy_features")
-	mx(t, dir, "up", "-n", "dev:metaxy_features").must(t, 1, "dirty", "mxmigrate force -n dev:metaxy_features")
-	mx(t, dir, "check", "-n", "dev:metaxy_features").must(t, 1, "dirty")
-	mx(t, dir, "force", "-n", "dev:metaxy_features", "1").must(t, 0, "forced to 1")
-	mx(t, dir, "status", "-n", "dev:metaxy_features").must(t, 0, "version 1, clean; 1 pending")
+	mx(t, dir, "status", "-n", "dev:metaxy_features").Must(t, 0, "DIRTY")
+	mx(t, dir, "generate", "-n", "dev:metaxy_features").Must(t, 1, "dirty", "mxmigrate force -n dev:metaxy_features")
+	mx(t, dir, "up", "-n", "dev:metaxy_features").Must(t, 1, "dirty", "mxmigrate force -n dev:metaxy_features")
+	mx(t, dir, "check", "-n", "dev:metaxy_features").Must(t, 1, "dirty")
+	mx(t, dir, "force", "-n", "dev:metaxy_features", "1").Must(t, 0, "forced to 1")
+	mx(t, dir, "status", "-n", "dev:metaxy_features").Must(t, 0, "version 1, clean; 1 pending")
 }
 
 func TestConcurrentGenerate(t *testing.T) {
@@ -151,11 +150,11 @@ func TestConcurrentGenerate(t *testing.T) {
 	ok := 0
 	for _, r := range results {
 		switch {
-		case r.code == 0:
+		case r.Code == 0:
 			ok++
-		case r.code == 1 && (strings.Contains(r.stderr, "another `mxmigrate generate`") || strings.Contains(r.stderr, "in use by another process") || strings.Contains(r.stderr, "apply them first")):
+		case r.Code == 1 && (strings.Contains(r.Stderr, "another `mxmigrate generate`") || strings.Contains(r.Stderr, "in use by another process") || strings.Contains(r.Stderr, "apply them first")):
 		default:
-			t.Errorf("unclean failure: %d\n%s%s", r.code, r.stdout, r.stderr)
+			t.Errorf("unclean failure: %d\n%s%s", r.Code, r.Stdout, r.Stderr)
 		}
 	}
 	got := files(t, filepath.Join(dir, "migrations", "features"))
@@ -176,26 +175,24 @@ func TestConcurrentGenerate(t *testing.T) {
 
 func TestInitScaffolds(t *testing.T) {
 	dir := t.TempDir()
-	mx(t, dir, "init").must(t, 0, "created", "metaxy.toml", "migrations/system", "migrations/features")
+	mx(t, dir, "init").Must(t, 0, "created", "metaxy.toml", "migrations/system", "migrations/features")
 	before := read(t, filepath.Join(dir, "metaxy.toml"))
-	mx(t, dir, "init").must(t, 0, "using", "exists")
+	mx(t, dir, "init").Must(t, 0, "using", "exists")
 	if read(t, filepath.Join(dir, "metaxy.toml")) != before {
 		t.Error("init overwrote metaxy.toml")
 	}
 	// the scaffold works as it is
-	mx(t, dir, "generate", "-n", "dev:metaxy_system", "-m", "init").must(t, 0, "000001_init.up.sql")
-	r := mx(t, dir, "status", "-n", "dev", "--json").must(t, 0)
+	mx(t, dir, "generate", "-n", "dev:metaxy_system", "-m", "init").Must(t, 0, "000001_init.up.sql")
+	r := mx(t, dir, "status", "-n", "dev", "--json").Must(t, 0)
 	var st []map[string]any
-	if err := json.Unmarshal([]byte(r.stdout), &st); err != nil || len(st) != 2 {
-		t.Errorf("status json: %v %s", err, r.stdout)
+	if err := json.Unmarshal([]byte(r.Stdout), &st); err != nil || len(st) != 2 {
+		t.Errorf("status json: %v %s", err, r.Stdout)
 	}
 }
 
 func TestDirectoryForAnotherDialectOrPrefixIsRefused(t *testing.T) {
 	dir := project(t, "media")
-	mx(t, dir, "generate", "-n", "dev:metaxy_features", "-m", "init").must(t, 0)
-	f, _ := os.OpenFile(filepath.Join(dir, "metaxy.toml"), os.O_APPEND|os.O_WRONLY, 0o644)
-	f.WriteString("\n[stores.staging]\ntype = \"metaxy.ext.duckdb.DuckDBMetadataStore\"\nconfig = { database = \"staging.duckdb\", table_prefix = \"stg_\" }\n")
-	f.Close()
-	mx(t, dir, "generate", "-n", "staging:metaxy_features").must(t, 1, `table_prefix "stg_"`, `[ext.mxmigrate.environments."staging:metaxy_features"]`, `dir = "migrations/staging/features"`)
+	mx(t, dir, "generate", "-n", "dev:metaxy_features", "-m", "init").Must(t, 0)
+	itest.Append(t, filepath.Join(dir, "metaxy.toml"), "\n[stores.staging]\ntype = \"metaxy.ext.duckdb.DuckDBMetadataStore\"\nconfig = { database = \"staging.duckdb\", table_prefix = \"stg_\" }\n")
+	mx(t, dir, "generate", "-n", "staging:metaxy_features").Must(t, 1, `table_prefix "stg_"`, `[ext.mxmigrate.environments."staging:metaxy_features"]`, `dir = "migrations/staging/features"`)
 }

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Runs every test of mxmigrate. DuckDB is embedded (cgo, bundled with the Go
-# module), so the suites need nothing else installed.
+# Runs every test of mxmigrate, after provisioning what they need
+# (scripts/provision.sh: a Docker engine, the PostgreSQL image, the stock
+# migrate CLI). DuckDB is embedded and needs nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/provision.sh
 go vet ./...
-go test -count=1 -timeout 45m ./...
+go test -count=1 -timeout 60m ./...

@@ -13,7 +13,8 @@ import (
 
 	"github.com/mxmigrate/mxmigrate"
 	"github.com/mxmigrate/mxmigrate/config"
-	_ "github.com/mxmigrate/mxmigrate/stores/duckdb" // DuckDB dialect and migrate driver
+	_ "github.com/mxmigrate/mxmigrate/stores/duckdb"   // DuckDB dialect and migrate driver
+	_ "github.com/mxmigrate/mxmigrate/stores/postgres" // PostgreSQL dialect and golang-migrate pgx5 driver
 )
 
 func main() {

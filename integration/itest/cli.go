@@ -1,0 +1,147 @@
+package itest
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+// BuildBinary builds cmd/mxmigrate into a temporary directory; cleanup removes it.
+func BuildBinary() (string, func(), error) {
+	dir, err := os.MkdirTemp("", "mxmigrate-bin-")
+	if err != nil {
+		return "", nil, err
+	}
+	bin := filepath.Join(dir, "mxmigrate")
+	_, file, _, _ := runtime.Caller(0)
+	root := filepath.Dir(filepath.Dir(filepath.Dir(file)))
+	build := exec.Command("go", "build", "-o", bin, "./cmd/mxmigrate")
+	build.Dir = root
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		os.RemoveAll(dir)
+		return "", nil, fmt.Errorf("build mxmigrate: %w", err)
+	}
+	return bin, func() { os.RemoveAll(dir) }, nil
+}
+
+// Result is one run of a command.
+type Result struct {
+	Code           int
+	Stdout, Stderr string
+}
+
+// Run runs bin in dir with args, in an environment without METAXY_* and
+// MXMIGRATE_* variables except those in env.
+func Run(t testing.TB, bin, dir string, env []string, args ...string) Result {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Dir = dir
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "METAXY_") && !strings.HasPrefix(kv, "MXMIGRATE_") {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
+	cmd.Env = append(cmd.Env, env...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	r := Result{Stdout: out.String(), Stderr: errb.String()}
+	if ee, ok := err.(*exec.ExitError); ok {
+		r.Code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// Must fails the test unless r exited with code and its output holds every string.
+func (r Result) Must(t testing.TB, code int, contains ...string) Result {
+	t.Helper()
+	if r.Code != code {
+		t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", r.Code, code, r.Stdout, r.Stderr)
+	}
+	for _, c := range contains {
+		if !strings.Contains(r.Stdout+r.Stderr, c) {
+			t.Fatalf("output lacks %q\nstdout:\n%s\nstderr:\n%s", c, r.Stdout, r.Stderr)
+		}
+	}
+	return r
+}
+
+// CopyTree copies the directory src into dst.
+func CopyTree(t testing.TB, src, dst string) {
+	t.Helper()
+	err := filepath.Walk(src, func(p string, info os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		target := filepath.Join(dst, rel)
+		if info.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Files lists a directory's entries.
+func Files(t testing.TB, dir string) []string {
+	t.Helper()
+	var out []string
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		out = append(out, e.Name())
+	}
+	return out
+}
+
+// Read returns a file's content.
+func Read(t testing.TB, p string) string {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// Write writes a file, creating its directory.
+func Write(t testing.TB, p, body string) {
+	t.Helper()
+	os.MkdirAll(filepath.Dir(p), 0o755)
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Append appends to a file.
+func Append(t testing.TB, p, body string) {
+	t.Helper()
+	f, err := os.OpenFile(p, os.O_APPEND|os.O_WRONLY, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.WriteString(body); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Edit rewrites a file through f.
+func Edit(t testing.TB, p string, f func(string) string) {
+	t.Helper()
+	Write(t, p, f(Read(t, p)))
+}

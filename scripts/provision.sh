@@ -1,0 +1,81 @@
+# Sourced by scripts/test.sh: provisions what the integration suites need.
+#  - a Docker engine: when none answers and we are root on Debian, installs
+#    Debian's docker.io, starts dockerd (output to .cache/dockerd.log, never to
+#    our stdout/stderr) and stops it when the calling script exits;
+#  - the PostgreSQL image: $MXMIGRATE_POSTGRES_IMAGE (default postgres:15);
+#    when it cannot be pulled (no registry reachable), builds an equivalent
+#    local image from Debian packages (scripts/build-postgres-image.sh);
+#  - the stock golang-migrate CLI (postgres, pgx5) in .cache/bin.
+# Exports MXMIGRATE_POSTGRES_IMAGE and MXMIGRATE_MIGRATE_CLI for the tests.
+
+MX_CACHE="$(pwd)/.cache"
+mkdir -p "$MX_CACHE/bin"
+MX_DOCKERD_PID=""
+
+mx_log() { echo "provision: $*" >&2; }
+
+mx_stop_dockerd() {
+	if [ -n "$MX_DOCKERD_PID" ] && kill -0 "$MX_DOCKERD_PID" 2>/dev/null; then
+		mx_log "stopping the dockerd this run started (pid $MX_DOCKERD_PID)"
+		kill "$MX_DOCKERD_PID" 2>/dev/null || true
+		for _ in $(seq 1 50); do kill -0 "$MX_DOCKERD_PID" 2>/dev/null || break; sleep 0.2; done
+	fi
+}
+
+mx_ensure_docker() {
+	if docker info >/dev/null 2>&1; then
+		return 0
+	fi
+	if [ "$(id -u)" != 0 ] || [ ! -f /etc/debian_version ]; then
+		mx_log "no Docker engine answers. Start one (e.g. 'sudo systemctl start docker', or Docker Desktop), or run as root on Debian to let this script install docker.io."
+		return 1
+	fi
+	if ! command -v dockerd >/dev/null 2>&1; then
+		mx_log "installing Debian's docker.io"
+		apt-get update -q >"$MX_CACHE/apt.log" 2>&1 || true
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q docker.io >>"$MX_CACHE/apt.log" 2>&1 || {
+			mx_log "apt-get install docker.io failed; see $MX_CACHE/apt.log"; return 1; }
+	fi
+	mx_log "starting dockerd (log: $MX_CACHE/dockerd.log)"
+	setsid dockerd >"$MX_CACHE/dockerd.log" 2>&1 </dev/null &
+	MX_DOCKERD_PID=$!
+	trap mx_stop_dockerd EXIT
+	for _ in $(seq 1 60); do
+		docker info >/dev/null 2>&1 && return 0
+		sleep 0.5
+	done
+	mx_log "dockerd did not answer within 30 s; see $MX_CACHE/dockerd.log"
+	return 1
+}
+
+mx_ensure_postgres_image() {
+	local image="${MXMIGRATE_POSTGRES_IMAGE:-postgres:15}"
+	local local_image="mxmigrate/postgres:15-debian"
+	if docker image inspect "$image" >/dev/null 2>&1; then
+		export MXMIGRATE_POSTGRES_IMAGE="$image"
+		return 0
+	fi
+	if [ "$image" != "$local_image" ]; then
+		mx_log "pulling $image"
+		if timeout 120 docker pull -q "$image" >"$MX_CACHE/pull.log" 2>&1; then
+			export MXMIGRATE_POSTGRES_IMAGE="$image"
+			return 0
+		fi
+		mx_log "cannot pull $image (no registry reachable?); using $local_image built from Debian packages"
+	fi
+	if ! docker image inspect "$local_image" >/dev/null 2>&1; then
+		bash scripts/build-postgres-image.sh "$local_image" || return 1
+	fi
+	export MXMIGRATE_POSTGRES_IMAGE="$local_image"
+}
+
+mx_ensure_migrate_cli() {
+	local bin="$MX_CACHE/bin/migrate"
+	if [ ! -x "$bin" ]; then
+		mx_log "building the stock migrate CLI (postgres, pgx5) into $bin"
+		GOBIN="$MX_CACHE/bin" go install -tags 'postgres pgx5' github.com/golang-migrate/migrate/v4/cmd/migrate@v4.20.1 || return 1
+	fi
+	export MXMIGRATE_MIGRATE_CLI="$bin"
+}
+
+mx_ensure_docker && mx_ensure_postgres_image && mx_ensure_migrate_cli

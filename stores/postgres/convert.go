@@ -1,0 +1,53 @@
+package postgres
+
+import (
+	"strings"
+
+	"github.com/mxmigrate/mxmigrate/schema"
+)
+
+var typeSQL = map[schema.Type]string{
+	schema.String:      "VARCHAR",
+	schema.Int64:       "BIGINT",
+	schema.Float64:     "DOUBLE PRECISION",
+	schema.Bool:        "BOOLEAN",
+	schema.Timestamp:   "TIMESTAMP",
+	schema.TimestampTZ: "TIMESTAMPTZ",
+	schema.Date:        "DATE",
+	schema.Time:        "TIME",
+	schema.UUID:        "UUID",
+	schema.Bytes:       "BYTEA",
+	schema.JSON:        "JSONB",
+}
+
+// TypeSQL renders a logical (or raw) type.
+func TypeSQL(t schema.Type) string {
+	if raw, ok := t.IsRaw(); ok {
+		return raw
+	}
+	return typeSQL[t]
+}
+
+// fromCatalog maps format_type() output (and common spellings) to logical types.
+var fromCatalog = map[string]schema.Type{
+	"character varying": schema.String, "varchar": schema.String, "text": schema.String,
+	"bigint": schema.Int64, "int8": schema.Int64,
+	"double precision": schema.Float64, "float8": schema.Float64,
+	"boolean": schema.Bool, "bool": schema.Bool,
+	"timestamp without time zone": schema.Timestamp, "timestamp": schema.Timestamp,
+	"timestamp with time zone": schema.TimestampTZ, "timestamptz": schema.TimestampTZ,
+	"date":                   schema.Date,
+	"time without time zone": schema.Time, "time": schema.Time,
+	"uuid":  schema.UUID,
+	"bytea": schema.Bytes,
+	"jsonb": schema.JSON,
+}
+
+// NormalizeType maps a catalog type name to a logical type; others stay raw.
+func NormalizeType(s string) schema.Type {
+	l := strings.ToLower(strings.TrimSpace(s))
+	if t, ok := fromCatalog[l]; ok {
+		return t
+	}
+	return schema.Raw(l)
+}

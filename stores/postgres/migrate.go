@@ -1,0 +1,103 @@
+package postgres
+
+import (
+	"strings"
+
+	"github.com/mxmigrate/mxmigrate/diff"
+	"github.com/mxmigrate/mxmigrate/schema"
+	"github.com/mxmigrate/mxmigrate/stores"
+)
+
+// Plan renders each change as PostgreSQL DDL; PostgreSQL's ALTER TABLE needs
+// no planning around.
+func (d Dialect) Plan(changes []diff.Change, before, after *schema.Schema) ([]stores.Statement, error) {
+	var out []stores.Statement
+	for _, c := range changes {
+		out = append(out, d.render(c)...)
+	}
+	return out, nil
+}
+
+func (d Dialect) render(c diff.Change) []stores.Statement {
+	one := func(sql string) []stores.Statement {
+		return []stores.Statement{{SQL: sql, Changes: []diff.Change{c}}}
+	}
+	t := d.Quote(c.Table)
+	switch c.Kind {
+	case diff.CreateTable:
+		st := []stores.Statement{{SQL: d.createTable(c.Def), Changes: []diff.Change{c}}}
+		for _, ix := range c.Def.Indexes {
+			st = append(st, stores.Statement{SQL: d.createIndex(c.Table, ix)})
+		}
+		return st
+	case diff.DropTable:
+		return one("DROP TABLE " + t + ";")
+	case diff.AddColumn:
+		s := "ALTER TABLE " + t + " ADD COLUMN " + d.Quote(c.Column.Name) + " " + TypeSQL(c.Column.Type)
+		if !c.Column.Nullable {
+			s += " NOT NULL"
+		}
+		return one(s + ";")
+	case diff.DropColumn:
+		return one("ALTER TABLE " + t + " DROP COLUMN " + d.Quote(c.Column.Name) + ";")
+	case diff.AlterColumnType:
+		col := d.Quote(c.Column.Name)
+		ty := TypeSQL(c.Column.Type)
+		return one("ALTER TABLE " + t + " ALTER COLUMN " + col + " TYPE " + ty + " USING " + col + "::" + ty + ";")
+	case diff.AlterColumnNull:
+		op := "SET NOT NULL"
+		if c.Column.Nullable {
+			op = "DROP NOT NULL"
+		}
+		return one("ALTER TABLE " + t + " ALTER COLUMN " + d.Quote(c.Column.Name) + " " + op + ";")
+	case diff.AddPrimaryKey:
+		return one("ALTER TABLE " + t + " ADD " + d.pk(c.Table, c.PrimaryKey) + ";")
+	case diff.DropPrimaryKey:
+		return one("ALTER TABLE " + t + " DROP CONSTRAINT " + d.Quote(pkName(c.Table, c.PrimaryKey)) + ";")
+	case diff.CreateIndex:
+		return one(d.createIndex(c.Table, c.Index))
+	case diff.DropIndex:
+		return one("DROP INDEX " + d.Quote(c.Index.Name) + ";")
+	}
+	return nil
+}
+
+// pkName is the key's name, or PostgreSQL's default for an unnamed one.
+func pkName(table string, pk *schema.PrimaryKey) string {
+	if pk.Name != "" {
+		return pk.Name
+	}
+	return schema.TruncateBytes(table, 58) + "_pkey"
+}
+
+func (d Dialect) pk(table string, pk *schema.PrimaryKey) string {
+	return "CONSTRAINT " + d.Quote(pkName(table, pk)) + " PRIMARY KEY (" + stores.QuoteList(d, pk.Columns) + ")"
+}
+
+func (d Dialect) createTable(t *schema.Table) string {
+	var b strings.Builder
+	b.WriteString("CREATE TABLE " + d.Quote(t.Name) + " (\n")
+	for i, c := range t.Columns {
+		b.WriteString("    " + d.Quote(c.Name) + " " + TypeSQL(c.Type))
+		if !c.Nullable {
+			b.WriteString(" NOT NULL")
+		}
+		if i < len(t.Columns)-1 || t.PrimaryKey != nil {
+			b.WriteString(",")
+		}
+		b.WriteString("\n")
+	}
+	if t.PrimaryKey != nil {
+		b.WriteString("    " + d.pk(t.Name, t.PrimaryKey) + "\n")
+	}
+	b.WriteString(");")
+	return b.String()
+}
+
+func (d Dialect) createIndex(table string, ix *schema.Index) string {
+	u := ""
+	if ix.Unique {
+		u = "UNIQUE "
+	}
+	return "CREATE " + u + "INDEX " + d.Quote(ix.Name) + " ON " + d.Quote(table) + " (" + stores.QuoteList(d, ix.Columns) + ");"
+}
