@@ -27,7 +27,9 @@ func TestMain(m *testing.M) {
 
 type result = itest.Result
 
-func mx(t *testing.T, dir string, args ...string) result { return itest.Run(t, binary, dir, nil, args...) }
+func mx(t *testing.T, dir string, args ...string) result {
+	return itest.Run(t, binary, dir, nil, args...)
+}
 
 // project copies a fixture project into a temp dir.
 func project(t *testing.T, fixture string) string {
@@ -37,7 +39,7 @@ func project(t *testing.T, fixture string) string {
 }
 
 func files(t *testing.T, dir string) []string { return itest.Files(t, dir) }
-func read(t *testing.T, p string) string       { return itest.Read(t, p) }
+func read(t *testing.T, p string) string      { return itest.Read(t, p) }
 
 func editLock(t *testing.T, dir string, f func(string) string) {
 	itest.Edit(t, filepath.Join(dir, "metaxy.lock"), f)
@@ -175,7 +177,6 @@ func TestUsageErrorsExit2(t *testing.T) {
 	mx(t, dir, "version").Must(t, 0, "mxmigrate ")
 	mx(t, t.TempDir(), "status", "-n", "dev").Must(t, 1, "no metaxy.toml found")
 }
-
 
 // TestBadInput: each bad input fails with exit 1, says what and where, and writes nothing.
 func TestBadInput(t *testing.T) {

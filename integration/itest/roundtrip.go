@@ -247,10 +247,10 @@ type chain struct {
 	literal func(schema.Type, int) string
 	h       *stores.Handle
 	d       stores.Dialect
-	dir  string
-	url  string
-	seq  int
-	name string
+	dir     string
+	url     string
+	seq     int
+	name    string
 }
 
 func (c *chain) migrator() *migrate.Migrate {
