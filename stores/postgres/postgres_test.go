@@ -1,0 +1,104 @@
+package postgres
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/mxmigrate/mxmigrate/config"
+	"github.com/mxmigrate/mxmigrate/diff"
+	"github.com/mxmigrate/mxmigrate/generator"
+	"github.com/mxmigrate/mxmigrate/schema"
+	"github.com/mxmigrate/mxmigrate/stores"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+func TestURLs(t *testing.T) {
+	d := Dialect{}
+	st := &config.Store{Name: "prod", ConnectionString: "postgresql+psycopg://u:p@db.example:5432/metaxy?sslmode=require"}
+	if u, _ := d.StoreURL(st); u != st.ConnectionString {
+		t.Errorf("store URL %q", u)
+	}
+	u, err := d.MigrateURL(st, "prod_schema_migrations_metaxy_features", stores.URLOptions{})
+	if err != nil || u != "pgx5://u:p@db.example:5432/metaxy?sslmode=require&x-migrations-table=prod_schema_migrations_metaxy_features" {
+		t.Errorf("migrate URL %q %v", u, err)
+	}
+	u, _ = d.MigrateURL(st, "t", stores.URLOptions{Protocol: "postgres", Port: 6432})
+	if u != "postgres://u:p@db.example:6432/metaxy?sslmode=require&x-migrations-table=t" {
+		t.Errorf("protocol/port: %q", u)
+	}
+	_, err = d.MigrateURL(&config.Store{Name: "prod", ConnectionParams: map[string]any{"host": "h"}}, "t", stores.URLOptions{})
+	if err == nil || !strings.Contains(err.Error(), "connection_params but no connection_string") {
+		t.Errorf("params only: %v", err)
+	}
+	_, err = d.MigrateURL(&config.Store{Name: "prod", ConnectionString: "mysql://u:secret@h/db"}, "t", stores.URLOptions{})
+	if err == nil || strings.Contains(err.Error(), "secret") {
+		t.Errorf("wrong scheme: %v", err)
+	}
+}
+
+func TestNormalizeType(t *testing.T) {
+	for in, want := range map[string]schema.Type{
+		"character varying": schema.String, "text": schema.String, "bigint": schema.Int64,
+		"double precision": schema.Float64, "boolean": schema.Bool, "timestamp without time zone": schema.Timestamp,
+		"timestamp with time zone": schema.TimestampTZ, "date": schema.Date, "time without time zone": schema.Time,
+		"uuid": schema.UUID, "bytea": schema.Bytes, "jsonb": schema.JSON,
+	} {
+		if got := NormalizeType(in); got != want {
+			t.Errorf("%s: %s", in, got)
+		}
+	}
+	if got := NormalizeType("character varying(20)"); got != schema.Raw("character varying(20)") {
+		t.Errorf("bounded varchar: %s", got)
+	}
+	for _, lt := range schema.LogicalTypes {
+		if NormalizeType(strings.ToLower(TypeSQL(lt))) != lt && lt != schema.String {
+			t.Errorf("%s does not round-trip through %s", lt, TypeSQL(lt))
+		}
+	}
+}
+
+func TestGoldenSQL(t *testing.T) {
+	mk := func(pk []string, cols ...*schema.Column) *schema.Schema {
+		all := append([]*schema.Column{{Name: "id", Type: schema.String}, {Name: "metaxy_created_at", Type: schema.TimestampTZ}}, cols...)
+		return &schema.Schema{Tables: []*schema.Table{{Name: "videos", Columns: all,
+			PrimaryKey: &schema.PrimaryKey{Name: "pk_videos", Columns: pk},
+			Indexes:    []*schema.Index{{Name: "ix_videos_id", Columns: []string{"id"}}}}}}
+	}
+	v1 := mk([]string{"id", "metaxy_created_at"}, &schema.Column{Name: "fps", Type: schema.Int64, Nullable: true}, &schema.Column{Name: "tags", Type: schema.JSON})
+	v2 := mk([]string{"id"}, &schema.Column{Name: "fps", Type: schema.Float64}, &schema.Column{Name: `we"ird`, Type: schema.UUID, Nullable: true})
+	var out bytes.Buffer
+	for _, step := range []struct {
+		name     string
+		from, to *schema.Schema
+	}{{"create", &schema.Schema{}, v1}, {"alter", v1, v2}} {
+		cs := diff.Compare(step.from, step.to)
+		for _, dir := range []string{"up", "down"} {
+			list, before, after := cs, step.from, step.to
+			if dir == "down" {
+				list, before, after = diff.Inverse(cs), step.to, step.from
+			}
+			st, err := Dialect{}.Plan(list, before, after)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out.Write(generator.Render(generator.Header{Tool: "mxmigrate test", Environment: "prod:metaxy_features", Dialect: "postgresql",
+				Message: step.name, Direction: dir, Transactional: true}, st))
+		}
+	}
+	p := filepath.Join("testdata", "golden.sql")
+	if *update {
+		os.WriteFile(p, out.Bytes(), 0o644)
+	}
+	want, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatalf("%v (go test -update creates it)", err)
+	}
+	if !bytes.Equal(out.Bytes(), want) {
+		t.Errorf("differs from %s:\n%s", p, out.Bytes())
+	}
+}
