@@ -40,8 +40,8 @@ func TestMain(m *testing.M) {
 
 // env is a project directory wired to a fresh database of the container.
 type env struct {
-	dir string
-	db  string
+	dir  string
+	db   string
 	vars []string
 }
 
