@@ -12,7 +12,7 @@ MX_CACHE="$(pwd)/.cache"
 mkdir -p "$MX_CACHE/bin"
 MX_DOCKERD_PID=""
 
-mx_log() { echo "provision: $*" >&2; }
+mx_log() { echo "provision [${SECONDS}s]: $*" >&2; }
 
 mx_stop_dockerd() {
 	if [ -n "$MX_DOCKERD_PID" ] && kill -0 "$MX_DOCKERD_PID" 2>/dev/null; then
@@ -78,4 +78,5 @@ mx_ensure_migrate_cli() {
 	export MXMIGRATE_MIGRATE_CLI="$bin"
 }
 
-mx_ensure_docker && mx_ensure_postgres_image && mx_ensure_migrate_cli
+SECONDS=0
+mx_ensure_docker && mx_ensure_postgres_image && mx_ensure_migrate_cli && mx_log "ready"
