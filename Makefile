@@ -17,8 +17,10 @@ test:
 unit:
 	$(GO) test -count=1 $$($(GO) list ./... | grep -v /integration)
 
+# Go benchmarks, then SPEC section 13's scenario on DuckDB and PostgreSQL
+# (integration/bench); prints the figures and rewrites BENCHMARKS.md.
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
+	bash scripts/bench.sh
 
 # Applies the committed demo migrations (migrations/) to demo.duckdb, shows the
 # status, checks the database against metaxy.toml + metaxy.lock + definitions/,

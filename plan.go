@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/mxmigrate/mxmigrate/config"
 	"github.com/mxmigrate/mxmigrate/diff"
@@ -29,6 +30,25 @@ type Plan struct {
 	State State
 	// CatalogQueries counts the catalog queries introspection ran.
 	CatalogQueries int
+	// Timings says where the time went, phase by phase (for --verbose).
+	Timings []Timing
+}
+
+// Timing is the duration of one phase of a plan.
+type Timing struct {
+	Phase    string
+	Duration time.Duration
+}
+
+type stopwatch struct {
+	last time.Time
+	out  *[]Timing
+}
+
+func (s *stopwatch) lap(phase string) {
+	now := time.Now()
+	*s.out = append(*s.out, Timing{phase, now.Sub(s.last)})
+	s.last = now
 }
 
 // State is what golang-migrate's migrations table records.
@@ -40,6 +60,8 @@ type State struct {
 
 // Plan computes the changes between the environment's target and its database.
 func (p *Project) Plan(ctx context.Context, env *config.Environment, o TargetOptions) (*Plan, error) {
+	var timings []Timing
+	sw := &stopwatch{last: time.Now(), out: &timings}
 	d, err := stores.Lookup(env.Store)
 	if err != nil {
 		return nil, err
@@ -48,22 +70,43 @@ func (p *Project) Plan(ctx context.Context, env *config.Environment, o TargetOpt
 	if err != nil {
 		return nil, err
 	}
+	sw.lap("read and verify " + p.rel(env.Dir))
+	// Connecting (DuckDB loads its whole catalog) overlaps deriving the target.
+	type opened struct {
+		h   *stores.Handle
+		err error
+	}
+	conn := make(chan opened, 1)
+	go func() {
+		h, err := d.Open(ctx, env.Store)
+		conn <- opened{h, err}
+	}()
 	tgt, err := p.Target(ctx, env, o)
 	if err != nil {
+		go func() {
+			if c := <-conn; c.err == nil {
+				c.h.Close()
+			}
+		}()
 		return nil, err
 	}
-	h, err := d.Open(ctx, env.Store)
-	if err != nil {
-		return nil, err
+	sw.lap(fmt.Sprintf("derive target (%d tables)", len(tgt.Tables)))
+	c := <-conn
+	if c.err != nil {
+		return nil, c.err
 	}
+	h := c.h
 	defer h.Close()
+	sw.lap("open " + d.Name() + " database (overlapping the above)")
 	counter := &introspect.Counter{Q: h}
 	scope := introspect.Scope(tgt, dir.Managed())
 	live, err := introspect.Current(ctx, d, counter, append(scope, env.MigrationsTable))
 	if err != nil {
 		return nil, err
 	}
-	pl := &Plan{Env: env, Dialect: d, Dir: dir, Target: tgt, CatalogQueries: counter.Count()}
+	sw.lap(fmt.Sprintf("introspect (%d catalog queries)", counter.Count()))
+	pl := &Plan{Env: env, Dialect: d, Dir: dir, Target: tgt, CatalogQueries: counter.Count(), Timings: timings}
+	defer func() { pl.Timings = timings }()
 	pl.State, err = readState(ctx, h, d, live.Table(env.MigrationsTable) != nil, env.MigrationsTable)
 	if err != nil {
 		return nil, err
@@ -82,6 +125,7 @@ func (p *Project) Plan(ctx context.Context, env *config.Environment, o TargetOpt
 	if pl.Down, err = d.Plan(diff.Inverse(pl.Changes), after, pl.Current); err != nil {
 		return nil, err
 	}
+	sw.lap(fmt.Sprintf("diff and plan (%d changes)", len(pl.Changes)))
 	return pl, nil
 }
 

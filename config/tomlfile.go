@@ -5,8 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 
-	"github.com/BurntSushi/toml"
+	"github.com/pelletier/go-toml/v2"
 )
 
 // DecodeTOMLFile parses a TOML file into a generic map. Syntax errors name the
@@ -19,23 +20,33 @@ func DecodeTOMLFile(path string) (map[string]any, error) {
 	return DecodeTOML(path, data)
 }
 
-// DecodeTOML parses TOML text; name is used in error messages.
+// DecodeTOML parses TOML text; name is used in error messages, which give
+// the file, line and column.
 func DecodeTOML(name string, data []byte) (map[string]any, error) {
 	m := map[string]any{}
-	if _, err := toml.Decode(string(data), &m); err != nil {
-		var perr toml.ParseError
-		if errors.As(err, &perr) {
-			// The decoder reports an error found at a line's end on the next
-			// line; the byte offset gives the line where the problem is.
-			line, col := perr.Position.Line, perr.Position.Col
-			if perr.Position.Start >= 0 && perr.Position.Start <= len(data) {
-				line, col = LineCol(data, perr.Position.Start)
-			}
-			return nil, fmt.Errorf("%s:%d:%d: invalid TOML: %s", name, line, col, perr.Message)
-		}
-		return nil, fmt.Errorf("%s: invalid TOML: %w", name, err)
+	if err := toml.Unmarshal(data, &m); err != nil {
+		return nil, TOMLError(name, err)
 	}
 	return m, nil
+}
+
+// TOMLError formats a TOML decoding error as "name:line:col: ...".
+func TOMLError(name string, err error) error {
+	var serr *toml.StrictMissingError
+	if errors.As(err, &serr) && len(serr.Errors) > 0 {
+		var parts []string
+		for _, e := range serr.Errors {
+			line, col := e.Position()
+			parts = append(parts, fmt.Sprintf("%s:%d:%d: unknown key %s", name, line, col, strings.Join(e.Key(), ".")))
+		}
+		return errors.New(strings.Join(parts, "\n"))
+	}
+	var derr *toml.DecodeError
+	if errors.As(err, &derr) {
+		line, col := derr.Position()
+		return fmt.Errorf("%s:%d:%d: invalid TOML: %s", name, line, col, derr.Error())
+	}
+	return fmt.Errorf("%s: invalid TOML: %w", name, err)
 }
 
 // JSONError turns a JSON syntax or type error into "name:line:col: ..." using

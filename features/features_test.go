@@ -165,7 +165,7 @@ id_columns = ["video_id", "frame_idx"]
 	bad := map[string]string{
 		"[[feature]]\nkey = \"a/b\"\nid_columns = [\"x\"]\n[[feature.column]]\nname = \"metaxy_provenance\"\ntype = \"string\"\n": "collides with Metaxy's system column",
 		"[[feature]]\nkey = \"a/b\"\nid_columns = [\"x\"]\n[[feature.column]]\nname = \"c\"\ntype = \"decimal\"\n":                `column "c": unknown type "decimal"`,
-		"[[feature]]\nkey = \"a/b\"\nid_columns = [\"x\"]\n[[feature.column]]\nname = \"c\"\ntype = \"string\"\nnulable = true\n": "unknown key(s) feature.column.nulable",
+		"[[feature]]\nkey = \"a/b\"\nid_columns = [\"x\"]\n[[feature.column]]\nname = \"c\"\ntype = \"string\"\nnulable = true\n": "f.toml:7:1: unknown key feature.column.nulable",
 		"[[feature]]\nid_columns = [\"x\"]\n": "`key` is missing",
 		"[[feature]]\nkey = \"a/b\"\nid_columns = [\"x\"]\n[[feature.column]]\nname = \"c\"\ntype = \"string\"\n[[feature.column]]\nname = \"c\"\ntype = \"string\"\n": "defined twice",
 		"nothing = 1\n": "no features",

@@ -10,7 +10,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/BurntSushi/toml"
+	"github.com/pelletier/go-toml/v2"
 	"github.com/mxmigrate/mxmigrate/config"
 	"github.com/mxmigrate/mxmigrate/schema"
 )
@@ -93,18 +93,21 @@ func LoadDefinitionFile(path, defaultProject string) ([]*Feature, error) {
 		}
 		return FromStoreRows(path, rows)
 	}
-	m, err := config.DecodeTOML(path, data)
-	if err != nil {
-		return nil, err
+	// One parse: the human form decodes strictly into its struct; the lock
+	// shape, leniently, into a generic map.
+	var probe struct {
+		Features map[string]any `toml:"features"`
+		Feature  []any          `toml:"feature"`
 	}
-	_, hasFeatures := m["features"]
-	_, hasFeature := m["feature"]
+	if err := toml.Unmarshal(data, &probe); err != nil {
+		return nil, config.TOMLError(path, err)
+	}
 	switch {
-	case hasFeatures && hasFeature:
+	case probe.Features != nil && probe.Feature != nil:
 		return nil, fmt.Errorf("%s: has both `features` (lock shape) and `feature` (human form); use one per file", path)
-	case hasFeatures:
-		return FromLockMap(path, m, defaultProject)
-	case hasFeature:
+	case probe.Features != nil:
+		return FromLockMap(path, map[string]any{"features": probe.Features}, defaultProject)
+	case probe.Feature != nil:
 		return fromHumanForm(path, data, defaultProject)
 	}
 	return nil, fmt.Errorf("%s: no features: expected [[feature]] tables (human form) or [features.\"<key>\".data] (lock shape)", path)
@@ -143,16 +146,10 @@ type humanColumn struct {
 
 func fromHumanForm(path string, data []byte, defaultProject string) ([]*Feature, error) {
 	var hf humanFile
-	md, err := toml.Decode(string(data), &hf)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if und := md.Undecoded(); len(und) > 0 {
-		var ks []string
-		for _, k := range und {
-			ks = append(ks, k.String())
-		}
-		return nil, fmt.Errorf("%s: unknown key(s) %s (known: project; feature.key, .project, .id_columns, .class_path, .description; feature.column.name, .type, .nullable, .description)", path, strings.Join(ks, ", "))
+	dec := toml.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&hf); err != nil {
+		return nil, fmt.Errorf("%w\n(known keys: project; feature.key, .project, .id_columns, .class_path, .description; feature.column.name, .type, .nullable, .description)", config.TOMLError(path, err))
 	}
 	project := hf.Project
 	if project == "" {

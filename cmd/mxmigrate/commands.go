@@ -15,6 +15,7 @@ import (
 	"github.com/mxmigrate/mxmigrate"
 	"github.com/mxmigrate/mxmigrate/diff"
 	"github.com/mxmigrate/mxmigrate/stores"
+	"github.com/mxmigrate/mxmigrate/stores/duckdb"
 )
 
 func commands() []*cli.Command {
@@ -108,6 +109,7 @@ func generateCmd(c *cli.Context) error {
 	if err := noArgs(c); err != nil {
 		return err
 	}
+	duckdb.LeaveOpenAtExit = true // generate only reads the database
 	to, err := targetOptions(c)
 	if err != nil {
 		return err
@@ -138,7 +140,10 @@ func generateCmd(c *cli.Context) error {
 		return err
 	}
 	if c.Bool("verbose") {
-		fmt.Fprintf(c.App.ErrWriter, "%s: %d catalog queries, %d tables in scope\n", env.Name, res.Plan.CatalogQueries, len(res.Plan.Target.Tables))
+		fmt.Fprintf(c.App.ErrWriter, "%s: %d catalog queries, %d tables in the target\n", env.Name, res.Plan.CatalogQueries, len(res.Plan.Target.Tables))
+		for _, t := range res.Plan.Timings {
+			fmt.Fprintf(c.App.ErrWriter, "  %-45s %8.1f ms\n", t.Phase, float64(t.Duration.Microseconds())/1000)
+		}
 	}
 	if c.Bool("json") {
 		return writeJSON(out, planJSON(env.Name, res.Plan.Changes, map[string]any{
@@ -334,6 +339,7 @@ func checkCmd(c *cli.Context) error {
 	if err := noArgs(c); err != nil {
 		return err
 	}
+	duckdb.LeaveOpenAtExit = true // check only reads the database
 	to, err := targetOptions(c)
 	if err != nil {
 		return err

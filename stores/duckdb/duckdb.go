@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"net/url"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -42,6 +43,16 @@ func (Dialect) Open(ctx context.Context, st *config.Store) (*stores.Handle, erro
 	return OpenPath(ctx, path)
 }
 
+// StorageVersion is the storage format of database files mxmigrate creates.
+const StorageVersion = "v1.2.0"
+
+// LeaveOpenAtExit, when set (by a command-line process that only reads the
+// database), makes releasing the last handle leave the DuckDB instance open:
+// the process is about to exit, the operating system releases the file and its
+// lock, and nothing was written that a checkpoint would have to save. It spares
+// freeing a large catalog (tens of milliseconds for 1,000 tables).
+var LeaveOpenAtExit bool
+
 // shared DuckDB instances, one per file and process: two instances of one
 // file in a process would not see each other's writes.
 var (
@@ -70,6 +81,12 @@ func OpenPath(ctx context.Context, path string) (*stores.Handle, error) {
 		dsn := key
 		if dsn == ":memory:" {
 			dsn = ""
+		} else if _, err := os.Stat(key); os.IsNotExist(err) {
+			// A new file gets DuckDB's v1.2 storage format: for 1,000 feature
+			// tables it is ~20x smaller than the default v1.0-compatible
+			// format and opens ~3x faster (docs/duckdb.md). DuckDB >= 1.2
+			// (Python included) reads it.
+			dsn += "?storage_compatibility_version=" + StorageVersion
 		}
 		db, err := sql.Open("duckdb", dsn)
 		if err != nil {
@@ -90,7 +107,7 @@ func OpenPath(ctx context.Context, path string) (*stores.Handle, error) {
 			sharedMu.Lock()
 			defer sharedMu.Unlock()
 			in.refs--
-			if in.refs == 0 {
+			if in.refs == 0 && !LeaveOpenAtExit {
 				delete(shared, key)
 				err = in.db.Close()
 			}

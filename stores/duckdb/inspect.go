@@ -2,8 +2,10 @@ package duckdb
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/mxmigrate/mxmigrate/schema"
 	"github.com/mxmigrate/mxmigrate/stores"
@@ -25,7 +27,8 @@ WHERE database_name = current_database() AND schema_name = current_schema()
 ORDER BY table_name, index_name`
 )
 
-// Introspect reads the named tables that exist; nil tables means all.
+// Introspect reads the named tables that exist; nil tables means all. The
+// three catalog queries run concurrently on the instance's connections.
 func (Dialect) Introspect(ctx context.Context, q stores.Queryer, tables []string) (*schema.Schema, error) {
 	want := func(string) bool { return true }
 	if tables != nil {
@@ -35,80 +38,117 @@ func (Dialect) Introspect(ctx context.Context, q stores.Queryer, tables []string
 		}
 		want = func(n string) bool { return set[n] }
 	}
+	type colRow struct {
+		table, name, typ string
+		nullable         bool
+	}
+	type keyRow struct {
+		table, name string
+		unique      bool
+		cols        []string
+	}
+	var (
+		cols     []colRow
+		pks, ixs []keyRow
+		wg       sync.WaitGroup
+		errs     [3]error
+	)
+	wg.Add(3)
+	go func() {
+		defer wg.Done()
+		errs[0] = query(ctx, q, columnsQuery, "read columns", func(r *sql.Rows) error {
+			var c colRow
+			if err := r.Scan(&c.table, &c.name, &c.typ, &c.nullable); err != nil {
+				return err
+			}
+			if want(c.table) {
+				cols = append(cols, c)
+			}
+			return nil
+		})
+	}()
+	go func() {
+		defer wg.Done()
+		errs[1] = query(ctx, q, pkQuery, "read primary keys", func(r *sql.Rows) error {
+			var k keyRow
+			var list any
+			if err := r.Scan(&k.table, &list); err != nil {
+				return err
+			}
+			if want(k.table) {
+				k.cols = anyStrings(list)
+				pks = append(pks, k)
+			}
+			return nil
+		})
+	}()
+	go func() {
+		defer wg.Done()
+		errs[2] = query(ctx, q, indexesQuery, "read indexes", func(r *sql.Rows) error {
+			var k keyRow
+			var exprs any
+			if err := r.Scan(&k.table, &k.name, &k.unique, &exprs); err != nil {
+				return err
+			}
+			if !want(k.table) {
+				return nil
+			}
+			var err error
+			if k.cols, err = parseExpressions(exprs); err != nil {
+				return fmt.Errorf("index %s on %s: %w", k.name, k.table, err)
+			}
+			ixs = append(ixs, k)
+			return nil
+		})
+	}()
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
 	byName := map[string]*schema.Table{}
 	out := &schema.Schema{}
-	rows, err := q.QueryContext(ctx, columnsQuery)
-	if err != nil {
-		return nil, fmt.Errorf("read columns: %w", err)
-	}
-	for rows.Next() {
-		var tn, cn, typ string
-		var nullable bool
-		if err := rows.Scan(&tn, &cn, &typ, &nullable); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		if !want(tn) {
-			continue
-		}
-		t := byName[tn]
+	for _, c := range cols {
+		t := byName[c.table]
 		if t == nil {
-			t = &schema.Table{Name: tn}
-			byName[tn] = t
+			t = &schema.Table{Name: c.table}
+			byName[c.table] = t
 			out.Tables = append(out.Tables, t)
 		}
-		t.Columns = append(t.Columns, &schema.Column{Name: cn, Type: NormalizeType(typ), Nullable: nullable})
+		t.Columns = append(t.Columns, &schema.Column{Name: c.name, Type: NormalizeType(c.typ), Nullable: c.nullable})
 	}
-	if err := closeRows(rows); err != nil {
-		return nil, fmt.Errorf("read columns: %w", err)
-	}
-
-	rows, err = q.QueryContext(ctx, pkQuery)
-	if err != nil {
-		return nil, fmt.Errorf("read primary keys: %w", err)
-	}
-	for rows.Next() {
-		var tn string
-		var cols any
-		if err := rows.Scan(&tn, &cols); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		if t := byName[tn]; t != nil {
+	for _, k := range pks {
+		if t := byName[k.table]; t != nil {
 			// DuckDB does not keep constraint names: the name stays empty.
-			t.PrimaryKey = &schema.PrimaryKey{Columns: anyStrings(cols)}
+			t.PrimaryKey = &schema.PrimaryKey{Columns: k.cols}
 		}
 	}
-	if err := closeRows(rows); err != nil {
-		return nil, fmt.Errorf("read primary keys: %w", err)
-	}
-
-	rows, err = q.QueryContext(ctx, indexesQuery)
-	if err != nil {
-		return nil, fmt.Errorf("read indexes: %w", err)
-	}
-	for rows.Next() {
-		var tn, in string
-		var unique bool
-		var exprs any
-		if err := rows.Scan(&tn, &in, &unique, &exprs); err != nil {
-			rows.Close()
-			return nil, err
+	for _, k := range ixs {
+		if t := byName[k.table]; t != nil {
+			t.Indexes = append(t.Indexes, &schema.Index{Name: k.name, Columns: k.cols, Unique: k.unique})
 		}
-		if t := byName[tn]; t != nil {
-			cols, err := parseExpressions(exprs)
-			if err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("index %s on %s: %w", in, tn, err)
-			}
-			t.Indexes = append(t.Indexes, &schema.Index{Name: in, Columns: cols, Unique: unique})
-		}
-	}
-	if err := closeRows(rows); err != nil {
-		return nil, fmt.Errorf("read indexes: %w", err)
 	}
 	out.Sort()
 	return out, nil
+}
+
+// query runs one catalog query and hands each row to scan.
+func query(ctx context.Context, q stores.Queryer, sqlText, what string, scan func(*sql.Rows) error) error {
+	rows, err := q.QueryContext(ctx, sqlText)
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			rows.Close()
+			return fmt.Errorf("%s: %w", what, err)
+		}
+	}
+	if err := closeRows(rows); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	return nil
 }
 
 type rowsCloser interface {

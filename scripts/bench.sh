@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# `make bench`: Go benchmarks, then the scenario driver (integration/bench) on a
+# DuckDB file and on PostgreSQL in Docker (provisioned as for the tests). It
+# prints the figures and rewrites BENCHMARKS.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/provision.sh
+go test -run '^$' -bench . -benchmem -benchtime 5x ./diff ./stores/duckdb
+go run ./integration/bench "$@"
