@@ -10,9 +10,9 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/pelletier/go-toml/v2"
 	"github.com/mxmigrate/mxmigrate/config"
 	"github.com/mxmigrate/mxmigrate/schema"
+	"github.com/pelletier/go-toml/v2"
 )
 
 // LoadLockFile reads Metaxy's metaxy.lock. A missing file yields no features.
