@@ -168,7 +168,8 @@ id_columns = ["video_id", "frame_idx"]
 		"[[feature]]\nkey = \"a/b\"\nid_columns = [\"x\"]\n[[feature.column]]\nname = \"c\"\ntype = \"string\"\nnulable = true\n": "f.toml:7:1: unknown key feature.column.nulable",
 		"[[feature]]\nid_columns = [\"x\"]\n": "`key` is missing",
 		"[[feature]]\nkey = \"a/b\"\nid_columns = [\"x\"]\n[[feature.column]]\nname = \"c\"\ntype = \"string\"\n[[feature.column]]\nname = \"c\"\ntype = \"string\"\n": "defined twice",
-		"nothing = 1\n": "no features",
+		"nothing = 1\n": "f.toml:1:1: unknown key nothing",
+		"# empty\n":     "no features",
 	}
 	for body, want := range bad {
 		os.WriteFile(p, []byte(body), 0o644)

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -93,22 +94,25 @@ func LoadDefinitionFile(path, defaultProject string) ([]*Feature, error) {
 		}
 		return FromStoreRows(path, rows)
 	}
-	// One parse: the human form decodes strictly into its struct; the lock
-	// shape, leniently, into a generic map.
-	var probe struct {
-		Features map[string]any `toml:"features"`
-		Feature  []any          `toml:"feature"`
-	}
-	if err := toml.Unmarshal(data, &probe); err != nil {
-		return nil, config.TOMLError(path, err)
-	}
+	// One parse for both TOML forms: strict for the human form (a typo in a
+	// key is an error), lenient for the lock shape (Metaxy adds fields).
+	var hf humanFile
+	dec := toml.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	err = dec.Decode(&hf)
+	var strict *toml.StrictMissingError
 	switch {
-	case probe.Features != nil && probe.Feature != nil:
+	case err != nil && !(errors.As(err, &strict) && hf.Features != nil && hf.Feature == nil):
+		if strict != nil {
+			return nil, fmt.Errorf("%w\n(known keys: project; feature.key, .project, .id_columns, .class_path, .description; feature.column.name, .type, .nullable, .description)", config.TOMLError(path, err))
+		}
+		return nil, config.TOMLError(path, err)
+	case hf.Features != nil && hf.Feature != nil:
 		return nil, fmt.Errorf("%s: has both `features` (lock shape) and `feature` (human form); use one per file", path)
-	case probe.Features != nil:
-		return FromLockMap(path, map[string]any{"features": probe.Features}, defaultProject)
-	case probe.Feature != nil:
-		return fromHumanForm(path, data, defaultProject)
+	case hf.Features != nil:
+		return FromLockMap(path, map[string]any{"features": hf.Features}, defaultProject)
+	case hf.Feature != nil:
+		return fromHumanForm(path, &hf, defaultProject)
 	}
 	return nil, fmt.Errorf("%s: no features: expected [[feature]] tables (human form) or [features.\"<key>\".data] (lock shape)", path)
 }
@@ -126,6 +130,8 @@ func jsonSyntax(data []byte, err error) error {
 type humanFile struct {
 	Project string         `toml:"project"`
 	Feature []humanFeature `toml:"feature"`
+	// Features is the lock shape, read leniently when a file has it.
+	Features map[string]any `toml:"features"`
 }
 
 type humanFeature struct {
@@ -144,13 +150,7 @@ type humanColumn struct {
 	Description string `toml:"description"`
 }
 
-func fromHumanForm(path string, data []byte, defaultProject string) ([]*Feature, error) {
-	var hf humanFile
-	dec := toml.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&hf); err != nil {
-		return nil, fmt.Errorf("%w\n(known keys: project; feature.key, .project, .id_columns, .class_path, .description; feature.column.name, .type, .nullable, .description)", config.TOMLError(path, err))
-	}
+func fromHumanForm(path string, hf *humanFile, defaultProject string) ([]*Feature, error) {
 	project := hf.Project
 	if project == "" {
 		project = defaultProject

@@ -119,7 +119,7 @@ func Features(set *features.Set, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, err := Select(r.Schema, o)
+	s, err := selectTables(r.Schema, o, false)
 	if err != nil {
 		return nil, err
 	}
@@ -151,6 +151,12 @@ func FeatureTables(set *features.Set, o Options) (*Result, error) {
 // Select keeps the feature tables of o.Project (all with o.AllProjects) and
 // adds the injected primary key and index. source is not modified.
 func Select(source *schema.Schema, o Options) (*schema.Schema, error) {
+	return selectTables(source, o, true)
+}
+
+// selectTables is Select; clone=false reuses source's tables (for callers
+// that own them).
+func selectTables(source *schema.Schema, o Options, clone bool) (*schema.Schema, error) {
 	if !o.AllProjects && o.Project == "" {
 		return nil, fmt.Errorf("no project: set `project = \"...\"` in metaxy.toml, or pass --project P or --all-projects")
 	}
@@ -159,7 +165,10 @@ func Select(source *schema.Schema, o Options) (*schema.Schema, error) {
 		if !o.AllProjects && st.Project != o.Project {
 			continue
 		}
-		t := st.Clone()
+		t := st
+		if clone {
+			t = st.Clone()
+		}
 		t.PrimaryKey, t.Indexes = nil, nil
 		if err := inject(t, o); err != nil {
 			return nil, err
