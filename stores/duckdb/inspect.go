@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
-	"sync"
 
 	"github.com/mxmigrate/mxmigrate/schema"
 	"github.com/mxmigrate/mxmigrate/stores"
@@ -50,62 +49,55 @@ func (Dialect) Introspect(ctx context.Context, q stores.Queryer, tables []string
 	var (
 		cols     []colRow
 		pks, ixs []keyRow
-		wg       sync.WaitGroup
-		errs     [3]error
 	)
-	wg.Add(3)
-	go func() {
-		defer wg.Done()
-		errs[0] = query(ctx, q, columnsQuery, "read columns", func(r *sql.Rows) error {
-			var c colRow
-			if err := r.Scan(&c.table, &c.name, &c.typ, &c.nullable); err != nil {
-				return err
-			}
-			if want(c.table) {
-				cols = append(cols, c)
-			}
-			return nil
-		})
-	}()
-	go func() {
-		defer wg.Done()
-		errs[1] = query(ctx, q, pkQuery, "read primary keys", func(r *sql.Rows) error {
-			var k keyRow
-			var list any
-			if err := r.Scan(&k.table, &list); err != nil {
-				return err
-			}
-			if want(k.table) {
-				k.cols = anyStrings(list)
-				pks = append(pks, k)
-			}
-			return nil
-		})
-	}()
-	go func() {
-		defer wg.Done()
-		errs[2] = query(ctx, q, indexesQuery, "read indexes", func(r *sql.Rows) error {
-			var k keyRow
-			var exprs any
-			if err := r.Scan(&k.table, &k.name, &k.unique, &exprs); err != nil {
-				return err
-			}
-			if !want(k.table) {
+	err := stores.Concurrently(
+		func() error {
+			return stores.Scan(ctx, q, "read columns", columnsQuery, nil, func(r *sql.Rows) error {
+				var c colRow
+				if err := r.Scan(&c.table, &c.name, &c.typ, &c.nullable); err != nil {
+					return err
+				}
+				if want(c.table) {
+					cols = append(cols, c)
+				}
 				return nil
-			}
-			var err error
-			if k.cols, err = parseExpressions(exprs); err != nil {
-				return fmt.Errorf("index %s on %s: %w", k.name, k.table, err)
-			}
-			ixs = append(ixs, k)
-			return nil
-		})
-	}()
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
-		}
+			})
+		},
+		func() error {
+			return stores.Scan(ctx, q, "read primary keys", pkQuery, nil, func(r *sql.Rows) error {
+				var k keyRow
+				var list any
+				if err := r.Scan(&k.table, &list); err != nil {
+					return err
+				}
+				if want(k.table) {
+					k.cols = anyStrings(list)
+					pks = append(pks, k)
+				}
+				return nil
+			})
+		},
+		func() error {
+			return stores.Scan(ctx, q, "read indexes", indexesQuery, nil, func(r *sql.Rows) error {
+				var k keyRow
+				var exprs any
+				if err := r.Scan(&k.table, &k.name, &k.unique, &exprs); err != nil {
+					return err
+				}
+				if !want(k.table) {
+					return nil
+				}
+				var err error
+				if k.cols, err = parseExpressions(exprs); err != nil {
+					return fmt.Errorf("index %s on %s: %w", k.name, k.table, err)
+				}
+				ixs = append(ixs, k)
+				return nil
+			})
+		},
+	)
+	if err != nil {
+		return nil, err
 	}
 	byName := map[string]*schema.Table{}
 	out := &schema.Schema{}
@@ -131,24 +123,6 @@ func (Dialect) Introspect(ctx context.Context, q stores.Queryer, tables []string
 	}
 	out.Sort()
 	return out, nil
-}
-
-// query runs one catalog query and hands each row to scan.
-func query(ctx context.Context, q stores.Queryer, sqlText, what string, scan func(*sql.Rows) error) error {
-	rows, err := q.QueryContext(ctx, sqlText)
-	if err != nil {
-		return fmt.Errorf("%s: %w", what, err)
-	}
-	for rows.Next() {
-		if err := scan(rows); err != nil {
-			rows.Close()
-			return fmt.Errorf("%s: %w", what, err)
-		}
-	}
-	if err := closeRows(rows); err != nil {
-		return fmt.Errorf("%s: %w", what, err)
-	}
-	return nil
 }
 
 type rowsCloser interface {

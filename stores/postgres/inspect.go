@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 
@@ -41,94 +42,84 @@ WHERE n.nspname = current_schema() AND NOT ix.indisprimary
 ORDER BY t.relname, i.relname`
 )
 
-// Introspect reads the named tables that exist; nil tables means all.
+// Introspect reads the named tables that exist; nil tables means all. The
+// three catalog queries run concurrently on separate connections.
 func (Dialect) Introspect(ctx context.Context, q stores.Queryer, tables []string) (*schema.Schema, error) {
-	var arg any
+	arg := []any{nil}
 	if tables != nil {
-		arg = tables
+		arg = []any{tables}
+	}
+	type colRow struct {
+		table, name, typ string
+		nullable         bool
+	}
+	type keyRow struct {
+		table, name string
+		unique      bool
+		cols        []string
+	}
+	var (
+		cols     []colRow
+		pks, ixs []keyRow
+	)
+	keys := func(dst *[]keyRow, withUnique bool) func(*sql.Rows) error {
+		return func(r *sql.Rows) error {
+			var k keyRow
+			var list string
+			var err error
+			if withUnique {
+				err = r.Scan(&k.table, &k.name, &k.unique, &list)
+			} else {
+				err = r.Scan(&k.table, &k.name, &list)
+			}
+			if err != nil {
+				return err
+			}
+			if err := json.Unmarshal([]byte(list), &k.cols); err != nil {
+				return fmt.Errorf("%s: %w", k.name, err)
+			}
+			*dst = append(*dst, k)
+			return nil
+		}
+	}
+	err := stores.Concurrently(
+		func() error {
+			return stores.Scan(ctx, q, "read columns", columnsQuery, arg, func(r *sql.Rows) error {
+				var c colRow
+				if err := r.Scan(&c.table, &c.name, &c.typ, &c.nullable); err != nil {
+					return err
+				}
+				cols = append(cols, c)
+				return nil
+			})
+		},
+		func() error { return stores.Scan(ctx, q, "read primary keys", pkQuery, arg, keys(&pks, false)) },
+		func() error { return stores.Scan(ctx, q, "read indexes", indexesQuery, arg, keys(&ixs, true)) },
+	)
+	if err != nil {
+		return nil, err
 	}
 	byName := map[string]*schema.Table{}
 	out := &schema.Schema{}
-	rows, err := q.QueryContext(ctx, columnsQuery, arg)
-	if err != nil {
-		return nil, fmt.Errorf("read columns: %w", err)
-	}
-	for rows.Next() {
-		var tn, cn, typ string
-		var nullable bool
-		if err := rows.Scan(&tn, &cn, &typ, &nullable); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		t := byName[tn]
+	for _, c := range cols {
+		t := byName[c.table]
 		if t == nil {
-			t = &schema.Table{Name: tn}
-			byName[tn] = t
+			t = &schema.Table{Name: c.table}
+			byName[c.table] = t
 			out.Tables = append(out.Tables, t)
 		}
-		t.Columns = append(t.Columns, &schema.Column{Name: cn, Type: NormalizeType(typ), Nullable: nullable})
+		t.Columns = append(t.Columns, &schema.Column{Name: c.name, Type: NormalizeType(c.typ), Nullable: c.nullable})
 	}
-	if err := closeRows(rows); err != nil {
-		return nil, fmt.Errorf("read columns: %w", err)
-	}
-
-	rows, err = q.QueryContext(ctx, pkQuery, arg)
-	if err != nil {
-		return nil, fmt.Errorf("read primary keys: %w", err)
-	}
-	for rows.Next() {
-		var tn, name, cols string
-		if err := rows.Scan(&tn, &name, &cols); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		var list []string
-		if err := json.Unmarshal([]byte(cols), &list); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("primary key %s: %w", name, err)
-		}
-		if t := byName[tn]; t != nil {
-			t.PrimaryKey = &schema.PrimaryKey{Name: name, Columns: list}
+	for _, k := range pks {
+		if t := byName[k.table]; t != nil {
+			t.PrimaryKey = &schema.PrimaryKey{Name: k.name, Columns: k.cols}
 		}
 	}
-	if err := closeRows(rows); err != nil {
-		return nil, fmt.Errorf("read primary keys: %w", err)
-	}
-
-	rows, err = q.QueryContext(ctx, indexesQuery, arg)
-	if err != nil {
-		return nil, fmt.Errorf("read indexes: %w", err)
-	}
-	for rows.Next() {
-		var tn, name, cols string
-		var unique bool
-		if err := rows.Scan(&tn, &name, &unique, &cols); err != nil {
-			rows.Close()
-			return nil, err
+	for _, k := range ixs {
+		if t := byName[k.table]; t != nil {
+			t.Indexes = append(t.Indexes, &schema.Index{Name: k.name, Columns: k.cols, Unique: k.unique})
 		}
-		var list []string
-		if err := json.Unmarshal([]byte(cols), &list); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("index %s: %w", name, err)
-		}
-		if t := byName[tn]; t != nil {
-			t.Indexes = append(t.Indexes, &schema.Index{Name: name, Columns: list, Unique: unique})
-		}
-	}
-	if err := closeRows(rows); err != nil {
-		return nil, fmt.Errorf("read indexes: %w", err)
 	}
 	out.Sort()
 	return out, nil
-}
-
-func closeRows(r interface {
-	Err() error
-	Close() error
-}) error {
-	err := r.Err()
-	if cerr := r.Close(); err == nil {
-		err = cerr
-	}
-	return err
 }
