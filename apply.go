@@ -73,6 +73,23 @@ func (mg *migrator) state() (State, error) {
 	return State{Version: int64(v), Dirty: dirty}, nil
 }
 
+// cleanMigrator opens the environment's migrator and refuses a dirty database.
+func (p *Project) cleanMigrator(env *config.Environment) (*migrator, State, error) {
+	mg, err := p.migrator(env)
+	if err != nil {
+		return nil, State{}, err
+	}
+	st, err := mg.state()
+	if err == nil {
+		err = checkState(env, st, mg.dir, false)
+	}
+	if err != nil {
+		mg.close()
+		return nil, State{}, err
+	}
+	return mg, st, nil
+}
+
 // Applied is one migration file that up or down ran.
 type Applied struct {
 	File     string
@@ -81,18 +98,11 @@ type Applied struct {
 
 // Up applies up to n pending migrations (n <= 0: all), reporting each to out.
 func (p *Project) Up(ctx context.Context, env *config.Environment, n int, out io.Writer) ([]Applied, error) {
-	mg, err := p.migrator(env)
+	mg, st, err := p.cleanMigrator(env)
 	if err != nil {
 		return nil, err
 	}
 	defer mg.close()
-	st, err := mg.state()
-	if err != nil {
-		return nil, err
-	}
-	if err := checkState(env, st, mg.dir, false); err != nil {
-		return nil, err
-	}
 	var done []Applied
 	for _, f := range mg.dir.Files {
 		if int64(f.Version) <= st.Version {
@@ -123,18 +133,11 @@ func (p *Project) Up(ctx context.Context, env *config.Environment, n int, out io
 
 // Down reverts n migrations (all with n < 0), reporting each to out.
 func (p *Project) Down(ctx context.Context, env *config.Environment, n int, out io.Writer) ([]Applied, error) {
-	mg, err := p.migrator(env)
+	mg, st, err := p.cleanMigrator(env)
 	if err != nil {
 		return nil, err
 	}
 	defer mg.close()
-	st, err := mg.state()
-	if err != nil {
-		return nil, err
-	}
-	if err := checkState(env, st, mg.dir, false); err != nil {
-		return nil, err
-	}
 	var done []Applied
 	for n < 0 || len(done) < n {
 		if st.Version < 0 {

@@ -10,30 +10,9 @@ import (
 
 	"github.com/mxmigrate/mxmigrate"
 	"github.com/mxmigrate/mxmigrate/config"
+	"github.com/mxmigrate/mxmigrate/integration/itest"
 	_ "github.com/mxmigrate/mxmigrate/stores/duckdb"
 )
-
-func copyTree(t *testing.T, src, dst string) {
-	t.Helper()
-	err := filepath.Walk(src, func(p string, info os.FileInfo, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		target := filepath.Join(dst, rel)
-		if info.IsDir() {
-			return os.MkdirAll(target, 0o755)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(target, b, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-}
 
 // TestDemoMigrationsAreCurrent fails when the committed demo migrations
 // (migrations/system, migrations/features) no longer produce the schema that
@@ -48,8 +27,8 @@ func TestDemoMigrationsAreCurrent(t *testing.T) {
 		}
 		os.WriteFile(filepath.Join(dir, f), b, 0o644)
 	}
-	copyTree(t, "definitions", filepath.Join(dir, "definitions"))
-	copyTree(t, "migrations", filepath.Join(dir, "migrations"))
+	itest.CopyTree(t, "definitions", filepath.Join(dir, "definitions"))
+	itest.CopyTree(t, "migrations", filepath.Join(dir, "migrations"))
 	p, err := mxmigrate.Load(config.Options{Path: filepath.Join(dir, "metaxy.toml"), Environ: []string{}}, io.Discard)
 	if err != nil {
 		t.Fatal(err)

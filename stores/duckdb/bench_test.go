@@ -2,39 +2,19 @@ package duckdb
 
 import (
 	"context"
-	"fmt"
 	"testing"
 
 	"github.com/mxmigrate/mxmigrate/diff"
 	"github.com/mxmigrate/mxmigrate/generator"
+	"github.com/mxmigrate/mxmigrate/internal/benchdata"
 	"github.com/mxmigrate/mxmigrate/schema"
 )
-
-func benchSchemas(n int) (*schema.Schema, *schema.Schema) {
-	cur, tgt := &schema.Schema{}, &schema.Schema{}
-	for i := 0; i < n; i++ {
-		t := &schema.Table{Name: fmt.Sprintf("bench__feature_%05d", i)}
-		t.Columns = append(t.Columns, &schema.Column{Name: "sample_id", Type: schema.String})
-		for c := 0; c < 24; c++ {
-			t.Columns = append(t.Columns, &schema.Column{Name: fmt.Sprintf("col_%02d", c), Type: schema.LogicalTypes[c%len(schema.LogicalTypes)], Nullable: true})
-		}
-		t.PrimaryKey = &schema.PrimaryKey{Columns: []string{"sample_id", "col_01"}}
-		t.Indexes = []*schema.Index{{Name: "ix_" + t.Name, Columns: []string{"sample_id", "col_01"}}}
-		cur.Tables = append(cur.Tables, t)
-		nt := t.Clone()
-		if i%10 == 0 {
-			nt.Columns = append(nt.Columns, &schema.Column{Name: "added", Type: schema.String, Nullable: true})
-		}
-		tgt.Tables = append(tgt.Tables, nt)
-	}
-	return cur, tgt
-}
 
 // BenchmarkDiffRender is SPEC section 13's "diff + render of 10,000
 // in-memory tables" (target: 100 ms), as generate does it: compare, plan up
 // and down, render both files.
 func BenchmarkDiffRender(b *testing.B) {
-	cur, tgt := benchSchemas(10000)
+	cur, tgt := benchdata.FeatureSchemas(10000)
 	h := generator.Header{Tool: "bench", Environment: "bench", Dialect: "duckdb", Direction: "up", Transactional: true}
 	d := Dialect{}
 	b.ResetTimer()
@@ -51,7 +31,7 @@ func BenchmarkDiffRender(b *testing.B) {
 
 // BenchmarkIntrospect reads 1,000 tables of 25 columns with a key and an index.
 func BenchmarkIntrospect(b *testing.B) {
-	_, tgt := benchSchemas(1000)
+	_, tgt := benchdata.FeatureSchemas(1000)
 	p := b.TempDir() + "/bench.duckdb"
 	h, err := OpenPath(context.Background(), p)
 	if err != nil {

@@ -37,27 +37,18 @@ func (Dialect) Introspect(ctx context.Context, q stores.Queryer, tables []string
 		}
 		want = func(n string) bool { return set[n] }
 	}
-	type colRow struct {
-		table, name, typ string
-		nullable         bool
-	}
-	type keyRow struct {
-		table, name string
-		unique      bool
-		cols        []string
-	}
 	var (
-		cols     []colRow
-		pks, ixs []keyRow
+		cols     []stores.ColumnRow
+		pks, ixs []stores.KeyRow
 	)
 	err := stores.Concurrently(
 		func() error {
 			return stores.Scan(ctx, q, "read columns", columnsQuery, nil, func(r *sql.Rows) error {
-				var c colRow
-				if err := r.Scan(&c.table, &c.name, &c.typ, &c.nullable); err != nil {
+				var c stores.ColumnRow
+				if err := r.Scan(&c.Table, &c.Name, &c.Type, &c.Nullable); err != nil {
 					return err
 				}
-				if want(c.table) {
+				if want(c.Table) {
 					cols = append(cols, c)
 				}
 				return nil
@@ -65,13 +56,14 @@ func (Dialect) Introspect(ctx context.Context, q stores.Queryer, tables []string
 		},
 		func() error {
 			return stores.Scan(ctx, q, "read primary keys", pkQuery, nil, func(r *sql.Rows) error {
-				var k keyRow
+				// DuckDB keeps no constraint names: the name stays empty.
+				var k stores.KeyRow
 				var list any
-				if err := r.Scan(&k.table, &list); err != nil {
+				if err := r.Scan(&k.Table, &list); err != nil {
 					return err
 				}
-				if want(k.table) {
-					k.cols = anyStrings(list)
+				if want(k.Table) {
+					k.Columns = anyStrings(list)
 					pks = append(pks, k)
 				}
 				return nil
@@ -79,17 +71,17 @@ func (Dialect) Introspect(ctx context.Context, q stores.Queryer, tables []string
 		},
 		func() error {
 			return stores.Scan(ctx, q, "read indexes", indexesQuery, nil, func(r *sql.Rows) error {
-				var k keyRow
+				var k stores.KeyRow
 				var exprs any
-				if err := r.Scan(&k.table, &k.name, &k.unique, &exprs); err != nil {
+				if err := r.Scan(&k.Table, &k.Name, &k.Unique, &exprs); err != nil {
 					return err
 				}
-				if !want(k.table) {
+				if !want(k.Table) {
 					return nil
 				}
 				var err error
-				if k.cols, err = parseExpressions(exprs); err != nil {
-					return fmt.Errorf("index %s on %s: %w", k.name, k.table, err)
+				if k.Columns, err = parseExpressions(exprs); err != nil {
+					return fmt.Errorf("index %s on %s: %w", k.Name, k.Table, err)
 				}
 				ixs = append(ixs, k)
 				return nil
@@ -99,30 +91,7 @@ func (Dialect) Introspect(ctx context.Context, q stores.Queryer, tables []string
 	if err != nil {
 		return nil, err
 	}
-	byName := map[string]*schema.Table{}
-	out := &schema.Schema{}
-	for _, c := range cols {
-		t := byName[c.table]
-		if t == nil {
-			t = &schema.Table{Name: c.table}
-			byName[c.table] = t
-			out.Tables = append(out.Tables, t)
-		}
-		t.Columns = append(t.Columns, &schema.Column{Name: c.name, Type: NormalizeType(c.typ), Nullable: c.nullable})
-	}
-	for _, k := range pks {
-		if t := byName[k.table]; t != nil {
-			// DuckDB does not keep constraint names: the name stays empty.
-			t.PrimaryKey = &schema.PrimaryKey{Columns: k.cols}
-		}
-	}
-	for _, k := range ixs {
-		if t := byName[k.table]; t != nil {
-			t.Indexes = append(t.Indexes, &schema.Index{Name: k.name, Columns: k.cols, Unique: k.unique})
-		}
-	}
-	out.Sort()
-	return out, nil
+	return stores.Assemble(cols, pks, ixs, NormalizeType), nil
 }
 
 type rowsCloser interface {

@@ -208,32 +208,16 @@ func (d Dialect) render(c diff.Change) []stores.Statement {
 }
 
 func (d Dialect) createTable(t *schema.Table, name string) string {
-	var b strings.Builder
-	b.WriteString("CREATE TABLE " + d.Quote(name) + " (\n")
-	for i, c := range t.Columns {
-		b.WriteString("    " + d.Quote(c.Name) + " " + TypeSQL(c.Type))
-		if !c.Nullable {
-			b.WriteString(" NOT NULL")
-		}
-		if i < len(t.Columns)-1 || t.PrimaryKey != nil {
-			b.WriteString(",")
-		}
-		b.WriteString("\n")
-	}
+	pk := ""
 	if t.PrimaryKey != nil {
 		// DuckDB ignores constraint names, so none is written.
-		b.WriteString("    PRIMARY KEY (" + stores.QuoteList(d, t.PrimaryKey.Columns) + ")\n")
+		pk = "PRIMARY KEY (" + stores.QuoteList(d, t.PrimaryKey.Columns) + ")"
 	}
-	b.WriteString(");")
-	return b.String()
+	return stores.CreateTableSQL(d, t, name, TypeSQL, pk)
 }
 
 func (d Dialect) createIndex(table string, ix *schema.Index) string {
-	u := ""
-	if ix.Unique {
-		u = "UNIQUE "
-	}
-	return "CREATE " + u + "INDEX " + d.Quote(ix.Name) + " ON " + d.Quote(table) + " (" + stores.QuoteList(d, ix.Columns) + ");"
+	return stores.CreateIndexSQL(d, table, ix)
 }
 
 // rebuild recreates table b in shape a, keeping every row: the columns both

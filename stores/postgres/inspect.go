@@ -49,34 +49,25 @@ func (Dialect) Introspect(ctx context.Context, q stores.Queryer, tables []string
 	if tables != nil {
 		arg = []any{tables}
 	}
-	type colRow struct {
-		table, name, typ string
-		nullable         bool
-	}
-	type keyRow struct {
-		table, name string
-		unique      bool
-		cols        []string
-	}
 	var (
-		cols     []colRow
-		pks, ixs []keyRow
+		cols     []stores.ColumnRow
+		pks, ixs []stores.KeyRow
 	)
-	keys := func(dst *[]keyRow, withUnique bool) func(*sql.Rows) error {
+	keys := func(dst *[]stores.KeyRow, withUnique bool) func(*sql.Rows) error {
 		return func(r *sql.Rows) error {
-			var k keyRow
+			var k stores.KeyRow
 			var list string
 			var err error
 			if withUnique {
-				err = r.Scan(&k.table, &k.name, &k.unique, &list)
+				err = r.Scan(&k.Table, &k.Name, &k.Unique, &list)
 			} else {
-				err = r.Scan(&k.table, &k.name, &list)
+				err = r.Scan(&k.Table, &k.Name, &list)
 			}
 			if err != nil {
 				return err
 			}
-			if err := json.Unmarshal([]byte(list), &k.cols); err != nil {
-				return fmt.Errorf("%s: %w", k.name, err)
+			if err := json.Unmarshal([]byte(list), &k.Columns); err != nil {
+				return fmt.Errorf("%s: %w", k.Name, err)
 			}
 			*dst = append(*dst, k)
 			return nil
@@ -85,8 +76,8 @@ func (Dialect) Introspect(ctx context.Context, q stores.Queryer, tables []string
 	err := stores.Concurrently(
 		func() error {
 			return stores.Scan(ctx, q, "read columns", columnsQuery, arg, func(r *sql.Rows) error {
-				var c colRow
-				if err := r.Scan(&c.table, &c.name, &c.typ, &c.nullable); err != nil {
+				var c stores.ColumnRow
+				if err := r.Scan(&c.Table, &c.Name, &c.Type, &c.Nullable); err != nil {
 					return err
 				}
 				cols = append(cols, c)
@@ -99,27 +90,5 @@ func (Dialect) Introspect(ctx context.Context, q stores.Queryer, tables []string
 	if err != nil {
 		return nil, err
 	}
-	byName := map[string]*schema.Table{}
-	out := &schema.Schema{}
-	for _, c := range cols {
-		t := byName[c.table]
-		if t == nil {
-			t = &schema.Table{Name: c.table}
-			byName[c.table] = t
-			out.Tables = append(out.Tables, t)
-		}
-		t.Columns = append(t.Columns, &schema.Column{Name: c.name, Type: NormalizeType(c.typ), Nullable: c.nullable})
-	}
-	for _, k := range pks {
-		if t := byName[k.table]; t != nil {
-			t.PrimaryKey = &schema.PrimaryKey{Name: k.name, Columns: k.cols}
-		}
-	}
-	for _, k := range ixs {
-		if t := byName[k.table]; t != nil {
-			t.Indexes = append(t.Indexes, &schema.Index{Name: k.name, Columns: k.cols, Unique: k.unique})
-		}
-	}
-	out.Sort()
-	return out, nil
+	return stores.Assemble(cols, pks, ixs, NormalizeType), nil
 }

@@ -1,8 +1,6 @@
 package postgres
 
 import (
-	"strings"
-
 	"github.com/mxmigrate/mxmigrate/diff"
 	"github.com/mxmigrate/mxmigrate/schema"
 	"github.com/mxmigrate/mxmigrate/stores"
@@ -75,29 +73,13 @@ func (d Dialect) pk(table string, pk *schema.PrimaryKey) string {
 }
 
 func (d Dialect) createTable(t *schema.Table) string {
-	var b strings.Builder
-	b.WriteString("CREATE TABLE " + d.Quote(t.Name) + " (\n")
-	for i, c := range t.Columns {
-		b.WriteString("    " + d.Quote(c.Name) + " " + TypeSQL(c.Type))
-		if !c.Nullable {
-			b.WriteString(" NOT NULL")
-		}
-		if i < len(t.Columns)-1 || t.PrimaryKey != nil {
-			b.WriteString(",")
-		}
-		b.WriteString("\n")
-	}
+	pk := ""
 	if t.PrimaryKey != nil {
-		b.WriteString("    " + d.pk(t.Name, t.PrimaryKey) + "\n")
+		pk = d.pk(t.Name, t.PrimaryKey)
 	}
-	b.WriteString(");")
-	return b.String()
+	return stores.CreateTableSQL(d, t, t.Name, TypeSQL, pk)
 }
 
 func (d Dialect) createIndex(table string, ix *schema.Index) string {
-	u := ""
-	if ix.Unique {
-		u = "UNIQUE "
-	}
-	return "CREATE " + u + "INDEX " + d.Quote(ix.Name) + " ON " + d.Quote(table) + " (" + stores.QuoteList(d, ix.Columns) + ");"
+	return stores.CreateIndexSQL(d, table, ix)
 }
