@@ -120,11 +120,7 @@ func generateCmd(c *cli.Context) error {
 	if c.Bool("json") && !c.Bool("dry-run") {
 		return usagef("--json goes with --dry-run")
 	}
-	p, err := load(c)
-	if err != nil {
-		return err
-	}
-	envs, err := environments(c, p, true)
+	p, envs, err := loadEnvironments(c, true)
 	if err != nil {
 		return err
 	}
@@ -250,11 +246,7 @@ func upCmd(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	p, err := load(c)
-	if err != nil {
-		return err
-	}
-	envs, err := environments(c, p, false)
+	p, envs, err := loadEnvironments(c, false)
 	if err != nil {
 		return err
 	}
@@ -279,11 +271,7 @@ func downCmd(c *cli.Context) error {
 	} else if n == 0 {
 		n = 1
 	}
-	p, err := load(c)
-	if err != nil {
-		return err
-	}
-	envs, err := environments(c, p, false)
+	p, envs, err := loadEnvironments(c, false)
 	if err != nil {
 		return err
 	}
@@ -299,11 +287,7 @@ func statusCmd(c *cli.Context) error {
 	if err := noArgs(c); err != nil {
 		return err
 	}
-	p, err := load(c)
-	if err != nil {
-		return err
-	}
-	envs, err := environments(c, p, false)
+	p, envs, err := loadEnvironments(c, false)
 	if err != nil {
 		return err
 	}
@@ -344,11 +328,7 @@ func checkCmd(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	p, err := load(c)
-	if err != nil {
-		return err
-	}
-	envs, err := environments(c, p, false)
+	p, envs, err := loadEnvironments(c, false)
 	if err != nil {
 		return err
 	}
@@ -400,11 +380,7 @@ func urlCmd(c *cli.Context) error {
 	if err := noArgs(c); err != nil {
 		return err
 	}
-	p, err := load(c)
-	if err != nil {
-		return err
-	}
-	envs, err := environments(c, p, true)
+	p, envs, err := loadEnvironments(c, true)
 	if err != nil {
 		return err
 	}
@@ -424,11 +400,7 @@ func forceCmd(c *cli.Context) error {
 	if err != nil || v < -1 {
 		return usagef("force: VERSION must be a number >= -1, got %q", c.Args().First())
 	}
-	p, err := load(c)
-	if err != nil {
-		return err
-	}
-	envs, err := environments(c, p, true)
+	p, envs, err := loadEnvironments(c, true)
 	if err != nil {
 		return err
 	}
@@ -443,11 +415,7 @@ func rehashCmd(c *cli.Context) error {
 	if err := noArgs(c); err != nil {
 		return err
 	}
-	p, err := load(c)
-	if err != nil {
-		return err
-	}
-	envs, err := environments(c, p, false)
+	p, envs, err := loadEnvironments(c, false)
 	if err != nil {
 		return err
 	}

@@ -160,6 +160,19 @@ func load(c *cli.Context) (*mxmigrate.Project, error) {
 	return mxmigrate.Load(config.Options{Path: c.String("config")}, c.App.ErrWriter)
 }
 
+// loadEnvironments loads the configuration and resolves -n (see environments).
+func loadEnvironments(c *cli.Context, one bool) (*mxmigrate.Project, []*config.Environment, error) {
+	p, err := load(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	envs, err := environments(c, p, one)
+	if err != nil {
+		return nil, nil, err
+	}
+	return p, envs, nil
+}
+
 // environments resolves -n; one=true requires a single environment.
 func environments(c *cli.Context, p *mxmigrate.Project, one bool) ([]*config.Environment, error) {
 	name := c.String("name")
