@@ -45,15 +45,16 @@ type measure struct {
 
 func main() {
 	flag.Parse()
+	defer runCleanups()
 	bin, cleanup, err := itest.BuildBinary()
 	check(err)
-	defer cleanup()
+	cleanups = append(cleanups, cleanup)
 
 	var pg *itest.Postgres
 	if strings.Contains(*dialect, "postgresql") {
 		pg, err = itest.StartPostgres()
 		check(err)
-		defer pg.Close()
+		cleanups = append(cleanups, pg.Close)
 	}
 	var results []measure
 	for _, s := range strings.Split(*sizes, ",") {
@@ -76,9 +77,21 @@ func main() {
 	}
 }
 
+// cleanups run at the end, and before a failure exits: the container and
+// the built binary never outlive the driver.
+var cleanups []func()
+
+func runCleanups() {
+	for i := len(cleanups) - 1; i >= 0; i-- {
+		cleanups[i]()
+	}
+	cleanups = nil
+}
+
 func check(err error) {
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
+		runCleanups()
 		os.Exit(1)
 	}
 }

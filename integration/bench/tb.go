@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"testing"
 )
 
@@ -12,14 +11,8 @@ type benchTB struct{ testing.TB }
 
 func (benchTB) Helper() {}
 
-func (benchTB) Fatal(args ...any) {
-	fmt.Fprintln(os.Stderr, append([]any{"bench:"}, args...)...)
-	os.Exit(1)
-}
+func (benchTB) Fatal(args ...any) { check(fmt.Errorf("%s", fmt.Sprint(args...))) }
 
-func (benchTB) Fatalf(format string, args ...any) {
-	fmt.Fprintf(os.Stderr, "bench: "+format+"\n", args...)
-	os.Exit(1)
-}
+func (benchTB) Fatalf(format string, args ...any) { check(fmt.Errorf(format, args...)) }
 
 func (benchTB) Cleanup(func()) {}
