@@ -80,7 +80,9 @@ the live database, and writes numbered golang-migrate files:
    mxmigrate generate -n dev:metaxy_features -m videos # migrations/features/000001_videos.{up,down}.sql
    mxmigrate up -n dev                                 # applies system, then features
 
-An environment (-n) is <store>:<target>; -n <store> means both targets, system first.`,
+An environment (-n) is <store>:<target>; -n <store> means both targets, system first.
+Every flag can also come from an MXMIGRATE_* variable (shown with each flag).
+Exit codes: 0 success; 1 failure, refused plan, or differences found by check; 2 usage error.`,
 		Version:         mxmigrate.Version,
 		Writer:          stdout,
 		ErrWriter:       stderr,
