@@ -64,6 +64,13 @@ func TestDiscovery(t *testing.T) {
 	if err != nil || c.Project != "p" {
 		t.Errorf("--config: %v %v", c, err)
 	}
+	// --config naming a pyproject.toml reads its [tool.metaxy]
+	if c, err := Load(Options{Path: filepath.Join(other, "pyproject.toml"), Environ: []string{}}); err != nil || c.Project != "py" {
+		t.Errorf("--config pyproject.toml: %v %v", c, err)
+	}
+	if _, err := Load(Options{Path: filepath.Join(none, "pyproject.toml"), Environ: []string{}}); err == nil || !strings.Contains(err.Error(), "no [tool.metaxy] table") {
+		t.Errorf("--config pyproject.toml without [tool.metaxy]: %v", err)
+	}
 	if _, err := Load(Options{Path: filepath.Join(root, "missing.toml"), Environ: []string{}}); err == nil || !strings.Contains(err.Error(), "missing.toml") {
 		t.Errorf("missing --config: %v", err)
 	}
@@ -97,6 +104,14 @@ inject_index = false
 	}
 	if !c.SQLAlchemy.InjectPrimaryKey || c.SQLAlchemy.InjectIndex {
 		t.Errorf("sqlalchemy merge: %+v", c.SQLAlchemy)
+	}
+	// a list of parents, later ones winning
+	multi := t.TempDir()
+	write(t, filepath.Join(multi, "a.toml"), "project = \"a\"\nstore = \"from_a\"\n")
+	write(t, filepath.Join(multi, "b.toml"), "project = \"b\"\n")
+	write(t, filepath.Join(multi, "metaxy.toml"), "extend = [\"a.toml\", \"b.toml\"]\n")
+	if c := load(t, multi); c.Project != "b" || c.DefaultStore != "from_a" {
+		t.Errorf("extend list: %q %q", c.Project, c.DefaultStore)
 	}
 	cyc := t.TempDir()
 	write(t, filepath.Join(cyc, "metaxy.toml"), `extend = "b.toml"`)
