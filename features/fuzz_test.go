@@ -1,8 +1,10 @@
 package features
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 
 	"github.com/mxmigrate/mxmigrate/config"
@@ -59,3 +61,30 @@ func FuzzDefinitionFile(f *testing.F) {
 }
 
 var _ = config.DecodeTOML
+
+// FuzzParseOrdered: the ordered parser accepts exactly what encoding/json
+// accepts, and agrees with it on the value.
+func FuzzParseOrdered(f *testing.F) {
+	for _, s := range []string{`{"a":1,"b":[true,null,"x\u00e9"],"c":{"d":-1.5e3}}`, `[]`, `"\"q\""`, `{"a":1,}`, `01`, `{"a" 1}`, "\"\x01\""} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		n, err := parseOrdered(data)
+		if json.Valid(data) != (err == nil) {
+			t.Fatalf("encoding/json valid=%v, parseOrdered err=%v, input %q", json.Valid(data), err, data)
+		}
+		if err != nil {
+			return
+		}
+		var want, got any
+		if json.Unmarshal(data, &want) != nil {
+			return // valid JSON that Go cannot hold (1E1000): nothing to compare
+		}
+		if err := json.Unmarshal(n.marshal(), &got); err != nil {
+			t.Fatalf("re-marshalled value is not JSON: %v", err)
+		}
+		if !reflect.DeepEqual(want, got) {
+			t.Fatalf("value differs: %v vs %v", want, got)
+		}
+	})
+}
