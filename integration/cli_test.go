@@ -178,6 +178,14 @@ func TestUsageErrorsExit2(t *testing.T) {
 	mx(t, t.TempDir(), "status", "-n", "dev").Must(t, 1, "no metaxy.toml found")
 }
 
+// before lists the files a TestBadInput project starts with.
+func before(defs string) []string {
+	if defs != "" {
+		return []string{"defs.toml", "metaxy.toml"}
+	}
+	return []string{"metaxy.toml"}
+}
+
 // TestBadInput: each bad input fails with exit 1, says what and where, and writes nothing.
 func TestBadInput(t *testing.T) {
 	duck := "[stores.dev]\ntype = \"metaxy.ext.duckdb.DuckDBMetadataStore\"\nconfig = { database = \"d.duckdb\" }\n"
@@ -204,8 +212,8 @@ func TestBadInput(t *testing.T) {
 			}
 			itest.Write(t, filepath.Join(dir, "metaxy.toml"), cfg)
 			mx(t, dir, "generate", "-n", "dev:metaxy_features").Must(t, 1, c.want...)
-			if _, err := os.Stat(filepath.Join(dir, "migrations")); err == nil {
-				t.Error("wrote a migrations directory")
+			if got := files(t, dir); strings.Join(got, " ") != strings.Join(before(c.defs), " ") {
+				t.Errorf("a failed generate left files behind: %v", got)
 			}
 		})
 	}

@@ -34,11 +34,22 @@ func (Dialect) Quote(s string) string { return stores.QuoteDouble(s) }
 // Transactional: DDL is transactional; the driver runs each file in one transaction.
 func (Dialect) Transactional() bool { return true }
 
-// Open opens the store's database file.
+// Open opens the store's database file for reading the schema. A file that
+// does not exist yet reads as an empty database and is not created: only
+// applying migrations (the driver) creates it.
 func (Dialect) Open(ctx context.Context, st *config.Store) (*stores.Handle, error) {
 	path := st.DatabasePath()
 	if path == "" {
 		return nil, fmt.Errorf("store %q: config.database is not set (the DuckDB file path)", st.Name)
+	}
+	if path != ":memory:" {
+		if _, err := os.Stat(path); os.IsNotExist(err) {
+			db, err := sql.Open("duckdb", "")
+			if err != nil {
+				return nil, err
+			}
+			return &stores.Handle{DB: db}, nil
+		}
 	}
 	return OpenPath(ctx, path)
 }
