@@ -2,7 +2,6 @@ package config
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -109,7 +108,6 @@ func SupportedStoreTypes() []string {
 type builder struct {
 	path string
 	env  map[string]string
-	errs []string
 }
 
 func (b *builder) lookup(name string) (string, bool) {
@@ -470,10 +468,4 @@ func (s *Store) DatabasePath() string {
 		return p
 	}
 	return filepath.Join(s.ConfigDir, p)
-}
-
-// FileExists is a small helper used by callers that create configs.
-func FileExists(p string) bool {
-	_, err := os.Stat(p)
-	return err == nil
 }
