@@ -3,8 +3,33 @@ package stores
 import (
 	"strings"
 
+	"github.com/mxmigrate/mxmigrate/diff"
 	"github.com/mxmigrate/mxmigrate/schema"
 )
+
+// StandardSQL renders the changes whose SQL is the same in every dialect
+// mxmigrate supports: DROP TABLE, DROP COLUMN, SET/DROP NOT NULL, CREATE and
+// DROP INDEX. ok is false for the other kinds, which each dialect renders.
+func StandardSQL(d Dialect, c diff.Change) (sql string, ok bool) {
+	t := d.Quote(c.Table)
+	switch c.Kind {
+	case diff.DropTable:
+		return "DROP TABLE " + t + ";", true
+	case diff.DropColumn:
+		return "ALTER TABLE " + t + " DROP COLUMN " + d.Quote(c.Column.Name) + ";", true
+	case diff.AlterColumnNull:
+		op := "SET NOT NULL"
+		if c.Column.Nullable {
+			op = "DROP NOT NULL"
+		}
+		return "ALTER TABLE " + t + " ALTER COLUMN " + d.Quote(c.Column.Name) + " " + op + ";", true
+	case diff.CreateIndex:
+		return CreateIndexSQL(d, c.Table, c.Index), true
+	case diff.DropIndex:
+		return "DROP INDEX " + d.Quote(c.Index.Name) + ";", true
+	}
+	return "", false
+}
 
 // CreateTableSQL renders CREATE TABLE name (...) with t's columns, types from
 // typeSQL, and pkClause (e.g. `PRIMARY KEY ("a")`) when t has a primary key.

@@ -165,6 +165,9 @@ func (d Dialect) render(c diff.Change) []stores.Statement {
 	one := func(sql string) []stores.Statement {
 		return []stores.Statement{{SQL: sql, Changes: []diff.Change{c}}}
 	}
+	if sql, ok := stores.StandardSQL(d, c); ok {
+		return one(sql)
+	}
 	t := d.Quote(c.Table)
 	switch c.Kind {
 	case diff.CreateTable:
@@ -173,36 +176,22 @@ func (d Dialect) render(c diff.Change) []stores.Statement {
 			st = append(st, stores.Statement{SQL: d.createIndex(c.Table, ix)})
 		}
 		return st
-	case diff.DropTable:
-		return one("DROP TABLE " + t + ";")
 	case diff.AddColumn:
 		s := "ALTER TABLE " + t + " ADD COLUMN " + d.Quote(c.Column.Name) + " " + TypeSQL(c.Column.Type) + ";"
 		if !c.Column.Nullable {
 			s += "\nALTER TABLE " + t + " ALTER COLUMN " + d.Quote(c.Column.Name) + " SET NOT NULL;"
 		}
 		return one(s)
-	case diff.DropColumn:
-		return one("ALTER TABLE " + t + " DROP COLUMN " + d.Quote(c.Column.Name) + ";")
 	case diff.AlterColumnType:
 		col := d.Quote(c.Column.Name)
 		ty := TypeSQL(c.Column.Type)
 		return one("ALTER TABLE " + t + " ALTER COLUMN " + col + " SET DATA TYPE " + ty + " USING CAST(" + col + " AS " + ty + ");")
-	case diff.AlterColumnNull:
-		op := "SET NOT NULL"
-		if c.Column.Nullable {
-			op = "DROP NOT NULL"
-		}
-		return one("ALTER TABLE " + t + " ALTER COLUMN " + d.Quote(c.Column.Name) + " " + op + ";")
 	case diff.AddPrimaryKey:
 		return one("ALTER TABLE " + t + " ADD PRIMARY KEY (" + stores.QuoteList(d, c.PrimaryKey.Columns) + ");")
 	case diff.DropPrimaryKey:
 		// Only reached for tables not planned as rebuilds, which cannot happen:
 		// Plan rebuilds every table that loses its primary key.
 		return one("-- cannot drop primary key of " + c.Table + " in place")
-	case diff.CreateIndex:
-		return one(d.createIndex(c.Table, c.Index))
-	case diff.DropIndex:
-		return one("DROP INDEX " + d.Quote(c.Index.Name) + ";")
 	}
 	return nil
 }
