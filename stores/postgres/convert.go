@@ -44,8 +44,13 @@ var fromCatalog = map[string]schema.Type{
 }
 
 // NormalizeType maps a catalog type name to a logical type; others stay raw.
+// An explicit precision of 6 on timestamps and times (what SQLAlchemy and
+// others may write) is PostgreSQL's default and compares equal to none.
 func NormalizeType(s string) schema.Type {
 	l := strings.ToLower(strings.TrimSpace(s))
+	if strings.HasPrefix(l, "timestamp(6)") || strings.HasPrefix(l, "time(6)") {
+		l = strings.Replace(l, "(6)", "", 1)
+	}
 	if t, ok := fromCatalog[l]; ok {
 		return t
 	}

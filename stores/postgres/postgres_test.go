@@ -52,6 +52,12 @@ func TestNormalizeType(t *testing.T) {
 			t.Errorf("%s: %s", in, got)
 		}
 	}
+	if NormalizeType("timestamp(6) with time zone") != schema.TimestampTZ || NormalizeType("time(6) without time zone") != schema.Time {
+		t.Error("default precision 6 must compare equal")
+	}
+	if got := NormalizeType("timestamp(3) with time zone"); got != schema.Raw("timestamp(3) with time zone") {
+		t.Errorf("other precisions stay raw: %s", got)
+	}
 	if got := NormalizeType("character varying(20)"); got != schema.Raw("character varying(20)") {
 		t.Errorf("bounded varchar: %s", got)
 	}
