@@ -32,6 +32,9 @@ type Plan struct {
 	CatalogQueries int
 	// Timings says where the time went, phase by phase (for --verbose).
 	Timings []Timing
+	// LiveChanges, on a baseline, are the changes the live database would
+	// need: none means it already matches the baseline.
+	LiveChanges []diff.Change
 }
 
 // Timing is the duration of one phase of a plan.
@@ -210,6 +213,10 @@ type GenerateOptions struct {
 	DryRun           bool
 	// Format is the version style: "" (follow the directory, else seq), "seq" or "unix".
 	Format string
+	// Baseline writes the first migration of an empty directory against an
+	// empty database, whatever the live database holds: for adopting a store
+	// whose tables exist already (record it with Force once they match).
+	Baseline bool
 }
 
 // GenerateResult says what generate did.
@@ -245,7 +252,11 @@ func (p *Project) Generate(ctx context.Context, env *config.Environment, o Gener
 	if err != nil {
 		return nil, err
 	}
-	if err := checkState(env, pl.State, pl.Dir, true); err != nil {
+	if o.Baseline {
+		if err := baseline(pl); err != nil {
+			return nil, err
+		}
+	} else if err := checkState(env, pl.State, pl.Dir, true); err != nil {
 		return nil, err
 	}
 	res := &GenerateResult{Plan: pl}
@@ -292,6 +303,27 @@ func (p *Project) Generate(ctx context.Context, env *config.Environment, o Gener
 	}
 	res.File = f
 	return res, nil
+}
+
+// baseline replaces pl's plan with one from an empty database. The live
+// changes stay in pl.LiveChanges so that the caller can say whether the
+// database already matches.
+func baseline(pl *Plan) error {
+	if len(pl.Dir.Files) > 0 {
+		return fmt.Errorf("%s: --baseline writes the first migration of an empty directory, and %s has %d", pl.Env.Name, pl.Env.Dir, len(pl.Dir.Files))
+	}
+	if pl.State.Version >= 0 {
+		return fmt.Errorf("%s: --baseline needs a database without recorded migrations, and this one is at version %d", pl.Env.Name, pl.State.Version)
+	}
+	pl.LiveChanges = pl.Changes
+	empty := &schema.Schema{}
+	pl.Changes = diff.Compare(empty, pl.Target)
+	var err error
+	if pl.Up, err = pl.Dialect.Plan(pl.Changes, empty, pl.Target); err != nil {
+		return err
+	}
+	pl.Down, err = pl.Dialect.Plan(diff.Inverse(pl.Changes), pl.Target, empty)
+	return err
 }
 
 // CheckResult says whether the live database matches the target.

@@ -196,3 +196,24 @@ func TestDirectoryForAnotherDialectOrPrefixIsRefused(t *testing.T) {
 	itest.Append(t, filepath.Join(dir, "metaxy.toml"), "\n[stores.staging]\ntype = \"metaxy.ext.duckdb.DuckDBMetadataStore\"\nconfig = { database = \"staging.duckdb\", table_prefix = \"stg_\" }\n")
 	mx(t, dir, "generate", "-n", "staging:metaxy_features").Must(t, 1, `table_prefix "stg_"`, `[ext.mxmigrate.environments."staging:metaxy_features"]`, `dir = "migrations/staging/features"`)
 }
+
+// TestBaselineAdoptsExistingTables: a store whose tables exist already (as
+// Metaxy's auto_create_tables leaves them) gets a first migration written as
+// if empty, which force records.
+func TestBaselineAdoptsExistingTables(t *testing.T) {
+	seed := project(t, "media")
+	mx(t, seed, "generate", "-n", "dev:metaxy_features", "-m", "init").Must(t, 0)
+	dir := project(t, "media")
+	db := filepath.Join(dir, "dev_metadata.duckdb")
+	sqlExec(t, db, itest.Read(t, filepath.Join(seed, "migrations/features/000001_init.up.sql")))
+	mx(t, dir, "generate", "-n", "dev:metaxy_features").Must(t, 0, "No changes detected")
+	mx(t, dir, "generate", "-n", "dev:metaxy_features", "-m", "baseline", "--baseline").Must(t, 0,
+		"000001_baseline.up.sql", "already matches this baseline", "mxmigrate force -n dev:metaxy_features 1")
+	if up := itest.Read(t, filepath.Join(dir, "migrations/features/000001_baseline.up.sql")); !strings.Contains(up, `CREATE TABLE "media__videos"`) {
+		t.Errorf("baseline:\n%s", up)
+	}
+	mx(t, dir, "check", "-n", "dev:metaxy_features").Must(t, 1, "pending 000001_baseline.up.sql")
+	mx(t, dir, "force", "-n", "dev:metaxy_features", "1").Must(t, 0)
+	mx(t, dir, "check", "-n", "dev:metaxy_features").Must(t, 0, "in sync")
+	mx(t, dir, "generate", "-n", "dev:metaxy_features", "--baseline").Must(t, 1, "empty directory")
+}

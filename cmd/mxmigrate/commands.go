@@ -23,13 +23,14 @@ func commands() []*cli.Command {
 		{
 			Name:      "generate",
 			Usage:     "compare the target with the live database and write the next migration",
-			UsageText: "mxmigrate generate -n ENV [-m MSG] [--allow-destructive] [--dry-run [--json]] [--all-projects|--project P] [--definitions-from-store[=STORE]] [--inject-primary-key|--no-inject-primary-key] [--inject-index]",
+			UsageText: "mxmigrate generate -n ENV [-m MSG] [--allow-destructive] [--dry-run [--json]] [--baseline] [--all-projects|--project P] [--definitions-from-store[=STORE]] [--inject-primary-key|--no-inject-primary-key] [--inject-index]",
 			Flags: append([]cli.Flag{
 				envFlag("environment `<store>:<target>`"),
 				&cli.StringFlag{Name: "message", Aliases: []string{"m"}, Usage: "migration name (slugged into the file name)", EnvVars: []string{"MXMIGRATE_MESSAGE"}},
 				&cli.BoolFlag{Name: "allow-destructive", Usage: "write destructive changes (drops, type changes, SET NOT NULL), marked -- DESTRUCTIVE", EnvVars: []string{"MXMIGRATE_ALLOW_DESTRUCTIVE"}},
 				&cli.BoolFlag{Name: "dry-run", Usage: "print the plan and SQL, write nothing", EnvVars: []string{"MXMIGRATE_DRY_RUN"}},
 				&cli.StringFlag{Name: "format", Usage: "version style: seq (000001) or unix (timestamps); default follows the directory", EnvVars: []string{"MXMIGRATE_FORMAT"}},
+				&cli.BoolFlag{Name: "baseline", Usage: "write the first migration as if the database were empty (adopting a store whose tables exist; then `mxmigrate force`)", EnvVars: []string{"MXMIGRATE_BASELINE"}},
 				jsonFlag(),
 			}, targetFlags()...),
 			Action: generateCmd,
@@ -126,7 +127,7 @@ func generateCmd(c *cli.Context) error {
 	}
 	env := envs[0]
 	res, err := p.Generate(c.Context, env, mxmigrate.GenerateOptions{TargetOptions: to, Message: c.String("message"),
-		AllowDestructive: c.Bool("allow-destructive"), DryRun: c.Bool("dry-run"), Format: c.String("format")})
+		AllowDestructive: c.Bool("allow-destructive"), DryRun: c.Bool("dry-run"), Format: c.String("format"), Baseline: c.Bool("baseline")})
 	out := c.App.Writer
 	if err != nil {
 		var de *mxmigrate.DestructiveError
@@ -155,6 +156,14 @@ func generateCmd(c *cli.Context) error {
 		return nil
 	}
 	fmt.Fprintf(out, "wrote %s\nwrote %s\n", relPath(res.File.Up), relPath(res.File.Down))
+	if c.Bool("baseline") {
+		if len(res.Plan.LiveChanges) == 0 {
+			fmt.Fprintf(out, "The database already matches this baseline: record it as applied with `mxmigrate force -n %s %d`.\n", env.Name, res.File.Version)
+		} else {
+			fmt.Fprintf(out, "The database differs from this baseline in %d place(s) (see `mxmigrate check -n %s`): apply it with `mxmigrate up`, or fix the tables and record it with `mxmigrate force -n %s %d`.\n",
+				len(res.Plan.LiveChanges), env.Name, env.Name, res.File.Version)
+		}
+	}
 	return nil
 }
 
