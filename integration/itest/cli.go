@@ -20,6 +20,7 @@ func BuildBinary() (string, func(), error) {
 	bin := filepath.Join(dir, "mxmigrate")
 	_, file, _, _ := runtime.Caller(0)
 	root := filepath.Dir(filepath.Dir(filepath.Dir(file)))
+	touchSources(root)
 	build := exec.Command("go", "build", "-o", bin, "./cmd/mxmigrate")
 	build.Dir = root
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
@@ -28,6 +29,26 @@ func BuildBinary() (string, func(), error) {
 		return "", nil, fmt.Errorf("build mxmigrate: %w", err)
 	}
 	return bin, func() { os.RemoveAll(dir) }, nil
+}
+
+// touchSources opens every Go source of the module, so that `go test`'s
+// result cache, which records the files a test opens, is invalidated when
+// a source the binary is built from changes.
+func touchSources(root string) {
+	filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		if d.IsDir() && (d.Name() == ".git" || d.Name() == ".cache" || d.Name() == "testdata") {
+			return filepath.SkipDir
+		}
+		if !d.IsDir() && (strings.HasSuffix(p, ".go") || d.Name() == "go.mod" || d.Name() == "go.sum") {
+			if f, err := os.Open(p); err == nil {
+				f.Close()
+			}
+		}
+		return nil
+	})
 }
 
 // Result is one run of a command.
