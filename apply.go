@@ -40,7 +40,7 @@ func (p *Project) migrator(env *config.Environment) (*migrator, error) {
 	if err != nil {
 		return nil, err
 	}
-	u, err := d.MigrateURL(env.Store, env.MigrationsTable, stores.URLOptions{})
+	u, err := stores.ApplyURL(d, env.Store, env.MigrationsTable)
 	if err != nil {
 		return nil, err
 	}

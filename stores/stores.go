@@ -76,6 +76,21 @@ func (h *Handle) Close() error {
 	return h.Release()
 }
 
+// ApplyURLer is implemented by dialects whose URL for applying migrations
+// differs from the printed one (e.g. a connect timeout, so that an unreachable
+// server fails fast). Without it, MigrateURL is used.
+type ApplyURLer interface {
+	ApplyURL(st *config.Store, migrationsTable string) (string, error)
+}
+
+// ApplyURL returns the URL mxmigrate itself uses with golang-migrate.
+func ApplyURL(d Dialect, st *config.Store, migrationsTable string) (string, error) {
+	if a, ok := d.(ApplyURLer); ok {
+		return a.ApplyURL(st, migrationsTable)
+	}
+	return d.MigrateURL(st, migrationsTable, URLOptions{})
+}
+
 var (
 	mu       sync.RWMutex
 	dialects = map[string]Dialect{}

@@ -101,3 +101,13 @@ func (Dialect) MigrateURL(st *config.Store, table string, o stores.URLOptions) (
 	u = stores.AddQuery(u, "x-migrations-table", table)
 	return stores.ApplyURLOptions(u, o)
 }
+
+// ApplyURL is MigrateURL with connect_timeout=10 (unless the store sets one),
+// so that `up`, `down`, `status` and `force` fail fast on an unreachable server.
+func (d Dialect) ApplyURL(st *config.Store, table string) (string, error) {
+	u, err := d.MigrateURL(st, table, stores.URLOptions{})
+	if err != nil || strings.Contains(u, "connect_timeout=") {
+		return u, err
+	}
+	return stores.AddQuery(u, "connect_timeout", "10"), nil
+}

@@ -31,6 +31,13 @@ func TestURLs(t *testing.T) {
 	if u != "postgres://u:p@db.example:6432/metaxy?sslmode=require&x-migrations-table=t" {
 		t.Errorf("protocol/port: %q", u)
 	}
+	if u, _ := stores.ApplyURL(d, st, "t"); !strings.HasSuffix(u, "&x-migrations-table=t&connect_timeout=10") {
+		t.Errorf("apply URL: %q", u)
+	}
+	withTimeout := &config.Store{Name: "p", ConnectionString: "postgresql://h/db?connect_timeout=3"}
+	if u, _ := stores.ApplyURL(d, withTimeout, "t"); strings.Count(u, "connect_timeout") != 1 {
+		t.Errorf("the store's own timeout wins: %q", u)
+	}
 	_, err = d.MigrateURL(&config.Store{Name: "prod", ConnectionParams: map[string]any{"host": "h"}}, "t", stores.URLOptions{})
 	if err == nil || !strings.Contains(err.Error(), "connection_params but no connection_string") {
 		t.Errorf("params only: %v", err)
