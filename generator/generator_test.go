@@ -69,6 +69,9 @@ func TestVerifyDetectsEditsAndStrangers(t *testing.T) {
 	if strings.Join(d.Managed(), ",") != "t_init" {
 		t.Errorf("rehash must keep tables: %v", d.Managed())
 	}
+	if _, err := Rehash(dir, Identity{Dialect: "postgresql"}); err == nil || !strings.Contains(err.Error(), "dialect duckdb") {
+		t.Errorf("rehash for another dialect: %v", err)
+	}
 	os.WriteFile(filepath.Join(dir, "000002_hand.up.sql"), []byte("select 1;"), 0o644)
 	os.WriteFile(filepath.Join(dir, "000002_hand.down.sql"), []byte("select 1;"), 0o644)
 	d, _ = ReadDir(dir)

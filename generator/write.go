@@ -193,6 +193,10 @@ func Rehash(dirPath string, id Identity) (*Sum, error) {
 	if err != nil {
 		return nil, err
 	}
+	if d.Sum != nil && (d.Sum.Dialect != id.Dialect || d.Sum.TablePrefix != id.TablePrefix) {
+		return nil, fmt.Errorf("%s holds DDL for dialect %s with table_prefix %q, not %s with %q: rehash records files as they are, it does not change whom they are for",
+			dirPath, d.Sum.Dialect, d.Sum.TablePrefix, id.Dialect, id.TablePrefix)
+	}
 	old := map[uint64]SumEntry{}
 	if d.Sum != nil {
 		for _, e := range d.Sum.Entries {
