@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
 	"sort"
@@ -390,13 +391,21 @@ type Environment struct {
 	MigrationsTable string
 }
 
+// ErrUnknownEnvironment marks a -n value that names no target or no store.
+var ErrUnknownEnvironment = errors.New("unknown environment")
+
+type envError struct{ msg string }
+
+func (e *envError) Error() string { return e.msg }
+func (e *envError) Unwrap() error { return ErrUnknownEnvironment }
+
 func splitEnv(name string) (store, target string, err error) {
 	store, target, has := strings.Cut(name, ":")
 	if !has && (name == TargetSystem || name == TargetFeatures) {
 		return "", name, nil
 	}
 	if has && target != TargetSystem && target != TargetFeatures {
-		return "", "", fmt.Errorf("unknown target %q in %q: use %s or %s", target, name, TargetSystem, TargetFeatures)
+		return "", "", &envError{fmt.Sprintf("unknown target %q in %q: use %s or %s", target, name, TargetSystem, TargetFeatures)}
 	}
 	return store, target, nil
 }
@@ -418,7 +427,7 @@ func (c *Config) Environments(name string) ([]*Environment, error) {
 			names = append(names, n)
 		}
 		sort.Strings(names)
-		return nil, fmt.Errorf("%s: no store %q (stores: %s)", c.Path, storeName, strings.Join(names, ", "))
+		return nil, &envError{fmt.Sprintf("%s: no store %q (stores: %s)", c.Path, storeName, strings.Join(names, ", "))}
 	}
 	if st.Err != nil {
 		return nil, st.Err

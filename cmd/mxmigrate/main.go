@@ -187,9 +187,18 @@ func environments(c *cli.Context, p *mxmigrate.Project, one bool) ([]*config.Env
 		}
 		e, err := p.Config.Environment(name)
 		if err != nil {
-			return nil, err
+			return nil, usageIfUnknown(err)
 		}
 		return []*config.Environment{e}, nil
 	}
-	return p.Config.Environments(name)
+	envs, err := p.Config.Environments(name)
+	return envs, usageIfUnknown(err)
+}
+
+// usageIfUnknown turns a -n value naming no store or target into a usage error (exit 2).
+func usageIfUnknown(err error) error {
+	if errors.Is(err, config.ErrUnknownEnvironment) {
+		return &usageError{err.Error()}
+	}
+	return err
 }

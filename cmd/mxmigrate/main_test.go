@@ -54,7 +54,10 @@ func TestExitCodes(t *testing.T) {
 	if code, out, _ := runCLI(t, dir, "generate", "-n", "dev:metaxy_features", "--dry-run"); code != 0 || !strings.Contains(out, "No changes detected") {
 		t.Errorf("empty project: %d %s", code, out)
 	}
-	if code, _, errs := runCLI(t, dir, "generate", "-n", "nosuch:metaxy_features"); code != 1 || !strings.Contains(errs, `no store "nosuch"`) {
+	if code, _, errs := runCLI(t, dir, "generate", "-n", "nosuch:metaxy_features"); code != 2 || !strings.Contains(errs, `no store "nosuch"`) {
 		t.Errorf("unknown store: %d %s", code, errs)
+	}
+	if code, _, errs := runCLI(t, dir, "status", "-n", "dev:features"); code != 2 || !strings.Contains(errs, `unknown target "features"`) {
+		t.Errorf("unknown target: %d %s", code, errs)
 	}
 }
