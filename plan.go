@@ -108,8 +108,8 @@ func (p *Project) Plan(ctx context.Context, env *config.Environment, o TargetOpt
 		return nil, err
 	}
 	sw.lap(fmt.Sprintf("introspect (%d catalog queries)", counter.Count()))
-	pl := &Plan{Env: env, Dialect: d, Dir: dir, Target: tgt, CatalogQueries: counter.Count(), Timings: timings}
-	defer func() { pl.Timings = timings }()
+	pl := &Plan{Env: env, Dialect: d, Dir: dir, Target: tgt, CatalogQueries: counter.Count()}
+	defer func() { pl.Timings = timings }() // includes the laps below
 	pl.State, err = readState(ctx, h, d, live.Table(env.MigrationsTable) != nil, env.MigrationsTable)
 	if err != nil {
 		return nil, err
