@@ -24,7 +24,6 @@ func TestRoundTripDuckDB(t *testing.T) {
 			t.Cleanup(func() { h.Close() })
 			return h, "duckdb://" + p
 		},
-		Literal:  itest.DuckDBLiteral,
 		Castable: itest.DuckDBCastable,
 	}, 25, 10, 200)
 }

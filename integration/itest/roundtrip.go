@@ -213,8 +213,9 @@ func (g *gen) dropIndexesOn(t *schema.Table, col string) {
 	t.Indexes = keep
 }
 
-// DuckDBLiteral returns a DuckDB SQL value of type t, unique for n.
-func DuckDBLiteral(t schema.Type, n int) string {
+// Literal returns a SQL value of type t, unique for n, that DuckDB and
+// PostgreSQL both accept.
+func Literal(t schema.Type, n int) string {
 	switch t {
 	case schema.String:
 		return fmt.Sprintf("'v%d'", n)
@@ -225,32 +226,31 @@ func DuckDBLiteral(t schema.Type, n int) string {
 	case schema.Bool:
 		return fmt.Sprint(n%2 == 0)
 	case schema.Timestamp:
-		return fmt.Sprintf("TIMESTAMP '2020-01-01 00:00:00' + INTERVAL (%d) SECOND", n)
+		return fmt.Sprintf("TIMESTAMP '2020-01-01 00:00:00' + %d * INTERVAL '1 second'", n)
 	case schema.TimestampTZ:
-		return fmt.Sprintf("TIMESTAMPTZ '2020-01-01 00:00:00+00' + INTERVAL (%d) SECOND", n)
+		return fmt.Sprintf("TIMESTAMPTZ '2020-01-01 00:00:00+00' + %d * INTERVAL '1 second'", n)
 	case schema.Date:
 		return fmt.Sprintf("DATE '2020-01-01' + %d", n)
 	case schema.Time:
-		return fmt.Sprintf("TIME '00:00:00' + INTERVAL (%d) SECOND", n%86400)
+		return fmt.Sprintf("TIME '00:00:00' + %d * INTERVAL '1 second'", n%86400)
 	case schema.UUID:
-		return fmt.Sprintf("'00000000-0000-4000-8000-%012x'::UUID", n)
+		return fmt.Sprintf("'00000000-0000-4000-8000-%012x'::uuid", n)
 	case schema.Bytes:
-		return fmt.Sprintf("'b%d'::BLOB", n)
+		return fmt.Sprintf("'b%d'::bytea", n)
 	case schema.JSON:
-		return fmt.Sprintf(`'{"n": %d}'::JSON`, n)
+		return fmt.Sprintf(`'{"n": %d}'`, n)
 	}
 	panic(t)
 }
 
 type chain struct {
-	t       *testing.T
-	literal func(schema.Type, int) string
-	h       *stores.Handle
-	d       stores.Dialect
-	dir     string
-	url     string
-	seq     int
-	name    string
+	t    *testing.T
+	h    *stores.Handle
+	d    stores.Dialect
+	dir  string
+	url  string
+	seq  int
+	name string
 }
 
 func (c *chain) migrator() *migrate.Migrate {
@@ -294,7 +294,7 @@ func (c *chain) insert(g *gen, s *schema.Schema) {
 				if !col.Nullable {
 					g.valued[vkey(t.Name, col.Name)] = true
 					cols = append(cols, stores.QuoteDouble(col.Name))
-					vals = append(vals, c.literal(col.Type, c.seq))
+					vals = append(vals, Literal(col.Type, c.seq))
 				}
 			}
 			q := "INSERT INTO " + stores.QuoteDouble(t.Name) + " DEFAULT VALUES"
@@ -338,7 +338,6 @@ type Target struct {
 	Dialect stores.Dialect
 	// NewDB returns a handle on a fresh, empty database and its golang-migrate URL.
 	NewDB    func(t *testing.T) (*stores.Handle, string)
-	Literal  func(schema.Type, int) string
 	Castable func(from, to schema.Type) bool
 }
 
@@ -354,7 +353,7 @@ func RoundTrip(t *testing.T, tg Target, chains, steps, minSteps int) {
 		seed := int64(1000 + ci)
 		g := &gen{r: rand.New(rand.NewSource(seed)), valued: map[string]bool{}, castable: tg.Castable}
 		h, url := tg.NewDB(t)
-		c := &chain{t: t, h: h, d: d, literal: tg.Literal, dir: filepath.Join(t.TempDir(), "migrations"), url: url}
+		c := &chain{t: t, h: h, d: d, dir: filepath.Join(t.TempDir(), "migrations"), url: url}
 		prev := &schema.Schema{}
 		for si := 1; si <= steps; si++ {
 			c.name = fmt.Sprintf("seed %d step %d", seed, si)
