@@ -340,7 +340,7 @@ func (b *builder) mx(c *Config, mx map[string]any) error {
 			}
 			t, ok := schema.ParseType(s)
 			if !ok {
-				return fmt.Errorf("%s: ext.mxmigrate.column_types.%q.%s = %q: unknown type (use one of %s)", b.path, fk, col, s, typeList())
+				return fmt.Errorf("%s: ext.mxmigrate.column_types.%q.%s = %q: unknown type (use one of %s)", b.path, fk, col, s, schema.TypeNames())
 			}
 			c.Mx.ColumnTypes[fk][col] = t
 		}
@@ -370,14 +370,6 @@ func (b *builder) mx(c *Config, mx map[string]any) error {
 		c.Mx.Environments[name] = o
 	}
 	return nil
-}
-
-func typeList() string {
-	var s []string
-	for _, t := range schema.LogicalTypes {
-		s = append(s, string(t))
-	}
-	return strings.Join(s, ", ")
 }
 
 // Environment is one resolved "<store>:<target>".

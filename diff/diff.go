@@ -1,6 +1,7 @@
 package diff
 
 import (
+	"slices"
 	"sort"
 
 	"github.com/mxmigrate/mxmigrate/schema"
@@ -92,11 +93,11 @@ func samePK(cur, tgt *schema.PrimaryKey) bool {
 	if cur == nil || tgt == nil {
 		return cur == nil && tgt == nil
 	}
-	return schema.EqualStrings(cur.Columns, tgt.Columns)
+	return slices.Equal(cur.Columns, tgt.Columns)
 }
 
 func sameIndex(a, b *schema.Index) bool {
-	return a.Unique == b.Unique && schema.EqualStrings(a.Columns, b.Columns)
+	return a.Unique == b.Unique && slices.Equal(a.Columns, b.Columns)
 }
 
 // Sort orders changes by phase, then table, then kind, then column or index

@@ -46,15 +46,7 @@ type MapError struct {
 
 func (e *MapError) Error() string {
 	return fmt.Sprintf("feature %s: property %q: %s; set its type with [ext.mxmigrate.column_types.%q] %s = \"<type>\" (types: %s)",
-		e.Feature, e.Property, e.Reason, e.Feature, e.Property, typeNames())
-}
-
-func typeNames() string {
-	var s []string
-	for _, t := range schema.LogicalTypes {
-		s = append(s, string(t))
-	}
-	return strings.Join(s, ", ")
+		e.Feature, e.Property, e.Reason, e.Feature, e.Property, schema.TypeNames())
 }
 
 // MapJSONSchema maps a feature's JSON Schema to columns in property order.

@@ -28,6 +28,15 @@ const (
 // LogicalTypes lists every logical type in a fixed order.
 var LogicalTypes = []Type{String, Int64, Float64, Bool, Timestamp, TimestampTZ, Date, Time, UUID, Bytes, JSON}
 
+// TypeNames lists the logical types for messages: "string, int64, ...".
+func TypeNames() string {
+	names := make([]string, len(LogicalTypes))
+	for i, t := range LogicalTypes {
+		names[i] = string(t)
+	}
+	return strings.Join(names, ", ")
+}
+
 // Raw wraps a database type that has no logical equivalent.
 func Raw(sqlType string) Type { return Type("raw:" + strings.ToUpper(strings.TrimSpace(sqlType))) }
 
@@ -184,17 +193,4 @@ func (s *Schema) Clone() *Schema {
 		c.Tables[i] = t.Clone()
 	}
 	return c
-}
-
-// EqualStrings reports whether a and b hold the same strings in the same order.
-func EqualStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

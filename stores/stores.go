@@ -122,7 +122,7 @@ func Lookup(st *config.Store) (Dialect, error) {
 	return d, nil
 }
 
-// ReplaceScheme and ReplacePort implement --protocol and --port on a URL,
+// ApplyURLOptions implements --protocol and --port on a URL,
 // leaving user, password, host, path and query as they are.
 func ApplyURLOptions(raw string, o URLOptions) (string, error) {
 	if o.Protocol == "" && o.Port == 0 {

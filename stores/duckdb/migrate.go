@@ -2,6 +2,7 @@ package duckdb
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -127,11 +128,11 @@ func sortedIndexes(ixs []*schema.Index) []*schema.Index {
 // is dropped in the same transaction ("an index depends on it"), so the table
 // is rebuilt instead.
 func keyed(t *schema.Table, column string) bool {
-	if t.PrimaryKey != nil && contains(t.PrimaryKey.Columns, column) {
+	if t.PrimaryKey != nil && slices.Contains(t.PrimaryKey.Columns, column) {
 		return true
 	}
 	for _, ix := range t.Indexes {
-		if contains(ix.Columns, column) {
+		if slices.Contains(ix.Columns, column) {
 			return true
 		}
 	}
@@ -146,15 +147,6 @@ func keyedFrom(t *schema.Table, column string) bool {
 	for _, c := range t.Columns {
 		seen = seen || c.Name == column
 		if seen && keyed(t, c.Name) {
-			return true
-		}
-	}
-	return false
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
 			return true
 		}
 	}
