@@ -28,7 +28,6 @@ func (p *Project) URL(env *config.Environment, o stores.URLOptions) (string, err
 type migrator struct {
 	m   *migrate.Migrate
 	dir *generator.Dir
-	env *config.Environment
 }
 
 func (p *Project) migrator(env *config.Environment) (*migrator, error) {
@@ -55,7 +54,7 @@ func (p *Project) migrator(env *config.Environment) (*migrator, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: connect: %s", env.Name, stores.MaskPassword(err.Error()))
 	}
-	return &migrator{m: m, dir: dir, env: env}, nil
+	return &migrator{m: m, dir: dir}, nil
 }
 
 func (mg *migrator) close() {
