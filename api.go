@@ -14,27 +14,29 @@ type URLOptions = stores.URLOptions
 // SystemMetadata mirrors Metaxy's get_system_slqa_metadata: the store's URL
 // and its two system tables (with the store's table prefix).
 func SystemMetadata(store *config.Store, o URLOptions) (string, *schema.Schema, error) {
-	d, err := stores.Lookup(store)
+	d, url, err := storeURL(store, o)
 	if err != nil {
 		return "", nil, err
 	}
-	url, err := storeURL(d, store, o)
-	if err != nil {
-		return "", nil, err
-	}
-	r, err := target.System(target.Options{TablePrefix: store.TablePrefix, Naming: schema.DefaultConvention, NameLimit: d.NameLimit()})
+	r, err := target.System(target.Options{TablePrefix: store.TablePrefix, Naming: schema.DefaultConvention, Names: d})
 	if err != nil {
 		return "", nil, err
 	}
 	return url, r.Schema, nil
 }
 
-func storeURL(d stores.Dialect, st *config.Store, o URLOptions) (string, error) {
-	u, err := d.StoreURL(st)
+// storeURL finds the store's dialect and returns it with the store's URL.
+func storeURL(st *config.Store, o URLOptions) (stores.Dialect, string, error) {
+	d, err := stores.ForStore(st)
 	if err != nil {
-		return "", err
+		return nil, "", err
 	}
-	return stores.ApplyURLOptions(u, o)
+	conn, err := d.Configure(st)
+	if err != nil {
+		return nil, "", err
+	}
+	u, err := conn.URL(o)
+	return d, u, err
 }
 
 // FeatureOptions mirror filter_feature_sqla_metadata's keyword arguments.
@@ -58,15 +60,11 @@ type FeatureOptions struct {
 // keep the project's tables, add the injected primary key and index, and
 // return them with the store's URL.
 func FilterFeatureMetadata(store *config.Store, source *schema.Schema, o FeatureOptions) (string, *schema.Schema, error) {
-	d, err := stores.Lookup(store)
+	d, url, err := storeURL(store, URLOptions{Protocol: o.Protocol, Port: o.Port})
 	if err != nil {
 		return "", nil, err
 	}
-	url, err := storeURL(d, store, URLOptions{Protocol: o.Protocol, Port: o.Port})
-	if err != nil {
-		return "", nil, err
-	}
-	to := target.Options{TablePrefix: store.TablePrefix, Naming: schema.DefaultConvention, NameLimit: d.NameLimit(),
+	to := target.Options{TablePrefix: store.TablePrefix, Naming: schema.DefaultConvention, Names: d,
 		Project: o.Project, AllProjects: !o.FilterByProject}
 	if c := o.Configured; c != nil {
 		to.Naming = c.Mx.Naming

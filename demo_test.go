@@ -33,7 +33,7 @@ func TestDemoMigrationsAreCurrent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	envs, err := p.Config.Environments("dev")
+	envs, err := p.Environments("dev")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +52,7 @@ func TestDemoMigrationsAreCurrent(t *testing.T) {
 		}
 		if !r.InSync {
 			var lines []string
-			for _, c := range r.Plan.Changes {
+			for _, c := range r.Comparison.Changes {
 				lines = append(lines, c.Summary())
 			}
 			t.Errorf("%s: the committed demo migrations are stale; run `mxmigrate generate -n %s` at the repository root.\n%s",

@@ -12,7 +12,8 @@ import (
 
 // The Go counterpart of Metaxy's get_system_slqa_metadata.
 func ExampleSystemMetadata() {
-	store := &config.Store{Name: "dev", Dialect: "duckdb", Database: "dev.duckdb", TablePrefix: "dev_"}
+	store := config.NewStore("dev", "metaxy.ext.metadata_stores.duckdb.DuckDBMetadataStore",
+		map[string]any{"database": "dev.duckdb", "table_prefix": "dev_"})
 	url, s, err := mxmigrate.SystemMetadata(store, mxmigrate.URLOptions{})
 	if err != nil {
 		log.Fatal(err)
@@ -42,7 +43,7 @@ func ExampleFilterFeatureMetadata() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	store := &config.Store{Name: "dev", Dialect: "duckdb", Database: "dev.duckdb"}
+	store := config.NewStore("dev", "metaxy.ext.metadata_stores.duckdb.DuckDBMetadataStore", map[string]any{"database": "dev.duckdb"})
 	yes := true
 	url, s, err := mxmigrate.FilterFeatureMetadata(store, source.Schema, mxmigrate.FeatureOptions{
 		Project: "media", FilterByProject: true, InjectPrimaryKey: &yes})

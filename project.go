@@ -24,6 +24,9 @@ type Project struct {
 	Config *config.Config
 	// Warn receives warnings (stderr by default).
 	Warn io.Writer
+	// ExitSoon tells dialects that the process exits after the command (the
+	// CLI), so read-only commands may skip freeing what the OS frees anyway.
+	ExitSoon bool
 }
 
 // Load discovers and reads metaxy.toml, printing its warnings to warn.
@@ -61,7 +64,7 @@ type TargetOptions struct {
 
 // Features merges the feature definitions: lock file, then definition files,
 // then (optionally) the store, later sources winning.
-func (p *Project) Features(ctx context.Context, env *config.Environment, o TargetOptions) (*features.Set, error) {
+func (p *Project) Features(ctx context.Context, env *Env, o TargetOptions) (*features.Set, error) {
 	c := p.Config
 	lock, err := features.LoadLockFile(c.LockPath, c.Project)
 	if err != nil {
@@ -98,48 +101,37 @@ func (p *Project) Features(ctx context.Context, env *config.Environment, o Targe
 	return set, nil
 }
 
+// storeRows reads the feature_versions table of a store (--definitions-from-store).
 func (p *Project) storeRows(ctx context.Context, storeName string) ([]features.StoreRow, string, error) {
-	envs, err := p.Config.Environments(storeName + ":" + config.TargetSystem)
+	env, err := p.Environment(storeName + ":" + config.TargetSystem)
 	if err != nil {
 		return nil, "", fmt.Errorf("--definitions-from-store: %w", err)
 	}
-	st := envs[0].Store
-	d, err := stores.Lookup(st)
-	if err != nil {
-		return nil, "", err
-	}
-	h, err := d.Open(ctx, st)
+	table := target.SystemTable(p.targetOptions(env, TargetOptions{}), target.FeatureVersionsTable)
+	src := fmt.Sprintf("store %s (%s)", env.Store.Name, table)
+	h, err := env.Conn.Open(ctx, stores.OpenOptions{ReadOnly: true, ExitSoon: p.ExitSoon})
 	if err != nil {
 		return nil, "", err
 	}
 	defer h.Close()
-	table := st.TablePrefix + target.FeatureVersionsTable
-	src := fmt.Sprintf("store %s (%s)", st.Name, table)
-	s, err := d.Introspect(ctx, h, []string{table})
+	s, err := env.Dialect.Inspect(ctx, h, []string{table})
 	if err != nil {
 		return nil, "", err
 	}
 	if s.Table(table) == nil {
-		return nil, "", fmt.Errorf("--definitions-from-store: %s has no table %s (run `mxmigrate up -n %s:%s` and `metaxy push` first)", st.Name, table, st.Name, config.TargetSystem)
+		return nil, "", fmt.Errorf("--definitions-from-store: %s has no table %s (run `mxmigrate up -n %s:%s` and `metaxy push` first)", env.Store.Name, table, env.Store.Name, config.TargetSystem)
 	}
-	q := "SELECT project, feature_key, metaxy_definition_version, CAST(recorded_at AS VARCHAR), feature_spec, feature_schema, feature_class_path, CAST(deleted_at AS VARCHAR) FROM " + d.Quote(table)
-	rows, err := h.QueryContext(ctx, q)
+	cols := []string{"project", "feature_key", "metaxy_definition_version", "recorded_at", "feature_spec", "feature_schema", "feature_class_path", "deleted_at"}
+	rows, err := env.Dialect.ReadText(ctx, h, table, cols)
 	if err != nil {
 		return nil, "", fmt.Errorf("read %s: %w", src, err)
 	}
-	defer rows.Close()
-	var out []features.StoreRow
-	for rows.Next() {
-		var r features.StoreRow
-		var def, rec, spec, sch, cls, del *string
-		if err := rows.Scan(&r.Project, &r.FeatureKey, &def, &rec, &spec, &sch, &cls, &del); err != nil {
-			return nil, "", fmt.Errorf("read %s: %w", src, err)
-		}
-		r.DefinitionVersion, r.RecordedAt, r.FeatureSpec, r.FeatureSchema, r.ClassPath = deref(def), deref(rec), deref(spec), deref(sch), deref(cls)
-		r.DeletedAt = del
-		out = append(out, r)
+	out := make([]features.StoreRow, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, features.StoreRow{Project: deref(r[0]), FeatureKey: deref(r[1]), DefinitionVersion: deref(r[2]),
+			RecordedAt: deref(r[3]), FeatureSpec: deref(r[4]), FeatureSchema: deref(r[5]), ClassPath: deref(r[6]), DeletedAt: r[7]})
 	}
-	return out, src, rows.Err()
+	return out, src, nil
 }
 
 func deref(s *string) string {
@@ -150,12 +142,12 @@ func deref(s *string) string {
 }
 
 // targetOptions resolves target options against the configuration.
-func (p *Project) targetOptions(env *config.Environment, d stores.Dialect, o TargetOptions) target.Options {
+func (p *Project) targetOptions(env *Env, o TargetOptions) target.Options {
 	c := p.Config
 	to := target.Options{
 		TablePrefix:      env.Store.TablePrefix,
 		Naming:           c.Mx.Naming,
-		NameLimit:        d.NameLimit(),
+		Names:            env.Dialect,
 		InjectPrimaryKey: c.SQLAlchemy.InjectPrimaryKey,
 		InjectIndex:      c.SQLAlchemy.InjectIndex,
 		Project:          c.Project,
@@ -175,14 +167,13 @@ func (p *Project) targetOptions(env *config.Environment, d stores.Dialect, o Tar
 }
 
 // Target derives the environment's target schema.
-func (p *Project) Target(ctx context.Context, env *config.Environment, o TargetOptions) (*schema.Schema, error) {
-	d, err := stores.Lookup(env.Store)
-	if err != nil {
-		return nil, err
-	}
-	to := p.targetOptions(env, d, o)
+func (p *Project) Target(ctx context.Context, env *Env, o TargetOptions) (*schema.Schema, error) {
+	to := p.targetOptions(env, o)
 	c := p.Config
-	var r *target.Result
+	var (
+		r   *target.Result
+		err error
+	)
 	if env.Target == config.TargetSystem {
 		r, err = target.System(to)
 	} else {
@@ -212,13 +203,14 @@ func (p *Project) rel(path string) string {
 	return path
 }
 
-func (p *Project) readDir(env *config.Environment, d stores.Dialect) (*generator.Dir, error) {
+// readDir reads and verifies the environment's migrations directory.
+func (p *Project) readDir(env *Env) (*generator.Dir, error) {
 	dir, err := generator.ReadDir(env.Dir)
 	if err != nil {
 		return nil, err
 	}
 	suggested := filepath.Join(p.rel(p.Config.Mx.Dir), env.Store.Name, strings.TrimPrefix(env.Target, "metaxy_"))
-	if err := dir.Verify(generator.Identity{Dialect: d.Name(), TablePrefix: env.Store.TablePrefix}, env.Name, suggested,
+	if err := dir.Verify(env.Identity(), env.Name, suggested,
 		"mxmigrate rehash -n "+env.Name); err != nil {
 		return nil, err
 	}

@@ -65,45 +65,59 @@ type EnvOverride struct {
 	MigrationsTable string
 }
 
-// Store is one [stores.<name>] entry.
+// Store is one [stores.<name>] entry. Only what every Metaxy store has is
+// typed here; the dialect that handles Type parses the rest of its config
+// table (its Configure method), through String.
 type Store struct {
 	Name string
 	// Type is Metaxy's class path as written.
-	Type string
-	// Dialect is "duckdb", "postgresql" or "clickhouse"; empty when Err is set.
-	Dialect string
-	// Database is the DuckDB database path as written (config.database).
-	Database string
-	// ConnectionString is config.connection_string.
-	ConnectionString string
-	// ConnectionParams is config.connection_params.
-	ConnectionParams map[string]any
-	TablePrefix      string
-	// Err is set when the store cannot be used (unsupported type, bad template);
-	// it is reported when the store is selected, not before.
+	Type        string
+	TablePrefix string
+	// Settings is the store's config table as written (values not templated).
+	Settings map[string]any
+	// Err is set when the store cannot be used (bad template in type or
+	// table_prefix); it is reported when the store is selected, not before.
 	Err error
-	// ConfigDir is the directory relative paths resolve against.
-	ConfigDir string
+	// ConfigPath is the configuration file; ConfigDir its directory, against
+	// which relative paths resolve.
+	ConfigPath string
+	ConfigDir  string
+
+	expand func(string) (string, error)
 }
 
-// storeTypes maps Metaxy's store class paths (old and new module paths) to dialects.
-var storeTypes = map[string]string{
-	"metaxy.ext.duckdb.DuckDBMetadataStore":                         "duckdb",
-	"metaxy.ext.metadata_stores.duckdb.DuckDBMetadataStore":         "duckdb",
-	"metaxy.ext.postgresql.PostgreSQLMetadataStore":                 "postgresql",
-	"metaxy.ext.metadata_stores.postgresql.PostgreSQLMetadataStore": "postgresql",
-	"metaxy.ext.clickhouse.ClickHouseMetadataStore":                 "clickhouse",
-	"metaxy.ext.metadata_stores.clickhouse.ClickHouseMetadataStore": "clickhouse",
-}
+// Key is the dotted configuration key of one of the store's settings.
+func (s *Store) Key(setting string) string { return "stores." + s.Name + ".config." + setting }
 
-// SupportedStoreTypes lists the accepted store class paths, sorted.
-func SupportedStoreTypes() []string {
-	out := make([]string, 0, len(storeTypes))
-	for k := range storeTypes {
-		out = append(out, k)
+// Has reports whether the store's config table sets key.
+func (s *Store) Has(key string) bool { return s.Settings[key] != nil }
+
+// String returns the setting key, templated (${VAR}, ${VAR:-default}); "" when
+// it is not set. A value that is not a string is an error naming the key.
+func (s *Store) String(key string) (string, error) {
+	switch v := s.Settings[key].(type) {
+	case nil:
+		return "", nil
+	case string:
+		if s.expand == nil {
+			return v, nil
+		}
+		out, err := s.expand(v)
+		if err != nil {
+			return "", fmt.Errorf("%s: %s: %w", s.ConfigPath, s.Key(key), err)
+		}
+		return out, nil
+	default:
+		return "", fmt.Errorf("%s: %s must be a string, got %v", s.ConfigPath, s.Key(key), v)
 	}
-	sort.Strings(out)
-	return out
+}
+
+// Resolve makes a relative file path absolute against the configuration's directory.
+func (s *Store) Resolve(p string) string {
+	if p == "" || filepath.IsAbs(p) || s.ConfigDir == "" {
+		return p
+	}
+	return filepath.Join(s.ConfigDir, p)
 }
 
 type builder struct {
@@ -237,7 +251,8 @@ func (c *Config) abs(p string) string {
 }
 
 func (b *builder) store(name string, sm map[string]any, dir string) *Store {
-	s := &Store{Name: name, ConfigDir: dir}
+	s := &Store{Name: name, ConfigPath: b.path, ConfigDir: dir, Settings: map[string]any{}}
+	s.expand = func(v string) (string, error) { return Expand(v, b.lookup) }
 	key := "stores." + name
 	typ, err := b.str(sm["type"], key+".type")
 	if err != nil {
@@ -245,29 +260,14 @@ func (b *builder) store(name string, sm map[string]any, dir string) *Store {
 		return s
 	}
 	s.Type = typ
-	d, ok := storeTypes[typ]
-	if !ok {
-		s.Err = fmt.Errorf("%s: %s.type = %q is not a SQL metadata store mxmigrate supports; supported types:\n  %s",
-			b.path, key, typ, strings.Join(SupportedStoreTypes(), "\n  "))
-		return s
-	}
-	s.Dialect = d
 	cfg, err := b.table(sm["config"], key+".config")
 	if err != nil {
 		s.Err = err
 		return s
 	}
-	for _, f := range []struct {
-		k   string
-		dst *string
-	}{{"database", &s.Database}, {"connection_string", &s.ConnectionString}, {"table_prefix", &s.TablePrefix}} {
-		if *f.dst, err = b.str(cfg[f.k], key+".config."+f.k); err != nil {
-			s.Err = err
-			return s
-		}
-	}
-	if cp, ok := cfg["connection_params"].(map[string]any); ok {
-		s.ConnectionParams = cp
+	s.Settings = cfg
+	if s.TablePrefix, err = b.str(cfg["table_prefix"], key+".config.table_prefix"); err != nil {
+		s.Err = err
 	}
 	return s
 }
@@ -379,8 +379,12 @@ type Environment struct {
 	Target string
 	// Dir is the migrations directory, absolute.
 	Dir string
-	// MigrationsTable is golang-migrate's table for this environment.
+	// MigrationsTable is golang-migrate's table for this environment as
+	// configured, or by default <table_prefix>schema_migrations_<target>:
+	// a logical name, which the dialect's Namer makes physical.
 	MigrationsTable string
+	// MigrationsTableSet is true when the configuration names the table.
+	MigrationsTableSet bool
 }
 
 // ErrUnknownEnvironment marks a -n value that names no target or no store.
@@ -440,7 +444,7 @@ func (c *Config) Environments(name string) ([]*Environment, error) {
 			}
 			e.Dir = filepath.Join(c.Mx.Dir, sub)
 		}
-		e.MigrationsTable = o.MigrationsTable
+		e.MigrationsTable, e.MigrationsTableSet = o.MigrationsTable, o.MigrationsTable != ""
 		if e.MigrationsTable == "" {
 			e.MigrationsTable = st.TablePrefix + "schema_migrations_" + t
 		}
@@ -461,12 +465,18 @@ func (c *Config) Environment(name string) (*Environment, error) {
 	return envs[0], nil
 }
 
-// DatabasePath returns the DuckDB database path, resolved against the
-// configuration's directory (":memory:" and "" stay as they are).
-func (s *Store) DatabasePath() string {
-	p := s.Database
-	if p == "" || p == ":memory:" || strings.HasPrefix(p, "md:") || filepath.IsAbs(p) {
-		return p
+// NewStore builds a store entry by hand, as [stores.<name>] would: typ is
+// Metaxy's class path and settings its config table (table_prefix included).
+// Values are taken as written, without templating.
+func NewStore(name, typ string, settings map[string]any) *Store {
+	s := &Store{Name: name, Type: typ, Settings: settings, ConfigPath: "(library)"}
+	if s.Settings == nil {
+		s.Settings = map[string]any{}
 	}
-	return filepath.Join(s.ConfigDir, p)
+	if p, ok := s.Settings["table_prefix"].(string); ok {
+		s.TablePrefix = p
+	} else if v, ok := s.Settings["table_prefix"]; ok && v != nil {
+		s.Err = fmt.Errorf("store %q: table_prefix must be a string, got %v", name, v)
+	}
+	return s
 }

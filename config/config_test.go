@@ -99,8 +99,8 @@ inject_index = false
 	if c.Project != "child" || c.Stores["dev"].TablePrefix != "child_" {
 		t.Errorf("child keys must win: %q %q", c.Project, c.Stores["dev"].TablePrefix)
 	}
-	if c.Stores["dev"].Database != "dev.duckdb" {
-		t.Errorf("inherited nested key lost: %q", c.Stores["dev"].Database)
+	if db(c.Stores["dev"]) != "dev.duckdb" {
+		t.Errorf("inherited nested key lost: %q", db(c.Stores["dev"]))
 	}
 	if !c.SQLAlchemy.InjectPrimaryKey || c.SQLAlchemy.InjectIndex {
 		t.Errorf("sqlalchemy merge: %+v", c.SQLAlchemy)
@@ -132,8 +132,8 @@ func TestEnvOverrides(t *testing.T) {
 		"METAXY_STORES__NEW__CONFIG__TABLE_PREFIX=n_",
 		"METAXY_CONFIG_NOT_A_KEY=x",
 	)
-	if c.Stores["dev"].Database != "/data/dev.duckdb" {
-		t.Errorf("nested override: %q", c.Stores["dev"].Database)
+	if db(c.Stores["dev"]) != "/data/dev.duckdb" {
+		t.Errorf("nested override: %q", db(c.Stores["dev"]))
 	}
 	if !c.SQLAlchemy.InjectIndex {
 		t.Error("bool override")
@@ -141,13 +141,13 @@ func TestEnvOverrides(t *testing.T) {
 	if c.Project != "lower" {
 		t.Errorf("case-insensitive prefix: %q", c.Project)
 	}
-	if st := c.Stores["new"]; st == nil || st.TablePrefix != "n_" || st.Dialect != "duckdb" {
+	if st := c.Stores["new"]; st == nil || st.TablePrefix != "n_" || st.Type != "metaxy.ext.duckdb.DuckDBMetadataStore" {
 		t.Errorf("store created from env: %+v", st)
 	}
 	// keys match case-insensitively
 	dir2 := t.TempDir()
 	write(t, filepath.Join(dir2, "metaxy.toml"), "project = \"p\"\n[stores.Dev]\ntype = \"metaxy.ext.duckdb.DuckDBMetadataStore\"\n")
-	if c := load(t, dir2, "METAXY_STORES__DEV__CONFIG__DATABASE=x.duckdb"); c.Stores["Dev"] == nil || c.Stores["Dev"].Database != "x.duckdb" {
+	if c := load(t, dir2, "METAXY_STORES__DEV__CONFIG__DATABASE=x.duckdb"); c.Stores["Dev"] == nil || db(c.Stores["Dev"]) != "x.duckdb" {
 		t.Errorf("case-insensitive key: %+v", c.Stores)
 	}
 }
@@ -190,14 +190,17 @@ type = "metaxy.ext.duckdb.DuckDBMetadataStore"
 config = { database = "${DB_DIR}/dev.duckdb" }
 `)
 	c := load(t, dir, "DB_DIR=/data")
-	if c.Project != "fallback" || c.Stores["dev"].Database != "/data/dev.duckdb" {
-		t.Errorf("templated values: %q %q", c.Project, c.Stores["dev"].Database)
+	if c.Project != "fallback" || db(c.Stores["dev"]) != "/data/dev.duckdb" {
+		t.Errorf("templated values: %q %q", c.Project, db(c.Stores["dev"]))
 	}
 	// an unset variable only fails when its store is used, naming key and variable
 	if _, err := c.Environments("dev"); err != nil {
 		t.Errorf("dev must work: %v", err)
 	}
-	_, err := c.Environments("prod")
+	if _, err := c.Environments("prod"); err != nil {
+		t.Errorf("prod resolves; its connection string fails when read: %v", err)
+	}
+	_, err := c.Stores["prod"].String("connection_string")
 	if err == nil || !strings.Contains(err.Error(), "PG_URL") || !strings.Contains(err.Error(), "stores.prod.config.connection_string") {
 		t.Errorf("unset var: %v", err)
 	}
@@ -220,16 +223,8 @@ type = "my.Store"
 config = { database = "x" }
 `)
 	c := load(t, dir)
-	for name, want := range map[string]string{"a": "duckdb", "b": "postgresql", "c": "clickhouse"} {
-		if c.Stores[name].Dialect != want {
-			t.Errorf("%s: %q", name, c.Stores[name].Dialect)
-		}
-	}
-	for _, name := range []string{"lake", "bogus"} {
-		_, err := c.Environments(name)
-		if err == nil || !strings.Contains(err.Error(), "metaxy.ext.metadata_stores.duckdb.DuckDBMetadataStore") || !strings.Contains(err.Error(), "not a SQL metadata store") {
-			t.Errorf("%s: error must name supported types: %v", name, err)
-		}
+	if c.Stores["b"].Type != "metaxy.ext.metadata_stores.postgresql.PostgreSQLMetadataStore" || c.Stores["bogus"].Type != "my.Store" {
+		t.Errorf("types are kept as written (the dialect registry resolves them): %+v", c.Stores["b"])
 	}
 	if _, ok := c.Stores["notype"]; ok {
 		t.Error("store without type must be ignored")
@@ -298,8 +293,8 @@ migrations_table = "custom_table"
 	if c.LockPath != filepath.Join(dir, "metaxy.lock") {
 		t.Errorf("lock path: %s", c.LockPath)
 	}
-	if c.Stores["dev"].DatabasePath() != filepath.Join(dir, "dev.duckdb") {
-		t.Errorf("database path resolves against the config dir: %s", c.Stores["dev"].DatabasePath())
+	if st := c.Stores["dev"]; st.Resolve(db(st)) != filepath.Join(dir, "dev.duckdb") {
+		t.Errorf("paths resolve against the config dir: %s", st.Resolve(db(st)))
 	}
 	if c.DefaultStore != "dev" {
 		t.Errorf("default store: %s", c.DefaultStore)
@@ -325,4 +320,13 @@ func TestBadInput(t *testing.T) {
 			}
 		})
 	}
+}
+
+// db reads a store's database setting.
+func db(st *Store) string {
+	s, err := st.String("database")
+	if err != nil {
+		panic(err)
+	}
+	return s
 }

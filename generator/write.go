@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"syscall"
 	"time"
 )
 
@@ -117,23 +116,6 @@ func createExclusive(path string, data []byte) error {
 	return f.Close()
 }
 
-// lockDir takes an exclusive flock on the directory itself, so that two
-// generate runs on one machine number their files one after the other.
-func lockDir(dir string) (func(), error) {
-	fd, err := syscall.Open(dir, syscall.O_RDONLY, 0)
-	if err != nil {
-		return nil, fmt.Errorf("lock %s: %w", dir, err)
-	}
-	if err := syscall.Flock(fd, syscall.LOCK_EX); err != nil {
-		syscall.Close(fd)
-		return nil, fmt.Errorf("lock %s: %w", dir, err)
-	}
-	return func() {
-		syscall.Flock(fd, syscall.LOCK_UN)
-		syscall.Close(fd)
-	}, nil
-}
-
 // Style returns the directory's numbering style ("" when it is empty).
 func (d *Dir) Style() string {
 	if len(d.Files) == 0 {
@@ -217,3 +199,7 @@ func Rehash(dirPath string, id Identity) (*Sum, error) {
 	}
 	return s, WriteSum(dirPath, s)
 }
+
+// LockFile is the file that locks a directory where the directory itself
+// cannot be locked (Windows, and systems without flock).
+const LockFile = ".mxmigrate.lock"

@@ -35,7 +35,7 @@ func liveTables(t *testing.T, dbPath string) string {
 		t.Fatal(err)
 	}
 	defer h.Close()
-	s, err := duckdb.Dialect{}.Introspect(context.Background(), h, nil)
+	s, err := duckdb.Dialect{}.Inspect(context.Background(), h, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +122,7 @@ func TestDirtyDatabaseIsRefused(t *testing.T) {
 	mx(t, dir, "up", "-n", "dev:metaxy_features").Must(t, 1, "000002_broken.up.sql failed", "force")
 	db := filepath.Join(dir, "dev_metadata.duckdb")
 	h, _ := duckdb.OpenPath(context.Background(), db)
-	s, _ := duckdb.Dialect{}.Introspect(context.Background(), h, []string{"media__videos"})
+	s, _ := duckdb.Dialect{}.Inspect(context.Background(), h, []string{"media__videos"})
 	h.Close()
 	if s.Tables[0].Column("extra") != nil {
 		t.Error("the failed migration was half-applied")

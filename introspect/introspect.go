@@ -23,6 +23,11 @@ func (c *Counter) QueryContext(ctx context.Context, query string, args ...any) (
 	return c.Q.QueryContext(ctx, query, args...)
 }
 
+// Unwrap returns the wrapped Queryer (stores.Pooled looks through it).
+func (c *Counter) Unwrap() stores.Queryer { return c.Q }
+
+var _ stores.Wrapper = (*Counter)(nil)
+
 // Count returns how many queries ran.
 func (c *Counter) Count() int { return int(c.n.Load()) }
 
@@ -50,7 +55,7 @@ func Scope(target *schema.Schema, managed []string) []string {
 
 // Current reads the live schema of the tables in scope that exist.
 func Current(ctx context.Context, d stores.Dialect, q stores.Queryer, scope []string) (*schema.Schema, error) {
-	s, err := d.Introspect(ctx, q, scope)
+	s, err := d.Inspect(ctx, q, scope)
 	if err != nil {
 		return nil, fmt.Errorf("introspect %s database: %w", d.Name(), err)
 	}

@@ -114,3 +114,45 @@ func TruncateBytes(s string, n int) string {
 	}
 	return s[:n]
 }
+
+// NameKind says who chose a name, which decides how it is made to fit a
+// dialect's identifier limit.
+type NameKind int
+
+const (
+	// MetaxyName is a table or column name that Metaxy queries: past the limit
+	// it is cut the way the database cuts it, never hashed.
+	MetaxyName NameKind = iota
+	// OwnName is a name mxmigrate chooses (constraints, indexes, migrations
+	// tables, temporary tables): past the limit it is shortened with a hash
+	// of the whole name, so that two long names stay distinct.
+	OwnName
+)
+
+// Namer turns a logical name into the physical name a database keeps. Each
+// dialect owns one; every physical name mxmigrate writes or looks up goes
+// through it.
+type Namer interface {
+	// Limit is the identifier limit in bytes (0: none).
+	Limit() int
+	// Physical is the name as the database keeps it.
+	Physical(kind NameKind, name string) string
+}
+
+// ByteLimit is the Namer of a database that keeps the first N bytes of an
+// identifier (0: no limit), as PostgreSQL does with 63.
+type ByteLimit int
+
+// Limit is the limit in bytes.
+func (n ByteLimit) Limit() int { return int(n) }
+
+// Physical truncates Metaxy's names and shortens mxmigrate's own with a hash.
+func (n ByteLimit) Physical(kind NameKind, name string) string {
+	if n <= 0 || len(name) <= int(n) {
+		return name
+	}
+	if kind == MetaxyName {
+		return TruncateBytes(name, int(n))
+	}
+	return Shorten(name, int(n))
+}

@@ -1,32 +1,11 @@
 package stores
 
-import "testing"
+import (
+	"strings"
+	"testing"
 
-func TestApplyURLOptions(t *testing.T) {
-	cases := []struct {
-		in   string
-		o    URLOptions
-		want string
-	}{
-		{"clickhouse://u:p@localhost:8443/db?secure=true", URLOptions{Port: 9000}, "clickhouse://u:p@localhost:9000/db?secure=true"},
-		{"postgresql://u:p@h/db?sslmode=disable", URLOptions{Protocol: "pgx5"}, "pgx5://u:p@h/db?sslmode=disable"},
-		{"postgresql://h:5432/db", URLOptions{Protocol: "pgx5", Port: 6543}, "pgx5://h:6543/db"},
-		{"postgresql://u:p%40ss@[::1]:5432/db", URLOptions{Port: 1}, "postgresql://u:p%40ss@[::1]:1/db"},
-		{"postgresql://h", URLOptions{Port: 2}, "postgresql://h:2"},
-		{"x://h/db", URLOptions{}, "x://h/db"},
-	}
-	for _, c := range cases {
-		got, err := ApplyURLOptions(c.in, c.o)
-		if err != nil || got != c.want {
-			t.Errorf("%s %+v: got %q %v want %q", c.in, c.o, got, err, c.want)
-		}
-	}
-	for _, bad := range []URLOptions{{Protocol: "1bad"}, {Port: 70000}} {
-		if _, err := ApplyURLOptions("pg://h/db", bad); err == nil {
-			t.Errorf("%+v must fail", bad)
-		}
-	}
-}
+	"github.com/mxmigrate/mxmigrate/config"
+)
 
 func TestMaskPassword(t *testing.T) {
 	got := MaskPassword(`dial postgresql://metaxy:s3cret@db:5432/x failed; also pgx5://u:p@h/y`)
@@ -39,17 +18,41 @@ func TestMaskPassword(t *testing.T) {
 	}
 }
 
-func TestAddQuery(t *testing.T) {
-	if got := AddQuery("pg://h/db", "x-migrations-table", "a b"); got != "pg://h/db?x-migrations-table=a+b" {
-		t.Error(got)
-	}
-	if got := AddQuery("pg://h/db?sslmode=disable", "k", "v"); got != "pg://h/db?sslmode=disable&k=v" {
-		t.Error(got)
-	}
+// fake is a registration-only dialect: Register and ForStore look at
+// Name and StoreTypes and nothing else.
+type fake struct {
+	Dialect
+	name  string
+	types []string
 }
 
-func TestQuoteDouble(t *testing.T) {
-	if QuoteDouble(`we"ird`) != `"we""ird"` {
-		t.Error(QuoteDouble(`we"ird`))
+func (f fake) Name() string         { return f.name }
+func (f fake) StoreTypes() []string { return f.types }
+
+func TestRegister(t *testing.T) {
+	Register(fake{name: "reg-a", types: []string{"x.A"}})
+	if d, ok := Lookup("reg-a"); !ok || d.Name() != "reg-a" {
+		t.Fatal("registered dialect not found")
+	}
+	d, err := ForStore(&config.Store{Name: "s", Type: "x.A"})
+	if err != nil || d.Name() != "reg-a" {
+		t.Fatalf("ForStore: %v %v", d, err)
+	}
+	_, err = ForStore(&config.Store{Name: "lake", Type: "metaxy.ext.metadata_stores.delta.DeltaMetadataStore", ConfigPath: "metaxy.toml"})
+	if err == nil || !strings.Contains(err.Error(), "stores.lake.type") || !strings.Contains(err.Error(), "x.A") {
+		t.Errorf("unknown type: the error names the key and the supported types: %v", err)
+	}
+	for _, dup := range []fake{{name: "reg-a"}, {name: "reg-b", types: []string{"x.A"}}} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("registering %s (%v) again must panic", dup.name, dup.types)
+				}
+			}()
+			Register(dup)
+		}()
+	}
+	if _, ok := Lookup("reg-b"); ok {
+		t.Error("a refused registration must leave nothing behind")
 	}
 }

@@ -13,8 +13,9 @@ import (
 type Options struct {
 	TablePrefix string
 	Naming      schema.Convention
-	// NameLimit is the dialect's identifier limit in bytes (0: none).
-	NameLimit int
+	// Names is the dialect's namer: every physical name goes through it
+	// (nil: no limit).
+	Names schema.Namer
 	// InjectPrimaryKey and InjectIndex add a composite primary key / index on
 	// (id columns..., metaxy_created_at, metaxy_data_version).
 	InjectPrimaryKey bool
@@ -37,6 +38,12 @@ const (
 	FeatureVersionsTable = "metaxy_system__feature_versions"
 	EventsTable          = "metaxy_system__events"
 )
+
+// SystemTable is the physical name of a system table (FeatureVersionsTable,
+// EventsTable) in a store: prefix + base, kept the way the database keeps it.
+func SystemTable(o Options, base string) string {
+	return o.namer().Physical(schema.MetaxyName, o.TablePrefix+base)
+}
 
 // System returns Metaxy's two system tables (SPEC section 5.1).
 func System(o Options) (*Result, error) {
@@ -70,7 +77,7 @@ func System(o Options) (*Result, error) {
 			[]string{"project", "execution_id", "event_type"}},
 	}
 	for _, s := range specs {
-		if err := r.checkNames(s.t, o.NameLimit, "system table"); err != nil {
+		if err := r.checkNames(s.t, o.namer(), "system table"); err != nil {
 			return nil, err
 		}
 		pk, err := constraintName(o, o.Naming.PK, s.t.Name, s.pk, "")
@@ -91,7 +98,7 @@ func System(o Options) (*Result, error) {
 				return nil, err
 			}
 		}
-		s.t.Indexes = append(s.t.Indexes, &schema.Index{Name: schema.Shorten(lookup, o.NameLimit), Columns: s.lookup})
+		s.t.Indexes = append(s.t.Indexes, &schema.Index{Name: o.namer().Physical(schema.OwnName, lookup), Columns: s.lookup})
 		r.Schema.Tables = append(r.Schema.Tables, s.t)
 	}
 	r.Schema.Sort()
@@ -103,7 +110,7 @@ func constraintName(o Options, tmpl, table string, cols []string, explicit strin
 	if err != nil {
 		return "", err
 	}
-	return schema.Shorten(n, o.NameLimit), nil
+	return o.namer().Physical(schema.OwnName, n), nil
 }
 
 // TableName is the feature table's name: prefix + key parts joined by "__",
@@ -232,36 +239,50 @@ func (r *Result) featureTable(f *features.Feature, o Options) (*schema.Table, er
 	for _, c := range features.SystemColumns {
 		t.Columns = append(t.Columns, &schema.Column{Name: c.Name, Type: c.Type, Nullable: c.Nullable})
 	}
-	if err := r.checkNames(t, o.NameLimit, "feature "+f.Key); err != nil {
+	if err := r.checkNames(t, o.namer(), "feature "+f.Key); err != nil {
 		return nil, err
 	}
 	for _, id := range f.IDColumns {
-		t.IDColumns = append(t.IDColumns, schema.TruncateBytes(id, limitOr(o.NameLimit, len(id))))
+		t.IDColumns = append(t.IDColumns, o.namer().Physical(schema.MetaxyName, id))
 	}
 	return t, nil
 }
 
-func limitOr(limit, n int) int {
-	if limit <= 0 {
-		return n
+func (o Options) namer() schema.Namer {
+	if o.Names == nil {
+		return schema.ByteLimit(0)
 	}
-	return limit
+	return o.Names
+}
+
+// MigrationsTable is the physical name of an environment's migrations table:
+// the configured name, which must fit the dialect's limit, or by default
+// <table_prefix>schema_migrations_<target>, shortened with a hash when it
+// does not fit (truncating would give both targets one table).
+func MigrationsTable(names schema.Namer, name string, configured bool) (string, error) {
+	if names == nil {
+		names = schema.ByteLimit(0)
+	}
+	if configured && names.Limit() > 0 && len(name) > names.Limit() {
+		return "", fmt.Errorf("migrations_table %q is %d bytes; the database keeps %d: choose a shorter name", name, len(name), names.Limit())
+	}
+	return names.Physical(schema.OwnName, name), nil
 }
 
 // checkNames applies the dialect's identifier limit to table and column names
 // the way the database stores them (truncation, never hashing: Metaxy queries
 // these names), warning when it does, and rejects names that collide.
-func (r *Result) checkNames(t *schema.Table, limit int, what string) error {
-	if limit > 0 && len(t.Name) > limit {
-		short := schema.TruncateBytes(t.Name, limit)
+func (r *Result) checkNames(t *schema.Table, names schema.Namer, what string) error {
+	limit := names.Limit()
+	if short := names.Physical(schema.MetaxyName, t.Name); short != t.Name {
 		r.Warnings = append(r.Warnings, fmt.Sprintf("%s: table name %q is longer than %d bytes; the database keeps %q", what, t.Name, limit, short))
 		t.Name = short
 	}
 	seen := map[string]string{}
 	for _, c := range t.Columns {
 		orig := c.Name
-		if limit > 0 && len(c.Name) > limit {
-			c.Name = schema.TruncateBytes(c.Name, limit)
+		if short := names.Physical(schema.MetaxyName, c.Name); short != c.Name {
+			c.Name = short
 			r.Warnings = append(r.Warnings, fmt.Sprintf("%s: column name %q is longer than %d bytes; the database keeps %q", what, orig, limit, c.Name))
 		}
 		if prev, ok := seen[c.Name]; ok {

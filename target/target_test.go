@@ -59,7 +59,7 @@ func TestSystemTables(t *testing.T) {
 		t.Errorf("events indexes %+v", ev.Indexes)
 	}
 	// with PostgreSQL's 63-byte limit every name fits and stays unique
-	r, _ = System(Options{TablePrefix: "a_rather_long_prefix_", Naming: schema.DefaultConvention, NameLimit: 63})
+	r, _ = System(Options{TablePrefix: "a_rather_long_prefix_", Naming: schema.DefaultConvention, Names: schema.ByteLimit(63)})
 	seen := map[string]bool{}
 	for _, tb := range r.Schema.Tables {
 		for _, i := range tb.Indexes {
@@ -121,12 +121,12 @@ func TestNameLimits(t *testing.T) {
 	long := strings.Repeat("k", 70)
 	s := set(&features.Feature{Key: long + "/a", Project: "p", IDColumns: []string{"id"}, Columns: []features.Column{}},
 		&features.Feature{Key: long + "/b", Project: "p", IDColumns: []string{"id"}, Columns: []features.Column{}})
-	_, err := Features(s, Options{Naming: schema.DefaultConvention, Project: "p", NameLimit: 63})
+	_, err := Features(s, Options{Naming: schema.DefaultConvention, Project: "p", Names: schema.ByteLimit(63)})
 	if err == nil || !strings.Contains(err.Error(), long+"/a") || !strings.Contains(err.Error(), long+"/b") {
 		t.Errorf("truncated names colliding must name both features: %v", err)
 	}
 	s = set(&features.Feature{Key: long, Project: "p", IDColumns: []string{"id"}, Columns: []features.Column{}})
-	r, err := Features(s, Options{Naming: schema.DefaultConvention, Project: "p", NameLimit: 63, InjectPrimaryKey: true, InjectIndex: true})
+	r, err := Features(s, Options{Naming: schema.DefaultConvention, Project: "p", Names: schema.ByteLimit(63), InjectPrimaryKey: true, InjectIndex: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,7 +15,6 @@ import (
 	"github.com/mxmigrate/mxmigrate"
 	"github.com/mxmigrate/mxmigrate/diff"
 	"github.com/mxmigrate/mxmigrate/stores"
-	"github.com/mxmigrate/mxmigrate/stores/duckdb"
 )
 
 func commands() []*cli.Command {
@@ -110,7 +109,6 @@ func generateCmd(c *cli.Context) error {
 	if err := noArgs(c); err != nil {
 		return err
 	}
-	duckdb.LeaveOpenAtExit = true // generate only reads the database
 	to, err := targetOptions(c)
 	if err != nil {
 		return err
@@ -132,36 +130,36 @@ func generateCmd(c *cli.Context) error {
 	if err != nil {
 		var de *mxmigrate.DestructiveError
 		if errors.As(err, &de) && res != nil {
-			printPlan(c, out, res.Plan.Changes)
+			printPlan(c, out, res.Comparison.Changes)
 		}
 		return err
 	}
 	if c.Bool("verbose") {
-		fmt.Fprintf(c.App.ErrWriter, "%s: %d catalog queries, %d tables in the target\n", env.Name, res.Plan.CatalogQueries, len(res.Plan.Target.Tables))
-		for _, t := range res.Plan.Timings {
+		fmt.Fprintf(c.App.ErrWriter, "%s: %d catalog queries, %d tables in the target\n", env.Name, res.Comparison.CatalogQueries, len(res.Comparison.Target.Tables))
+		for _, t := range res.Comparison.Timings {
 			fmt.Fprintf(c.App.ErrWriter, "  %-45s %8.1f ms\n", t.Phase, float64(t.Duration.Microseconds())/1000)
 		}
 	}
 	if c.Bool("json") {
-		return writeJSON(out, planJSON(env.Name, res.Plan.Changes, map[string]any{
+		return writeJSON(out, planJSON(env.Name, res.Comparison.Changes, map[string]any{
 			"no_changes": res.NoChanges, "up": string(res.Up), "down": string(res.Down)}))
 	}
 	if res.NoChanges {
 		fmt.Fprintln(out, "No changes detected")
 		return nil
 	}
-	printPlan(c, out, res.Plan.Changes)
+	printPlan(c, out, res.Comparison.Changes)
 	if c.Bool("dry-run") {
 		fmt.Fprintf(out, "\n-- ---- up ----\n%s\n-- ---- down ----\n%s", res.Up, res.Down)
 		return nil
 	}
 	fmt.Fprintf(out, "wrote %s\nwrote %s\n", relPath(res.File.Up), relPath(res.File.Down))
 	if c.Bool("baseline") {
-		if len(res.Plan.LiveChanges) == 0 {
+		if len(res.Comparison.LiveChanges) == 0 {
 			fmt.Fprintf(out, "The database already matches this baseline: record it as applied with `mxmigrate force -n %s %d`.\n", env.Name, res.File.Version)
 		} else {
 			fmt.Fprintf(out, "The database differs from this baseline in %d place(s) (see `mxmigrate check -n %s`): apply it with `mxmigrate up`, or fix the tables and record it with `mxmigrate force -n %s %d`.\n",
-				len(res.Plan.LiveChanges), env.Name, env.Name, res.File.Version)
+				len(res.Comparison.LiveChanges), env.Name, env.Name, res.File.Version)
 		}
 	}
 	return nil
@@ -332,7 +330,6 @@ func checkCmd(c *cli.Context) error {
 	if err := noArgs(c); err != nil {
 		return err
 	}
-	duckdb.LeaveOpenAtExit = true // check only reads the database
 	to, err := targetOptions(c)
 	if err != nil {
 		return err
@@ -350,15 +347,15 @@ func checkCmd(c *cli.Context) error {
 		}
 		inSync = inSync && r.InSync
 		if c.Bool("verbose") {
-			fmt.Fprintf(c.App.ErrWriter, "%s: %d catalog queries\n", env.Name, r.Plan.CatalogQueries)
+			fmt.Fprintf(c.App.ErrWriter, "%s: %d catalog queries\n", env.Name, r.Comparison.CatalogQueries)
 		}
 		if c.Bool("json") {
 			pending := []string{}
 			for _, f := range r.Pending {
 				pending = append(pending, f.Base()+".up.sql")
 			}
-			reports = append(reports, planJSON(env.Name, r.Plan.Changes, map[string]any{
-				"in_sync": r.InSync, "pending": pending, "dirty": r.Plan.State.Dirty, "catalog_queries": r.Plan.CatalogQueries}))
+			reports = append(reports, planJSON(env.Name, r.Comparison.Changes, map[string]any{
+				"in_sync": r.InSync, "pending": pending, "dirty": r.Comparison.State.Dirty, "catalog_queries": r.Comparison.CatalogQueries}))
 			continue
 		}
 		if r.InSync {
@@ -366,13 +363,13 @@ func checkCmd(c *cli.Context) error {
 			continue
 		}
 		fmt.Fprintf(c.App.Writer, "%s: the database differs from the target:\n", env.Name)
-		if r.Plan.State.Dirty {
-			fmt.Fprintf(c.App.Writer, "  database is dirty at version %d\n", r.Plan.State.Version)
+		if r.Comparison.State.Dirty {
+			fmt.Fprintf(c.App.Writer, "  database is dirty at version %d\n", r.Comparison.State.Version)
 		}
 		for _, f := range r.Pending {
 			fmt.Fprintf(c.App.Writer, "  pending %s (run `mxmigrate up -n %s`)\n", f.Base()+".up.sql", env.Name)
 		}
-		printPlan(c, c.App.Writer, r.Plan.Changes)
+		printPlan(c, c.App.Writer, r.Comparison.Changes)
 	}
 	if c.Bool("json") {
 		if err := writeJSON(c.App.Writer, reports); err != nil {

@@ -93,9 +93,13 @@ Exit codes: 0 success; 1 failure, refused plan, or differences found by check; 2
 			&cli.BoolFlag{Name: "no-color", Usage: "never colour output (also NO_COLOR)", EnvVars: []string{"MXMIGRATE_NO_COLOR"}},
 		},
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error { return usagef("%v", err) },
-		CommandNotFound: func(c *cli.Context, name string) {
-			fmt.Fprintf(stderr, "mxmigrate: unknown command %q\nRun `mxmigrate --help` for usage.\n", name)
-			os.Exit(2)
+		// Without a command, or with one that does not exist, urfave/cli runs
+		// the app's action: help, or a usage error (exit 2) like any other.
+		Action: func(c *cli.Context) error {
+			if c.Args().Present() {
+				return usagef("unknown command %q", c.Args().First())
+			}
+			return cli.ShowAppHelp(c)
 		},
 		ExitErrHandler: func(*cli.Context, error) {},
 		Commands:       commands(),
@@ -159,11 +163,15 @@ func targetOptions(c *cli.Context) (mxmigrate.TargetOptions, error) {
 }
 
 func load(c *cli.Context) (*mxmigrate.Project, error) {
-	return mxmigrate.Load(config.Options{Path: c.String("config")}, c.App.ErrWriter)
+	p, err := mxmigrate.Load(config.Options{Path: c.String("config")}, c.App.ErrWriter)
+	if err == nil {
+		p.ExitSoon = true // the process ends with the command
+	}
+	return p, err
 }
 
 // loadEnvironments loads the configuration and resolves -n (see environments).
-func loadEnvironments(c *cli.Context, one bool) (*mxmigrate.Project, []*config.Environment, error) {
+func loadEnvironments(c *cli.Context, one bool) (*mxmigrate.Project, []*mxmigrate.Env, error) {
 	p, err := load(c)
 	if err != nil {
 		return nil, nil, err
@@ -176,7 +184,7 @@ func loadEnvironments(c *cli.Context, one bool) (*mxmigrate.Project, []*config.E
 }
 
 // environments resolves -n; one=true requires a single environment.
-func environments(c *cli.Context, p *mxmigrate.Project, one bool) ([]*config.Environment, error) {
+func environments(c *cli.Context, p *mxmigrate.Project, one bool) ([]*mxmigrate.Env, error) {
 	name := c.String("name")
 	if one {
 		if name == "" || !strings.Contains(name, ":") && name != config.TargetSystem && name != config.TargetFeatures {
@@ -185,13 +193,13 @@ func environments(c *cli.Context, p *mxmigrate.Project, one bool) ([]*config.Env
 			}
 			return nil, usagef("%s needs one environment: -n %s:%s or -n %s:%s", c.Command.Name, name, config.TargetSystem, name, config.TargetFeatures)
 		}
-		e, err := p.Config.Environment(name)
+		e, err := p.Environment(name)
 		if err != nil {
 			return nil, usageIfUnknown(err)
 		}
-		return []*config.Environment{e}, nil
+		return []*mxmigrate.Env{e}, nil
 	}
-	envs, err := p.Config.Environments(name)
+	envs, err := p.Environments(name)
 	return envs, usageIfUnknown(err)
 }
 

@@ -60,4 +60,7 @@ func TestExitCodes(t *testing.T) {
 	if code, _, errs := runCLI(t, dir, "status", "-n", "dev:features"); code != 2 || !strings.Contains(errs, `unknown target "features"`) {
 		t.Errorf("unknown target: %d %s", code, errs)
 	}
+	if code, _, errs := runCLI(t, dir, "bogus"); code != 2 || !strings.Contains(errs, `unknown command "bogus"`) {
+		t.Errorf("unknown command: %d %s", code, errs)
+	}
 }

@@ -245,7 +245,7 @@ func floorRSS(path string) float64 {
 func duckdbFloor(path string) {
 	h, err := duckdb.OpenPath(context.Background(), path)
 	check(err)
-	_, err = duckdb.Dialect{}.Introspect(context.Background(), h, nil)
+	_, err = duckdb.Dialect{}.Inspect(context.Background(), h, nil)
 	check(err)
 }
 

@@ -17,7 +17,7 @@ func step(t *testing.T, name string, drv *Driver, target *schema.Schema, check f
 	t.Helper()
 	ctx := context.Background()
 	d := Dialect{}
-	before, err := d.Introspect(ctx, drv.h, target.Names())
+	before, err := d.Inspect(ctx, drv.h, target.Names())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +33,7 @@ func step(t *testing.T, name string, drv *Driver, target *schema.Schema, check f
 		if err := drv.Run(bytes.NewReader(sql)); err != nil {
 			t.Fatalf("%s %s: %v\n%s", name, dir, err, sql)
 		}
-		got, err := d.Introspect(ctx, drv.h, want.Names())
+		got, err := d.Inspect(ctx, drv.h, want.Names())
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -21,8 +21,8 @@ func BenchmarkDiffRender(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		cs := diff.Compare(cur, tgt)
 		after := diff.Apply(cur, cs)
-		up, _ := d.Plan(cs, cur, after)
-		down, _ := d.Plan(diff.Inverse(cs), after, cur)
+		up, _ := d.Render(cs, cur, after)
+		down, _ := d.Render(diff.Inverse(cs), after, cur)
 		if len(generator.Render(h, up)) == 0 || len(generator.Render(h, down)) == 0 {
 			b.Fatal("empty render")
 		}
@@ -38,7 +38,7 @@ func BenchmarkIntrospect(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer h.Close()
-	st, _ := Dialect{}.Plan(diff.Compare(&schema.Schema{}, tgt), &schema.Schema{}, tgt)
+	st, _ := Dialect{}.Render(diff.Compare(&schema.Schema{}, tgt), &schema.Schema{}, tgt)
 	tx, _ := h.Begin()
 	for _, s := range st {
 		if _, err := tx.Exec(s.SQL); err != nil {
@@ -48,7 +48,7 @@ func BenchmarkIntrospect(b *testing.B) {
 	tx.Commit()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		s, err := Dialect{}.Introspect(context.Background(), h, tgt.Names())
+		s, err := Dialect{}.Inspect(context.Background(), h, tgt.Names())
 		if err != nil || len(s.Tables) != 1000 {
 			b.Fatal(err)
 		}

@@ -22,7 +22,12 @@ var typeSQL = map[schema.Type]string{
 }
 
 // TypeSQL renders a logical (or raw) type.
-func TypeSQL(t schema.Type) string {
+func (Dialect) TypeSQL(t schema.Type) string { return typeName(t) }
+
+// NormalizeType maps a catalog type name to a logical type.
+func (Dialect) NormalizeType(s string) schema.Type { return normalize(s) }
+
+func typeName(t schema.Type) string {
 	if raw, ok := t.IsRaw(); ok {
 		return raw
 	}
@@ -45,8 +50,7 @@ var fromCatalog = map[string]schema.Type{
 	"JSON": schema.JSON,
 }
 
-// NormalizeType maps a catalog type name to a logical type.
-func NormalizeType(s string) schema.Type {
+func normalize(s string) schema.Type {
 	u := strings.ToUpper(strings.TrimSpace(s))
 	if t, ok := fromCatalog[u]; ok {
 		return t

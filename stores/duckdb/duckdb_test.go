@@ -20,7 +20,6 @@ import (
 	"github.com/mxmigrate/mxmigrate/config"
 	"github.com/mxmigrate/mxmigrate/diff"
 	"github.com/mxmigrate/mxmigrate/generator"
-	"github.com/mxmigrate/mxmigrate/introspect"
 	"github.com/mxmigrate/mxmigrate/schema"
 	"github.com/mxmigrate/mxmigrate/stores"
 )
@@ -46,27 +45,34 @@ func exec1(t *testing.T, h *stores.Handle, q string, args ...any) {
 }
 
 func TestURLs(t *testing.T) {
-	st := &config.Store{Name: "dev", Database: "data/dev.duckdb", ConfigDir: "/proj"}
+	st := &config.Store{Name: "dev", Settings: map[string]any{"database": "data/dev.duckdb"}, ConfigDir: "/proj"}
 	d := Dialect{}
-	if u, _ := d.StoreURL(st); u != "duckdb:///data/dev.duckdb" {
+	s, err := d.Configure(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u, _ := s.URL(stores.URLOptions{}); u != "duckdb:///data/dev.duckdb" {
 		t.Errorf("store URL %q", u)
 	}
-	u, err := d.MigrateURL(st, "schema_migrations_metaxy_features", stores.URLOptions{})
+	u, err := s.MigrateURL("schema_migrations_metaxy_features", stores.URLOptions{})
 	if err != nil || u != "duckdb:///proj/data/dev.duckdb?x-migrations-table=schema_migrations_metaxy_features" {
 		t.Errorf("migrate URL %q %v", u, err)
 	}
-	if u, _ := d.MigrateURL(st, "t", stores.URLOptions{Protocol: "duckdb2"}); !strings.HasPrefix(u, "duckdb2:///proj/") {
+	if u, _ := s.MigrateURL("t", stores.URLOptions{Protocol: "duckdb2"}); !strings.HasPrefix(u, "duckdb2:///proj/") {
 		t.Errorf("protocol: %q", u)
 	}
-	if _, err := d.MigrateURL(st, "t", stores.URLOptions{Port: 1}); err == nil || !strings.Contains(err.Error(), "no port") {
+	if _, err := s.MigrateURL("t", stores.URLOptions{Port: 1}); err == nil || !strings.Contains(err.Error(), "no port") {
 		t.Errorf("port: %v", err)
 	}
 	p, q, err := parseURL("duckdb:///a%3Fb/c.duckdb?x-migrations-table=m")
 	if err != nil || p != "/a?b/c.duckdb" || q.Get("x-migrations-table") != "m" {
 		t.Errorf("parse: %q %v %v", p, q, err)
 	}
-	if _, err := d.MigrateURL(&config.Store{Name: "x"}, "t", stores.URLOptions{}); err == nil {
-		t.Error("no database path must fail")
+	if _, err := d.Configure(&config.Store{Name: "x", ConfigPath: "metaxy.toml"}); err == nil || !strings.Contains(err.Error(), "stores.x.config.database") {
+		t.Errorf("no database path must fail naming the key: %v", err)
+	}
+	if _, err := d.Configure(&config.Store{Name: "x", Settings: map[string]any{"database": 3}}); err == nil || !strings.Contains(err.Error(), "must be a string") {
+		t.Errorf("a database that is not a string: %v", err)
 	}
 }
 
@@ -75,7 +81,7 @@ func TestIntrospectNormalisesTypes(t *testing.T) {
 	exec1(t, h, `CREATE TABLE "we""ird" (a INT8 NOT NULL, b TEXT, c FLOAT8, d BOOL, e BYTEA, f TIMESTAMPTZ, g DATETIME, h DECIMAL(10,2), "x,y" UUID, j JSON, k DATE, l TIME, PRIMARY KEY (a))`)
 	exec1(t, h, `CREATE INDEX "ix ""q""" ON "we""ird" ("x,y", b)`)
 	exec1(t, h, `CREATE TABLE other (z VARCHAR)`)
-	s, err := Dialect{}.Introspect(context.Background(), h, []string{`we"ird`, "absent"})
+	s, err := Dialect{}.Inspect(context.Background(), h, []string{`we"ird`, "absent"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,31 +103,6 @@ func TestIntrospectNormalisesTypes(t *testing.T) {
 	}
 	if len(tb.Indexes) != 1 || tb.Indexes[0].Name != `ix "q"` || !reflect.DeepEqual(tb.Indexes[0].Columns, []string{"x,y", "b"}) {
 		t.Errorf("index %+v", tb.Indexes)
-	}
-}
-
-func TestCatalogQueriesDoNotGrow(t *testing.T) {
-	count := func(n int) int {
-		_, h := tempDB(t)
-		var names []string
-		for i := 0; i < n; i++ {
-			name := fmt.Sprintf("t%04d", i)
-			names = append(names, name)
-			exec1(t, h, fmt.Sprintf(`CREATE TABLE %s (id VARCHAR NOT NULL, v BIGINT, PRIMARY KEY (id)); CREATE INDEX ix_%s ON %s (v)`, name, name, name))
-		}
-		c := &introspect.Counter{Q: h}
-		s, err := introspect.Current(context.Background(), Dialect{}, c, names)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(s.Tables) != n {
-			t.Fatalf("read %d of %d tables", len(s.Tables), n)
-		}
-		return c.Count()
-	}
-	small, large := count(3), count(300)
-	if small != large || small == 0 {
-		t.Errorf("catalog queries: %d for 3 tables, %d for 300", small, large)
 	}
 }
 
@@ -163,7 +144,7 @@ func TestFailingMigrationRollsBackAndMarksDirty(t *testing.T) {
 	}
 	h, _ := OpenPath(context.Background(), db)
 	defer h.Close()
-	s, _ := Dialect{}.Introspect(context.Background(), h, nil)
+	s, _ := Dialect{}.Inspect(context.Background(), h, nil)
 	if !reflect.DeepEqual(s.Names(), []string{"a", "schema_migrations"}) {
 		t.Errorf("half-applied: %v", s.Names())
 	}
@@ -217,7 +198,7 @@ func render(t *testing.T, changes []diff.Change, before, after *schema.Schema) [
 
 func renderDir(t *testing.T, direction string, changes []diff.Change, before, after *schema.Schema) []byte {
 	t.Helper()
-	st, err := Dialect{}.Plan(changes, before, after)
+	st, err := Dialect{}.Render(changes, before, after)
 	if err != nil {
 		t.Fatal(err)
 	}

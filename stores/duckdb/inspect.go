@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/mxmigrate/mxmigrate/internal/sqlx"
 	"github.com/mxmigrate/mxmigrate/schema"
 	"github.com/mxmigrate/mxmigrate/stores"
 )
@@ -26,9 +27,9 @@ WHERE database_name = current_database() AND schema_name = current_schema()
 ORDER BY table_name, index_name`
 )
 
-// Introspect reads the named tables that exist; nil tables means all. The
-// three catalog queries run concurrently on the instance's connections.
-func (Dialect) Introspect(ctx context.Context, q stores.Queryer, tables []string) (*schema.Schema, error) {
+// Inspect reads the named tables that exist; nil tables means all. The three
+// catalog queries run at once on a pool, one by one on a single connection.
+func (Dialect) Inspect(ctx context.Context, q stores.Queryer, tables []string) (*schema.Schema, error) {
 	want := func(string) bool { return true }
 	if tables != nil {
 		set := make(map[string]bool, len(tables))
@@ -38,13 +39,13 @@ func (Dialect) Introspect(ctx context.Context, q stores.Queryer, tables []string
 		want = func(n string) bool { return set[n] }
 	}
 	var (
-		cols     []stores.ColumnRow
-		pks, ixs []stores.KeyRow
+		cols     []sqlx.ColumnRow
+		pks, ixs []sqlx.KeyRow
 	)
-	err := stores.Concurrently(
+	err := sqlx.Queries(q,
 		func() error {
-			return stores.Scan(ctx, q, "read columns", columnsQuery, nil, func(r *sql.Rows) error {
-				var c stores.ColumnRow
+			return sqlx.Scan(ctx, q, "read columns", columnsQuery, nil, func(r *sql.Rows) error {
+				var c sqlx.ColumnRow
 				if err := r.Scan(&c.Table, &c.Name, &c.Type, &c.Nullable); err != nil {
 					return err
 				}
@@ -55,9 +56,9 @@ func (Dialect) Introspect(ctx context.Context, q stores.Queryer, tables []string
 			})
 		},
 		func() error {
-			return stores.Scan(ctx, q, "read primary keys", pkQuery, nil, func(r *sql.Rows) error {
+			return sqlx.Scan(ctx, q, "read primary keys", pkQuery, nil, func(r *sql.Rows) error {
 				// DuckDB keeps no constraint names: the name stays empty.
-				var k stores.KeyRow
+				var k sqlx.KeyRow
 				var list any
 				if err := r.Scan(&k.Table, &list); err != nil {
 					return err
@@ -70,8 +71,8 @@ func (Dialect) Introspect(ctx context.Context, q stores.Queryer, tables []string
 			})
 		},
 		func() error {
-			return stores.Scan(ctx, q, "read indexes", indexesQuery, nil, func(r *sql.Rows) error {
-				var k stores.KeyRow
+			return sqlx.Scan(ctx, q, "read indexes", indexesQuery, nil, func(r *sql.Rows) error {
+				var k sqlx.KeyRow
 				var exprs any
 				if err := r.Scan(&k.Table, &k.Name, &k.Unique, &exprs); err != nil {
 					return err
@@ -91,7 +92,16 @@ func (Dialect) Introspect(ctx context.Context, q stores.Queryer, tables []string
 	if err != nil {
 		return nil, err
 	}
-	return stores.Assemble(cols, pks, ixs, NormalizeType), nil
+	return sqlx.Assemble(cols, pks, ixs, normalize), nil
+}
+
+// ReadText reads table's rows, each column cast to VARCHAR.
+func (d Dialect) ReadText(ctx context.Context, q stores.Queryer, table string, columns []string) ([][]*string, error) {
+	sel := make([]string, len(columns))
+	for i, c := range columns {
+		sel[i] = "CAST(" + d.Quote(c) + " AS VARCHAR)"
+	}
+	return sqlx.ReadText(ctx, q, "read "+table, "SELECT "+strings.Join(sel, ", ")+" FROM "+d.Quote(table), len(columns))
 }
 
 type rowsCloser interface {

@@ -21,7 +21,12 @@ var typeSQL = map[schema.Type]string{
 }
 
 // TypeSQL renders a logical (or raw) type.
-func TypeSQL(t schema.Type) string {
+func (Dialect) TypeSQL(t schema.Type) string { return typeName(t) }
+
+// NormalizeType maps a catalog type name to a logical type; others stay raw.
+func (Dialect) NormalizeType(s string) schema.Type { return normalize(s) }
+
+func typeName(t schema.Type) string {
 	if raw, ok := t.IsRaw(); ok {
 		return raw
 	}
@@ -43,10 +48,9 @@ var fromCatalog = map[string]schema.Type{
 	"jsonb": schema.JSON,
 }
 
-// NormalizeType maps a catalog type name to a logical type; others stay raw.
-// An explicit precision of 6 on timestamps and times (what SQLAlchemy and
+// normalize: an explicit precision of 6 on timestamps and times (what SQLAlchemy and
 // others may write) is PostgreSQL's default and compares equal to none.
-func NormalizeType(s string) schema.Type {
+func normalize(s string) schema.Type {
 	l := strings.ToLower(strings.TrimSpace(s))
 	if strings.HasPrefix(l, "timestamp(6)") || strings.HasPrefix(l, "time(6)") {
 		l = strings.Replace(l, "(6)", "", 1)

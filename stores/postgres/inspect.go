@@ -5,7 +5,9 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strings"
 
+	"github.com/mxmigrate/mxmigrate/internal/sqlx"
 	"github.com/mxmigrate/mxmigrate/schema"
 	"github.com/mxmigrate/mxmigrate/stores"
 )
@@ -42,20 +44,21 @@ WHERE n.nspname = current_schema() AND NOT ix.indisprimary
 ORDER BY t.relname, i.relname`
 )
 
-// Introspect reads the named tables that exist; nil tables means all. The
-// three catalog queries run concurrently on separate connections.
-func (Dialect) Introspect(ctx context.Context, q stores.Queryer, tables []string) (*schema.Schema, error) {
+// Inspect reads the named tables that exist; nil tables means all. The three
+// catalog queries run at once on a pool (separate connections), one by one on
+// a single connection.
+func (Dialect) Inspect(ctx context.Context, q stores.Queryer, tables []string) (*schema.Schema, error) {
 	arg := []any{nil}
 	if tables != nil {
 		arg = []any{tables}
 	}
 	var (
-		cols     []stores.ColumnRow
-		pks, ixs []stores.KeyRow
+		cols     []sqlx.ColumnRow
+		pks, ixs []sqlx.KeyRow
 	)
-	keys := func(dst *[]stores.KeyRow, withUnique bool) func(*sql.Rows) error {
+	keys := func(dst *[]sqlx.KeyRow, withUnique bool) func(*sql.Rows) error {
 		return func(r *sql.Rows) error {
-			var k stores.KeyRow
+			var k sqlx.KeyRow
 			var list string
 			var err error
 			if withUnique {
@@ -73,10 +76,10 @@ func (Dialect) Introspect(ctx context.Context, q stores.Queryer, tables []string
 			return nil
 		}
 	}
-	err := stores.Concurrently(
+	err := sqlx.Queries(q,
 		func() error {
-			return stores.Scan(ctx, q, "read columns", columnsQuery, arg, func(r *sql.Rows) error {
-				var c stores.ColumnRow
+			return sqlx.Scan(ctx, q, "read columns", columnsQuery, arg, func(r *sql.Rows) error {
+				var c sqlx.ColumnRow
 				if err := r.Scan(&c.Table, &c.Name, &c.Type, &c.Nullable); err != nil {
 					return err
 				}
@@ -84,11 +87,20 @@ func (Dialect) Introspect(ctx context.Context, q stores.Queryer, tables []string
 				return nil
 			})
 		},
-		func() error { return stores.Scan(ctx, q, "read primary keys", pkQuery, arg, keys(&pks, false)) },
-		func() error { return stores.Scan(ctx, q, "read indexes", indexesQuery, arg, keys(&ixs, true)) },
+		func() error { return sqlx.Scan(ctx, q, "read primary keys", pkQuery, arg, keys(&pks, false)) },
+		func() error { return sqlx.Scan(ctx, q, "read indexes", indexesQuery, arg, keys(&ixs, true)) },
 	)
 	if err != nil {
 		return nil, err
 	}
-	return stores.Assemble(cols, pks, ixs, NormalizeType), nil
+	return sqlx.Assemble(cols, pks, ixs, normalize), nil
+}
+
+// ReadText reads table's rows, each column cast to text.
+func (d Dialect) ReadText(ctx context.Context, q stores.Queryer, table string, columns []string) ([][]*string, error) {
+	sel := make([]string, len(columns))
+	for i, c := range columns {
+		sel[i] = d.Quote(c) + "::text"
+	}
+	return sqlx.ReadText(ctx, q, "read "+table, "SELECT "+strings.Join(sel, ", ")+" FROM "+d.Quote(table), len(columns))
 }

@@ -19,32 +19,35 @@ var update = flag.Bool("update", false, "rewrite golden files")
 
 func TestURLs(t *testing.T) {
 	d := Dialect{}
-	st := &config.Store{Name: "prod", ConnectionString: "postgresql+psycopg://u:p@db.example:5432/metaxy?sslmode=require"}
-	if u, _ := d.StoreURL(st); u != st.ConnectionString {
+	conf := func(settings map[string]any) (stores.Store, error) {
+		return d.Configure(&config.Store{Name: "prod", Settings: settings, ConfigPath: "metaxy.toml"})
+	}
+	raw := "postgresql+psycopg://u:p@db.example:5432/metaxy?sslmode=require"
+	st, err := conf(map[string]any{"connection_string": raw})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u, _ := st.URL(stores.URLOptions{}); u != raw {
 		t.Errorf("store URL %q", u)
 	}
-	u, err := d.MigrateURL(st, "prod_schema_migrations_metaxy_features", stores.URLOptions{})
+	u, err := st.MigrateURL("prod_schema_migrations_metaxy_features", stores.URLOptions{})
 	if err != nil || u != "pgx5://u:p@db.example:5432/metaxy?sslmode=require&x-migrations-table=prod_schema_migrations_metaxy_features" {
 		t.Errorf("migrate URL %q %v", u, err)
 	}
-	u, _ = d.MigrateURL(st, "t", stores.URLOptions{Protocol: "postgres", Port: 6432})
+	u, _ = st.MigrateURL("t", stores.URLOptions{Protocol: "postgres", Port: 6432})
 	if u != "postgres://u:p@db.example:6432/metaxy?sslmode=require&x-migrations-table=t" {
 		t.Errorf("protocol/port: %q", u)
 	}
-	if u, _ := stores.ApplyURL(d, st, "t"); !strings.HasSuffix(u, "&x-migrations-table=t&connect_timeout=10") {
-		t.Errorf("apply URL: %q", u)
-	}
-	withTimeout := &config.Store{Name: "p", ConnectionString: "postgresql://h/db?connect_timeout=3"}
-	if u, _ := stores.ApplyURL(d, withTimeout, "t"); strings.Count(u, "connect_timeout") != 1 {
-		t.Errorf("the store's own timeout wins: %q", u)
-	}
-	_, err = d.MigrateURL(&config.Store{Name: "prod", ConnectionParams: map[string]any{"host": "h"}}, "t", stores.URLOptions{})
+	_, err = conf(map[string]any{"connection_params": map[string]any{"host": "h"}})
 	if err == nil || !strings.Contains(err.Error(), "connection_params but no connection_string") {
 		t.Errorf("params only: %v", err)
 	}
-	_, err = d.MigrateURL(&config.Store{Name: "prod", ConnectionString: "mysql://u:secret@h/db"}, "t", stores.URLOptions{})
+	_, err = conf(map[string]any{"connection_string": "mysql://u:secret@h/db"})
 	if err == nil || strings.Contains(err.Error(), "secret") {
 		t.Errorf("wrong scheme: %v", err)
+	}
+	if _, err = conf(nil); err == nil || !strings.Contains(err.Error(), "stores.prod.config.connection_string") {
+		t.Errorf("missing: %v", err)
 	}
 }
 
@@ -55,22 +58,22 @@ func TestNormalizeType(t *testing.T) {
 		"timestamp with time zone": schema.TimestampTZ, "date": schema.Date, "time without time zone": schema.Time,
 		"uuid": schema.UUID, "bytea": schema.Bytes, "jsonb": schema.JSON,
 	} {
-		if got := NormalizeType(in); got != want {
+		if got := normalize(in); got != want {
 			t.Errorf("%s: %s", in, got)
 		}
 	}
-	if NormalizeType("timestamp(6) with time zone") != schema.TimestampTZ || NormalizeType("time(6) without time zone") != schema.Time {
+	if normalize("timestamp(6) with time zone") != schema.TimestampTZ || normalize("time(6) without time zone") != schema.Time {
 		t.Error("default precision 6 must compare equal")
 	}
-	if got := NormalizeType("timestamp(3) with time zone"); got != schema.Raw("timestamp(3) with time zone") {
+	if got := normalize("timestamp(3) with time zone"); got != schema.Raw("timestamp(3) with time zone") {
 		t.Errorf("other precisions stay raw: %s", got)
 	}
-	if got := NormalizeType("character varying(20)"); got != schema.Raw("character varying(20)") {
+	if got := normalize("character varying(20)"); got != schema.Raw("character varying(20)") {
 		t.Errorf("bounded varchar: %s", got)
 	}
 	for _, lt := range schema.LogicalTypes {
-		if NormalizeType(strings.ToLower(TypeSQL(lt))) != lt && lt != schema.String {
-			t.Errorf("%s does not round-trip through %s", lt, TypeSQL(lt))
+		if normalize(strings.ToLower(typeName(lt))) != lt && lt != schema.String {
+			t.Errorf("%s does not round-trip through %s", lt, typeName(lt))
 		}
 	}
 }
@@ -95,7 +98,7 @@ func TestGoldenSQL(t *testing.T) {
 			if dir == "down" {
 				list, before, after = diff.Inverse(cs), step.to, step.from
 			}
-			st, err := Dialect{}.Plan(list, before, after)
+			st, err := Dialect{}.Render(list, before, after)
 			if err != nil {
 				t.Fatal(err)
 			}

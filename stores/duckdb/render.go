@@ -7,11 +7,12 @@ import (
 	"strings"
 
 	"github.com/mxmigrate/mxmigrate/diff"
+	"github.com/mxmigrate/mxmigrate/internal/sqlx"
 	"github.com/mxmigrate/mxmigrate/schema"
 	"github.com/mxmigrate/mxmigrate/stores"
 )
 
-// Plan renders changes as DuckDB statements, planning around DuckDB's ALTER
+// Render renders changes as DuckDB statements, planning around DuckDB's ALTER
 // TABLE limits (SPEC section 6, measured on DuckDB 1.5.6):
 //   - a table with a secondary index refuses DROP COLUMN, ALTER COLUMN and
 //     RENAME, so such changes drop the table's indexes first and recreate them
@@ -23,7 +24,7 @@ import (
 //     create the new shape, copy the rows, drop the old table, rename;
 //   - ADD COLUMN takes no constraint, so a NOT NULL column is added and then
 //     set NOT NULL.
-func (d Dialect) Plan(changes []diff.Change, before, after *schema.Schema) ([]stores.Statement, error) {
+func (d Dialect) Render(changes []diff.Change, before, after *schema.Schema) ([]stores.Statement, error) {
 	bt, at := before.Index(), after.Index()
 	byTable := map[string][]diff.Change{}
 	for _, c := range changes {
@@ -157,7 +158,7 @@ func (d Dialect) render(c diff.Change) []stores.Statement {
 	one := func(sql string) []stores.Statement {
 		return []stores.Statement{{SQL: sql, Changes: []diff.Change{c}}}
 	}
-	if sql, ok := stores.StandardSQL(d, c); ok {
+	if sql, ok := sqlx.StandardSQL(d, c); ok {
 		return one(sql)
 	}
 	t := d.Quote(c.Table)
@@ -169,20 +170,20 @@ func (d Dialect) render(c diff.Change) []stores.Statement {
 		}
 		return st
 	case diff.AddColumn:
-		s := "ALTER TABLE " + t + " ADD COLUMN " + d.Quote(c.Column.Name) + " " + TypeSQL(c.Column.Type) + ";"
+		s := "ALTER TABLE " + t + " ADD COLUMN " + d.Quote(c.Column.Name) + " " + typeName(c.Column.Type) + ";"
 		if !c.Column.Nullable {
 			s += "\nALTER TABLE " + t + " ALTER COLUMN " + d.Quote(c.Column.Name) + " SET NOT NULL;"
 		}
 		return one(s)
 	case diff.AlterColumnType:
 		col := d.Quote(c.Column.Name)
-		ty := TypeSQL(c.Column.Type)
+		ty := typeName(c.Column.Type)
 		return one("ALTER TABLE " + t + " ALTER COLUMN " + col + " SET DATA TYPE " + ty + " USING CAST(" + col + " AS " + ty + ");")
 	case diff.AddPrimaryKey:
-		return one("ALTER TABLE " + t + " ADD PRIMARY KEY (" + stores.QuoteList(d, c.PrimaryKey.Columns) + ");")
+		return one("ALTER TABLE " + t + " ADD PRIMARY KEY (" + sqlx.QuoteList(d, c.PrimaryKey.Columns) + ");")
 	case diff.DropPrimaryKey:
 		// Only reached for tables not planned as rebuilds, which cannot happen:
-		// Plan rebuilds every table that loses its primary key.
+		// Render rebuilds every table that loses its primary key.
 		return one("-- cannot drop primary key of " + c.Table + " in place")
 	}
 	return nil
@@ -192,19 +193,19 @@ func (d Dialect) createTable(t *schema.Table, name string) string {
 	pk := ""
 	if t.PrimaryKey != nil {
 		// DuckDB ignores constraint names, so none is written.
-		pk = "PRIMARY KEY (" + stores.QuoteList(d, t.PrimaryKey.Columns) + ")"
+		pk = "PRIMARY KEY (" + sqlx.QuoteList(d, t.PrimaryKey.Columns) + ")"
 	}
-	return stores.CreateTableSQL(d, t, name, TypeSQL, pk)
+	return sqlx.CreateTableSQL(d, t, name, typeName, pk)
 }
 
 func (d Dialect) createIndex(table string, ix *schema.Index) string {
-	return stores.CreateIndexSQL(d, table, ix)
+	return sqlx.CreateIndexSQL(d, table, ix)
 }
 
 // rebuild recreates table b in shape a, keeping every row: the columns both
 // shapes share are copied (cast where the type changed).
 func (d Dialect) rebuild(b, a *schema.Table, absorbed []diff.Change) []stores.Statement {
-	tmp := a.Name + "__mxmigrate_rebuild"
+	tmp := d.Physical(schema.OwnName, a.Name+"__mxmigrate_rebuild")
 	var cols, sel []string
 	for _, c := range a.Columns {
 		old := b.Column(c.Name)
@@ -214,7 +215,7 @@ func (d Dialect) rebuild(b, a *schema.Table, absorbed []diff.Change) []stores.St
 		q := d.Quote(c.Name)
 		cols = append(cols, q)
 		if old.Type != c.Type {
-			sel = append(sel, "CAST("+q+" AS "+TypeSQL(c.Type)+")")
+			sel = append(sel, "CAST("+q+" AS "+typeName(c.Type)+")")
 		} else {
 			sel = append(sel, q)
 		}

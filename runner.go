@@ -2,44 +2,69 @@ package mxmigrate
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"time"
 
 	"github.com/golang-migrate/migrate/v4"
+	"github.com/golang-migrate/migrate/v4/database"
 	"github.com/golang-migrate/migrate/v4/source/iofs"
 
-	"github.com/mxmigrate/mxmigrate/config"
 	"github.com/mxmigrate/mxmigrate/generator"
 	"github.com/mxmigrate/mxmigrate/stores"
 )
 
 // URL returns the golang-migrate URL of an environment (SPEC section 6).
-func (p *Project) URL(env *config.Environment, o stores.URLOptions) (string, error) {
-	d, err := stores.Lookup(env.Store)
-	if err != nil {
-		return "", err
-	}
-	return d.MigrateURL(env.Store, env.MigrationsTable, o)
+func (p *Project) URL(env *Env, o stores.URLOptions) (string, error) {
+	return env.Conn.MigrateURL(env.MigrationsTable, o)
 }
 
-type migrator struct {
-	m   *migrate.Migrate
+// State is what golang-migrate's migrations table records.
+type State struct {
+	// Version is the applied version; -1 when none is.
+	Version int64
+	Dirty   bool
+}
+
+// versionOf reads the state through golang-migrate's driver: the one way
+// mxmigrate reads it, so that status, check, generate and up agree (and a
+// driver that keeps one row per change, as ClickHouse's does, is read as
+// golang-migrate itself reads it).
+func versionOf(env *Env, drv database.Driver) (State, error) {
+	v, dirty, err := drv.Version()
+	if err != nil {
+		return State{}, fmt.Errorf("%s: read migrations table %s: %s", env.Name, env.MigrationsTable, stores.MaskPassword(err.Error()))
+	}
+	if v == database.NilVersion {
+		return State{Version: -1, Dirty: dirty}, nil
+	}
+	return State{Version: int64(v), Dirty: dirty}, nil
+}
+
+// readState reads the state of an open database through the dialect's
+// golang-migrate driver, which takes h over and closes it.
+func readState(env *Env, h *stores.Handle) (State, error) {
+	drv, err := env.Dialect.MigrateDriver(h, env.MigrationsTable)
+	if err != nil {
+		return State{}, fmt.Errorf("%s: %s", env.Name, stores.MaskPassword(err.Error()))
+	}
+	defer drv.Close()
+	return versionOf(env, drv)
+}
+
+// runner applies an environment's directory with golang-migrate, through the
+// dialect's driver on the dialect's connection: up, down, force and status
+// all go through it.
+type runner struct {
+	env *Env
 	dir *generator.Dir
+	drv database.Driver
+	m   *migrate.Migrate
 }
 
-func (p *Project) migrator(env *config.Environment) (*migrator, error) {
-	d, err := stores.Lookup(env.Store)
-	if err != nil {
-		return nil, err
-	}
-	dir, err := p.readDir(env, d)
-	if err != nil {
-		return nil, err
-	}
-	u, err := stores.ApplyURL(d, env.Store, env.MigrationsTable)
+func (p *Project) runner(ctx context.Context, env *Env) (*runner, error) {
+	dir, err := p.readDir(env)
 	if err != nil {
 		return nil, err
 	}
@@ -50,43 +75,44 @@ func (p *Project) migrator(env *config.Environment) (*migrator, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", env.Dir, err)
 	}
-	m, err := migrate.NewWithSourceInstance("iofs", src, u)
+	h, err := env.Conn.Open(ctx, stores.OpenOptions{})
 	if err != nil {
+		src.Close()
 		return nil, fmt.Errorf("%s: connect: %s", env.Name, stores.MaskPassword(err.Error()))
 	}
-	return &migrator{m: m, dir: dir}, nil
-}
-
-func (mg *migrator) close() {
-	mg.m.Close()
-}
-
-func (mg *migrator) state() (State, error) {
-	v, dirty, err := mg.m.Version()
-	if errors.Is(err, migrate.ErrNilVersion) {
-		return State{Version: -1}, nil
-	}
+	drv, err := env.Dialect.MigrateDriver(h, env.MigrationsTable)
 	if err != nil {
-		return State{}, err
+		src.Close()
+		return nil, fmt.Errorf("%s: connect: %s", env.Name, stores.MaskPassword(err.Error()))
 	}
-	return State{Version: int64(v), Dirty: dirty}, nil
+	m, err := migrate.NewWithInstance("iofs", src, env.Dialect.Name(), drv)
+	if err != nil {
+		src.Close()
+		drv.Close()
+		return nil, fmt.Errorf("%s: %s", env.Name, stores.MaskPassword(err.Error()))
+	}
+	return &runner{env: env, dir: dir, drv: drv, m: m}, nil
 }
 
-// cleanMigrator opens the environment's migrator and refuses a dirty database.
-func (p *Project) cleanMigrator(env *config.Environment) (*migrator, State, error) {
-	mg, err := p.migrator(env)
+func (r *runner) close() { r.m.Close() }
+
+func (r *runner) state() (State, error) { return versionOf(r.env, r.drv) }
+
+// cleanRunner opens the environment's runner and refuses a dirty database.
+func (p *Project) cleanRunner(ctx context.Context, env *Env) (*runner, State, error) {
+	r, err := p.runner(ctx, env)
 	if err != nil {
 		return nil, State{}, err
 	}
-	st, err := mg.state()
+	st, err := r.state()
 	if err == nil {
-		err = checkState(env, st, mg.dir, false)
+		err = checkState(env, st, r.dir, false)
 	}
 	if err != nil {
-		mg.close()
+		r.close()
 		return nil, State{}, err
 	}
-	return mg, st, nil
+	return r, st, nil
 }
 
 // Applied is one migration file that up or down ran.
@@ -96,14 +122,14 @@ type Applied struct {
 }
 
 // Up applies up to n pending migrations (n <= 0: all), reporting each to out.
-func (p *Project) Up(ctx context.Context, env *config.Environment, n int, out io.Writer) ([]Applied, error) {
-	mg, st, err := p.cleanMigrator(env)
+func (p *Project) Up(ctx context.Context, env *Env, n int, out io.Writer) ([]Applied, error) {
+	r, st, err := p.cleanRunner(ctx, env)
 	if err != nil {
 		return nil, err
 	}
-	defer mg.close()
+	defer r.close()
 	var done []Applied
-	for _, f := range mg.dir.Files {
+	for _, f := range r.dir.Files {
 		if int64(f.Version) <= st.Version {
 			continue
 		}
@@ -114,7 +140,7 @@ func (p *Project) Up(ctx context.Context, env *config.Environment, n int, out io
 			return done, err
 		}
 		start := time.Now()
-		if err := mg.m.Migrate(uint(f.Version)); err != nil {
+		if err := r.m.Migrate(uint(f.Version)); err != nil {
 			return done, fmt.Errorf("%s: %s failed; the database is marked dirty at version %d. Fix the cause, repair the database if needed, then `mxmigrate force -n %s <version>`: %s",
 				env.Name, f.Base()+".up.sql", f.Version, env.Name, stores.MaskPassword(err.Error()))
 		}
@@ -131,12 +157,12 @@ func (p *Project) Up(ctx context.Context, env *config.Environment, n int, out io
 }
 
 // Down reverts n migrations (all with n < 0), reporting each to out.
-func (p *Project) Down(ctx context.Context, env *config.Environment, n int, out io.Writer) ([]Applied, error) {
-	mg, st, err := p.cleanMigrator(env)
+func (p *Project) Down(ctx context.Context, env *Env, n int, out io.Writer) ([]Applied, error) {
+	r, st, err := p.cleanRunner(ctx, env)
 	if err != nil {
 		return nil, err
 	}
-	defer mg.close()
+	defer r.close()
 	var done []Applied
 	for n < 0 || len(done) < n {
 		if st.Version < 0 {
@@ -145,12 +171,12 @@ func (p *Project) Down(ctx context.Context, env *config.Environment, n int, out 
 		if err := ctx.Err(); err != nil {
 			return done, err
 		}
-		f, ok := mg.dir.Find(uint64(st.Version))
+		f, ok := r.dir.Find(uint64(st.Version))
 		if !ok {
 			return done, fmt.Errorf("%s: the database is at version %d, which %s does not have", env.Name, st.Version, env.Dir)
 		}
 		start := time.Now()
-		if err := mg.m.Steps(-1); err != nil {
+		if err := r.m.Steps(-1); err != nil {
 			return done, fmt.Errorf("%s: %s failed; the database is marked dirty. Fix the cause, then `mxmigrate force -n %s <version>`: %s",
 				env.Name, f.Base()+".down.sql", env.Name, stores.MaskPassword(err.Error()))
 		}
@@ -159,7 +185,7 @@ func (p *Project) Down(ctx context.Context, env *config.Environment, n int, out 
 		if out != nil {
 			fmt.Fprintf(out, "%s: reverted %s (%s)\n", env.Name, a.File, a.Duration.Round(time.Microsecond))
 		}
-		if st, err = mg.state(); err != nil {
+		if st, err = r.state(); err != nil {
 			return done, err
 		}
 	}
@@ -171,18 +197,18 @@ func (p *Project) Down(ctx context.Context, env *config.Environment, n int, out 
 
 // Force records version as applied and clean without running anything
 // (-1 records that nothing is applied).
-func (p *Project) Force(ctx context.Context, env *config.Environment, version int) error {
-	mg, err := p.migrator(env)
+func (p *Project) Force(ctx context.Context, env *Env, version int) error {
+	r, err := p.runner(ctx, env)
 	if err != nil {
 		return err
 	}
-	defer mg.close()
+	defer r.close()
 	if version >= 0 {
-		if _, ok := mg.dir.Find(uint64(version)); !ok {
+		if _, ok := r.dir.Find(uint64(version)); !ok {
 			return fmt.Errorf("%s: %s has no migration with version %d", env.Name, env.Dir, version)
 		}
 	}
-	return mg.m.Force(version)
+	return r.m.Force(version)
 }
 
 // Status is an environment's migration state.
@@ -199,21 +225,21 @@ type Status struct {
 }
 
 // Status reads the environment's version and pending files.
-func (p *Project) Status(ctx context.Context, env *config.Environment) (*Status, error) {
-	mg, err := p.migrator(env)
+func (p *Project) Status(ctx context.Context, env *Env) (*Status, error) {
+	r, err := p.runner(ctx, env)
 	if err != nil {
 		return nil, err
 	}
-	defer mg.close()
-	st, err := mg.state()
+	defer r.close()
+	st, err := r.state()
 	if err != nil {
 		return nil, err
 	}
 	s := &Status{Env: env.Name, Dir: p.rel(env.Dir), Table: env.MigrationsTable, Version: st.Version, Dirty: st.Dirty, Latest: -1, PendingFiles: []string{}}
-	if len(mg.dir.Files) > 0 {
-		s.Latest = int64(mg.dir.Latest())
+	if len(r.dir.Files) > 0 {
+		s.Latest = int64(r.dir.Latest())
 	}
-	for _, f := range mg.dir.Files {
+	for _, f := range r.dir.Files {
 		if int64(f.Version) > st.Version {
 			s.Pending = append(s.Pending, f)
 			s.PendingFiles = append(s.PendingFiles, f.Base()+".up.sql")
@@ -223,14 +249,10 @@ func (p *Project) Status(ctx context.Context, env *config.Environment) (*Status,
 }
 
 // Rehash records the environment's migration files as they are now.
-func (p *Project) Rehash(env *config.Environment) error {
-	d, err := stores.Lookup(env.Store)
-	if err != nil {
-		return err
-	}
+func (p *Project) Rehash(env *Env) error {
 	if err := os.MkdirAll(env.Dir, 0o755); err != nil {
 		return err
 	}
-	_, err = generator.Rehash(env.Dir, generator.Identity{Dialect: d.Name(), TablePrefix: env.Store.TablePrefix})
+	_, err := generator.Rehash(env.Dir, env.Identity())
 	return err
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/golang-migrate/migrate/v4/database"
 
+	"github.com/mxmigrate/mxmigrate/internal/sqlx"
 	"github.com/mxmigrate/mxmigrate/stores"
 )
 
@@ -18,13 +19,14 @@ const DefaultMigrationsTable = "schema_migrations"
 
 func init() { database.Register("duckdb", &Driver{}) }
 
+var _ database.Driver = (*Driver)(nil)
+
 // Driver is a golang-migrate database driver for DuckDB files, with the
 // semantics of the built-in drivers: a version + dirty row in the migrations
 // table (x-migrations-table), each migration file run in one transaction, and
 // a lock per database file and migrations table.
 type Driver struct {
 	h     *stores.Handle
-	path  string
 	table string
 	lock  *sync.Mutex
 	held  bool
@@ -49,9 +51,20 @@ func (*Driver) Open(rawURL string) (database.Driver, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &Driver{h: h, path: path, table: table}
+	return WithInstance(h, table)
+}
+
+// MigrateDriver is WithInstance: the dialect's golang-migrate driver.
+func (Dialect) MigrateDriver(h *stores.Handle, table string) (database.Driver, error) {
+	return WithInstance(h, table)
+}
+
+// WithInstance returns the driver for an open database, recording versions in
+// table (created when missing). The driver owns h: Close releases it.
+func WithInstance(h *stores.Handle, table string) (database.Driver, error) {
+	d := &Driver{h: h, table: table}
 	locksMu.Lock()
-	key := path + "\x00" + table
+	key := h.ID + "\x00" + table
 	if locks[key] == nil {
 		locks[key] = &sync.Mutex{}
 	}
@@ -64,8 +77,17 @@ func (*Driver) Open(rawURL string) (database.Driver, error) {
 	return d, nil
 }
 
+// ensureTable creates the migrations table unless it exists (checked first,
+// so that reading the version of an existing database writes nothing).
 func (d *Driver) ensureTable() error {
-	q := "CREATE TABLE IF NOT EXISTS " + stores.QuoteDouble(d.table) + " (version BIGINT NOT NULL PRIMARY KEY, dirty BOOLEAN NOT NULL)"
+	var n int
+	if err := d.h.QueryRow(`SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = current_schema() AND table_name = ?`, d.table).Scan(&n); err != nil {
+		return &database.Error{OrigErr: err, Err: "look up migrations table"}
+	}
+	if n > 0 {
+		return nil
+	}
+	q := "CREATE TABLE IF NOT EXISTS " + sqlx.QuoteDouble(d.table) + " (version BIGINT NOT NULL PRIMARY KEY, dirty BOOLEAN NOT NULL)"
 	if _, err := d.h.Exec(q); err != nil {
 		return &database.Error{OrigErr: err, Err: "create migrations table", Query: []byte(q)}
 	}
@@ -135,7 +157,7 @@ func (d *Driver) SetVersion(version int, dirty bool) error {
 	if err != nil {
 		return &database.Error{OrigErr: err, Err: "begin transaction"}
 	}
-	t := stores.QuoteDouble(d.table)
+	t := sqlx.QuoteDouble(d.table)
 	if _, err := tx.Exec("DELETE FROM " + t); err != nil {
 		tx.Rollback()
 		return &database.Error{OrigErr: err, Query: []byte("DELETE FROM " + t)}
@@ -157,7 +179,7 @@ func (d *Driver) SetVersion(version int, dirty bool) error {
 func (d *Driver) Version() (int, bool, error) {
 	var v int64
 	var dirty bool
-	q := "SELECT version, dirty FROM " + stores.QuoteDouble(d.table) + " LIMIT 1"
+	q := "SELECT version, dirty FROM " + sqlx.QuoteDouble(d.table) + " LIMIT 1"
 	err := d.h.QueryRow(q).Scan(&v, &dirty)
 	switch {
 	case err == sql.ErrNoRows:
@@ -187,7 +209,7 @@ func (d *Driver) Drop() error {
 		return err
 	}
 	for _, n := range names {
-		if _, err := d.h.Exec("DROP TABLE IF EXISTS " + stores.QuoteDouble(n) + " CASCADE"); err != nil {
+		if _, err := d.h.Exec("DROP TABLE IF EXISTS " + sqlx.QuoteDouble(n) + " CASCADE"); err != nil {
 			return fmt.Errorf("drop %s: %w", n, err)
 		}
 	}

@@ -2,13 +2,11 @@ package mxmigrate
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
 	"time"
 
-	"github.com/mxmigrate/mxmigrate/config"
 	"github.com/mxmigrate/mxmigrate/diff"
 	"github.com/mxmigrate/mxmigrate/generator"
 	"github.com/mxmigrate/mxmigrate/introspect"
@@ -16,16 +14,17 @@ import (
 	"github.com/mxmigrate/mxmigrate/stores"
 )
 
-// Plan is an environment's target compared with its live database.
-type Plan struct {
-	Env     *config.Environment
-	Dialect stores.Dialect
+// Comparison is an environment's target compared with its live database:
+// what generate writes and check reports.
+type Comparison struct {
+	Env     *Env
 	Dir     *generator.Dir
 	Target  *schema.Schema
 	Current *schema.Schema
 	Changes []diff.Change
-	Up      []stores.Statement
-	Down    []stores.Statement
+	// Up and Down are the changes rendered by the dialect.
+	Up   []stores.Statement
+	Down []stores.Statement
 	// State is the migrations table's state.
 	State State
 	// CatalogQueries counts the catalog queries introspection ran.
@@ -54,111 +53,120 @@ func (s *stopwatch) lap(phase string) {
 	s.last = now
 }
 
-// State is what golang-migrate's migrations table records.
-type State struct {
-	// Version is the applied version; -1 when none is.
-	Version int64
-	Dirty   bool
-}
-
-// Plan computes the changes between the environment's target and its database.
-func (p *Project) Plan(ctx context.Context, env *config.Environment, o TargetOptions) (*Plan, error) {
+// Compare runs the pipeline: read the directory, derive the target, open the
+// database (overlapping the derivation), introspect the tables in scope, read
+// the migrations state, diff, and render both directions.
+func (p *Project) Compare(ctx context.Context, env *Env, o TargetOptions) (*Comparison, error) {
 	var timings []Timing
 	sw := &stopwatch{last: time.Now(), out: &timings}
-	d, err := stores.Lookup(env.Store)
-	if err != nil {
-		return nil, err
-	}
-	dir, err := p.readDir(env, d)
-	if err != nil {
+	cmp := &Comparison{Env: env}
+	defer func() { cmp.Timings = timings }()
+	var err error
+	if cmp.Dir, err = p.readDir(env); err != nil {
 		return nil, err
 	}
 	sw.lap("read and verify " + p.rel(env.Dir))
-	// Connecting (DuckDB loads its whole catalog) overlaps deriving the target.
-	type opened struct {
-		h   *stores.Handle
-		err error
-	}
-	conn := make(chan opened, 1)
-	go func() {
-		h, err := d.Open(ctx, env.Store)
-		conn <- opened{h, err}
-	}()
-	tgt, err := p.Target(ctx, env, o)
-	if err != nil {
-		go func() {
-			if c := <-conn; c.err == nil {
-				c.h.Close()
-			}
-		}()
+	opened := p.openAsync(ctx, env)
+	if cmp.Target, err = p.Target(ctx, env, o); err != nil {
+		opened.discard()
 		return nil, err
 	}
-	sw.lap(fmt.Sprintf("derive target (%d tables)", len(tgt.Tables)))
-	c := <-conn
-	if c.err != nil {
-		return nil, c.err
-	}
-	h := c.h
-	defer h.Close()
-	sw.lap("open " + d.Name() + " database (overlapping the above)")
-	counter := &introspect.Counter{Q: h}
-	scope := introspect.Scope(tgt, dir.Managed())
-	live, err := introspect.Current(ctx, d, counter, append(scope, env.MigrationsTable))
+	sw.lap(fmt.Sprintf("derive target (%d tables)", len(cmp.Target.Tables)))
+	h, err := opened.wait()
 	if err != nil {
 		return nil, err
 	}
-	sw.lap(fmt.Sprintf("introspect (%d catalog queries)", counter.Count()))
-	pl := &Plan{Env: env, Dialect: d, Dir: dir, Target: tgt, CatalogQueries: counter.Count()}
-	defer func() { pl.Timings = timings }() // includes the laps below
-	pl.State, err = readState(ctx, h, d, live.Table(env.MigrationsTable) != nil, env.MigrationsTable)
+	sw.lap("open " + env.Dialect.Name() + " database (overlapping the above)")
+	live, queries, err := p.introspect(ctx, env, h, introspect.Scope(cmp.Target, cmp.Dir.Managed()))
 	if err != nil {
+		h.Close()
 		return nil, err
 	}
-	pl.Current = &schema.Schema{}
+	cmp.CatalogQueries = queries
+	sw.lap(fmt.Sprintf("introspect (%d catalog queries)", queries))
+	// The migrations table is read through golang-migrate's driver, which
+	// owns h from here on; without the table nothing was ever applied.
+	cmp.State = State{Version: -1}
+	if live.Table(env.MigrationsTable) != nil {
+		if cmp.State, err = readState(env, h); err != nil {
+			return nil, err
+		}
+	} else {
+		h.Close()
+	}
+	sw.lap("read migrations state")
+	cmp.Current = &schema.Schema{}
 	for _, t := range live.Tables {
 		if t.Name != env.MigrationsTable {
-			pl.Current.Tables = append(pl.Current.Tables, t)
+			cmp.Current.Tables = append(cmp.Current.Tables, t)
 		}
 	}
-	pl.Changes = diff.Compare(pl.Current, tgt)
-	after := diff.Apply(pl.Current, pl.Changes)
-	if pl.Up, err = d.Plan(pl.Changes, pl.Current, after); err != nil {
+	cmp.Changes = diff.Compare(cmp.Current, cmp.Target)
+	if err := cmp.render(cmp.Current); err != nil {
 		return nil, err
 	}
-	if pl.Down, err = d.Plan(diff.Inverse(pl.Changes), after, pl.Current); err != nil {
-		return nil, err
-	}
-	sw.lap(fmt.Sprintf("diff and plan (%d changes)", len(pl.Changes)))
-	return pl, nil
+	sw.lap(fmt.Sprintf("diff and render (%d changes)", len(cmp.Changes)))
+	return cmp, nil
 }
 
-func readState(ctx context.Context, q stores.Queryer, d stores.Dialect, exists bool, table string) (State, error) {
-	st := State{Version: -1}
-	if !exists {
-		return st, nil
+// render renders cmp.Changes, applied to from, in both directions.
+func (cmp *Comparison) render(from *schema.Schema) error {
+	d := cmp.Env.Dialect
+	after := diff.Apply(from, cmp.Changes)
+	var err error
+	if cmp.Up, err = d.Render(cmp.Changes, from, after); err != nil {
+		return err
 	}
-	rows, err := q.QueryContext(ctx, "SELECT version, dirty FROM "+d.Quote(table)+" LIMIT 1")
-	if err != nil {
-		return st, fmt.Errorf("read migrations table %s: %w", table, err)
-	}
-	defer rows.Close()
-	if rows.Next() {
-		var v sql.NullInt64
-		if err := rows.Scan(&v, &st.Dirty); err != nil {
-			return st, fmt.Errorf("read migrations table %s: %w", table, err)
+	cmp.Down, err = d.Render(diff.Inverse(cmp.Changes), after, from)
+	return err
+}
+
+// opening is a database being opened in the background.
+type opening chan opened
+
+type opened struct {
+	h   *stores.Handle
+	err error
+}
+
+// openAsync opens the environment's database for reading while the caller
+// goes on (DuckDB loads its whole catalog when it opens a file).
+func (p *Project) openAsync(ctx context.Context, env *Env) opening {
+	ch := make(opening, 1)
+	go func() {
+		h, err := env.Conn.Open(ctx, stores.OpenOptions{ReadOnly: true, ExitSoon: p.ExitSoon})
+		ch <- opened{h, err}
+	}()
+	return ch
+}
+
+func (o opening) wait() (*stores.Handle, error) {
+	r := <-o
+	return r.h, r.err
+}
+
+// discard closes the database once it is open.
+func (o opening) discard() {
+	go func() {
+		if r := <-o; r.err == nil {
+			r.h.Close()
 		}
-		if v.Valid {
-			st.Version = v.Int64
-		}
-	}
-	return st, rows.Err()
+	}()
+}
+
+// introspect reads the tables in scope and the migrations table, counting
+// the catalog queries.
+func (p *Project) introspect(ctx context.Context, env *Env, h *stores.Handle, scope []string) (*schema.Schema, int, error) {
+	counter := &introspect.Counter{Q: h}
+	live, err := introspect.Current(ctx, env.Dialect, counter, append(scope, env.MigrationsTable))
+	return live, counter.Count(), err
 }
 
 // Pending returns the directory's migrations newer than the database's version.
-func (pl *Plan) Pending() []generator.File {
+func (cmp *Comparison) Pending() []generator.File {
 	var out []generator.File
-	for _, f := range pl.Dir.Files {
-		if int64(f.Version) > pl.State.Version {
+	for _, f := range cmp.Dir.Files {
+		if int64(f.Version) > cmp.State.Version {
 			out = append(out, f)
 		}
 	}
@@ -173,7 +181,7 @@ func (r *Refusal) Error() string { return r.Msg }
 
 // checkState refuses a dirty database, and for generate one that is not at
 // the directory's latest version.
-func checkState(env *config.Environment, st State, dir *generator.Dir, requireLatest bool) error {
+func checkState(env *Env, st State, dir *generator.Dir, requireLatest bool) error {
 	if st.Dirty {
 		return &Refusal{fmt.Sprintf("%s: the database is dirty at version %d: a migration failed part-way. Inspect and repair the database, then mark the version it is really at with `mxmigrate force -n %s <version>`",
 			env.Name, st.Version, env.Name)}
@@ -221,7 +229,7 @@ type GenerateOptions struct {
 
 // GenerateResult says what generate did.
 type GenerateResult struct {
-	Plan *Plan
+	Comparison *Comparison
 	// NoChanges is true when the database already matches the target.
 	NoChanges bool
 	// File is the written migration (zero on dry runs and no changes).
@@ -247,29 +255,29 @@ func (e *DestructiveError) Error() string {
 }
 
 // Generate plans the environment and writes the next migration.
-func (p *Project) Generate(ctx context.Context, env *config.Environment, o GenerateOptions) (*GenerateResult, error) {
-	pl, err := p.Plan(ctx, env, o.TargetOptions)
+func (p *Project) Generate(ctx context.Context, env *Env, o GenerateOptions) (*GenerateResult, error) {
+	cmp, err := p.Compare(ctx, env, o.TargetOptions)
 	if err != nil {
 		return nil, err
 	}
 	if o.Baseline {
-		if err := baseline(pl); err != nil {
+		if err := baseline(cmp); err != nil {
 			return nil, err
 		}
-	} else if err := checkState(env, pl.State, pl.Dir, true); err != nil {
+	} else if err := checkState(env, cmp.State, cmp.Dir, true); err != nil {
 		return nil, err
 	}
-	res := &GenerateResult{Plan: pl}
-	if len(pl.Changes) == 0 {
+	res := &GenerateResult{Comparison: cmp}
+	if len(cmp.Changes) == 0 {
 		res.NoChanges = true
 		return res, nil
 	}
-	destructive := diff.Destructive(pl.Changes)
+	destructive := diff.Destructive(cmp.Changes)
 	if len(destructive) > 0 && !o.AllowDestructive {
 		return res, &DestructiveError{Env: env.Name, Changes: destructive}
 	}
-	h := generator.Header{Tool: "mxmigrate " + Version, Environment: env.Name, Dialect: pl.Dialect.Name(),
-		Message: o.Message, Transactional: pl.Dialect.Transactional()}
+	h := generator.Header{Tool: "mxmigrate " + Version, Environment: env.Name, Dialect: env.Dialect.Name(),
+		Message: o.Message, Transactional: env.Dialect.Transactional()}
 	if h.Message == "" {
 		h.Message = "(none)"
 	}
@@ -278,13 +286,13 @@ func (p *Project) Generate(ctx context.Context, env *config.Environment, o Gener
 	down := h
 	down.Direction = "down"
 	down.DataNotRestored = len(destructive) > 0
-	res.Up = generator.Render(up, pl.Up)
-	res.Down = generator.Render(down, pl.Down)
+	res.Up = generator.Render(up, cmp.Up)
+	res.Down = generator.Render(down, cmp.Down)
 	if o.DryRun {
 		return res, nil
 	}
 	var creates, drops []string
-	for _, c := range pl.Changes {
+	for _, c := range cmp.Changes {
 		switch c.Kind {
 		case diff.CreateTable:
 			creates = append(creates, c.Table)
@@ -295,8 +303,8 @@ func (p *Project) Generate(ctx context.Context, env *config.Environment, o Gener
 	f, err := generator.Write(env.Dir, generator.Migration{
 		Name: generator.Slug(o.Message), Format: o.Format, Up: res.Up, Down: res.Down,
 		Creates: creates, Drops: drops,
-		Identity: generator.Identity{Dialect: pl.Dialect.Name(), TablePrefix: env.Store.TablePrefix},
-		BasedOn:  pl.Dir.Latest(),
+		Identity: env.Identity(),
+		BasedOn:  cmp.Dir.Latest(),
 	})
 	if err != nil {
 		return res, err
@@ -305,44 +313,39 @@ func (p *Project) Generate(ctx context.Context, env *config.Environment, o Gener
 	return res, nil
 }
 
-// baseline replaces pl's plan with one from an empty database. The live
-// changes stay in pl.LiveChanges so that the caller can say whether the
+// baseline replaces the comparison with one from an empty database. The live
+// changes stay in cmp.LiveChanges so that the caller can say whether the
 // database already matches.
-func baseline(pl *Plan) error {
-	if len(pl.Dir.Files) > 0 {
-		return fmt.Errorf("%s: --baseline writes the first migration of an empty directory, and %s has %d", pl.Env.Name, pl.Env.Dir, len(pl.Dir.Files))
+func baseline(cmp *Comparison) error {
+	if len(cmp.Dir.Files) > 0 {
+		return fmt.Errorf("%s: --baseline writes the first migration of an empty directory, and %s has %d", cmp.Env.Name, cmp.Env.Dir, len(cmp.Dir.Files))
 	}
-	if pl.State.Version >= 0 {
-		return fmt.Errorf("%s: --baseline needs a database without recorded migrations, and this one is at version %d", pl.Env.Name, pl.State.Version)
+	if cmp.State.Version >= 0 {
+		return fmt.Errorf("%s: --baseline needs a database without recorded migrations, and this one is at version %d", cmp.Env.Name, cmp.State.Version)
 	}
-	pl.LiveChanges = pl.Changes
+	cmp.LiveChanges = cmp.Changes
 	empty := &schema.Schema{}
-	pl.Changes = diff.Compare(empty, pl.Target)
-	var err error
-	if pl.Up, err = pl.Dialect.Plan(pl.Changes, empty, pl.Target); err != nil {
-		return err
-	}
-	pl.Down, err = pl.Dialect.Plan(diff.Inverse(pl.Changes), pl.Target, empty)
-	return err
+	cmp.Changes = diff.Compare(empty, cmp.Target)
+	return cmp.render(empty)
 }
 
 // CheckResult says whether the live database matches the target.
 type CheckResult struct {
-	Plan    *Plan
-	Pending []generator.File
+	Comparison *Comparison
+	Pending    []generator.File
 	// InSync is true when there are no changes, no pending migrations and the
 	// database is clean.
 	InSync bool
 }
 
 // Check compares the live database with the target (for CI).
-func (p *Project) Check(ctx context.Context, env *config.Environment, o TargetOptions) (*CheckResult, error) {
-	pl, err := p.Plan(ctx, env, o)
+func (p *Project) Check(ctx context.Context, env *Env, o TargetOptions) (*CheckResult, error) {
+	cmp, err := p.Compare(ctx, env, o)
 	if err != nil {
 		return nil, err
 	}
-	r := &CheckResult{Plan: pl, Pending: pl.Pending()}
-	r.InSync = len(pl.Changes) == 0 && len(r.Pending) == 0 && !pl.State.Dirty
+	r := &CheckResult{Comparison: cmp, Pending: cmp.Pending()}
+	r.InSync = len(cmp.Changes) == 0 && len(r.Pending) == 0 && !cmp.State.Dirty
 	return r, nil
 }
 

@@ -1,7 +1,9 @@
-package stores
+package sqlx
 
 import (
 	"strings"
+
+	"github.com/mxmigrate/mxmigrate/stores"
 
 	"github.com/mxmigrate/mxmigrate/diff"
 	"github.com/mxmigrate/mxmigrate/schema"
@@ -10,7 +12,7 @@ import (
 // StandardSQL renders the changes whose SQL is the same in every dialect
 // mxmigrate supports: DROP TABLE, DROP COLUMN, SET/DROP NOT NULL, CREATE and
 // DROP INDEX. ok is false for the other kinds, which each dialect renders.
-func StandardSQL(d Dialect, c diff.Change) (sql string, ok bool) {
+func StandardSQL(d Quoter, c diff.Change) (sql string, ok bool) {
 	t := d.Quote(c.Table)
 	switch c.Kind {
 	case diff.DropTable:
@@ -33,7 +35,7 @@ func StandardSQL(d Dialect, c diff.Change) (sql string, ok bool) {
 
 // CreateTableSQL renders CREATE TABLE name (...) with t's columns, types from
 // typeSQL, and pkClause (e.g. `PRIMARY KEY ("a")`) when t has a primary key.
-func CreateTableSQL(d Dialect, t *schema.Table, name string, typeSQL func(schema.Type) string, pkClause string) string {
+func CreateTableSQL(d Quoter, t *schema.Table, name string, typeSQL func(schema.Type) string, pkClause string) string {
 	var b strings.Builder
 	b.WriteString("CREATE TABLE " + d.Quote(name) + " (\n")
 	for i, c := range t.Columns {
@@ -54,10 +56,29 @@ func CreateTableSQL(d Dialect, t *schema.Table, name string, typeSQL func(schema
 }
 
 // CreateIndexSQL renders CREATE [UNIQUE] INDEX.
-func CreateIndexSQL(d Dialect, table string, ix *schema.Index) string {
+func CreateIndexSQL(d Quoter, table string, ix *schema.Index) string {
 	u := ""
 	if ix.Unique {
 		u = "UNIQUE "
 	}
 	return "CREATE " + u + "INDEX " + d.Quote(ix.Name) + " ON " + d.Quote(table) + " (" + QuoteList(d, ix.Columns) + ");"
+}
+
+// Quoter quotes identifiers (stores.Renderer has Quote).
+type Quoter interface{ Quote(ident string) string }
+
+var _ Quoter = stores.Renderer(nil)
+
+// QuoteDouble quotes an identifier with double quotes (SQL standard).
+func QuoteDouble(ident string) string {
+	return `"` + strings.ReplaceAll(ident, `"`, `""`) + `"`
+}
+
+// QuoteList quotes and joins identifiers.
+func QuoteList(d Quoter, idents []string) string {
+	q := make([]string, len(idents))
+	for i, s := range idents {
+		q[i] = d.Quote(s)
+	}
+	return strings.Join(q, ", ")
 }

@@ -1,4 +1,4 @@
-package stores
+package sqlx
 
 import "github.com/mxmigrate/mxmigrate/schema"
 

@@ -2,13 +2,14 @@ package postgres
 
 import (
 	"github.com/mxmigrate/mxmigrate/diff"
+	"github.com/mxmigrate/mxmigrate/internal/sqlx"
 	"github.com/mxmigrate/mxmigrate/schema"
 	"github.com/mxmigrate/mxmigrate/stores"
 )
 
-// Plan renders each change as PostgreSQL DDL; PostgreSQL's ALTER TABLE needs
-// no planning around.
-func (d Dialect) Plan(changes []diff.Change, before, after *schema.Schema) ([]stores.Statement, error) {
+// Render renders each change as PostgreSQL DDL; PostgreSQL's ALTER TABLE
+// needs no planning around.
+func (d Dialect) Render(changes []diff.Change, before, after *schema.Schema) ([]stores.Statement, error) {
 	var out []stores.Statement
 	for _, c := range changes {
 		out = append(out, d.render(c)...)
@@ -20,7 +21,7 @@ func (d Dialect) render(c diff.Change) []stores.Statement {
 	one := func(sql string) []stores.Statement {
 		return []stores.Statement{{SQL: sql, Changes: []diff.Change{c}}}
 	}
-	if sql, ok := stores.StandardSQL(d, c); ok {
+	if sql, ok := sqlx.StandardSQL(d, c); ok {
 		return one(sql)
 	}
 	t := d.Quote(c.Table)
@@ -32,14 +33,14 @@ func (d Dialect) render(c diff.Change) []stores.Statement {
 		}
 		return st
 	case diff.AddColumn:
-		s := "ALTER TABLE " + t + " ADD COLUMN " + d.Quote(c.Column.Name) + " " + TypeSQL(c.Column.Type)
+		s := "ALTER TABLE " + t + " ADD COLUMN " + d.Quote(c.Column.Name) + " " + typeName(c.Column.Type)
 		if !c.Column.Nullable {
 			s += " NOT NULL"
 		}
 		return one(s + ";")
 	case diff.AlterColumnType:
 		col := d.Quote(c.Column.Name)
-		ty := TypeSQL(c.Column.Type)
+		ty := typeName(c.Column.Type)
 		return one("ALTER TABLE " + t + " ALTER COLUMN " + col + " TYPE " + ty + " USING " + col + "::" + ty + ";")
 	case diff.AddPrimaryKey:
 		return one("ALTER TABLE " + t + " ADD " + d.pk(c.Table, c.PrimaryKey) + ";")
@@ -58,7 +59,7 @@ func pkName(table string, pk *schema.PrimaryKey) string {
 }
 
 func (d Dialect) pk(table string, pk *schema.PrimaryKey) string {
-	return "CONSTRAINT " + d.Quote(pkName(table, pk)) + " PRIMARY KEY (" + stores.QuoteList(d, pk.Columns) + ")"
+	return "CONSTRAINT " + d.Quote(pkName(table, pk)) + " PRIMARY KEY (" + sqlx.QuoteList(d, pk.Columns) + ")"
 }
 
 func (d Dialect) createTable(t *schema.Table) string {
@@ -66,9 +67,9 @@ func (d Dialect) createTable(t *schema.Table) string {
 	if t.PrimaryKey != nil {
 		pk = d.pk(t.Name, t.PrimaryKey)
 	}
-	return stores.CreateTableSQL(d, t, t.Name, TypeSQL, pk)
+	return sqlx.CreateTableSQL(d, t, t.Name, typeName, pk)
 }
 
 func (d Dialect) createIndex(table string, ix *schema.Index) string {
-	return stores.CreateIndexSQL(d, table, ix)
+	return sqlx.CreateIndexSQL(d, table, ix)
 }

@@ -14,55 +14,52 @@ import (
 	_ "github.com/duckdb/duckdb-go/v2" // registers database/sql driver "duckdb"
 
 	"github.com/mxmigrate/mxmigrate/config"
+	"github.com/mxmigrate/mxmigrate/internal/sqlx"
 	"github.com/mxmigrate/mxmigrate/stores"
 )
 
-// Dialect is the DuckDB dialect.
-type Dialect struct{}
+// store is a configured DuckDB store: config.database, as written and resolved.
+type store struct {
+	name string
+	// database is config.database as written; path is it resolved against
+	// the configuration's directory (":memory:" and "md:..." as they are).
+	database, path string
+}
 
-func init() { stores.Register(Dialect{}) }
-
-// Name is "duckdb".
-func (Dialect) Name() string { return "duckdb" }
-
-// NameLimit: DuckDB has no identifier length limit.
-func (Dialect) NameLimit() int { return 0 }
-
-// Quote quotes an identifier.
-func (Dialect) Quote(s string) string { return stores.QuoteDouble(s) }
-
-// Transactional: DDL is transactional; the driver runs each file in one transaction.
-func (Dialect) Transactional() bool { return true }
-
-// Open opens the store's database file for reading the schema. A file that
-// does not exist yet reads as an empty database and is not created: only
-// applying migrations (the driver) creates it.
-func (Dialect) Open(ctx context.Context, st *config.Store) (*stores.Handle, error) {
-	path := st.DatabasePath()
-	if path == "" {
-		return nil, fmt.Errorf("store %q: config.database is not set (the DuckDB file path)", st.Name)
+// Configure reads config.database, the database file.
+func (Dialect) Configure(st *config.Store) (stores.Store, error) {
+	db, err := st.String("database")
+	if err != nil {
+		return nil, err
 	}
-	if path != ":memory:" {
-		if _, err := os.Stat(path); os.IsNotExist(err) {
+	if db == "" {
+		return nil, fmt.Errorf("%s: store %q: %s is not set (the DuckDB file path)", st.ConfigPath, st.Name, st.Key("database"))
+	}
+	s := &store{name: st.Name, database: db, path: db}
+	if db != ":memory:" && !strings.HasPrefix(db, "md:") {
+		s.path = st.Resolve(db)
+	}
+	return s, nil
+}
+
+// Open opens the database file. A read-only command on a file that does not
+// exist yet reads an empty database and does not create the file: only
+// applying migrations creates it.
+func (s *store) Open(ctx context.Context, o stores.OpenOptions) (*stores.Handle, error) {
+	if o.ReadOnly && s.path != ":memory:" {
+		if _, err := os.Stat(s.path); os.IsNotExist(err) {
 			db, err := sql.Open("duckdb", "")
 			if err != nil {
 				return nil, err
 			}
-			return &stores.Handle{DB: db}, nil
+			return &stores.Handle{DB: db, ID: s.path}, nil
 		}
 	}
-	return OpenPath(ctx, path)
+	return openShared(ctx, s.path, o.ExitSoon)
 }
 
 // StorageVersion is the storage format of database files mxmigrate creates.
 const StorageVersion = "v1.2.0"
-
-// LeaveOpenAtExit, when set (by a command-line process that only reads the
-// database), makes releasing the last handle leave the DuckDB instance open:
-// the process is about to exit, the operating system releases the file and its
-// lock, and nothing was written that a checkpoint would have to save. It spares
-// freeing a large catalog (tens of milliseconds for 1,000 tables).
-var LeaveOpenAtExit bool
 
 // shared DuckDB instances, one per file and process: two instances of one
 // file in a process would not see each other's writes.
@@ -76,9 +73,18 @@ type instance struct {
 	refs int
 }
 
-// OpenPath opens (or shares) the database file at path. A file locked by
-// another process gives an error that says so.
+// OpenPath opens (or shares) the database file at path, creating it when it
+// does not exist. A file locked by another process gives an error that says so.
 func OpenPath(ctx context.Context, path string) (*stores.Handle, error) {
+	return openShared(ctx, path, false)
+}
+
+// openShared opens or shares the instance of path. exitSoon (a read-only
+// command-line process) makes releasing the last handle leave the instance
+// open: the process is about to exit, the operating system releases the file
+// and its lock, and nothing was written that a checkpoint would have to save.
+// It spares freeing a large catalog (tens of milliseconds for 1,000 tables).
+func openShared(ctx context.Context, path string, exitSoon bool) (*stores.Handle, error) {
 	key := path
 	if path != ":memory:" && path != "" {
 		if abs, err := filepath.Abs(path); err == nil {
@@ -112,13 +118,13 @@ func OpenPath(ctx context.Context, path string) (*stores.Handle, error) {
 	}
 	in.refs++
 	var once sync.Once
-	return &stores.Handle{DB: in.db, Release: func() error {
+	return &stores.Handle{DB: in.db, ID: key, Release: func() error {
 		var err error
 		once.Do(func() {
 			sharedMu.Lock()
 			defer sharedMu.Unlock()
 			in.refs--
-			if in.refs == 0 && !LeaveOpenAtExit {
+			if in.refs == 0 && !exitSoon {
 				delete(shared, key)
 				err = in.db.Close()
 			}
@@ -137,26 +143,22 @@ func explainOpen(path string, err error) error {
 	return fmt.Errorf("open DuckDB database %s: %w", path, err)
 }
 
-// StoreURL mirrors Metaxy's sqlalchemy_url: duckdb:///<database>.
-func (Dialect) StoreURL(st *config.Store) (string, error) {
-	if st.Database == "" {
-		return "", fmt.Errorf("store %q: config.database is not set (the DuckDB file path)", st.Name)
+// URL mirrors Metaxy's sqlalchemy_url: duckdb:///<database> as written.
+func (s *store) URL(o stores.URLOptions) (string, error) {
+	if o.Port != 0 {
+		return "", fmt.Errorf("store %q is a DuckDB file: it has no port (--port)", s.name)
 	}
-	return "duckdb:///" + st.Database, nil
+	return sqlx.ApplyURLOptions("duckdb:///"+s.database, o)
 }
 
 // MigrateURL is duckdb://<absolute path>?x-migrations-table=<table>, the URL
 // the driver in this package (registered as "duckdb") accepts.
-func (Dialect) MigrateURL(st *config.Store, table string, o stores.URLOptions) (string, error) {
-	path := st.DatabasePath()
-	if path == "" {
-		return "", fmt.Errorf("store %q: config.database is not set (the DuckDB file path)", st.Name)
-	}
+func (s *store) MigrateURL(table string, o stores.URLOptions) (string, error) {
 	if o.Port != 0 {
-		return "", fmt.Errorf("store %q is a DuckDB file: it has no port (--port)", st.Name)
+		return "", fmt.Errorf("store %q is a DuckDB file: it has no port (--port)", s.name)
 	}
-	u := stores.AddQuery("duckdb://"+escapePath(path), "x-migrations-table", table)
-	return stores.ApplyURLOptions(u, stores.URLOptions{Protocol: o.Protocol})
+	u := sqlx.AddQuery("duckdb://"+escapePath(s.path), "x-migrations-table", table)
+	return sqlx.ApplyURLOptions(u, stores.URLOptions{Protocol: o.Protocol})
 }
 
 func escapePath(p string) string {

@@ -1,0 +1,48 @@
+package sqlx
+
+import (
+	"testing"
+
+	"github.com/mxmigrate/mxmigrate/stores"
+)
+
+func TestApplyURLOptions(t *testing.T) {
+	cases := []struct {
+		in   string
+		o    stores.URLOptions
+		want string
+	}{
+		{"clickhouse://u:p@localhost:8443/db?secure=true", stores.URLOptions{Port: 9000}, "clickhouse://u:p@localhost:9000/db?secure=true"},
+		{"postgresql://u:p@h/db?sslmode=disable", stores.URLOptions{Protocol: "pgx5"}, "pgx5://u:p@h/db?sslmode=disable"},
+		{"postgresql://h:5432/db", stores.URLOptions{Protocol: "pgx5", Port: 6543}, "pgx5://h:6543/db"},
+		{"postgresql://u:p%40ss@[::1]:5432/db", stores.URLOptions{Port: 1}, "postgresql://u:p%40ss@[::1]:1/db"},
+		{"postgresql://h", stores.URLOptions{Port: 2}, "postgresql://h:2"},
+		{"x://h/db", stores.URLOptions{}, "x://h/db"},
+	}
+	for _, c := range cases {
+		got, err := ApplyURLOptions(c.in, c.o)
+		if err != nil || got != c.want {
+			t.Errorf("%s %+v: got %q %v want %q", c.in, c.o, got, err, c.want)
+		}
+	}
+	for _, bad := range []stores.URLOptions{{Protocol: "1bad"}, {Port: 70000}} {
+		if _, err := ApplyURLOptions("pg://h/db", bad); err == nil {
+			t.Errorf("%+v must fail", bad)
+		}
+	}
+}
+
+func TestAddQuery(t *testing.T) {
+	if got := AddQuery("pg://h/db", "x-migrations-table", "a b"); got != "pg://h/db?x-migrations-table=a+b" {
+		t.Error(got)
+	}
+	if got := AddQuery("pg://h/db?sslmode=disable", "k", "v"); got != "pg://h/db?sslmode=disable&k=v" {
+		t.Error(got)
+	}
+}
+
+func TestQuoteDouble(t *testing.T) {
+	if QuoteDouble(`we"ird`) != `"we""ird"` {
+		t.Error(QuoteDouble(`we"ird`))
+	}
+}

@@ -1,0 +1,37 @@
+package duckdb
+
+import (
+	"github.com/mxmigrate/mxmigrate/internal/sqlx"
+	"github.com/mxmigrate/mxmigrate/schema"
+	"github.com/mxmigrate/mxmigrate/stores"
+)
+
+// Dialect is the DuckDB dialect.
+type Dialect struct{}
+
+var _ stores.Dialect = Dialect{}
+
+func init() { stores.Register(Dialect{}) }
+
+// Name is "duckdb".
+func (Dialect) Name() string { return "duckdb" }
+
+// StoreTypes are Metaxy's DuckDB store class paths (old and new module paths).
+func (Dialect) StoreTypes() []string {
+	return []string{
+		"metaxy.ext.duckdb.DuckDBMetadataStore",
+		"metaxy.ext.metadata_stores.duckdb.DuckDBMetadataStore",
+	}
+}
+
+// Limit: DuckDB has no identifier length limit.
+func (Dialect) Limit() int { return 0 }
+
+// Physical: every name is kept whole.
+func (Dialect) Physical(_ schema.NameKind, name string) string { return name }
+
+// Quote quotes an identifier.
+func (Dialect) Quote(s string) string { return sqlx.QuoteDouble(s) }
+
+// Transactional: DDL is transactional; the driver runs each file in one transaction.
+func (Dialect) Transactional() bool { return true }

@@ -1,0 +1,88 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
+
+	"github.com/mxmigrate/mxmigrate/config"
+	"github.com/mxmigrate/mxmigrate/internal/sqlx"
+	"github.com/mxmigrate/mxmigrate/stores"
+)
+
+// MigrateScheme is the scheme of golang-migrate's pgx/v5 driver, which the
+// stock CLI built with -tags 'postgres pgx5' accepts.
+const MigrateScheme = "pgx5"
+
+// store is a configured PostgreSQL store.
+type store struct {
+	name string
+	// raw is connection_string as written; url is it with scheme postgresql://.
+	raw, url string
+}
+
+var schemeRE = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9.-]*)(\+[A-Za-z0-9_]+)?://`)
+
+// Configure reads config.connection_string. A SQLAlchemy driver suffix
+// ("postgresql+psycopg://") is accepted and dropped; connection_params alone
+// are not enough, since golang-migrate takes only URLs.
+func (Dialect) Configure(st *config.Store) (stores.Store, error) {
+	raw, err := st.String("connection_string")
+	if err != nil {
+		return nil, err
+	}
+	cs := strings.TrimSpace(raw)
+	if cs == "" {
+		if st.Has("connection_params") {
+			return nil, fmt.Errorf("store %q has connection_params but no connection_string: mxmigrate needs a URL (golang-migrate takes only URLs); set %s = \"postgresql://user:password@host:5432/db\"", st.Name, st.Key("connection_string"))
+		}
+		return nil, fmt.Errorf("%s: store %q: %s is not set", st.ConfigPath, st.Name, st.Key("connection_string"))
+	}
+	m := schemeRE.FindStringSubmatch(cs)
+	if m == nil {
+		return nil, fmt.Errorf("store %q: connection_string %s is not a postgresql:// URL", st.Name, stores.MaskPassword(cs))
+	}
+	switch strings.ToLower(m[1]) {
+	case "postgres", "postgresql", "pgx", "pgx5":
+	default:
+		return nil, fmt.Errorf("store %q: connection_string scheme %q is not PostgreSQL's", st.Name, m[1])
+	}
+	return &store{name: st.Name, raw: raw, url: "postgresql://" + cs[len(m[0]):]}, nil
+}
+
+// Open connects and pings, failing within 10 s when the server does not
+// answer (unless the connection string sets its own connect_timeout).
+func (s *store) Open(ctx context.Context, _ stores.OpenOptions) (*stores.Handle, error) {
+	cs := s.url
+	if !strings.Contains(cs, "connect_timeout=") {
+		cs = sqlx.AddQuery(cs, "connect_timeout", "10")
+	}
+	db, err := sql.Open("pgx", cs)
+	if err != nil {
+		return nil, fmt.Errorf("store %q: %s", s.name, stores.MaskPassword(err.Error()))
+	}
+	pctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	if err := db.PingContext(pctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store %q: cannot connect to %s: %s", s.name, stores.MaskPassword(cs), stores.MaskPassword(err.Error()))
+	}
+	return &stores.Handle{DB: db, ID: stores.MaskPassword(s.url)}, nil
+}
+
+// URL is the store's connection_string (Metaxy's sqlalchemy_url).
+func (s *store) URL(o stores.URLOptions) (string, error) {
+	return sqlx.ApplyURLOptions(s.raw, o)
+}
+
+// MigrateURL is the connection string with scheme pgx5 and x-migrations-table.
+func (s *store) MigrateURL(table string, o stores.URLOptions) (string, error) {
+	u := MigrateScheme + strings.TrimPrefix(s.url, "postgresql")
+	u = sqlx.AddQuery(u, "x-migrations-table", table)
+	return sqlx.ApplyURLOptions(u, o)
+}

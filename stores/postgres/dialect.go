@@ -1,0 +1,43 @@
+package postgres
+
+import (
+	"github.com/mxmigrate/mxmigrate/internal/sqlx"
+	"github.com/mxmigrate/mxmigrate/schema"
+	"github.com/mxmigrate/mxmigrate/stores"
+)
+
+// Dialect is the PostgreSQL dialect.
+type Dialect struct{}
+
+var _ stores.Dialect = Dialect{}
+
+func init() { stores.Register(Dialect{}) }
+
+// names: PostgreSQL keeps the first 63 bytes (NAMEDATALEN-1) of an identifier.
+const names = schema.ByteLimit(63)
+
+// Limit is 63 bytes.
+func (Dialect) Limit() int { return names.Limit() }
+
+// Physical is the name as PostgreSQL keeps it: Metaxy's table and column
+// names cut at 63 bytes, as PostgreSQL cuts them; mxmigrate's own names
+// shortened with a hash.
+func (Dialect) Physical(kind schema.NameKind, name string) string { return names.Physical(kind, name) }
+
+// Name is "postgresql".
+func (Dialect) Name() string { return "postgresql" }
+
+// StoreTypes are Metaxy's PostgreSQL store class paths (old and new module paths).
+func (Dialect) StoreTypes() []string {
+	return []string{
+		"metaxy.ext.postgresql.PostgreSQLMetadataStore",
+		"metaxy.ext.metadata_stores.postgresql.PostgreSQLMetadataStore",
+	}
+}
+
+// Quote quotes an identifier.
+func (Dialect) Quote(s string) string { return sqlx.QuoteDouble(s) }
+
+// Transactional: golang-migrate's pgx5 driver sends a file as one multi-statement
+// query, which PostgreSQL runs as one implicit transaction.
+func (Dialect) Transactional() bool { return true }
