@@ -273,3 +273,51 @@ func TestLongNames(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestLongTablePrefix: a table_prefix that makes the default migrations
+// table names longer than PostgreSQL's 63 bytes. They are shortened with a
+// hash (distinct per target, both found again), so status, check and
+// generate agree, and --definitions-from-store finds the feature_versions
+// table under the name PostgreSQL keeps.
+func TestLongTablePrefix(t *testing.T) {
+	e := newProject(t)
+	const prefix = "acme_media_pipeline_production_eu_west_"
+	e.vars = append(e.vars, "METAXY_STORES__PROD__CONFIG__TABLE_PREFIX="+prefix)
+	e.mx(t, "generate", "-n", "prod:metaxy_system", "-m", "init").Must(t, 0)
+	e.mx(t, "generate", "-n", "prod:metaxy_features", "-m", "init").Must(t, 0, "+ create table "+prefix+"media__videos")
+	e.mx(t, "up", "-n", "prod").Must(t, 0, "prod:metaxy_system: applied 000001_init.up.sql", "prod:metaxy_features: applied 000001_init.up.sql")
+	var tables []string
+	for _, n := range strings.Fields(e.tables(t, "public")) {
+		if !strings.HasPrefix(n, prefix+"media__") && !strings.HasPrefix(n, prefix+"metaxy_system__") {
+			tables = append(tables, n)
+		}
+	}
+	if len(tables) != 2 || len(tables[0]) > 63 || len(tables[1]) > 63 {
+		t.Fatalf("two migrations tables that fit, one per target: %v", tables)
+	}
+	st := e.mx(t, "status", "-n", "prod", "--json").Must(t, 0)
+	var status []struct {
+		Env     string   `json:"environment"`
+		Table   string   `json:"migrations_table"`
+		Version int64    `json:"version"`
+		Pending []string `json:"pending"`
+	}
+	if err := json.Unmarshal([]byte(st.Stdout), &status); err != nil {
+		t.Fatalf("%v: %s", err, st.Stdout)
+	}
+	for _, s := range status {
+		if s.Version != 1 || len(s.Pending) != 0 || !strings.Contains(" "+strings.Join(tables, " ")+" ", " "+s.Table+" ") {
+			t.Errorf("status %s: %+v (tables %v)", s.Env, s, tables)
+		}
+	}
+	e.mx(t, "check", "-n", "prod").Must(t, 0, "prod:metaxy_system: in sync", "prod:metaxy_features: in sync")
+	e.mx(t, "generate", "-n", "prod:metaxy_features").Must(t, 0, "No changes detected")
+	e.mx(t, "generate", "-n", "prod:metaxy_system").Must(t, 0, "No changes detected")
+	fv := (prefix + "metaxy_system__feature_versions")[:63]
+	sch := `{"properties":{"audio_id":{"type":"string"},"rate":{"type":"integer"}},"required":["audio_id","rate"]}`
+	e.sql(t, `INSERT INTO "`+fv+`" (project, feature_key, metaxy_definition_version, recorded_at, feature_spec, feature_schema)
+		VALUES ('media_pipeline', 'media/audio', 'd1', now(), '{"key":"media/audio","id_columns":["audio_id"]}', '`+sch+`')`)
+	e.mx(t, "generate", "-n", "prod:metaxy_features", "--definitions-from-store", "-m", "audio").Must(t, 0, "+ create table "+prefix+"media__audio")
+	e.mx(t, "up", "-n", "prod:metaxy_features").Must(t, 0, "applied 000002_audio.up.sql")
+	e.mx(t, "check", "-n", "prod:metaxy_features", "--definitions-from-store").Must(t, 0, "in sync")
+}
