@@ -1,4 +1,4 @@
 // Package itest holds what the integration suites share: building and running
 // the mxmigrate binary, copying fixture projects, starting PostgreSQL in
-// Docker through dockertest, and the random-schema round-trip property test.
+// Docker through dockertest.
 package itest
