@@ -26,6 +26,7 @@ var (
 	runs    = flag.Int("runs", 5, "generate runs per measurement (the median is reported)")
 	dialect = flag.String("dialects", "duckdb,postgresql", "dialects to measure")
 	out     = flag.String("out", "BENCHMARKS.md", "markdown report to write (empty: none)")
+	phases  = flag.Bool("phases", false, "print the phase timings (--verbose) of each measured generate's last run")
 )
 
 // Columns per feature table: 1 id + 14 user columns + Metaxy's 10 system columns = 25.
@@ -170,6 +171,7 @@ definitions = ["defs.toml"]
 	m := measure{dialect: dialect, tables: n}
 	var walls []time.Duration
 	var maxRSS int64
+	var lastStderr string
 	for i := 0; i < *runs; i++ {
 		start := time.Now()
 		cmd := exec.Command(bin, "--verbose", "generate", "-n", env+":metaxy_features", "-m", "bench")
@@ -189,6 +191,7 @@ definitions = ["defs.toml"]
 			m.queries, _ = strconv.Atoi(mm[1])
 		}
 		m.changes = strings.Count(stdout.String(), "+ add column")
+		lastStderr = stderr.String()
 		// undo the written migration so that every run does the same work
 		for _, f := range itest.Files(benchTB{}, migDir) {
 			if strings.Contains(f, "_bench.") {
@@ -196,6 +199,9 @@ definitions = ["defs.toml"]
 			}
 		}
 		check(os.WriteFile(filepath.Join(migDir, "mxmigrate.sum"), sum, 0o644))
+	}
+	if *phases {
+		fmt.Fprintf(os.Stderr, "%s, %d tables, phases of the last run:\n%s", dialect, n, lastStderr)
 	}
 	sort.Slice(walls, func(i, j int) bool { return walls[i] < walls[j] })
 	m.wall = walls[len(walls)/2]
