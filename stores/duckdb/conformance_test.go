@@ -13,25 +13,10 @@ import (
 
 // literal is a DuckDB literal of type t, distinct for each n.
 func literal(t schema.Type, n int) string {
+	if lit, ok := storetest.StandardLiteral(t, n); ok {
+		return lit
+	}
 	switch t {
-	case schema.String:
-		return fmt.Sprintf("'v%d'", n)
-	case schema.Int64:
-		return fmt.Sprint(n)
-	case schema.Float64:
-		return fmt.Sprintf("%d.5", n)
-	case schema.Bool:
-		return fmt.Sprint(n%2 == 0)
-	case schema.Timestamp:
-		return fmt.Sprintf("TIMESTAMP '2020-01-01 00:00:00' + %d * INTERVAL '1 second'", n)
-	case schema.TimestampTZ:
-		return fmt.Sprintf("TIMESTAMPTZ '2020-01-01 00:00:00+00' + %d * INTERVAL '1 second'", n)
-	case schema.Date:
-		return fmt.Sprintf("DATE '2020-01-01' + %d", n)
-	case schema.Time:
-		return fmt.Sprintf("TIME '00:00:00' + %d * INTERVAL '1 second'", n%86400)
-	case schema.UUID:
-		return fmt.Sprintf("'00000000-0000-4000-8000-%012x'::UUID", n)
 	case schema.Bytes:
 		return fmt.Sprintf("'b%d'::BLOB", n)
 	case schema.JSON:

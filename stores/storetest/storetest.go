@@ -456,3 +456,30 @@ func State(t *testing.T, h Harness) {
 		check(s.v, s.dirty)
 	}
 }
+
+// StandardLiteral is a literal of type typ, distinct for each n, in the SQL
+// that DuckDB and PostgreSQL share; ok is false for the types whose literal
+// differs between dialects (bytes, JSON), which a harness writes itself.
+func StandardLiteral(typ schema.Type, n int) (lit string, ok bool) {
+	switch typ {
+	case schema.String:
+		return fmt.Sprintf("'v%d'", n), true
+	case schema.Int64:
+		return fmt.Sprint(n), true
+	case schema.Float64:
+		return fmt.Sprintf("%d.5", n), true
+	case schema.Bool:
+		return fmt.Sprint(n%2 == 0), true
+	case schema.Timestamp:
+		return fmt.Sprintf("TIMESTAMP '2020-01-01 00:00:00' + %d * INTERVAL '1 second'", n), true
+	case schema.TimestampTZ:
+		return fmt.Sprintf("TIMESTAMPTZ '2020-01-01 00:00:00+00' + %d * INTERVAL '1 second'", n), true
+	case schema.Date:
+		return fmt.Sprintf("DATE '2020-01-01' + %d", n), true
+	case schema.Time:
+		return fmt.Sprintf("TIME '00:00:00' + %d * INTERVAL '1 second'", n%86400), true
+	case schema.UUID:
+		return fmt.Sprintf("CAST('00000000-0000-4000-8000-%012x' AS UUID)", n), true
+	}
+	return "", false
+}
