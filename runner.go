@@ -1,17 +1,19 @@
 package mxmigrate
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
-	"github.com/golang-migrate/migrate/v4"
 	"github.com/golang-migrate/migrate/v4/database"
-	"github.com/golang-migrate/migrate/v4/source/iofs"
 
 	"github.com/mxmigrate/mxmigrate/generator"
+	"github.com/mxmigrate/mxmigrate/internal/sqlx"
 	"github.com/mxmigrate/mxmigrate/stores"
 )
 
@@ -53,14 +55,16 @@ func readState(env *Env, h *stores.Handle) (State, error) {
 	return versionOf(env, drv)
 }
 
-// runner applies an environment's directory with golang-migrate, through the
-// dialect's driver on the dialect's connection: up, down, force and status
-// all go through it.
+// runner applies an environment's directory through the dialect's
+// golang-migrate driver, on the dialect's connection: up, down, force and
+// status all go through it. It decides what to run while it holds the
+// driver's lock, reading the version under that lock, so that two runs at
+// once never undo each other's work (golang-migrate's Migrate(v) would go
+// down to reach v if another run went past it meanwhile).
 type runner struct {
 	env *Env
 	dir *generator.Dir
 	drv database.Driver
-	m   *migrate.Migrate
 }
 
 func (p *Project) runner(ctx context.Context, env *Env) (*runner, error) {
@@ -68,35 +72,73 @@ func (p *Project) runner(ctx context.Context, env *Env) (*runner, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(env.Dir, 0o755); err != nil {
-		return nil, err
-	}
-	src, err := iofs.New(os.DirFS(env.Dir), ".")
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", env.Dir, err)
-	}
 	h, err := env.Conn.Open(ctx, stores.OpenOptions{})
 	if err != nil {
-		src.Close()
 		return nil, fmt.Errorf("%s: connect: %s", env.Name, stores.MaskPassword(err.Error()))
 	}
 	drv, err := env.Dialect.MigrateDriver(h, env.MigrationsTable)
 	if err != nil {
-		src.Close()
 		return nil, fmt.Errorf("%s: connect: %s", env.Name, stores.MaskPassword(err.Error()))
 	}
-	m, err := migrate.NewWithInstance("iofs", src, env.Dialect.Name(), drv)
-	if err != nil {
-		src.Close()
-		drv.Close()
-		return nil, fmt.Errorf("%s: %s", env.Name, stores.MaskPassword(err.Error()))
-	}
-	return &runner{env: env, dir: dir, drv: drv, m: m}, nil
+	return &runner{env: env, dir: dir, drv: drv}, nil
 }
 
-func (r *runner) close() { r.m.Close() }
+func (r *runner) close() { r.drv.Close() }
 
 func (r *runner) state() (State, error) { return versionOf(r.env, r.drv) }
+
+// lockWait is how long a run waits for another run's lock (drivers whose
+// Lock does not block, like DuckDB's, answer ErrLocked at once).
+const lockWait = 30 * time.Second
+
+// testHookBeforeLock, when set by a test, runs before each lock is taken:
+// the window in which another run may move the version.
+var testHookBeforeLock func()
+
+// locked runs fn holding the driver's lock, with the version read under it.
+func (r *runner) locked(ctx context.Context, fn func(State) error) error {
+	if testHookBeforeLock != nil {
+		testHookBeforeLock()
+	}
+	deadline := time.Now().Add(lockWait)
+	for {
+		err := r.drv.Lock()
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, database.ErrLocked) || time.Now().After(deadline) {
+			return fmt.Errorf("%s: take the migrations lock: %s", r.env.Name, stores.MaskPassword(err.Error()))
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	defer r.drv.Unlock()
+	st, err := r.state()
+	if err != nil {
+		return err
+	}
+	return fn(st)
+}
+
+// run applies one file as golang-migrate does: the target version is
+// recorded dirty, the file runs, the version is recorded clean. A failure
+// leaves the version dirty.
+func (r *runner) run(path string, target int) error {
+	body, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	if err := r.drv.SetVersion(target, true); err != nil {
+		return err
+	}
+	if err := r.drv.Run(bytes.NewReader(body)); err != nil {
+		return err
+	}
+	return r.drv.SetVersion(target, false)
+}
 
 // cleanRunner opens the environment's runner and refuses a dirty database.
 func (p *Project) cleanRunner(ctx context.Context, env *Env) (*runner, State, error) {
@@ -121,71 +163,123 @@ type Applied struct {
 	Duration time.Duration
 }
 
+// errStop ends a loop of locked steps without an error.
+var errStop = errors.New("stop")
+
 // Up applies up to n pending migrations (n <= 0: all), reporting each to out.
+// Each step decides under the lock: it applies the first file newer than the
+// version read there, so it only ever goes up; when another run applied the
+// files meanwhile, it says so.
 func (p *Project) Up(ctx context.Context, env *Env, n int, out io.Writer) ([]Applied, error) {
-	r, st, err := p.cleanRunner(ctx, env)
+	r, first, err := p.cleanRunner(ctx, env)
 	if err != nil {
 		return nil, err
 	}
 	defer r.close()
 	var done []Applied
-	for _, f := range r.dir.Files {
-		if int64(f.Version) <= st.Version {
-			continue
-		}
-		if n > 0 && len(done) >= n {
-			break
-		}
+	expect := first.Version // the version this run last saw or left
+	for n <= 0 || len(done) < n {
 		if err := ctx.Err(); err != nil {
 			return done, err
 		}
-		start := time.Now()
-		if err := r.m.Migrate(uint(f.Version)); err != nil {
-			return done, fmt.Errorf("%s: %s failed; the database is marked dirty at version %d. Fix the cause, repair the database if needed, then `mxmigrate force -n %s <version>`: %s",
-				env.Name, f.Base()+".up.sql", f.Version, env.Name, stores.MaskPassword(err.Error()))
+		err := r.locked(ctx, func(st State) error {
+			if st.Version != expect && out != nil {
+				fmt.Fprintf(out, "%s: another run moved the database from version %s to %s meanwhile\n", env.Name, versionText(expect), versionText(st.Version))
+			}
+			expect = st.Version
+			if err := checkState(env, st, r.dir, false); err != nil {
+				return err
+			}
+			if st.Version >= 0 {
+				if _, ok := r.dir.Find(uint64(st.Version)); !ok {
+					return fmt.Errorf("%s: the database is at version %d, which %s does not have (wrong directory, or files missing)", env.Name, st.Version, env.Dir)
+				}
+			}
+			f, ok := r.dir.Next(st.Version)
+			if !ok {
+				return errStop
+			}
+			start := time.Now()
+			if err := r.run(f.Up, int(f.Version)); err != nil {
+				return fmt.Errorf("%s: %s failed; the database is marked dirty at version %d. Fix the cause, repair the database if needed, then `mxmigrate force -n %s <version>`: %s",
+					env.Name, p.rel(f.Up), f.Version, env.Name, stores.MaskPassword(describe(err, f.Up)))
+			}
+			expect = int64(f.Version)
+			a := Applied{File: f.Base() + ".up.sql", Duration: time.Since(start)}
+			done = append(done, a)
+			if out != nil {
+				fmt.Fprintf(out, "%s: applied %s (%s)\n", env.Name, a.File, a.Duration.Round(time.Microsecond))
+			}
+			return nil
+		})
+		if err == errStop {
+			break
 		}
-		a := Applied{File: f.Base() + ".up.sql", Duration: time.Since(start)}
-		done = append(done, a)
-		if out != nil {
-			fmt.Fprintf(out, "%s: applied %s (%s)\n", env.Name, a.File, a.Duration.Round(time.Microsecond))
+		if err != nil {
+			return done, err
 		}
 	}
 	if len(done) == 0 && out != nil {
-		fmt.Fprintf(out, "%s: no pending migrations (at version %s)\n", env.Name, versionText(st.Version))
+		fmt.Fprintf(out, "%s: no pending migrations (at version %s)\n", env.Name, versionText(expect))
 	}
 	return done, nil
 }
 
-// Down reverts n migrations (all with n < 0), reporting each to out.
+// Down reverts n migrations (all with n < 0), reporting each to out. Each
+// step reverts the version read under the lock; when another run moved the
+// version meanwhile, Down stops and says so rather than revert what it did
+// not mean to.
 func (p *Project) Down(ctx context.Context, env *Env, n int, out io.Writer) ([]Applied, error) {
-	r, st, err := p.cleanRunner(ctx, env)
+	r, first, err := p.cleanRunner(ctx, env)
 	if err != nil {
 		return nil, err
 	}
 	defer r.close()
 	var done []Applied
+	expect := first.Version
 	for n < 0 || len(done) < n {
-		if st.Version < 0 {
-			break
-		}
 		if err := ctx.Err(); err != nil {
 			return done, err
 		}
-		f, ok := r.dir.Find(uint64(st.Version))
-		if !ok {
-			return done, fmt.Errorf("%s: the database is at version %d, which %s does not have", env.Name, st.Version, env.Dir)
+		err := r.locked(ctx, func(st State) error {
+			if st.Version != expect {
+				return fmt.Errorf("%s: another run moved the database from version %s to %s meanwhile; stopped without reverting anything more (run `mxmigrate status -n %s`)",
+					env.Name, versionText(expect), versionText(st.Version), env.Name)
+			}
+			if err := checkState(env, st, r.dir, false); err != nil {
+				return err
+			}
+			if st.Version < 0 {
+				return errStop
+			}
+			f, ok := r.dir.Find(uint64(st.Version))
+			if !ok {
+				return fmt.Errorf("%s: the database is at version %d, which %s does not have", env.Name, st.Version, env.Dir)
+			}
+			prev := database.NilVersion
+			if pf, ok := r.dir.Prev(f.Version); ok {
+				prev = int(pf.Version)
+			}
+			start := time.Now()
+			if err := r.run(f.Down, prev); err != nil {
+				return fmt.Errorf("%s: %s failed; the database is marked dirty. Fix the cause, then `mxmigrate force -n %s <version>`: %s",
+					env.Name, p.rel(f.Down), env.Name, stores.MaskPassword(describe(err, f.Down)))
+			}
+			expect = int64(prev)
+			a := Applied{File: f.Base() + ".down.sql", Duration: time.Since(start)}
+			done = append(done, a)
+			if out != nil {
+				fmt.Fprintf(out, "%s: reverted %s (%s)\n", env.Name, a.File, a.Duration.Round(time.Microsecond))
+				if restoresNoData(f.Down) {
+					fmt.Fprintf(out, "%s: note: %s undid a destructive migration: the schema is back, the data it dropped is NOT restored\n", env.Name, a.File)
+				}
+			}
+			return nil
+		})
+		if err == errStop {
+			break
 		}
-		start := time.Now()
-		if err := r.m.Steps(-1); err != nil {
-			return done, fmt.Errorf("%s: %s failed; the database is marked dirty. Fix the cause, then `mxmigrate force -n %s <version>`: %s",
-				env.Name, f.Base()+".down.sql", env.Name, stores.MaskPassword(err.Error()))
-		}
-		a := Applied{File: f.Base() + ".down.sql", Duration: time.Since(start)}
-		done = append(done, a)
-		if out != nil {
-			fmt.Fprintf(out, "%s: reverted %s (%s)\n", env.Name, a.File, a.Duration.Round(time.Microsecond))
-		}
-		if st, err = r.state(); err != nil {
+		if err != nil {
 			return done, err
 		}
 	}
@@ -208,7 +302,7 @@ func (p *Project) Force(ctx context.Context, env *Env, version int) error {
 			return fmt.Errorf("%s: %s has no migration with version %d", env.Name, env.Dir, version)
 		}
 	}
-	return r.m.Force(version)
+	return r.locked(ctx, func(State) error { return r.drv.SetVersion(version, false) })
 }
 
 // Status is an environment's migration state.
@@ -255,4 +349,45 @@ func (p *Project) Rehash(env *Env) error {
 	}
 	_, err := generator.Rehash(env.Dir, env.Identity())
 	return err
+}
+
+// describe says why a migration file failed: the database's message and
+// the failing statement with its line, not the whole file.
+func describe(err error, path string) string {
+	var de database.Error
+	var dep *database.Error
+	switch {
+	case errors.As(err, &dep):
+		de = *dep
+	case errors.As(err, &de):
+	default:
+		return err.Error()
+	}
+	msg := de.Err
+	if de.OrigErr != nil {
+		if msg != "" {
+			msg += ": "
+		}
+		msg += de.OrigErr.Error()
+	}
+	body, rerr := os.ReadFile(path)
+	if rerr != nil || de.Line == 0 {
+		return msg
+	}
+	st, ok := sqlx.At(string(body), int(de.Line))
+	if !ok {
+		return fmt.Sprintf("%s (line %d)", msg, de.Line)
+	}
+	text := st.Text
+	if lines := strings.Split(text, "\n"); len(lines) > 8 {
+		text = strings.Join(lines[:8], "\n") + fmt.Sprintf("\n  ... (%d more lines)", len(lines)-8)
+	}
+	return fmt.Sprintf("%s\n  at %s:%d:\n  %s", msg, path, st.Line, strings.ReplaceAll(text, "\n", "\n  "))
+}
+
+// restoresNoData reports whether a down file says it cannot restore the
+// data its up file destroyed (generator.Render's DataNotRestored header).
+func restoresNoData(path string) bool {
+	b, err := os.ReadFile(path)
+	return err == nil && bytes.Contains(b, []byte(generator.DataNotRestoredMarker))
 }

@@ -110,6 +110,29 @@ func (d *Dir) Find(v uint64) (File, bool) {
 	return File{}, false
 }
 
+// Next returns the first migration newer than version v (-1: the first).
+func (d *Dir) Next(v int64) (File, bool) {
+	for _, f := range d.Files {
+		if int64(f.Version) > v {
+			return f, true
+		}
+	}
+	return File{}, false
+}
+
+// Prev returns the migration before version v.
+func (d *Dir) Prev(v uint64) (File, bool) {
+	var out File
+	found := false
+	for _, f := range d.Files {
+		if f.Version >= v {
+			break
+		}
+		out, found = f, true
+	}
+	return out, found
+}
+
 // FileHash hashes a migration's up and down files.
 func FileHash(f File) (string, error) {
 	up, err := os.ReadFile(f.Up)

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"io"
-	"strings"
 	"sync"
 
 	"github.com/golang-migrate/migrate/v4/database"
@@ -115,13 +114,16 @@ func (d *Driver) Unlock() error {
 	return nil
 }
 
-// Run executes one migration file in a single transaction.
+// Run executes one migration file in a single transaction, statement by
+// statement, so that a failure names the statement and its line (DuckDB's
+// own errors on a multi-statement string say "line 0").
 func (d *Driver) Run(migration io.Reader) error {
 	body, err := io.ReadAll(migration)
 	if err != nil {
 		return err
 	}
-	if !hasStatements(string(body)) {
+	stmts := sqlx.Split(string(body))
+	if len(stmts) == 0 {
 		return nil
 	}
 	ctx := context.Background()
@@ -129,25 +131,16 @@ func (d *Driver) Run(migration io.Reader) error {
 	if err != nil {
 		return &database.Error{OrigErr: err, Err: "begin transaction"}
 	}
-	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
-		tx.Rollback()
-		return &database.Error{OrigErr: err, Err: "migration failed (rolled back)", Query: body}
-	}
-	if err := tx.Commit(); err != nil {
-		return &database.Error{OrigErr: err, Err: "commit failed", Query: body}
-	}
-	return nil
-}
-
-// hasStatements reports whether sql has anything besides comments and blanks.
-func hasStatements(sql string) bool {
-	for _, line := range strings.Split(sql, "\n") {
-		t := strings.TrimSpace(line)
-		if t != "" && !strings.HasPrefix(t, "--") && t != ";" {
-			return true
+	for _, st := range stmts {
+		if _, err := tx.ExecContext(ctx, st.Text); err != nil {
+			tx.Rollback()
+			return &database.Error{OrigErr: err, Err: "migration failed (rolled back)", Line: uint(st.Line), Query: []byte(st.Text)}
 		}
 	}
-	return false
+	if err := tx.Commit(); err != nil {
+		return &database.Error{OrigErr: err, Err: "commit failed"}
+	}
+	return nil
 }
 
 // SetVersion records version and dirty, replacing the previous row.
