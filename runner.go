@@ -318,22 +318,35 @@ type Status struct {
 	PendingFiles []string `json:"pending"`
 }
 
-// Status reads the environment's version and pending files.
+// Status reads the environment's version and pending files. It only reads:
+// without a migrations table nothing was applied, and none is created.
 func (p *Project) Status(ctx context.Context, env *Env) (*Status, error) {
-	r, err := p.runner(ctx, env)
+	dir, err := p.readDir(env)
 	if err != nil {
 		return nil, err
 	}
-	defer r.close()
-	st, err := r.state()
+	h, err := env.Conn.Open(ctx, stores.OpenOptions{ReadOnly: true, ExitSoon: p.ExitSoon})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: connect: %s", env.Name, stores.MaskPassword(err.Error()))
+	}
+	live, err := env.Dialect.Inspect(ctx, h, []string{env.MigrationsTable})
+	if err != nil {
+		h.Close()
+		return nil, fmt.Errorf("%s: %s", env.Name, stores.MaskPassword(err.Error()))
+	}
+	st := State{Version: -1}
+	if live.Table(env.MigrationsTable) != nil {
+		if st, err = readState(env, h); err != nil {
+			return nil, err
+		}
+	} else {
+		h.Close()
 	}
 	s := &Status{Env: env.Name, Dir: p.rel(env.Dir), Table: env.MigrationsTable, Version: st.Version, Dirty: st.Dirty, Latest: -1, PendingFiles: []string{}}
-	if len(r.dir.Files) > 0 {
-		s.Latest = int64(r.dir.Latest())
+	if len(dir.Files) > 0 {
+		s.Latest = int64(dir.Latest())
 	}
-	for _, f := range r.dir.Files {
+	for _, f := range dir.Files {
 		if int64(f.Version) > st.Version {
 			s.Pending = append(s.Pending, f)
 			s.PendingFiles = append(s.PendingFiles, f.Base()+".up.sql")

@@ -10,6 +10,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/golang-migrate/migrate/v4/source"
 )
 
 // SumFile is the manifest's file name inside a migrations directory.
@@ -38,7 +40,12 @@ type Dir struct {
 var fileRE = regexp.MustCompile(`^([0-9]+)_(.*)\.(up|down)\.sql$`)
 
 // ReadDir reads a migrations directory. A missing directory is empty.
-// Two migrations with one version (a merge of two branches) are an error.
+// Two migrations with one version (a merge of two branches) are an error, and
+// so is any file golang-migrate would take for a migration that is not a
+// <version>_<name>.up.sql or .down.sql file: golang-migrate reads every
+// <version>_<name>.up.<extension> (".up.SQL", ".up.psql", an editor's
+// ".up.sql~"), so such a file would run unrecorded, or make golang-migrate
+// fail with "duplicate migration file" without saying which.
 func ReadDir(path string) (*Dir, error) {
 	d := &Dir{Path: path}
 	entries, err := os.ReadDir(path)
@@ -55,6 +62,9 @@ func ReadDir(path string) (*Dir, error) {
 		}
 		m := fileRE.FindStringSubmatch(e.Name())
 		if m == nil {
+			if mg, err := source.DefaultParse(e.Name()); err == nil {
+				return nil, &StrayError{Path: filepath.Join(path, e.Name()), Version: mg.Version}
+			}
 			continue
 		}
 		v, err := strconv.ParseUint(m[1], 10, 64)
@@ -108,6 +118,19 @@ func (d *Dir) Find(v uint64) (File, bool) {
 		}
 	}
 	return File{}, false
+}
+
+// StrayError is a file golang-migrate would run as a migration that is not
+// one of mxmigrate's .up.sql / .down.sql files.
+type StrayError struct {
+	Path    string
+	Version uint
+}
+
+func (e *StrayError) Error() string {
+	return fmt.Sprintf("%s: golang-migrate would take this file for migration %d (it reads <version>_<name>.up.<any extension>), and mxmigrate records only .up.sql and .down.sql files: "+
+		"remove it (an editor backup or merge leftover?), or if it is a migration you wrote, name it <version>_<name>.up.sql / .down.sql and record it with `mxmigrate rehash`",
+		e.Path, e.Version)
 }
 
 // Next returns the first migration newer than version v (-1: the first).

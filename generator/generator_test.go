@@ -191,3 +191,33 @@ func FuzzReadSum(f *testing.F) {
 		}
 	})
 }
+
+// TestStrayFilesAreRefused: files golang-migrate would run (any extension)
+// or trip over (editor backups) but mxmigrate does not record are errors
+// naming them, in every command that reads the directory.
+func TestStrayFilesAreRefused(t *testing.T) {
+	for _, name := range []string{"000000_seed.up.SQL", "000002_x.up.psql", "000001_init.up.sql~", "000001_init.down.sql.orig"} {
+		dir := t.TempDir()
+		if _, err := Write(dir, Migration{Name: "init", Up: []byte("SELECT 1;\n"), Down: []byte("SELECT 2;\n"), Identity: Identity{Dialect: "duckdb"}}); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("DROP TABLE victim;\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := ReadDir(dir)
+		var se *StrayError
+		if !errors.As(err, &se) || !strings.Contains(err.Error(), name) || !strings.Contains(err.Error(), "rehash") {
+			t.Errorf("%s: %v", name, err)
+		}
+		if _, err := Rehash(dir, Identity{Dialect: "duckdb"}); err == nil {
+			t.Errorf("%s: rehash must not record a file golang-migrate reads differently", name)
+		}
+	}
+	dir := t.TempDir()
+	for _, name := range []string{"README.md", "notes.sql", ".mxmigrate.lock", "000001_x.UP.sql"} {
+		os.WriteFile(filepath.Join(dir, name), []byte("x"), 0o644)
+	}
+	if _, err := ReadDir(dir); err != nil {
+		t.Errorf("files golang-migrate ignores are allowed: %v", err)
+	}
+}

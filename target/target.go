@@ -101,6 +101,10 @@ func System(o Options) (*Result, error) {
 		s.t.Indexes = append(s.t.Indexes, &schema.Index{Name: o.namer().Physical(schema.OwnName, lookup), Columns: s.lookup})
 		r.Schema.Tables = append(r.Schema.Tables, s.t)
 	}
+	if fv.Name == ev.Name {
+		return nil, fmt.Errorf("table_prefix %q is too long for this database: the system tables %s and %s both become %q (it keeps %d bytes of a name); use a prefix of at most %d bytes",
+			o.TablePrefix, FeatureVersionsTable, EventsTable, fv.Name, o.namer().Limit(), o.namer().Limit()-len(FeatureVersionsTable))
+	}
 	r.Schema.Sort()
 	return r, nil
 }
@@ -168,14 +172,27 @@ func selectTables(source *schema.Schema, o Options, clone bool) (*schema.Schema,
 		return nil, fmt.Errorf("no project: set `project = \"...\"` in metaxy.toml, or pass --project P or --all-projects")
 	}
 	out := &schema.Schema{}
+	owner := map[string]string{}
 	for _, st := range source.Tables {
 		if !o.AllProjects && st.Project != o.Project {
 			continue
 		}
 		t := st
 		if clone {
+			// a source built without this dialect's Namer: make its
+			// names physical as FeatureTables would have
 			t = st.Clone()
+			if err := (&Result{}).checkNames(t, o.namer(), "feature "+t.FeatureKey); err != nil {
+				return nil, err
+			}
+			for i, id := range t.IDColumns {
+				t.IDColumns[i] = o.namer().Physical(schema.MetaxyName, id)
+			}
 		}
+		if prev, dup := owner[t.Name]; dup {
+			return nil, fmt.Errorf("features %s and %s map to the same table %q", prev, t.FeatureKey, t.Name)
+		}
+		owner[t.Name] = t.FeatureKey
 		t.PrimaryKey, t.Indexes = nil, nil
 		if err := inject(t, o); err != nil {
 			return nil, err

@@ -162,3 +162,43 @@ func TestUnmappableAndOverride(t *testing.T) {
 		t.Errorf("id override: %+v", c)
 	}
 }
+
+// TestLongPrefixSystemTablesCollide: a prefix so long that both system tables
+// are cut to one name is refused, naming the longest prefix that works.
+func TestLongPrefixSystemTablesCollide(t *testing.T) {
+	prefix := strings.Repeat("p", 50)
+	_, err := System(Options{TablePrefix: prefix, Naming: schema.DefaultConvention, Names: schema.ByteLimit(63)})
+	if err == nil || !strings.Contains(err.Error(), "too long") || !strings.Contains(err.Error(), "at most 32 bytes") {
+		t.Errorf("got %v", err)
+	}
+	if _, err := System(Options{TablePrefix: strings.Repeat("p", 32), Naming: schema.DefaultConvention, Names: schema.ByteLimit(63)}); err != nil {
+		t.Errorf("32 bytes fit: %v", err)
+	}
+}
+
+// TestSelectAppliesTheNamer: a source built without the dialect's Namer
+// (the library's FilterFeatureMetadata) comes out with the names the CLI's
+// target has.
+func TestSelectAppliesTheNamer(t *testing.T) {
+	set := &features.Set{Features: []*features.Feature{{Key: "media/video_frames", Project: "p", IDColumns: []string{"id"}, Columns: []features.Column{}}}}
+	prefix := strings.Repeat("x", 50) + "_"
+	o := Options{TablePrefix: prefix, Naming: schema.DefaultConvention, Project: "p", InjectPrimaryKey: true, Names: schema.ByteLimit(63)}
+	cli, err := Features(set, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := o
+	raw.Names = nil
+	src, err := FeatureTables(set, raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lib, err := Select(src.Schema, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := cli.Schema.Tables[0], lib.Tables[0]
+	if a.Name != b.Name || a.PrimaryKey.Name != b.PrimaryKey.Name || len(b.Name) > 63 {
+		t.Errorf("CLI %s %s, library %s %s", a.Name, a.PrimaryKey.Name, b.Name, b.PrimaryKey.Name)
+	}
+}

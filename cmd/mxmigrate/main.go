@@ -13,6 +13,7 @@ import (
 
 	"github.com/mxmigrate/mxmigrate"
 	"github.com/mxmigrate/mxmigrate/config"
+	"github.com/mxmigrate/mxmigrate/stores"
 	_ "github.com/mxmigrate/mxmigrate/stores/duckdb"   // DuckDB dialect and migrate driver
 	_ "github.com/mxmigrate/mxmigrate/stores/postgres" // PostgreSQL dialect and golang-migrate pgx5 driver
 )
@@ -33,7 +34,19 @@ type exitCode int
 
 func (e exitCode) Error() string { return fmt.Sprintf("exit %d", int(e)) }
 
+// maskWriter masks passwords in everything written to it (stores.MaskPassword):
+// errors, warnings and --verbose lines all go to stderr through it.
+type maskWriter struct{ w io.Writer }
+
+func (m maskWriter) Write(p []byte) (int, error) {
+	if _, err := io.WriteString(m.w, stores.MaskPassword(string(p))); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
 func run(args []string, stdout, stderr io.Writer) int {
+	stderr = maskWriter{stderr}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	app := newApp(stdout, stderr)

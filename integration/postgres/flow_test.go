@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"encoding/json"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -320,4 +321,34 @@ func TestLongTablePrefix(t *testing.T) {
 	e.mx(t, "generate", "-n", "prod:metaxy_features", "--definitions-from-store", "-m", "audio").Must(t, 0, "+ create table "+prefix+"media__audio")
 	e.mx(t, "up", "-n", "prod:metaxy_features").Must(t, 0, "applied 000002_audio.up.sql")
 	e.mx(t, "check", "-n", "prod:metaxy_features", "--definitions-from-store").Must(t, 0, "in sync")
+}
+
+// TestPasswordFormsAreMasked: the connection-string forms people write
+// (libpq key=value, ?password= in the query, unencoded special characters,
+// wrong credentials against the real server) never show the password, in
+// errors nor with --verbose, whichever command fails.
+func TestPasswordFormsAreMasked(t *testing.T) {
+	const secret = "Zq9-p@ss:w/rd#x?y"
+	for name, cs := range map[string]string{
+		"key=value":       "host=127.0.0.1 port=1 user=metaxy password=" + "Zq9secretKV" + " dbname=db",
+		"quoted kv":       "host=127.0.0.1 port=1 user=metaxy password='Zq9 secret''s' dbname=db",
+		"query":           "postgresql://metaxy@127.0.0.1:1/db?password=Zq9QUERYSECRET",
+		"unencoded":       "postgresql://metaxy:" + secret + "@127.0.0.1:1/db",
+		"wrong password":  "postgresql://metaxy:Zq9wrongpw@" + pg.Host + ":" + pg.Port + "/metaxy?sslmode=disable",
+		"encoded, no srv": "postgresql://metaxy:" + url.QueryEscape(secret) + "@127.0.0.1:1/db",
+	} {
+		e := newProject(t)
+		e.vars = []string{"MEDIA_PG_URL=" + cs}
+		for _, args := range [][]string{{"check", "-n", "prod:metaxy_features"}, {"--verbose", "status", "-n", "prod"}, {"up", "-n", "prod"}} {
+			r := e.mx(t, args...)
+			if r.Code == 0 {
+				t.Errorf("%s %v: must fail", name, args)
+			}
+			for _, leak := range []string{"Zq9secretKV", "Zq9 secret", "Zq9QUERYSECRET", secret, url.QueryEscape(secret), "w/rd#x", "Zq9wrongpw"} {
+				if strings.Contains(r.Stdout+r.Stderr, leak) {
+					t.Errorf("%s %v shows %q:\n%s%s", name, args, leak, r.Stdout, r.Stderr)
+				}
+			}
+		}
+	}
 }

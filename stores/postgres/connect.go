@@ -4,10 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"net/url"
 	"regexp"
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
 
 	"github.com/mxmigrate/mxmigrate/config"
@@ -36,6 +38,7 @@ func (Dialect) Configure(st *config.Store) (stores.Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	registerPassword(raw)
 	cs := strings.TrimSpace(raw)
 	if cs == "" {
 		if st.Has("connection_params") {
@@ -53,6 +56,28 @@ func (Dialect) Configure(st *config.Store) (stores.Store, error) {
 		return nil, fmt.Errorf("store %q: connection_string scheme %q is not PostgreSQL's", st.Name, m[1])
 	}
 	return &store{name: st.Name, raw: raw, url: "postgresql://" + cs[len(m[0]):]}, nil
+}
+
+// registerPassword registers the connection string's password for masking
+// (stores.RegisterSecret), parsed as pgx parses it: URL or libpq key=value,
+// PGPASSWORD and the passfile included. A URL pgx cannot parse (say, a
+// password with an unencoded "/" or "#") gives up its password by hand:
+// everything between the first ":" after "://" and the last "@".
+func registerPassword(cs string) {
+	if cfg, err := pgconn.ParseConfig(cs); err == nil {
+		stores.RegisterSecret(cfg.Password)
+		return
+	}
+	if _, rest, ok := strings.Cut(cs, "://"); ok {
+		if at := strings.LastIndex(rest, "@"); at >= 0 {
+			if _, pw, ok := strings.Cut(rest[:at], ":"); ok {
+				stores.RegisterSecret(pw)
+				if dec, err := url.PathUnescape(pw); err == nil {
+					stores.RegisterSecret(dec)
+				}
+			}
+		}
+	}
 }
 
 // Open connects and pings, failing within 10 s when the server does not
