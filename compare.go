@@ -256,6 +256,15 @@ func (e *DestructiveError) Error() string {
 
 // Generate plans the environment and writes the next migration.
 func (p *Project) Generate(ctx context.Context, env *Env, o GenerateOptions) (*GenerateResult, error) {
+	if !o.DryRun {
+		// the directory is read, compared and written under its lock, so
+		// that a concurrent generate's half-written migration is never read
+		unlock, err := generator.Lock(env.Dir)
+		if err != nil {
+			return nil, err
+		}
+		defer unlock()
+	}
 	cmp, err := p.Compare(ctx, env, o.TargetOptions)
 	if err != nil {
 		return nil, err
@@ -300,7 +309,7 @@ func (p *Project) Generate(ctx context.Context, env *Env, o GenerateOptions) (*G
 			drops = append(drops, c.Table)
 		}
 	}
-	f, err := generator.Write(env.Dir, generator.Migration{
+	f, err := generator.WriteLocked(env.Dir, generator.Migration{
 		Name: generator.Slug(o.Message), Format: o.Format, Up: res.Up, Down: res.Down,
 		Creates: creates, Drops: drops,
 		Identity: env.Identity(),

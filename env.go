@@ -2,6 +2,8 @@ package mxmigrate
 
 import (
 	"fmt"
+	"path/filepath"
+	"sort"
 
 	"github.com/mxmigrate/mxmigrate/config"
 	"github.com/mxmigrate/mxmigrate/generator"
@@ -42,6 +44,9 @@ func (p *Project) Environments(name string) ([]*Env, error) {
 	}
 	out := make([]*Env, 0, len(envs))
 	for _, e := range envs {
+		if err := p.checkOwnDir(e); err != nil {
+			return nil, err
+		}
 		r, err := resolve(e)
 		if err != nil {
 			return nil, err
@@ -57,7 +62,54 @@ func (p *Project) Environment(name string) (*Env, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := p.checkOwnDir(e); err != nil {
+		return nil, err
+	}
 	return resolve(e)
+}
+
+// checkOwnDir refuses a directory that an environment of the other target
+// uses too (configured so, or through a symbolic link): system and feature
+// migrations are numbered and tracked apart, and one directory cannot hold
+// both. Stores of one target may share a directory (the same DDL for dev
+// and prod); mxmigrate.sum refuses it for a store of another dialect or prefix.
+func (p *Project) checkOwnDir(e *config.Environment) error {
+	mine := realPath(e.Dir)
+	names := make([]string, 0, len(p.Config.Stores))
+	for n := range p.Config.Stores {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		others, err := p.Config.Environments(n)
+		if err != nil {
+			continue
+		}
+		for _, o := range others {
+			if o.Target != e.Target && realPath(o.Dir) == mine {
+				return fmt.Errorf("%s and %s both use the migrations directory %s; each target needs its own: set [ext.mxmigrate.environments.%q] dir = \"...\"",
+					e.Name, o.Name, e.Dir, e.Name)
+			}
+		}
+	}
+	return nil
+}
+
+// realPath resolves symbolic links in p, as far as the path exists.
+func realPath(p string) string {
+	p = filepath.Clean(p)
+	rest := ""
+	for {
+		if r, err := filepath.EvalSymlinks(p); err == nil {
+			return filepath.Join(r, rest)
+		}
+		parent := filepath.Dir(p)
+		if parent == p {
+			return filepath.Join(p, rest)
+		}
+		rest = filepath.Join(filepath.Base(p), rest)
+		p = parent
+	}
 }
 
 func resolve(e *config.Environment) (*Env, error) {

@@ -400,6 +400,9 @@ func splitEnv(name string) (store, target string, err error) {
 	if !has && (name == TargetSystem || name == TargetFeatures) {
 		return "", name, nil
 	}
+	if has && store == "" {
+		return "", "", &envError{fmt.Sprintf("%q names no store: write <store>:%s, or %s alone for the default store", name, target, target)}
+	}
 	if has && target != TargetSystem && target != TargetFeatures {
 		return "", "", &envError{fmt.Sprintf("unknown target %q in %q: use %s or %s", target, name, TargetSystem, TargetFeatures)}
 	}

@@ -108,6 +108,15 @@ func (c Change) Destructive() string {
 		if !c.Column.Nullable {
 			return fmt.Sprintf("adds NOT NULL column %s.%s to an existing table; fails if the table has rows", c.Table, c.Column.Name)
 		}
+	case DropIndex:
+		// a unique index is a constraint: dropping it lets duplicates in
+		if c.Index.Unique {
+			return fmt.Sprintf("drops unique index %s on %s: the uniqueness it enforces is gone", c.Index.Name, c.Table)
+		}
+	case CreateIndex:
+		if c.Index.Unique {
+			return fmt.Sprintf("creates unique index %s on %s; fails if rows hold duplicates", c.Index.Name, c.Table)
+		}
 	}
 	return ""
 }

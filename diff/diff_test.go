@@ -2,6 +2,7 @@ package diff
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/mxmigrate/mxmigrate/schema"
@@ -110,5 +111,21 @@ func TestDeterministic(t *testing.T) {
 		if got := kinds(Compare(&schema.Schema{}, &schema.Schema{Tables: tables})); !reflect.DeepEqual(got, first) {
 			t.Fatalf("order depends on input order: %v vs %v", got, first)
 		}
+	}
+}
+
+// TestUniqueIndexIsGated: a hand-added unique index is a constraint; the next
+// generate may not drop it silently.
+func TestUniqueIndexIsGated(t *testing.T) {
+	tbl := func(ix ...*schema.Index) *schema.Schema {
+		return &schema.Schema{Tables: []*schema.Table{{Name: "t", Columns: []*schema.Column{{Name: "a", Type: schema.String}}, Indexes: ix}}}
+	}
+	u := &schema.Index{Name: "uq_t_a", Columns: []string{"a"}, Unique: true}
+	if d := Destructive(Compare(tbl(u), tbl())); len(d) != 1 || !strings.Contains(d[0].Destructive(), "unique") {
+		t.Errorf("dropping a unique index: %v", d)
+	}
+	plain := &schema.Index{Name: "ix_t_a", Columns: []string{"a"}}
+	if d := Destructive(Compare(tbl(plain), tbl())); len(d) != 0 {
+		t.Errorf("dropping a plain index is not destructive: %v", d)
 	}
 }

@@ -68,8 +68,11 @@ func ValidateKey(key string) error {
 		if strings.Contains(p, "__") {
 			return fmt.Errorf("invalid feature key %q: part %q contains \"__\"", key, p)
 		}
-		if strings.TrimSpace(p) != p || strings.ContainsAny(p, "\x00\n") {
-			return fmt.Errorf("invalid feature key %q: part %q has surrounding space or control characters", key, p)
+		if strings.TrimSpace(p) != p {
+			return fmt.Errorf("invalid feature key %q: part %q has surrounding space", key, p)
+		}
+		if err := schema.CheckName(p); err != nil {
+			return fmt.Errorf("invalid feature key %q: %w", key, err)
 		}
 	}
 	return nil

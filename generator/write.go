@@ -37,14 +37,27 @@ var ErrConcurrent = errors.New("another `mxmigrate generate` wrote a migration i
 // Write adds a migration to the directory under an exclusive lock on it:
 // never overwriting a file, and never leaving half a migration behind.
 func Write(dirPath string, m Migration) (File, error) {
-	if err := os.MkdirAll(dirPath, 0o755); err != nil {
-		return File{}, err
-	}
-	unlock, err := lockDir(dirPath)
+	unlock, err := Lock(dirPath)
 	if err != nil {
 		return File{}, err
 	}
 	defer unlock()
+	return WriteLocked(dirPath, m)
+}
+
+// Lock creates the directory if needed and takes its exclusive lock, which
+// Write and Rehash take too; unlock releases it. A generate that holds it
+// from reading the directory to writing its files cannot read a migration
+// another run is writing.
+func Lock(dirPath string) (unlock func(), err error) {
+	if err := os.MkdirAll(dirPath, 0o755); err != nil {
+		return nil, err
+	}
+	return lockDir(dirPath)
+}
+
+// WriteLocked is Write for a caller that holds the directory's Lock.
+func WriteLocked(dirPath string, m Migration) (File, error) {
 	d, err := ReadDir(dirPath)
 	if err != nil {
 		return File{}, err

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -137,6 +138,27 @@ type Namer interface {
 	Limit() int
 	// Physical is the name as the database keeps it.
 	Physical(kind NameKind, name string) string
+	// Fold is the name as the database compares it: two names with the same
+	// Fold are one name there (DuckDB: case-insensitive).
+	Fold(name string) string
+}
+
+// CheckName refuses a name no database should get: empty, not UTF-8, or
+// holding a control character or a line separator (NUL breaks PostgreSQL's
+// wire protocol; others end comments and confuse every tool that prints it).
+func CheckName(name string) error {
+	switch {
+	case name == "":
+		return fmt.Errorf("empty name")
+	case !utf8.ValidString(name):
+		return fmt.Errorf("name %q is not valid UTF-8", name)
+	}
+	for _, r := range name {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			return fmt.Errorf("name %q holds the control character %U", name, r)
+		}
+	}
+	return nil
 }
 
 // ByteLimit is the Namer of a database that keeps the first N bytes of an
@@ -145,6 +167,9 @@ type ByteLimit int
 
 // Limit is the limit in bytes.
 func (n ByteLimit) Limit() int { return int(n) }
+
+// Fold: names compare exactly.
+func (ByteLimit) Fold(name string) string { return name }
 
 // Physical truncates Metaxy's names and shortens mxmigrate's own with a hash.
 func (n ByteLimit) Physical(kind NameKind, name string) string {

@@ -25,6 +25,9 @@ type Options struct {
 	AllProjects bool
 	// ColumnTypes overrides column types per feature key and column.
 	ColumnTypes map[string]map[string]schema.Type
+	// Reserved are tables feature tables must not be (the store's system
+	// and migrations tables), by physical name, saying what each is.
+	Reserved map[string]string
 }
 
 // Result is a target schema plus the warnings met while deriving it.
@@ -101,7 +104,7 @@ func System(o Options) (*Result, error) {
 		s.t.Indexes = append(s.t.Indexes, &schema.Index{Name: o.namer().Physical(schema.OwnName, lookup), Columns: s.lookup})
 		r.Schema.Tables = append(r.Schema.Tables, s.t)
 	}
-	if fv.Name == ev.Name {
+	if o.namer().Fold(fv.Name) == o.namer().Fold(ev.Name) {
 		return nil, fmt.Errorf("table_prefix %q is too long for this database: the system tables %s and %s both become %q (it keeps %d bytes of a name); use a prefix of at most %d bytes",
 			o.TablePrefix, FeatureVersionsTable, EventsTable, fv.Name, o.namer().Limit(), o.namer().Limit()-len(FeatureVersionsTable))
 	}
@@ -147,11 +150,18 @@ func FeatureTables(set *features.Set, o Options) (*Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		if prev, ok := owner[t.Name]; ok {
+		key := o.namer().Fold(t.Name)
+		if prev, ok := owner[key]; ok {
 			return nil, fmt.Errorf("features %s (%s, project %s) and %s (%s, project %s) map to the same table %q",
 				prev.Key, prev.Source, prev.Project, f.Key, f.Source, f.Project, t.Name)
 		}
-		owner[t.Name] = f
+		for name, what := range o.Reserved {
+			if o.namer().Fold(name) == key {
+				return nil, fmt.Errorf("feature %s (%s, project %s) maps to table %q, which is %s: mxmigrate will not manage it as a feature table; rename the feature key",
+					f.Key, f.Source, f.Project, t.Name, what)
+			}
+		}
+		owner[key] = f
 		r.Schema.Tables = append(r.Schema.Tables, t)
 	}
 	r.Schema.Sort()
@@ -297,18 +307,25 @@ func (r *Result) checkNames(t *schema.Table, names schema.Namer, what string) er
 	}
 	seen := map[string]string{}
 	for _, c := range t.Columns {
+		if err := schema.CheckName(c.Name); err != nil {
+			return fmt.Errorf("%s: column %w", what, err)
+		}
 		orig := c.Name
 		if short := names.Physical(schema.MetaxyName, c.Name); short != c.Name {
 			c.Name = short
 			r.Warnings = append(r.Warnings, fmt.Sprintf("%s: column name %q is longer than %d bytes; the database keeps %q", what, orig, limit, c.Name))
 		}
-		if prev, ok := seen[c.Name]; ok {
+		key := names.Fold(c.Name)
+		if prev, ok := seen[key]; ok {
 			if prev == orig {
 				return fmt.Errorf("%s: column %q is defined twice", what, orig)
 			}
+			if names.Fold(prev) == names.Fold(orig) && prev != orig {
+				return fmt.Errorf("%s: columns %q and %q differ only in case, and this database compares names without case", what, prev, orig)
+			}
 			return fmt.Errorf("%s: columns %q and %q both become %q in the database", what, prev, orig, c.Name)
 		}
-		seen[c.Name] = orig
+		seen[key] = orig
 	}
 	return nil
 }

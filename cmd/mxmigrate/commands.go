@@ -22,14 +22,14 @@ func commands() []*cli.Command {
 		{
 			Name:      "generate",
 			Usage:     "compare the target with the live database and write the next migration",
-			UsageText: "mxmigrate generate -n ENV [-m MSG] [--allow-destructive] [--dry-run [--json]] [--baseline] [--all-projects|--project P] [--definitions-from-store[=STORE]] [--inject-primary-key|--no-inject-primary-key] [--inject-index]",
+			UsageText: "mxmigrate generate -n ENV [-m MSG] [--allow-destructive] [--dry-run [--json]] [--baseline] [--all-projects|--project P] [--definitions-from-store[=STORE]] [--inject-primary-key|--no-inject-primary-key] [--inject-index|--no-inject-index]",
 			Flags: append([]cli.Flag{
 				envFlag("environment `<store>:<target>`"),
 				&cli.StringFlag{Name: "message", Aliases: []string{"m"}, Usage: "migration name (slugged into the file name)", EnvVars: []string{"MXMIGRATE_MESSAGE"}},
 				&cli.BoolFlag{Name: "allow-destructive", Usage: "write destructive changes (drops, type changes, SET NOT NULL), marked -- DESTRUCTIVE", EnvVars: []string{"MXMIGRATE_ALLOW_DESTRUCTIVE"}},
 				&cli.BoolFlag{Name: "dry-run", Usage: "print the plan and SQL, write nothing", EnvVars: []string{"MXMIGRATE_DRY_RUN"}},
 				&cli.StringFlag{Name: "format", Usage: "version style: seq (000001) or unix (timestamps); default follows the directory", EnvVars: []string{"MXMIGRATE_FORMAT"}},
-				&cli.BoolFlag{Name: "baseline", Usage: "write the first migration as if the database were empty (adopting a store whose tables exist; then `mxmigrate force`)", EnvVars: []string{"MXMIGRATE_BASELINE"}},
+				&cli.BoolFlag{Name: "baseline", Usage: "write the first migration as if the database were empty (adopting a store whose tables exist; then mxmigrate force)", EnvVars: []string{"MXMIGRATE_BASELINE"}},
 				jsonFlag(),
 			}, targetFlags()...),
 			Action: generateCmd,
@@ -130,6 +130,13 @@ func generateCmd(c *cli.Context) error {
 	if err != nil {
 		var de *mxmigrate.DestructiveError
 		if errors.As(err, &de) && res != nil {
+			if c.Bool("json") {
+				if err := writeJSON(out, planJSON(env.Name, res.Comparison.Changes, map[string]any{
+					"no_changes": false, "refused": true, "error": err.Error()})); err != nil {
+					return err
+				}
+				return exitCode(1)
+			}
 			printPlan(c, out, res.Comparison.Changes)
 		}
 		return err
@@ -385,6 +392,9 @@ func checkCmd(c *cli.Context) error {
 func urlCmd(c *cli.Context) error {
 	if err := noArgs(c); err != nil {
 		return err
+	}
+	if port := c.Int("port"); port < 0 || port > 65535 {
+		return usagef("--port %d is out of range (1-65535)", port)
 	}
 	p, envs, err := loadEnvironments(c, true)
 	if err != nil {

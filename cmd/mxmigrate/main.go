@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -68,15 +70,34 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return 1
 }
 
+var negativeRE = regexp.MustCompile(`^-[0-9]+$`)
+
 // normalizeArgs lets --definitions-from-store stand without a value (meaning
-// the environment's own store): urfave/cli has no optional flag values.
+// the environment's own store): urfave/cli has no optional flag values. And
+// `force -n ENV -1`, as force's usage says, passes -1 as the VERSION: a bare
+// negative number after force moves behind "--", where urfave/cli takes it as
+// an argument rather than an unknown flag.
 func normalizeArgs(args []string) []string {
 	out := make([]string, 0, len(args))
-	for _, a := range args {
+	var tail []string
+	force := false
+	for i, a := range args {
 		if a == "--definitions-from-store" {
 			a = "--definitions-from-store=."
 		}
+		if i > 0 && a == "force" && !force {
+			force = true
+		} else if force && negativeRE.MatchString(a) {
+			tail = append(tail, a)
+			continue
+		}
 		out = append(out, a)
+	}
+	if len(tail) > 0 {
+		if !slices.Contains(out, "--") {
+			out = append(out, "--")
+		}
+		out = append(out, tail...)
 	}
 	return out
 }

@@ -64,3 +64,29 @@ func TestExitCodes(t *testing.T) {
 		t.Errorf("unknown command: %d %s", code, errs)
 	}
 }
+
+func TestForceNegativeVersion(t *testing.T) {
+	for _, in := range [][]string{
+		{"mxmigrate", "force", "-n", "dev:metaxy_features", "-1"},
+		{"mxmigrate", "force", "-1", "-n", "dev:metaxy_features"},
+	} {
+		got := strings.Join(normalizeArgs(in), " ")
+		if !strings.HasSuffix(got, "-- -1") || !strings.Contains(got, "-n dev:metaxy_features") {
+			t.Errorf("%v -> %s", in, got)
+		}
+	}
+	if got := strings.Join(normalizeArgs([]string{"mxmigrate", "up", "-n", "dev", "-1"}), " "); strings.Contains(got, "--") {
+		t.Errorf("only force takes a negative VERSION: %s", got)
+	}
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "metaxy.toml"), []byte("project = \"p\"\n[stores.dev]\ntype = \"metaxy.ext.duckdb.DuckDBMetadataStore\"\nconfig = { database = \"d.duckdb\" }\n"), 0o644)
+	if code, out, errs := runCLI(t, dir, "force", "-n", "dev:metaxy_features", "-1"); code != 0 || !strings.Contains(out, "version forced to -1") {
+		t.Errorf("force -n ENV -1: %d %s %s", code, out, errs)
+	}
+	if code, _, errs := runCLI(t, dir, "url", "-n", "dev:metaxy_features", "--port", "99999"); code != 2 || !strings.Contains(errs, "out of range") {
+		t.Errorf("--port out of range is a usage error: %d %s", code, errs)
+	}
+	if code, _, errs := runCLI(t, dir, "status", "-n", ":metaxy_system"); code != 2 || !strings.Contains(errs, "names no store") {
+		t.Errorf("empty store name: %d %s", code, errs)
+	}
+}

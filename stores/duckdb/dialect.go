@@ -1,6 +1,8 @@
 package duckdb
 
 import (
+	"strings"
+
 	"github.com/mxmigrate/mxmigrate/internal/sqlx"
 	"github.com/mxmigrate/mxmigrate/schema"
 	"github.com/mxmigrate/mxmigrate/stores"
@@ -29,6 +31,9 @@ func (Dialect) Limit() int { return 0 }
 
 // Physical: every name is kept whole.
 func (Dialect) Physical(_ schema.NameKind, name string) string { return name }
+
+// Fold: DuckDB matches identifiers case-insensitively, quoted or not.
+func (Dialect) Fold(name string) string { return strings.ToLower(name) }
 
 // Quote quotes an identifier.
 func (Dialect) Quote(s string) string { return sqlx.QuoteDouble(s) }

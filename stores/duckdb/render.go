@@ -22,6 +22,9 @@ import (
 //     it, nor dropped when an index covers it or a column after it; so those
 //     tables are rebuilt:
 //     create the new shape, copy the rows, drop the old table, rename;
+//   - DROP NOT NULL on a table with indexes, between dropping and recreating
+//     them in one transaction, aborts the process at COMMIT (DuckDB 1.5.6,
+//     on a table read back from its file): such tables are rebuilt too;
 //   - ADD COLUMN takes no constraint, so a NOT NULL column is added and then
 //     set NOT NULL.
 func (d Dialect) Render(changes []diff.Change, before, after *schema.Schema) ([]stores.Statement, error) {
@@ -47,6 +50,14 @@ func (d Dialect) Render(changes []diff.Change, before, after *schema.Schema) ([]
 				}
 			case diff.DropColumn:
 				if keyedFrom(b, c.Column.Name) {
+					rebuild[name] = true
+				}
+			case diff.AlterColumnNull:
+				// DROP NOT NULL between DROP INDEX and CREATE INDEX in one
+				// transaction aborts the process at COMMIT ("pure virtual
+				// method called", DuckDB 1.5.6, once the table was read back
+				// from the file): such tables are rebuilt instead.
+				if c.Column.Nullable && (len(b.Indexes) > 0 || len(a.Indexes) > 0) {
 					rebuild[name] = true
 				}
 			}
@@ -226,7 +237,7 @@ func (d Dialect) rebuild(b, a *schema.Table, absorbed []diff.Change) []stores.St
 	}
 	shape := a.Clone()
 	shape.Indexes = nil
-	note := fmt.Sprintf("rebuild %s: DuckDB cannot drop a primary key, nor retype or drop a key or indexed column, in place; the table is recreated and its rows copied", a.Name)
+	note := fmt.Sprintf("rebuild %s: DuckDB cannot drop a primary key, retype or drop a key or indexed column, nor drop NOT NULL on an indexed table, in place; the table is recreated and its rows copied", a.Name)
 	return []stores.Statement{
 		{SQL: d.createTable(shape, tmp), Changes: absorbed, Note: note},
 		{SQL: "INSERT INTO " + d.Quote(tmp) + " (" + strings.Join(cols, ", ") + ")\nSELECT " + strings.Join(sel, ", ") + " FROM " + d.Quote(b.Name) + ";"},

@@ -35,6 +35,9 @@ func (Dialect) StoreTypes() []string {
 	}
 }
 
+// Fold: quoted identifiers are case-sensitive in PostgreSQL.
+func (Dialect) Fold(name string) string { return name }
+
 // Quote quotes an identifier.
 func (Dialect) Quote(s string) string { return sqlx.QuoteDouble(s) }
 

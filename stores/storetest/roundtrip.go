@@ -239,6 +239,7 @@ func RoundTrip(t *testing.T, h Harness) {
 					}
 				}
 			}
+			d.reopen() // apply to a database read back from storage
 			m := d.migrator(dir, "schema_migrations")
 			if err := m.Migrate(uint(f.Version)); err != nil {
 				t.Fatalf("%s: up: %v\n%s", name, err, up)

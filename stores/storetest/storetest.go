@@ -76,8 +76,9 @@ func newDB(t *testing.T, h Harness) *db {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { pool.Close() })
-	return &db{t: t, h: h, store: s, pool: pool}
+	d := &db{t: t, h: h, store: s, pool: pool}
+	t.Cleanup(func() { d.pool.Close() })
+	return d
 }
 
 // driver opens the dialect's golang-migrate driver on a handle of its own.
@@ -106,6 +107,18 @@ func (d *db) migrator(dir, table string) *migrate.Migrate {
 		d.t.Fatal(err)
 	}
 	return m
+}
+
+// reopen closes the database and opens it again, so that what follows reads
+// it from storage (DuckDB has crashed on DDL only after a reopen).
+func (d *db) reopen() {
+	d.t.Helper()
+	d.pool.Close()
+	pool, err := d.store.Open(context.Background(), stores.OpenOptions{})
+	if err != nil {
+		d.t.Fatal(err)
+	}
+	d.pool = pool
 }
 
 func (d *db) inspect(names []string) *schema.Schema {
@@ -243,6 +256,7 @@ func Transitions(t *testing.T, h Harness) {
 		next := tr.Schema()
 		up, down, cs := render(t, h.Dialect, tr.Name, prev, next)
 		f := write(t, h.Dialect, dir, up, down)
+		d.reopen()
 		rows := d.counts(d.inspect(prev.Names()))
 		for _, c := range cs {
 			if c.Kind == diff.DropTable {
@@ -268,7 +282,13 @@ func Transitions(t *testing.T, h Harness) {
 			}
 		}
 		step("up", 1, next, f.Up)
+		m.Close()
+		d.reopen()
+		m = d.migrator(dir, table)
 		step("down", -1, prev, f.Down)
+		m.Close()
+		d.reopen()
+		m = d.migrator(dir, table)
 		step("up again", 1, next, f.Up)
 		m.Close()
 		if t.Failed() {

@@ -75,6 +75,20 @@ var SharedTransitions = []Transition{
 	{"set-not-null", "nullable -> NOT NULL on a column that holds values", func() *schema.Schema {
 		return build(step5())
 	}},
+	{"drop-not-null-indexed", "NOT NULL -> nullable on a table with a primary key and an index", func() *schema.Schema {
+		v, f := step5()
+		v.Column("tags").Nullable = true
+		return build(v, f)
+	}},
+	{"set-not-null-indexed", "nullable -> NOT NULL on a table with a primary key and an index", func() *schema.Schema {
+		return build(step5())
+	}},
+	{"add-column-indexed", "a nullable column on a table with a primary key and an index, then the index covers it", func() *schema.Schema {
+		v, f := step5()
+		v.Columns = append(v.Columns, col("lang", schema.String, true))
+		v.Indexes = append(v.Indexes, &schema.Index{Name: "ix_videos_lang", Columns: []string{"lang"}})
+		return build(v, f)
+	}},
 	{"change-primary-key", "the primary key gains a column", func() *schema.Schema {
 		v, f := step5()
 		f.PrimaryKey = &schema.PrimaryKey{Name: "pk_frames", Columns: []string{"video_id", "n", "label"}}
