@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"time"
 
@@ -256,14 +257,18 @@ func (e *DestructiveError) Error() string {
 
 // Generate plans the environment and writes the next migration.
 func (p *Project) Generate(ctx context.Context, env *Env, o GenerateOptions) (*GenerateResult, error) {
-	if !o.DryRun {
-		// the directory is read, compared and written under its lock, so
-		// that a concurrent generate's half-written migration is never read
+	// An existing directory is read, compared and written under its lock,
+	// so that a concurrent generate's half-written migration is never read.
+	// A missing one is not created before there is something to write
+	// (Write then takes the lock and refuses if another run wrote first).
+	locked := false
+	if _, err := os.Stat(env.Dir); err == nil && !o.DryRun {
 		unlock, err := generator.Lock(env.Dir)
 		if err != nil {
 			return nil, err
 		}
 		defer unlock()
+		locked = true
 	}
 	cmp, err := p.Compare(ctx, env, o.TargetOptions)
 	if err != nil {
@@ -309,7 +314,11 @@ func (p *Project) Generate(ctx context.Context, env *Env, o GenerateOptions) (*G
 			drops = append(drops, c.Table)
 		}
 	}
-	f, err := generator.WriteLocked(env.Dir, generator.Migration{
+	write := generator.Write
+	if locked {
+		write = generator.WriteLocked
+	}
+	f, err := write(env.Dir, generator.Migration{
 		Name: generator.Slug(o.Message), Format: o.Format, Up: res.Up, Down: res.Down,
 		Creates: creates, Drops: drops,
 		Identity: env.Identity(),

@@ -3,6 +3,7 @@ package duckdb
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
 	"net/url"
 	"os"
@@ -11,7 +12,7 @@ import (
 	"strings"
 	"sync"
 
-	_ "github.com/duckdb/duckdb-go/v2" // registers database/sql driver "duckdb"
+	"github.com/duckdb/duckdb-go/v2" // also registers database/sql driver "duckdb"
 
 	"github.com/mxmigrate/mxmigrate/config"
 	"github.com/mxmigrate/mxmigrate/internal/sqlx"
@@ -34,6 +35,12 @@ func (Dialect) Configure(st *config.Store) (stores.Store, error) {
 	}
 	if db == "" {
 		return nil, fmt.Errorf("%s: store %q: %s is not set (the DuckDB file path)", st.ConfigPath, st.Name, st.Key("database"))
+	}
+	if strings.Contains(db, "?") {
+		// DuckDB cuts such a path at "?" when it names its WAL file
+		// ("x.wal?y/f.duckdb"), so commits fail or land elsewhere
+		return nil, fmt.Errorf("%s: %s = %q: DuckDB cannot use a database file whose path contains \"?\" (it cuts the path there for its write-ahead log); rename the file or its directory",
+			st.ConfigPath, st.Key("database"), db)
 	}
 	s := &store{name: st.Name, database: db, path: db}
 	if db != ":memory:" && !strings.HasPrefix(db, "md:") {
@@ -95,17 +102,7 @@ func openShared(ctx context.Context, path string, exitSoon bool) (*stores.Handle
 	defer sharedMu.Unlock()
 	in := shared[key]
 	if in == nil {
-		dsn := key
-		if dsn == ":memory:" {
-			dsn = ""
-		} else if _, err := os.Stat(key); os.IsNotExist(err) {
-			// A new file gets DuckDB's v1.2 storage format: for 1,000 feature
-			// tables it is ~20x smaller than the default v1.0-compatible
-			// format and opens ~3x faster (docs/duckdb.md). DuckDB >= 1.2
-			// (Python included) reads it.
-			dsn += "?storage_compatibility_version=" + StorageVersion
-		}
-		db, err := sql.Open("duckdb", dsn)
+		db, err := openFile(key)
 		if err != nil {
 			return nil, explainOpen(key, err)
 		}
@@ -131,6 +128,46 @@ func openShared(ctx context.Context, path string, exitSoon bool) (*stores.Handle
 		})
 		return err
 	}}, nil
+}
+
+// openFile opens the DuckDB file at path (":memory:": a database in memory).
+// A new file gets DuckDB's v1.2 storage format: for 1,000 feature tables it
+// is ~20x smaller than the default v1.0-compatible format and opens ~3x
+// faster (docs/duckdb.md); DuckDB >= 1.2 (Python included) reads it.
+//
+// duckdb-go takes a DSN: the path up to the first "?", parsed as a URL. A
+// path it cannot parse ("%" not followed by two hex digits) is attached by
+// SQL instead, to an in-memory instance whose every
+// connection then USEs it: the same file, the same catalog queries.
+func openFile(path string) (*sql.DB, error) {
+	if path == ":memory:" {
+		return sql.Open("duckdb", "")
+	}
+	_, statErr := os.Stat(path)
+	fresh := os.IsNotExist(statErr)
+	if _, err := url.Parse(path); err == nil {
+		dsn := path
+		if fresh {
+			dsn += "?storage_compatibility_version=" + StorageVersion
+		}
+		return sql.Open("duckdb", dsn)
+	}
+	attach := "ATTACH IF NOT EXISTS '" + strings.ReplaceAll(path, "'", "''") + "' AS mxmigrate_db"
+	if fresh {
+		attach += " (STORAGE_VERSION '" + StorageVersion + "')"
+	}
+	c, err := duckdb.NewConnector("", func(ex driver.ExecerContext) error {
+		for _, q := range []string{attach, "USE mxmigrate_db"} {
+			if _, err := ex.ExecContext(context.Background(), q, nil); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return sql.OpenDB(c), nil
 }
 
 var lockRE = regexp.MustCompile(`(?i)could not set lock on file.*?(Conflicting lock is held in [^\n]*)`)

@@ -246,3 +246,44 @@ func TestGoldenSQL(t *testing.T) {
 		t.Error("output not deterministic")
 	}
 }
+
+// TestPathsTheDSNCannotCarry: a database file whose path holds "%" (bare or
+// an escape) opens and is created like any other, for reading and for
+// applying; one with "?", which DuckDB itself cannot use, is refused when the
+// store is configured (before generate as before up).
+func TestPathsTheDSNCannotCarry(t *testing.T) {
+	if _, err := (Dialect{}).Configure(&config.Store{Name: "dev", Settings: map[string]any{"database": "/data/what?.duckdb"}}); err == nil || !strings.Contains(err.Error(), `contains "?"`) {
+		t.Errorf("a path with ? must be refused clearly: %v", err)
+	}
+	for _, name := range []string{"100%.duckdb", "a%3Fb.duckdb", "p#q.duckdb"} {
+		dir := filepath.Join(t.TempDir(), "x%y")
+		os.MkdirAll(dir, 0o755)
+		path := filepath.Join(dir, name)
+		s, err := Dialect{}.Configure(&config.Store{Name: "dev", Settings: map[string]any{"database": path}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		h, err := s.Open(context.Background(), stores.OpenOptions{})
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		exec1(t, h, "CREATE TABLE t (x INTEGER)")
+		drv, err := Dialect{}.MigrateDriver(h, "schema_migrations")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := drv.SetVersion(3, false); err != nil {
+			t.Fatal(err)
+		}
+		drv.Close()
+		if _, err := os.Stat(path); err != nil {
+			t.Fatalf("%s: the file itself must hold the database: %v", name, err)
+		}
+		h, _ = s.Open(context.Background(), stores.OpenOptions{ReadOnly: true})
+		got, err := Dialect{}.Inspect(context.Background(), h, []string{"t", "schema_migrations"})
+		h.Close()
+		if err != nil || len(got.Tables) != 2 {
+			t.Errorf("%s: read back %v %v", name, got, err)
+		}
+	}
+}
