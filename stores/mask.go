@@ -12,9 +12,10 @@ var (
 	// a URL's user:password@ up to the last @ of the token: an unencoded
 	// @, /, ? or # in the password is still masked
 	urlPasswordRE = regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.-]*://[^:/?#@\s"'` + "`" + `]*:)[^\s"'` + "`" + `]*@`)
-	// password=... in a URL query or a libpq key=value string, quoted or not
-	quotedKVRE = regexp.MustCompile(`(?i)(password\s*=\s*)'(?:[^'\\]|\\.)*'`)
-	plainKVRE  = regexp.MustCompile(`(?i)(password\s*=\s*)[^\s&'"` + "`" + `]+`)
+	// password=... (and token=, secret=, as in MotherDuck's
+	// motherduck_token) in a URL query or a libpq key=value string
+	quotedKVRE = regexp.MustCompile(`(?i)((?:password|token|secret)\s*=\s*)'(?:[^'\\]|\\.)*'`)
+	plainKVRE  = regexp.MustCompile(`(?i)((?:password|token|secret)\s*=\s*)[^\s&'"` + "`" + `]+`)
 
 	secretsMu sync.RWMutex
 	secrets   []string
