@@ -11,6 +11,7 @@ import (
 
 	"github.com/mxmigrate/mxmigrate/config"
 	"github.com/mxmigrate/mxmigrate/generator"
+	"github.com/mxmigrate/mxmigrate/internal/testhook"
 	"github.com/mxmigrate/mxmigrate/stores"
 	_ "github.com/mxmigrate/mxmigrate/stores/duckdb"
 )
@@ -51,7 +52,7 @@ func TestConcurrentUpOnlyGoesUp(t *testing.T) {
 	p, env := raceProject(t)
 	ctx := context.Background()
 	raced := false
-	testHookBeforeLock = func() {
+	testhook.BeforeLock = func() {
 		if raced {
 			return
 		}
@@ -68,7 +69,7 @@ func TestConcurrentUpOnlyGoesUp(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	defer func() { testHookBeforeLock = nil }()
+	defer func() { testhook.BeforeLock = nil }()
 	var out bytes.Buffer
 	applied, err := p.Up(ctx, env, 0, &out)
 	if err != nil || len(applied) != 0 {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/mxmigrate/mxmigrate/generator"
 	"github.com/mxmigrate/mxmigrate/internal/sqlx"
+	"github.com/mxmigrate/mxmigrate/internal/testhook"
 	"github.com/mxmigrate/mxmigrate/stores"
 )
 
@@ -91,14 +92,10 @@ func (r *runner) state() (State, error) { return versionOf(r.env, r.drv) }
 // Lock does not block, like DuckDB's, answer ErrLocked at once).
 const lockWait = 30 * time.Second
 
-// testHookBeforeLock, when set by a test, runs before each lock is taken:
-// the window in which another run may move the version.
-var testHookBeforeLock func()
-
 // locked runs fn holding the driver's lock, with the version read under it.
 func (r *runner) locked(ctx context.Context, fn func(State) error) error {
-	if testHookBeforeLock != nil {
-		testHookBeforeLock()
+	if testhook.BeforeLock != nil {
+		testhook.BeforeLock()
 	}
 	deadline := time.Now().Add(lockWait)
 	for {

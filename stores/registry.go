@@ -78,6 +78,10 @@ func ForStore(st *config.Store) (Dialect, error) {
 	mu.RLock()
 	d, ok := byType[st.Type]
 	mu.RUnlock()
+	if !ok && len(StoreTypes()) == 0 {
+		return nil, fmt.Errorf("%s: stores.%s.type = %q: no dialect is built into this program; a Go program using mxmigrate as a library imports the dialects it needs, e.g. _ \"github.com/mxmigrate/mxmigrate/stores/postgres\"",
+			st.ConfigPath, st.Name, st.Type)
+	}
 	if !ok {
 		return nil, fmt.Errorf("%s: stores.%s.type = %q is not a SQL metadata store this mxmigrate supports; supported types:\n  %s",
 			st.ConfigPath, st.Name, st.Type, strings.Join(StoreTypes(), "\n  "))
