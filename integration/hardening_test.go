@@ -7,6 +7,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/mxmigrate/mxmigrate/generator"
 )
 
 // hproject is a DuckDB project in a temp dir whose features come from
@@ -159,4 +162,39 @@ func TestDownSaysDataIsNotRestored(t *testing.T) {
 	mx(t, dir, "generate", "-n", "dev:metaxy_features", "-m", "drop", "--allow-destructive").Must(t, 0)
 	mx(t, dir, "up", "-n", "dev:metaxy_features").Must(t, 0)
 	mx(t, dir, "down", "-n", "dev:metaxy_features").Must(t, 0, "NOT restored")
+}
+
+// TestGenerateReadsUnderTheLock: while another generate holds the
+// directory's lock and is half-way through writing migration 2, this
+// generate waits, then reads the finished directory and says truthfully that
+// migration 2 must be applied first (it once read the half-written
+// directory before taking the lock).
+func TestGenerateReadsUnderTheLock(t *testing.T) {
+	dir := hproject(t, "dev", feature("a/b"))
+	mx(t, dir, "generate", "-n", "dev:metaxy_features", "-m", "init").Must(t, 0)
+	mx(t, dir, "up", "-n", "dev:metaxy_features").Must(t, 0)
+	write(t, filepath.Join(dir, "defs.toml"), feature("a/b", "n"))
+	mig := filepath.Join(dir, "migrations", "features")
+	unlock, err := generator.Lock(mig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan result, 1)
+	go func() { done <- mx(t, dir, "generate", "-n", "dev:metaxy_features", "-m", "late") }()
+	time.Sleep(700 * time.Millisecond) // the other run is waiting for the lock by now
+	write(t, filepath.Join(mig, "000002_other.up.sql"), "-- half written\n")
+	select {
+	case r := <-done:
+		unlock()
+		t.Fatalf("generate did not wait for the lock: %+v", r)
+	case <-time.After(300 * time.Millisecond):
+	}
+	os.Remove(filepath.Join(mig, "000002_other.up.sql"))
+	if _, err := generator.WriteLocked(mig, generator.Migration{Name: "other", Up: []byte("SELECT 1;\n"), Down: []byte("SELECT 1;\n"),
+		Identity: generator.Identity{Dialect: "duckdb"}, BasedOn: 1}); err != nil {
+		t.Fatal(err)
+	}
+	unlock()
+	r := <-done
+	r.Must(t, 1, "has migrations up to 2", "mxmigrate up")
 }

@@ -176,7 +176,11 @@ func TestFailingMigration(t *testing.T) {
 		"ALTER TABLE prod_media__videos ADD COLUMN extra VARCHAR;\nCREATE TABLE half_done (x int);\nSELECT * FROM no_such_table;\n")
 	itest.Write(t, filepath.Join(e.dir, "migrations/features/000002_broken.down.sql"), "ALTER TABLE prod_media__videos DROP COLUMN extra;\n")
 	e.mx(t, "rehash", "-n", "prod:metaxy_features").Must(t, 0)
-	e.mx(t, "up", "-n", "prod:metaxy_features").Must(t, 1, "000002_broken.up.sql failed", "mxmigrate force -n prod:metaxy_features")
+	r := e.mx(t, "up", "-n", "prod:metaxy_features").Must(t, 1, "000002_broken.up.sql failed", "mxmigrate force -n prod:metaxy_features",
+		"no_such_table", "000002_broken.up.sql:3:", "SELECT * FROM no_such_table")
+	if strings.Contains(r.Stderr, "CREATE TABLE half_done") {
+		t.Errorf("the error shows the failing statement, not the whole file:\n%s", r.Stderr)
+	}
 	if got := e.tables(t, "public"); strings.Contains(got, "half_done") {
 		t.Errorf("half-applied: %s", got)
 	}
