@@ -130,6 +130,15 @@ Exit codes: 0 success; 1 failure, refused plan, or differences found by check; 2
 		// Without a command, or with one that does not exist, urfave/cli runs
 		// the app's action: help, or a usage error (exit 2) like any other.
 		Action: func(c *cli.Context) error {
+			if c.Args().First() == "help" {
+				if name := c.Args().Get(1); name != "" {
+					if c.App.Command(name) == nil {
+						return usagef("unknown command %q", name)
+					}
+					return cli.ShowCommandHelp(c, name)
+				}
+				return cli.ShowAppHelp(c)
+			}
 			if c.Args().Present() {
 				return usagef("unknown command %q", c.Args().First())
 			}

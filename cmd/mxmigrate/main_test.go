@@ -60,6 +60,9 @@ func TestExitCodes(t *testing.T) {
 	if code, _, errs := runCLI(t, dir, "status", "-n", "dev:features"); code != 2 || !strings.Contains(errs, `unknown target "features"`) {
 		t.Errorf("unknown target: %d %s", code, errs)
 	}
+	if code, out, _ := runCLI(t, dir, "help", "up"); code != 0 || !strings.Contains(out, "apply pending migrations") {
+		t.Errorf("help up: %d %s", code, out)
+	}
 	if code, _, errs := runCLI(t, dir, "bogus"); code != 2 || !strings.Contains(errs, `unknown command "bogus"`) {
 		t.Errorf("unknown command: %d %s", code, errs)
 	}

@@ -36,6 +36,10 @@ func (Dialect) Configure(st *config.Store) (stores.Store, error) {
 	if db == "" {
 		return nil, fmt.Errorf("%s: store %q: %s is not set (the DuckDB file path)", st.ConfigPath, st.Name, st.Key("database"))
 	}
+	if db == ":memory:" {
+		return nil, fmt.Errorf("%s: %s = \":memory:\": an in-memory DuckDB lives only inside one process, so there is nothing for migrations to change or record; point the store at a file",
+			st.ConfigPath, st.Key("database"))
+	}
 	if strings.Contains(db, "?") {
 		// DuckDB cuts such a path at "?" when it names its WAL file
 		// ("x.wal?y/f.duckdb"), so commits fail or land elsewhere
