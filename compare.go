@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/mxmigrate/mxmigrate/config"
 	"github.com/mxmigrate/mxmigrate/diff"
 	"github.com/mxmigrate/mxmigrate/generator"
 	"github.com/mxmigrate/mxmigrate/introspect"
@@ -73,6 +75,10 @@ func (p *Project) Compare(ctx context.Context, env *Env, o TargetOptions) (*Comp
 		return nil, err
 	}
 	sw.lap(fmt.Sprintf("derive target (%d tables)", len(cmp.Target.Tables)))
+	if err := p.checkManaged(env, cmp.Target, cmp.Dir.Managed(), o); err != nil {
+		opened.discard()
+		return nil, err
+	}
 	h, err := opened.wait()
 	if err != nil {
 		return nil, err
@@ -108,6 +114,40 @@ func (p *Project) Compare(ctx context.Context, env *Env, o TargetOptions) (*Comp
 	}
 	sw.lap(fmt.Sprintf("diff and render (%d changes)", len(cmp.Changes)))
 	return cmp, nil
+}
+
+// checkManaged refuses a scope that mxmigrate.sum widened to tables the
+// environment does not own (a hand-edited manifest accepted by rehash):
+// the features environment never touches the store's system or migrations
+// tables, the system environment nothing but its two tables.
+func (p *Project) checkManaged(env *Env, tgt *schema.Schema, managed []string, o TargetOptions) error {
+	fold := env.Dialect.Fold
+	bad := func(t, what string) error {
+		return fmt.Errorf("%s: %s records that its migrations created %s, which is %s; the manifest was edited: remove %q from it (then `mxmigrate rehash -n %s`)",
+			env.Name, filepath.Join(p.rel(env.Dir), generator.SumFile), t, what, t, env.Name)
+	}
+	if env.Target == config.TargetSystem {
+		own := map[string]bool{}
+		for _, t := range tgt.Tables {
+			own[fold(t.Name)] = true
+		}
+		for _, m := range managed {
+			if !own[fold(m)] {
+				return bad(m, "not one of Metaxy's system tables")
+			}
+		}
+		return nil
+	}
+	reserved := map[string]string{}
+	for name, what := range p.reserved(env, p.targetOptions(env, o)) {
+		reserved[fold(name)] = what
+	}
+	for _, m := range managed {
+		if what, ok := reserved[fold(m)]; ok {
+			return bad(m, what)
+		}
+	}
+	return nil
 }
 
 // render renders cmp.Changes, applied to from, in both directions.

@@ -51,6 +51,9 @@ func (p *Project) Environments(name string) ([]*Env, error) {
 		if err != nil {
 			return nil, err
 		}
+		if err := p.checkOwnTable(r); err != nil {
+			return nil, err
+		}
 		out = append(out, r)
 	}
 	return out, nil
@@ -65,7 +68,38 @@ func (p *Project) Environment(name string) (*Env, error) {
 	if err := p.checkOwnDir(e); err != nil {
 		return nil, err
 	}
-	return resolve(e)
+	r, err := resolve(e)
+	if err != nil {
+		return nil, err
+	}
+	return r, p.checkOwnTable(r)
+}
+
+// checkOwnTable refuses a migrations table that is the other target's
+// migrations table or a system table of the same store (as the database
+// compares names): two environments recording versions in one table skip
+// each other's migrations.
+func (p *Project) checkOwnTable(env *Env) error {
+	other := config.TargetSystem
+	if env.Target == config.TargetSystem {
+		other = config.TargetFeatures
+	}
+	fold := env.Dialect.Fold
+	clash := map[string]string{}
+	if o, err := p.Config.Environment(env.Store.Name + ":" + other); err == nil {
+		if t, err := target.MigrationsTable(env.Dialect, o.MigrationsTable, o.MigrationsTableSet); err == nil {
+			clash[fold(t)] = "the migrations table of " + o.Name
+		}
+	}
+	to := target.Options{TablePrefix: env.Store.TablePrefix, Names: env.Dialect}
+	for _, base := range []string{target.FeatureVersionsTable, target.EventsTable} {
+		clash[fold(target.SystemTable(to, base))] = "Metaxy's system table " + base
+	}
+	if what, ok := clash[fold(env.MigrationsTable)]; ok {
+		return fmt.Errorf("%s: its migrations table %q is also %s; give each environment its own ([ext.mxmigrate.environments.%q] migrations_table = \"...\")",
+			env.Name, env.MigrationsTable, what, env.Name)
+	}
+	return nil
 }
 
 // checkOwnDir refuses a directory that an environment of the other target

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"strings"
 	"time"
 
@@ -120,14 +121,10 @@ func (r *runner) locked(ctx context.Context, fn func(State) error) error {
 	return fn(st)
 }
 
-// run applies one file as golang-migrate does: the target version is
-// recorded dirty, the file runs, the version is recorded clean. A failure
-// leaves the version dirty.
-func (r *runner) run(path string, target int) error {
-	body, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
+// run applies a migration file's body as golang-migrate does: the target
+// version is recorded dirty, the body runs, the version is recorded clean. A
+// failure leaves the version dirty.
+func (r *runner) run(body []byte, target int) error {
 	if err := r.drv.SetVersion(target, true); err != nil {
 		return err
 	}
@@ -196,10 +193,15 @@ func (p *Project) Up(ctx context.Context, env *Env, n int, out io.Writer) ([]App
 			if !ok {
 				return errStop
 			}
+			// the bytes that run are the ones checked against mxmigrate.sum, read once
+			body, _, err := r.dir.ReadVerified(f)
+			if err != nil {
+				return fmt.Errorf("%s: %w", env.Name, err)
+			}
 			start := time.Now()
-			if err := r.run(f.Up, int(f.Version)); err != nil {
+			if err := r.run(body, int(f.Version)); err != nil {
 				return fmt.Errorf("%s: %s failed; the database is marked dirty at version %d. Fix the cause, repair the database if needed, then `mxmigrate force -n %s <version>`: %s",
-					env.Name, p.rel(f.Up), f.Version, env.Name, stores.MaskPassword(describe(err, f.Up)))
+					env.Name, p.rel(f.Up), f.Version, env.Name, stores.MaskPassword(p.describe(ctx, env, err, p.rel(f.Up), body)))
 			}
 			expect = int64(f.Version)
 			a := Applied{File: f.Base() + ".up.sql", Duration: time.Since(start)}
@@ -257,10 +259,14 @@ func (p *Project) Down(ctx context.Context, env *Env, n int, out io.Writer) ([]A
 			if pf, ok := r.dir.Prev(f.Version); ok {
 				prev = int(pf.Version)
 			}
+			_, body, err := r.dir.ReadVerified(f)
+			if err != nil {
+				return fmt.Errorf("%s: %w", env.Name, err)
+			}
 			start := time.Now()
-			if err := r.run(f.Down, prev); err != nil {
+			if err := r.run(body, prev); err != nil {
 				return fmt.Errorf("%s: %s failed; the database is marked dirty. Fix the cause, then `mxmigrate force -n %s <version>`: %s",
-					env.Name, p.rel(f.Down), env.Name, stores.MaskPassword(describe(err, f.Down)))
+					env.Name, p.rel(f.Down), env.Name, stores.MaskPassword(p.describe(ctx, env, err, p.rel(f.Down), body)))
 			}
 			expect = int64(prev)
 			a := Applied{File: f.Base() + ".down.sql", Duration: time.Since(start)}
@@ -362,37 +368,79 @@ func (p *Project) Rehash(env *Env) error {
 }
 
 // describe says why a migration file failed: the database's message and
-// the failing statement with its line, not the whole file.
-func describe(err error, path string) string {
+// the failing statement with its line, not the whole file. When the error
+// carries no line (DuckDB never does; PostgreSQL not for constraint
+// violations), locate finds the statement.
+func (p *Project) describe(ctx context.Context, env *Env, err error, path string, body []byte) string {
+	msg := err.Error()
+	var line uint
 	var de database.Error
 	var dep *database.Error
-	switch {
-	case errors.As(err, &dep):
+	if errors.As(err, &dep) {
 		de = *dep
-	case errors.As(err, &de):
-	default:
-		return err.Error()
+	} else if !errors.As(err, &de) {
+		de = database.Error{}
 	}
-	msg := de.Err
 	if de.OrigErr != nil {
-		if msg != "" {
-			msg += ": "
+		msg = de.OrigErr.Error()
+		if de.Err != "" {
+			msg = de.Err + ": " + msg
 		}
-		msg += de.OrigErr.Error()
+		line = de.Line
 	}
-	body, rerr := os.ReadFile(path)
-	if rerr != nil || de.Line == 0 {
-		return msg
+	var st sqlx.Stmt
+	ok := false
+	if line > 1 {
+		st, ok = sqlx.At(string(body), int(line))
 	}
-	st, ok := sqlx.At(string(body), int(de.Line))
 	if !ok {
-		return fmt.Sprintf("%s (line %d)", msg, de.Line)
+		st, ok = p.locate(ctx, env, body)
+	}
+	if !ok {
+		return fmt.Sprintf("%s\n  in %s", msg, path)
 	}
 	text := st.Text
 	if lines := strings.Split(text, "\n"); len(lines) > 8 {
 		text = strings.Join(lines[:8], "\n") + fmt.Sprintf("\n  ... (%d more lines)", len(lines)-8)
 	}
 	return fmt.Sprintf("%s\n  at %s:%d:\n  %s", msg, path, st.Line, strings.ReplaceAll(text, "\n", "\n  "))
+}
+
+// replayable are the statements locate may run again inside a transaction
+// it rolls back: transactional DDL and DML, nothing that writes files,
+// loads extensions or changes settings.
+var replayable = regexp.MustCompile(`(?i)^(CREATE|ALTER|DROP|INSERT|UPDATE|DELETE|SELECT|WITH|COMMENT)\b`)
+
+// locate finds which statement of a failed file fails, by running the
+// statements one by one in a transaction that is always rolled back, on a
+// connection of its own. It does so only on transactional dialects and when
+// every statement is plain DDL or DML.
+func (p *Project) locate(ctx context.Context, env *Env, body []byte) (sqlx.Stmt, bool) {
+	stmts := sqlx.Split(string(body))
+	if !env.Dialect.Transactional() || len(stmts) == 0 {
+		return sqlx.Stmt{}, false
+	}
+	for _, st := range stmts {
+		if !replayable.MatchString(st.Text) {
+			return sqlx.Stmt{}, false
+		}
+	}
+	h, err := env.Conn.Open(ctx, stores.OpenOptions{})
+	if err != nil {
+		return sqlx.Stmt{}, false
+	}
+	defer h.Close()
+	tx, err := h.BeginTx(ctx, nil)
+	if err != nil {
+		return sqlx.Stmt{}, false
+	}
+	defer tx.Rollback()
+	for _, st := range stmts {
+		if _, err := tx.ExecContext(ctx, st.Text); err != nil {
+			return st, true
+		}
+	}
+	return sqlx.Stmt{}, false
 }
 
 // restoresNoData reports whether a down file says it cannot restore the

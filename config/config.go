@@ -268,6 +268,8 @@ func (b *builder) store(name string, sm map[string]any, dir string) *Store {
 	s.Settings = cfg
 	if s.TablePrefix, err = b.str(cfg["table_prefix"], key+".config.table_prefix"); err != nil {
 		s.Err = err
+	} else if err := schema.CheckText(s.TablePrefix); err != nil {
+		s.Err = fmt.Errorf("%s: %s.config.table_prefix: %w", b.path, key, err)
 	}
 	return s
 }
@@ -366,6 +368,11 @@ func (b *builder) mx(c *Config, mx map[string]any) error {
 		o.Dir = c.abs(o.Dir)
 		if o.MigrationsTable, err = b.str(em["migrations_table"], key+".migrations_table"); err != nil {
 			return err
+		}
+		if o.MigrationsTable != "" {
+			if err := schema.CheckName(o.MigrationsTable); err != nil {
+				return fmt.Errorf("%s: %s.migrations_table: %w", b.path, key, err)
+			}
 		}
 		c.Mx.Environments[name] = o
 	}

@@ -330,3 +330,18 @@ func db(st *Store) string {
 	}
 	return s
 }
+
+// TestControlCharactersInNamesAreRefused: table_prefix and migrations_table
+// become parts of table names; control characters there are refused.
+func TestControlCharactersInNamesAreRefused(t *testing.T) {
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "metaxy.toml"), "project = \"p\"\n[stores.dev]\ntype = \"x\"\nconfig = { table_prefix = \"p\\nDROP TABLE v; --\" }\n")
+	c := load(t, dir)
+	if _, err := c.Environments("dev"); err == nil || !strings.Contains(err.Error(), "table_prefix") {
+		t.Errorf("prefix: %v", err)
+	}
+	write(t, filepath.Join(dir, "metaxy.toml"), "project = \"p\"\n[ext.mxmigrate.environments.\"dev:metaxy_system\"]\nmigrations_table = \"m\\u001b[31m\"\n")
+	if _, err := Load(Options{Path: filepath.Join(dir, "metaxy.toml"), Environ: []string{}}); err == nil || !strings.Contains(err.Error(), "migrations_table") {
+		t.Errorf("migrations_table: %v", err)
+	}
+}

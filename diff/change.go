@@ -108,6 +108,9 @@ func (c Change) Destructive() string {
 		if !c.Column.Nullable {
 			return fmt.Sprintf("adds NOT NULL column %s.%s to an existing table; fails if the table has rows", c.Table, c.Column.Name)
 		}
+	case DropPrimaryKey:
+		// a constraint someone relies on (perhaps added by hand): dropping it lets duplicates in
+		return fmt.Sprintf("drops the primary key of %s: the uniqueness it enforces is gone", c.Table)
 	case DropIndex:
 		// a unique index is a constraint: dropping it lets duplicates in
 		if c.Index.Unique {

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -68,6 +69,9 @@ func ReadDir(path string) (*Dir, error) {
 			continue
 		}
 		v, err := strconv.ParseUint(m[1], 10, 64)
+		if err == nil && v > math.MaxInt64 {
+			err = strconv.ErrRange // golang-migrate and the migrations table keep a signed 64-bit version
+		}
 		if err != nil {
 			return nil, fmt.Errorf("%s: version %s is too large", filepath.Join(path, e.Name()), m[1])
 		}
@@ -167,6 +171,30 @@ func FileHash(f File) (string, error) {
 		return "", err
 	}
 	return hashBytes(up, down), nil
+}
+
+// ReadVerified reads a migration's up and down files once and checks them
+// against the hash mxmigrate.sum records, so that what runs is exactly what
+// was checked, even if the files change after the directory was read.
+func (d *Dir) ReadVerified(f File) (up, down []byte, err error) {
+	if up, err = os.ReadFile(f.Up); err != nil {
+		return nil, nil, err
+	}
+	if down, err = os.ReadFile(f.Down); err != nil {
+		return nil, nil, err
+	}
+	if d.Sum == nil {
+		return nil, nil, fmt.Errorf("%s: no %s records this migration", f.Up, SumFile)
+	}
+	for _, e := range d.Sum.Entries {
+		if e.Version == f.Version {
+			if e.Hash != hashBytes(up, down) {
+				return nil, nil, fmt.Errorf("%s or its down file changed after this run checked the directory (its hash differs from %s); nothing of it ran: review the change, then `mxmigrate rehash` and run again", f.Up, SumFile)
+			}
+			return up, down, nil
+		}
+	}
+	return nil, nil, fmt.Errorf("%s: no %s entry records version %d", f.Up, SumFile, f.Version)
 }
 
 func hashBytes(parts ...[]byte) string {

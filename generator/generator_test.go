@@ -221,3 +221,24 @@ func TestStrayFilesAreRefused(t *testing.T) {
 		t.Errorf("files golang-migrate ignores are allowed: %v", err)
 	}
 }
+
+// TestReadVerified: the bytes a run applies are checked against the
+// manifest when they are read, not only when the directory was listed.
+func TestReadVerified(t *testing.T) {
+	dir := t.TempDir()
+	f, err := Write(dir, Migration{Name: "init", Up: []byte("SELECT 1;\n"), Down: []byte("SELECT 2;\n"), Identity: Identity{Dialect: "duckdb"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if up, _, err := d.ReadVerified(f); err != nil || string(up) != "SELECT 1;\n" {
+		t.Fatalf("%q %v", up, err)
+	}
+	os.WriteFile(f.Up, []byte("DROP TABLE victim;\n"), 0o644)
+	if _, _, err := d.ReadVerified(f); err == nil || !strings.Contains(err.Error(), "changed after") {
+		t.Errorf("a file changed after the check must not be handed out: %v", err)
+	}
+}

@@ -94,6 +94,17 @@ func TestRefusedDryRunJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.Stdout), &v); err != nil || !v.Refused || len(v.Changes) == 0 {
 		t.Fatalf("%v %+v\n%s", err, v, r.Stdout)
 	}
+	// any other failure is JSON too: here the database is behind its directory
+	write(t, filepath.Join(dir, "defs.toml"), feature("a/b", "n", "m"))
+	mx(t, dir, "generate", "-n", "dev:metaxy_features", "-m", "m").Must(t, 0)
+	r = mx(t, dir, "generate", "-n", "dev:metaxy_features", "--dry-run", "--json").Must(t, 1)
+	var e struct {
+		Error   string `json:"error"`
+		Refused bool   `json:"refused"`
+	}
+	if err := json.Unmarshal([]byte(r.Stdout), &e); err != nil || !e.Refused || !strings.Contains(e.Error, "apply them first") {
+		t.Fatalf("%v %+v\n%s", err, e, r.Stdout)
+	}
 }
 
 // TestFailingUpNamesTheStatement: the error shows the failing statement and
@@ -197,4 +208,35 @@ func TestGenerateReadsUnderTheLock(t *testing.T) {
 	unlock()
 	r := <-done
 	r.Must(t, 1, "has migrations up to 2", "mxmigrate up")
+}
+
+// TestWhatRunsIsWhatWasRead: a block DuckDB reads as a (nested) comment does
+// not run, and a file changed after the directory was checked does not run.
+func TestWhatRunsIsWhatWasRead(t *testing.T) {
+	dir := hproject(t, "dev", feature("a/b"))
+	mx(t, dir, "generate", "-n", "dev:metaxy_features", "-m", "init").Must(t, 0)
+	up := filepath.Join(dir, "migrations/features/000001_init.up.sql")
+	write(t, up, read(t, up)+"/* disabled:\n /* nested */\n DROP TABLE victim;\n-- */\n")
+	mx(t, dir, "rehash", "-n", "dev:metaxy_features").Must(t, 0)
+	mx(t, dir, "up", "-n", "dev:metaxy_features").Must(t, 0, "applied")
+	victimAlive(t, dir)
+}
+
+// TestOneMigrationsTablePerEnvironment: two environments configured to
+// record versions in one table (or names equal but for case on DuckDB)
+// are refused; so is a manifest edited to claim another environment's tables.
+func TestOneMigrationsTablePerEnvironment(t *testing.T) {
+	for _, pair := range [][2]string{{"shared_mig", "shared_mig"}, {"shared_mig", "SHARED_MIG"}, {"metaxy_system__events", "m2"}} {
+		dir := hproject(t, "dev", feature("a/b"))
+		cfg := read(t, filepath.Join(dir, "metaxy.toml"))
+		write(t, filepath.Join(dir, "metaxy.toml"), cfg+"[ext.mxmigrate.environments.\"dev:metaxy_features\"]\nmigrations_table = \""+pair[0]+
+			"\"\n[ext.mxmigrate.environments.\"dev:metaxy_system\"]\nmigrations_table = \""+pair[1]+"\"\n")
+		mx(t, dir, "up", "-n", "dev").Must(t, 1, "give each environment its own")
+	}
+	dir := hproject(t, "dev", feature("a/b"))
+	mx(t, dir, "generate", "-n", "dev:metaxy_features", "-m", "init").Must(t, 0)
+	sum := filepath.Join(dir, "migrations/features/mxmigrate.sum")
+	write(t, sum, strings.Replace(read(t, sum), `+"a__b"`, `+"a__b" +"metaxy_system__events"`, 1))
+	mx(t, dir, "rehash", "-n", "dev:metaxy_features").Must(t, 0)
+	mx(t, dir, "generate", "-n", "dev:metaxy_features", "--allow-destructive").Must(t, 1, "metaxy_system__events", "manifest was edited")
 }

@@ -34,6 +34,9 @@ func ValidateTemplate(tmpl string) error {
 	if strings.TrimSpace(tmpl) == "" {
 		return fmt.Errorf("empty naming template")
 	}
+	if err := CheckText(tmpl); err != nil {
+		return fmt.Errorf("naming template %w", err)
+	}
 	for _, m := range tokenRE.FindAllStringSubmatch(tmpl, -1) {
 		tok := m[1]
 		if tok == "table_name" || tok == "constraint_name" || columnTokenRE.MatchString(tok) {
@@ -147,15 +150,22 @@ type Namer interface {
 // holding a control character or a line separator (NUL breaks PostgreSQL's
 // wire protocol; others end comments and confuse every tool that prints it).
 func CheckName(name string) error {
-	switch {
-	case name == "":
+	if name == "" {
 		return fmt.Errorf("empty name")
-	case !utf8.ValidString(name):
-		return fmt.Errorf("name %q is not valid UTF-8", name)
 	}
-	for _, r := range name {
+	return CheckText(name)
+}
+
+// CheckText refuses text that becomes part of names (a table prefix, a
+// naming template) when it is not UTF-8 or holds a control character or a
+// line separator.
+func CheckText(s string) error {
+	if !utf8.ValidString(s) {
+		return fmt.Errorf("%q is not valid UTF-8", s)
+	}
+	for _, r := range s {
 		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
-			return fmt.Errorf("name %q holds the control character %U", name, r)
+			return fmt.Errorf("%q holds the control character %U", s, r)
 		}
 	}
 	return nil

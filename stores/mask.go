@@ -21,18 +21,22 @@ var (
 	secrets   []string
 )
 
+// minSecret is the shortest registered secret that is masked wherever it
+// appears.
+const minSecret = 4
+
 // RegisterSecret makes every later MaskPassword hide s, and its URL-encoded
 // forms, wherever it appears. Dialects register the password they parse from
 // a store's connection string (the way their driver parses it), so that no
 // message shows it, whatever the form of the string.
 func RegisterSecret(s string) {
-	if s == "" {
-		return
+	if len(s) < minSecret {
+		return // shorter ones would mask ordinary words; the patterns still mask them in URLs and key=value strings
 	}
 	secretsMu.Lock()
 	defer secretsMu.Unlock()
 	for _, v := range []string{s, url.QueryEscape(s), url.PathEscape(s), (&url.URL{User: url.UserPassword("u", s)}).User.String()[2:]} {
-		if v != "" && !contains(secrets, v) {
+		if len(v) >= minSecret && !contains(secrets, v) {
 			secrets = append(secrets, v)
 		}
 	}

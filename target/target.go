@@ -120,6 +120,39 @@ func constraintName(o Options, tmpl, table string, cols []string, explicit strin
 	return o.namer().Physical(schema.OwnName, n), nil
 }
 
+// uniqueRelations refuses two indexes or keys with one name, or one named
+// like a table: index and constraint names are unique per schema (and on
+// PostgreSQL share the namespace of tables), so such a plan would only fail
+// when applied. A naming convention such as ix = "ix_%(column_0_name)s" does
+// that.
+func uniqueRelations(s *schema.Schema, names schema.Namer) error {
+	owner := map[string]string{}
+	for _, t := range s.Tables {
+		owner[names.Fold(t.Name)] = "table " + t.Name
+	}
+	claim := func(name, what string) error {
+		k := names.Fold(name)
+		if prev, ok := owner[k]; ok {
+			return fmt.Errorf("%s and %s have one name, %q, where the database needs distinct ones: change ext.mxmigrate.naming_convention so that it includes %%(table_name)s", prev, what, name)
+		}
+		owner[k] = what
+		return nil
+	}
+	for _, t := range s.Tables {
+		if t.PrimaryKey != nil && t.PrimaryKey.Name != "" {
+			if err := claim(t.PrimaryKey.Name, "the primary key of "+t.Name); err != nil {
+				return err
+			}
+		}
+		for _, ix := range t.Indexes {
+			if err := claim(ix.Name, "index "+ix.Name+" of "+t.Name); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // TableName is the feature table's name: prefix + key parts joined by "__",
 // with "-" replaced by "_".
 func TableName(prefix, key string) string {
@@ -135,6 +168,9 @@ func Features(set *features.Set, o Options) (*Result, error) {
 	}
 	s, err := selectTables(r.Schema, o, false)
 	if err != nil {
+		return nil, err
+	}
+	if err := uniqueRelations(s, o.namer()); err != nil {
 		return nil, err
 	}
 	return &Result{Schema: s, Warnings: r.Warnings}, nil

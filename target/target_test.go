@@ -202,3 +202,17 @@ func TestSelectAppliesTheNamer(t *testing.T) {
 		t.Errorf("CLI %s %s, library %s %s", a.Name, a.PrimaryKey.Name, b.Name, b.PrimaryKey.Name)
 	}
 }
+
+// TestRelationNamesAreUnique: a naming convention that gives two indexes one
+// name, or an index a table's name, is refused before anything is written.
+func TestRelationNamesAreUnique(t *testing.T) {
+	set := &features.Set{Features: []*features.Feature{
+		{Key: "a/b", Project: "p", IDColumns: []string{"id"}, Columns: []features.Column{}},
+		{Key: "c/d", Project: "p", IDColumns: []string{"id"}, Columns: []features.Column{}}}}
+	for _, ix := range []string{"ix_%(column_0_name)s", "%(table_name)s"} {
+		_, err := Features(set, Options{Naming: schema.Convention{PK: "pk_%(table_name)s", IX: ix}, Project: "p", InjectIndex: true})
+		if err == nil || !strings.Contains(err.Error(), "naming_convention") {
+			t.Errorf("%s: %v", ix, err)
+		}
+	}
+}

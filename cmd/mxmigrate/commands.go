@@ -119,6 +119,23 @@ func generateCmd(c *cli.Context) error {
 	if c.Bool("json") && !c.Bool("dry-run") {
 		return usagef("--json goes with --dry-run")
 	}
+	err = generate(c, to)
+	var ue *usageError
+	var code exitCode
+	if err != nil && c.Bool("json") && !errors.As(err, &ue) && !errors.As(err, &code) {
+		// a bot reading --json gets JSON whatever failed (the error text,
+		// masked, also goes to stderr)
+		fmt.Fprintf(c.App.ErrWriter, "mxmigrate: %s\n", err)
+		if werr := writeJSON(c.App.Writer, map[string]any{"environment": c.String("name"), "error": stores.MaskPassword(err.Error()),
+			"refused": mxmigrate.IsRefusal(err), "changes": []changeJSON{}}); werr != nil {
+			return werr
+		}
+		return exitCode(1)
+	}
+	return err
+}
+
+func generate(c *cli.Context, to mxmigrate.TargetOptions) error {
 	p, envs, err := loadEnvironments(c, true)
 	if err != nil {
 		return err

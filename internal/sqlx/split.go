@@ -40,17 +40,30 @@ func Split(body string) []Stmt {
 			}
 			i += j - 1
 		case c == '/' && strings.HasPrefix(body[i:], "/*"):
-			j := strings.Index(body[i+2:], "*/")
-			end := len(body)
-			if j >= 0 {
-				end = i + 2 + j + 2
+			// block comments nest, in PostgreSQL and DuckDB alike
+			end, depth := i+2, 1
+			for end < len(body) && depth > 0 {
+				switch {
+				case strings.HasPrefix(body[end:], "/*"):
+					depth, end = depth+1, end+2
+				case strings.HasPrefix(body[end:], "*/"):
+					depth, end = depth-1, end+2
+				default:
+					end++
+				}
 			}
 			line += strings.Count(body[i:end], "\n")
 			i = end - 1
 		case c == '\'' || c == '"':
 			begin(i)
+			// E'...' strings take backslash escapes
+			escapes := c == '\'' && i > 0 && (body[i-1] == 'E' || body[i-1] == 'e') && (i < 2 || !isIdentChar(body[i-2]))
 			j := i + 1
 			for j < len(body) {
+				if escapes && body[j] == '\\' {
+					j += 2
+					continue
+				}
 				if body[j] == c {
 					if j+1 < len(body) && body[j+1] == c {
 						j += 2
@@ -81,6 +94,10 @@ func Split(body string) []Stmt {
 	}
 	flush(len(body))
 	return out
+}
+
+func isIdentChar(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
 func isTag(s string) bool {

@@ -16,6 +16,10 @@ func TestSplit(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %#v", got)
 	}
+	nested := "/* off:\n /* inner */\n DROP TABLE victim;\n-- */\nSELECT E'a\\';b';"
+	if got := Split(nested); len(got) != 1 || got[0].Text != "SELECT E'a\\';b';" || got[0].Line != 5 {
+		t.Errorf("nested comments and E-strings: %#v", got)
+	}
 	if s, ok := At(body, 6); !ok || s.Line != 5 {
 		t.Errorf("At line 6: %#v", s)
 	}

@@ -32,8 +32,16 @@ func (Dialect) Limit() int { return 0 }
 // Physical: every name is kept whole.
 func (Dialect) Physical(_ schema.NameKind, name string) string { return name }
 
-// Fold: DuckDB matches identifiers case-insensitively, quoted or not.
-func (Dialect) Fold(name string) string { return strings.ToLower(name) }
+// Fold: DuckDB matches identifiers without ASCII case, quoted or not ("É"
+// and "é" stay two names there).
+func (Dialect) Fold(name string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'A' && r <= 'Z' {
+			return r + ('a' - 'A')
+		}
+		return r
+	}, name)
+}
 
 // Quote quotes an identifier.
 func (Dialect) Quote(s string) string { return sqlx.QuoteDouble(s) }

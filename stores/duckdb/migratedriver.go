@@ -114,28 +114,25 @@ func (d *Driver) Unlock() error {
 	return nil
 }
 
-// Run executes one migration file in a single transaction, statement by
-// statement, so that a failure names the statement and its line (DuckDB's
-// own errors on a multi-statement string say "line 0").
+// Run executes one migration file in a single transaction, as one string
+// that DuckDB's own parser splits: what runs is what the reviewer read. A
+// failure rolls back; the runner then finds the failing statement.
 func (d *Driver) Run(migration io.Reader) error {
 	body, err := io.ReadAll(migration)
 	if err != nil {
 		return err
 	}
-	stmts := sqlx.Split(string(body))
-	if len(stmts) == 0 {
-		return nil
+	if len(sqlx.Split(string(body))) == 0 {
+		return nil // comments only: DuckDB refuses an empty query
 	}
 	ctx := context.Background()
 	tx, err := d.h.BeginTx(ctx, nil)
 	if err != nil {
 		return &database.Error{OrigErr: err, Err: "begin transaction"}
 	}
-	for _, st := range stmts {
-		if _, err := tx.ExecContext(ctx, st.Text); err != nil {
-			tx.Rollback()
-			return &database.Error{OrigErr: err, Err: "migration failed (rolled back)", Line: uint(st.Line), Query: []byte(st.Text)}
-		}
+	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+		tx.Rollback()
+		return &database.Error{OrigErr: err, Err: "migration failed (rolled back)"}
 	}
 	if err := tx.Commit(); err != nil {
 		return &database.Error{OrigErr: err, Err: "commit failed"}

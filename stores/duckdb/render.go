@@ -116,7 +116,7 @@ func (d Dialect) Render(changes []diff.Change, before, after *schema.Schema) ([]
 					absorbed = append(absorbed, x)
 				}
 			}
-			out = append(out, d.rebuild(bt[c.Table], at[c.Table], absorbed)...)
+			out = append(out, d.rebuild(bt[c.Table], at[c.Table], absorbed, before, after)...)
 			continue
 		}
 		out = append(out, d.render(c)...)
@@ -215,8 +215,22 @@ func (d Dialect) createIndex(table string, ix *schema.Index) string {
 
 // rebuild recreates table b in shape a, keeping every row: the columns both
 // shapes share are copied (cast where the type changed).
-func (d Dialect) rebuild(b, a *schema.Table, absorbed []diff.Change) []stores.Statement {
+func (d Dialect) rebuild(b, a *schema.Table, absorbed []diff.Change, before, after *schema.Schema) []stores.Statement {
+	// a name no table of either schema has (a feature could be called x/y/mxmigrate_rebuild)
 	tmp := d.Physical(schema.OwnName, a.Name+"__mxmigrate_rebuild")
+	taken := func(n string) bool {
+		for _, s := range []*schema.Schema{before, after} {
+			for _, t := range s.Tables {
+				if d.Fold(t.Name) == d.Fold(n) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	for i := 2; taken(tmp); i++ {
+		tmp = d.Physical(schema.OwnName, fmt.Sprintf("%s__mxmigrate_rebuild_%d", a.Name, i))
+	}
 	var cols, sel []string
 	for _, c := range a.Columns {
 		old := b.Column(c.Name)

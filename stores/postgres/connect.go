@@ -58,16 +58,27 @@ func (Dialect) Configure(st *config.Store) (stores.Store, error) {
 	return &store{name: st.Name, raw: raw, url: "postgresql://" + cs[len(m[0]):]}, nil
 }
 
+var kvPasswordRE = regexp.MustCompile(`(?i)\bpassword\s*=\s*('(?:[^'\\]|\\.)*'?|[^\s']+)`)
+
 // registerPassword registers the connection string's password for masking
-// (stores.RegisterSecret), parsed as pgx parses it: URL or libpq key=value,
-// PGPASSWORD and the passfile included. A URL pgx cannot parse (say, a
-// password with an unencoded "/" or "#") gives up its password by hand:
-// everything between the first ":" after "://" and the last "@".
+// (stores.RegisterSecret), parsed as pgx parses it (URL or libpq key=value,
+// PGPASSWORD and the passfile included), and as written in a URL: everything
+// between the first ":" after "://" and the last "@", which also covers
+// URLs pgx cannot parse (an unencoded "/" or "#" in the password).
 func registerPassword(cs string) {
 	if cfg, err := pgconn.ParseConfig(cs); err == nil {
 		stores.RegisterSecret(cfg.Password)
-		return
 	}
+	// key=value passwords as written, also where pgx gives up parsing
+	for _, m := range kvPasswordRE.FindAllStringSubmatch(cs, -1) {
+		v := m[1]
+		if strings.HasPrefix(v, "'") {
+			stores.RegisterSecret(strings.Trim(v, "'"))
+			v = strings.NewReplacer(`\'`, `'`, `\\`, `\`).Replace(strings.Trim(v, "'"))
+		}
+		stores.RegisterSecret(v)
+	}
+	// the password as written in a URL too (messages quote the string as written)
 	if _, rest, ok := strings.Cut(cs, "://"); ok {
 		if at := strings.LastIndex(rest, "@"); at >= 0 {
 			if _, pw, ok := strings.Cut(rest[:at], ":"); ok {

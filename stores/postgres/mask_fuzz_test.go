@@ -50,7 +50,7 @@ func FuzzMaskPassword(f *testing.F) {
 		f.Add("metaxy", pw, "db.example:5432", uint8(i))
 	}
 	f.Fuzz(func(t *testing.T, user, password, host string, form uint8) {
-		if len(password) < 3 || strings.ContainsAny(password, "\x00\n\r\t ") && form%5 == 3 {
+		if len(password) < 4 || strings.ContainsAny(password, "\x00\n\r\t ") && form%5 == 3 {
 			return // too short to tell from the rest of a message; unquoted key=value cannot hold blanks
 		}
 		stores.ResetSecrets()

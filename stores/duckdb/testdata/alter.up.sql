@@ -9,6 +9,7 @@
 DROP INDEX "ix_videos";
 
 -- rebuild videos: DuckDB cannot drop a primary key, retype or drop a key or indexed column, nor drop NOT NULL on an indexed table, in place; the table is recreated and its rows copied
+-- DESTRUCTIVE: drops the primary key of videos: the uniqueness it enforces is gone
 -- - drop primary key videos (id, metaxy_created_at)
 -- DESTRUCTIVE: drops column videos.path and its data
 -- - drop column videos.path

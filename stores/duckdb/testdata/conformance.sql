@@ -397,6 +397,7 @@ DROP INDEX "ix_videos_fps";
 DROP INDEX "ix_videos_lang";
 
 -- rebuild frames: DuckDB cannot drop a primary key, retype or drop a key or indexed column, nor drop NOT NULL on an indexed table, in place; the table is recreated and its rows copied
+-- DESTRUCTIVE: drops the primary key of frames: the uniqueness it enforces is gone
 -- - drop primary key frames (video_id, n)
 -- + add primary key frames (video_id, n, label)
 CREATE TABLE "frames__mxmigrate_rebuild" (
@@ -479,6 +480,7 @@ CREATE INDEX "ix_videos_lang" ON "videos" ("lang");
 DROP INDEX "ix_videos_fps";
 
 -- rebuild videos: DuckDB cannot drop a primary key, retype or drop a key or indexed column, nor drop NOT NULL on an indexed table, in place; the table is recreated and its rows copied
+-- DESTRUCTIVE: drops the primary key of videos: the uniqueness it enforces is gone
 -- - drop primary key videos (id, created)
 CREATE TABLE "videos__mxmigrate_rebuild" (
     "id" VARCHAR NOT NULL,
@@ -503,6 +505,8 @@ CREATE INDEX "ix_videos_fps" ON "videos" ("fps");
 -- message:     drop-primary-key
 -- direction:   down
 -- The whole file runs in one transaction: it applies completely or not at all.
+-- NOTE: the up migration destroys data (see its DESTRUCTIVE statements); this down
+-- migration restores the schema only: the data is NOT restored.
 
 -- DuckDB cannot alter videos while it has indexes: drop ix_videos_fps, recreate it below
 DROP INDEX "ix_videos_fps";

@@ -31,6 +31,7 @@ DROP TABLE "videos";
 -- direction:   up
 -- The whole file runs in one transaction: it applies completely or not at all.
 
+-- DESTRUCTIVE: drops the primary key of videos: the uniqueness it enforces is gone
 -- - drop primary key videos (id, metaxy_created_at)
 ALTER TABLE "videos" DROP CONSTRAINT "pk_videos";
 
