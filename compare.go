@@ -75,7 +75,7 @@ func (p *Project) Compare(ctx context.Context, env *Env, o TargetOptions) (*Comp
 		return nil, err
 	}
 	sw.lap(fmt.Sprintf("derive target (%d tables)", len(cmp.Target.Tables)))
-	if err := p.checkManaged(env, cmp.Target, cmp.Dir.Managed(), o); err != nil {
+	if err := p.checkManaged(env, cmp.Target, cmp.Dir.Managed()); err != nil {
 		opened.discard()
 		return nil, err
 	}
@@ -120,7 +120,7 @@ func (p *Project) Compare(ctx context.Context, env *Env, o TargetOptions) (*Comp
 // environment does not own (a hand-edited manifest accepted by rehash):
 // the features environment never touches the store's system or migrations
 // tables, the system environment nothing but its two tables.
-func (p *Project) checkManaged(env *Env, tgt *schema.Schema, managed []string, o TargetOptions) error {
+func (p *Project) checkManaged(env *Env, tgt *schema.Schema, managed []string) error {
 	fold := env.Dialect.Fold
 	bad := func(t, what string) error {
 		return fmt.Errorf("%s: %s records that its migrations created %s, which is %s; the manifest was edited: remove %q from it (then `mxmigrate rehash -n %s`)",
@@ -139,8 +139,8 @@ func (p *Project) checkManaged(env *Env, tgt *schema.Schema, managed []string, o
 		return nil
 	}
 	reserved := map[string]string{}
-	for name, what := range p.reserved(env, p.targetOptions(env, o)) {
-		reserved[fold(name)] = what
+	for _, t := range p.storeTables(env) {
+		reserved[fold(t.Name)] = t.What
 	}
 	for _, m := range managed {
 		if what, ok := reserved[fold(m)]; ok {

@@ -44,14 +44,8 @@ func (p *Project) Environments(name string) ([]*Env, error) {
 	}
 	out := make([]*Env, 0, len(envs))
 	for _, e := range envs {
-		if err := p.checkOwnDir(e); err != nil {
-			return nil, err
-		}
-		r, err := resolve(e)
+		r, err := p.resolve(e)
 		if err != nil {
-			return nil, err
-		}
-		if err := p.checkOwnTable(r); err != nil {
 			return nil, err
 		}
 		out = append(out, r)
@@ -65,14 +59,68 @@ func (p *Project) Environment(name string) (*Env, error) {
 	if err != nil {
 		return nil, err
 	}
+	return p.resolve(e)
+}
+
+// resolve makes an Env of a configured environment: its dialect, the store
+// parsed by it, the physical migrations table, and the checks that its
+// directory and its migrations table are its own.
+func (p *Project) resolve(e *config.Environment) (*Env, error) {
 	if err := p.checkOwnDir(e); err != nil {
 		return nil, err
 	}
-	r, err := resolve(e)
+	d, err := stores.ForStore(e.Store)
 	if err != nil {
 		return nil, err
 	}
-	return r, p.checkOwnTable(r)
+	conn, err := d.Configure(e.Store)
+	if err != nil {
+		return nil, err
+	}
+	table, err := target.MigrationsTable(d, e.MigrationsTable, e.MigrationsTableSet)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", e.Name, err)
+	}
+	env := &Env{Name: e.Name, Target: e.Target, Store: e.Store, Dialect: d, Conn: conn, Dir: e.Dir, MigrationsTable: table}
+	return env, p.checkOwnTable(env)
+}
+
+// managedTable is a table of a store that mxmigrate manages apart from
+// feature tables.
+type managedTable struct {
+	Name string // physical
+	What string // "Metaxy's system table ...", "the migrations table of ..."
+	Own  bool   // the environment's own migrations table
+}
+
+// storeTables lists the tables of env's store that mxmigrate manages apart
+// from feature tables: Metaxy's two system tables and the migrations tables
+// of both targets.
+func (p *Project) storeTables(env *Env) []managedTable {
+	to := target.Options{TablePrefix: env.Store.TablePrefix, Names: env.Dialect}
+	out := []managedTable{
+		{Name: target.SystemTable(to, target.FeatureVersionsTable), What: "Metaxy's system table " + target.FeatureVersionsTable},
+		{Name: target.SystemTable(to, target.EventsTable), What: "Metaxy's system table " + target.EventsTable},
+	}
+	for _, t := range []string{config.TargetSystem, config.TargetFeatures} {
+		if t == env.Target {
+			out = append(out, managedTable{Name: env.MigrationsTable, What: "the migrations table of " + env.Name, Own: true})
+		} else if o, err := p.Config.Environment(env.Store.Name + ":" + t); err == nil {
+			if name, err := target.MigrationsTable(env.Dialect, o.MigrationsTable, o.MigrationsTableSet); err == nil {
+				out = append(out, managedTable{Name: name, What: "the migrations table of " + o.Name})
+			}
+		}
+	}
+	return out
+}
+
+// reserved is storeTables as target.Options.Reserved takes it.
+func (p *Project) reserved(env *Env) map[string]string {
+	out := map[string]string{}
+	for _, t := range p.storeTables(env) {
+		out[t.Name] = t.What
+	}
+	return out
 }
 
 // checkOwnTable refuses a migrations table that is the other target's
@@ -80,24 +128,12 @@ func (p *Project) Environment(name string) (*Env, error) {
 // compares names): two environments recording versions in one table skip
 // each other's migrations.
 func (p *Project) checkOwnTable(env *Env) error {
-	other := config.TargetSystem
-	if env.Target == config.TargetSystem {
-		other = config.TargetFeatures
-	}
 	fold := env.Dialect.Fold
-	clash := map[string]string{}
-	if o, err := p.Config.Environment(env.Store.Name + ":" + other); err == nil {
-		if t, err := target.MigrationsTable(env.Dialect, o.MigrationsTable, o.MigrationsTableSet); err == nil {
-			clash[fold(t)] = "the migrations table of " + o.Name
+	for _, t := range p.storeTables(env) {
+		if !t.Own && fold(t.Name) == fold(env.MigrationsTable) {
+			return fmt.Errorf("%s: its migrations table %q is also %s; give each environment its own ([ext.mxmigrate.environments.%q] migrations_table = \"...\")",
+				env.Name, env.MigrationsTable, t.What, env.Name)
 		}
-	}
-	to := target.Options{TablePrefix: env.Store.TablePrefix, Names: env.Dialect}
-	for _, base := range []string{target.FeatureVersionsTable, target.EventsTable} {
-		clash[fold(target.SystemTable(to, base))] = "Metaxy's system table " + base
-	}
-	if what, ok := clash[fold(env.MigrationsTable)]; ok {
-		return fmt.Errorf("%s: its migrations table %q is also %s; give each environment its own ([ext.mxmigrate.environments.%q] migrations_table = \"...\")",
-			env.Name, env.MigrationsTable, what, env.Name)
 	}
 	return nil
 }
@@ -144,20 +180,4 @@ func realPath(p string) string {
 		rest = filepath.Join(filepath.Base(p), rest)
 		p = parent
 	}
-}
-
-func resolve(e *config.Environment) (*Env, error) {
-	d, err := stores.ForStore(e.Store)
-	if err != nil {
-		return nil, err
-	}
-	conn, err := d.Configure(e.Store)
-	if err != nil {
-		return nil, err
-	}
-	table, err := target.MigrationsTable(d, e.MigrationsTable, e.MigrationsTableSet)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", e.Name, err)
-	}
-	return &Env{Name: e.Name, Target: e.Target, Store: e.Store, Dialect: d, Conn: conn, Dir: e.Dir, MigrationsTable: table}, nil
 }

@@ -157,7 +157,7 @@ func (p *Project) targetOptions(env *Env, o TargetOptions) target.Options {
 	if o.Project != "" {
 		to.Project = o.Project
 	}
-	to.Reserved = p.reserved(env, to)
+	to.Reserved = p.reserved(env)
 	if o.InjectPrimaryKey != nil {
 		to.InjectPrimaryKey = *o.InjectPrimaryKey
 	}
@@ -165,22 +165,6 @@ func (p *Project) targetOptions(env *Env, o TargetOptions) target.Options {
 		to.InjectIndex = *o.InjectIndex
 	}
 	return to
-}
-
-// reserved names the tables of env's store that no feature table may be:
-// its system tables and the migrations tables of both its targets.
-func (p *Project) reserved(env *Env, to target.Options) map[string]string {
-	out := map[string]string{
-		target.SystemTable(to, target.FeatureVersionsTable): "Metaxy's system table " + target.FeatureVersionsTable,
-		target.SystemTable(to, target.EventsTable):          "Metaxy's system table " + target.EventsTable,
-	}
-	if envs, err := p.Environments(env.Store.Name); err == nil {
-		for _, e := range envs {
-			out[e.MigrationsTable] = "the migrations table of " + e.Name
-		}
-	}
-	out[env.MigrationsTable] = "the migrations table of " + env.Name
-	return out
 }
 
 // Target derives the environment's target schema.

@@ -181,6 +181,10 @@ func Features(set *features.Set, o Options) (*Result, error) {
 func FeatureTables(set *features.Set, o Options) (*Result, error) {
 	r := &Result{Schema: &schema.Schema{}}
 	owner := map[string]*features.Feature{}
+	reserved := make(map[string]string, len(o.Reserved))
+	for name, what := range o.Reserved {
+		reserved[o.namer().Fold(name)] = what
+	}
 	for _, f := range set.Features {
 		t, err := r.featureTable(f, o)
 		if err != nil {
@@ -191,11 +195,9 @@ func FeatureTables(set *features.Set, o Options) (*Result, error) {
 			return nil, fmt.Errorf("features %s (%s, project %s) and %s (%s, project %s) map to the same table %q",
 				prev.Key, prev.Source, prev.Project, f.Key, f.Source, f.Project, t.Name)
 		}
-		for name, what := range o.Reserved {
-			if o.namer().Fold(name) == key {
-				return nil, fmt.Errorf("feature %s (%s, project %s) maps to table %q, which is %s: mxmigrate will not manage it as a feature table; rename the feature key",
-					f.Key, f.Source, f.Project, t.Name, what)
-			}
+		if what, ok := reserved[key]; ok {
+			return nil, fmt.Errorf("feature %s (%s, project %s) maps to table %q, which is %s: mxmigrate will not manage it as a feature table; rename the feature key",
+				f.Key, f.Source, f.Project, t.Name, what)
 		}
 		owner[key] = f
 		r.Schema.Tables = append(r.Schema.Tables, t)
