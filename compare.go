@@ -93,13 +93,8 @@ func (p *Project) Compare(ctx context.Context, env *Env, o TargetOptions) (*Comp
 	sw.lap(fmt.Sprintf("introspect (%d catalog queries)", queries))
 	// The migrations table is read through golang-migrate's driver, which
 	// owns h from here on; without the table nothing was ever applied.
-	cmp.State = State{Version: -1}
-	if live.Table(env.MigrationsTable) != nil {
-		if cmp.State, err = readState(env, h); err != nil {
-			return nil, err
-		}
-	} else {
-		h.Close()
+	if cmp.State, err = recordedState(env, h, live.Table(env.MigrationsTable) != nil); err != nil {
+		return nil, err
 	}
 	sw.lap("read migrations state")
 	cmp.Current = &schema.Schema{}
@@ -204,15 +199,7 @@ func (p *Project) introspect(ctx context.Context, env *Env, h *stores.Handle, sc
 }
 
 // Pending returns the directory's migrations newer than the database's version.
-func (cmp *Comparison) Pending() []generator.File {
-	var out []generator.File
-	for _, f := range cmp.Dir.Files {
-		if int64(f.Version) > cmp.State.Version {
-			out = append(out, f)
-		}
-	}
-	return out
-}
+func (cmp *Comparison) Pending() []generator.File { return pending(cmp.Dir, cmp.State.Version) }
 
 // Refusal explains why an environment's database may not be migrated or
 // generated against, and which command fixes it.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"time"
@@ -44,6 +45,28 @@ func versionOf(env *Env, drv database.Driver) (State, error) {
 		return State{Version: -1, Dirty: dirty}, nil
 	}
 	return State{Version: int64(v), Dirty: dirty}, nil
+}
+
+// recordedState reads the state of an open database whose catalog says
+// whether the migrations table exists: without it nothing was applied, and
+// nothing is created. Either way h is closed.
+func recordedState(env *Env, h *stores.Handle, exists bool) (State, error) {
+	if !exists {
+		h.Close()
+		return State{Version: -1}, nil
+	}
+	return readState(env, h)
+}
+
+// pending lists the directory's migrations newer than version.
+func pending(dir *generator.Dir, version int64) []generator.File {
+	var out []generator.File
+	for _, f := range dir.Files {
+		if int64(f.Version) > version {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // readState reads the state of an open database through the dialect's
@@ -193,22 +216,12 @@ func (p *Project) Up(ctx context.Context, env *Env, n int, out io.Writer) ([]App
 			if !ok {
 				return errStop
 			}
-			// the bytes that run are the ones checked against mxmigrate.sum, read once
-			body, _, err := r.dir.ReadVerified(f)
+			a, err := p.step(ctx, r, f, false, int(f.Version), out)
 			if err != nil {
-				return fmt.Errorf("%s: %w", env.Name, err)
-			}
-			start := time.Now()
-			if err := r.run(body, int(f.Version)); err != nil {
-				return fmt.Errorf("%s: %s failed; the database is marked dirty at version %d. Fix the cause, repair the database if needed, then `mxmigrate force -n %s <version>`: %s",
-					env.Name, p.rel(f.Up), f.Version, env.Name, stores.MaskPassword(p.describe(ctx, env, err, p.rel(f.Up), body)))
+				return err
 			}
 			expect = int64(f.Version)
-			a := Applied{File: f.Base() + ".up.sql", Duration: time.Since(start)}
 			done = append(done, a)
-			if out != nil {
-				fmt.Fprintf(out, "%s: applied %s (%s)\n", env.Name, a.File, a.Duration.Round(time.Microsecond))
-			}
 			return nil
 		})
 		if err == errStop {
@@ -222,6 +235,36 @@ func (p *Project) Up(ctx context.Context, env *Env, n int, out io.Writer) ([]App
 		fmt.Fprintf(out, "%s: no pending migrations (at version %s)\n", env.Name, versionText(expect))
 	}
 	return done, nil
+}
+
+// step runs one file of migration f (its down file when down is set),
+// taking the database to version target, and reports it to out. The bytes
+// that run are the ones checked against mxmigrate.sum, read once.
+func (p *Project) step(ctx context.Context, r *runner, f generator.File, down bool, target int, out io.Writer) (Applied, error) {
+	env := r.env
+	up, dn, err := r.dir.ReadVerified(f)
+	if err != nil {
+		return Applied{}, fmt.Errorf("%s: %w", env.Name, err)
+	}
+	body, path, verb := up, p.rel(f.Up), "applied"
+	failed := fmt.Sprintf("the database is marked dirty at version %d. Fix the cause, repair the database if needed, then", f.Version)
+	if down {
+		body, path, verb = dn, p.rel(f.Down), "reverted"
+		failed = "the database is marked dirty. Fix the cause, then"
+	}
+	start := time.Now()
+	if err := r.run(body, target); err != nil {
+		return Applied{}, fmt.Errorf("%s: %s failed; %s `mxmigrate force -n %s <version>`: %s",
+			env.Name, path, failed, env.Name, stores.MaskPassword(p.describe(ctx, env, err, path, body)))
+	}
+	a := Applied{File: filepath.Base(path), Duration: time.Since(start)}
+	if out != nil {
+		fmt.Fprintf(out, "%s: %s %s (%s)\n", env.Name, verb, a.File, a.Duration.Round(time.Microsecond))
+		if down && bytes.Contains(body, []byte(generator.DataNotRestoredMarker)) {
+			fmt.Fprintf(out, "%s: note: %s undid a destructive migration: the schema is back, the data it dropped is NOT restored\n", env.Name, a.File)
+		}
+	}
+	return a, nil
 }
 
 // Down reverts n migrations (all with n < 0), reporting each to out. Each
@@ -259,24 +302,12 @@ func (p *Project) Down(ctx context.Context, env *Env, n int, out io.Writer) ([]A
 			if pf, ok := r.dir.Prev(f.Version); ok {
 				prev = int(pf.Version)
 			}
-			_, body, err := r.dir.ReadVerified(f)
+			a, err := p.step(ctx, r, f, true, prev, out)
 			if err != nil {
-				return fmt.Errorf("%s: %w", env.Name, err)
-			}
-			start := time.Now()
-			if err := r.run(body, prev); err != nil {
-				return fmt.Errorf("%s: %s failed; the database is marked dirty. Fix the cause, then `mxmigrate force -n %s <version>`: %s",
-					env.Name, p.rel(f.Down), env.Name, stores.MaskPassword(p.describe(ctx, env, err, p.rel(f.Down), body)))
+				return err
 			}
 			expect = int64(prev)
-			a := Applied{File: f.Base() + ".down.sql", Duration: time.Since(start)}
 			done = append(done, a)
-			if out != nil {
-				fmt.Fprintf(out, "%s: reverted %s (%s)\n", env.Name, a.File, a.Duration.Round(time.Microsecond))
-				if restoresNoData(f.Down) {
-					fmt.Fprintf(out, "%s: note: %s undid a destructive migration: the schema is back, the data it dropped is NOT restored\n", env.Name, a.File)
-				}
-			}
 			return nil
 		})
 		if err == errStop {
@@ -337,23 +368,17 @@ func (p *Project) Status(ctx context.Context, env *Env) (*Status, error) {
 		h.Close()
 		return nil, fmt.Errorf("%s: %s", env.Name, stores.MaskPassword(err.Error()))
 	}
-	st := State{Version: -1}
-	if live.Table(env.MigrationsTable) != nil {
-		if st, err = readState(env, h); err != nil {
-			return nil, err
-		}
-	} else {
-		h.Close()
+	st, err := recordedState(env, h, live.Table(env.MigrationsTable) != nil)
+	if err != nil {
+		return nil, err
 	}
 	s := &Status{Env: env.Name, Dir: p.rel(env.Dir), Table: env.MigrationsTable, Version: st.Version, Dirty: st.Dirty, Latest: -1, PendingFiles: []string{}}
 	if len(dir.Files) > 0 {
 		s.Latest = int64(dir.Latest())
 	}
-	for _, f := range dir.Files {
-		if int64(f.Version) > st.Version {
-			s.Pending = append(s.Pending, f)
-			s.PendingFiles = append(s.PendingFiles, f.Base()+".up.sql")
-		}
+	s.Pending = pending(dir, st.Version)
+	for _, f := range s.Pending {
+		s.PendingFiles = append(s.PendingFiles, f.Base()+".up.sql")
 	}
 	return s, nil
 }
@@ -441,11 +466,4 @@ func (p *Project) locate(ctx context.Context, env *Env, body []byte) (sqlx.Stmt,
 		}
 	}
 	return sqlx.Stmt{}, false
-}
-
-// restoresNoData reports whether a down file says it cannot restore the
-// data its up file destroyed (generator.Render's DataNotRestored header).
-func restoresNoData(path string) bool {
-	b, err := os.ReadFile(path)
-	return err == nil && bytes.Contains(b, []byte(generator.DataNotRestoredMarker))
 }

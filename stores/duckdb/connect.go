@@ -23,7 +23,7 @@ import (
 type store struct {
 	name string
 	// database is config.database as written; path is it resolved against
-	// the configuration's directory (":memory:" and "md:..." as they are).
+	// the configuration's directory ("md:..." as it is).
 	database, path string
 }
 
@@ -47,7 +47,7 @@ func (Dialect) Configure(st *config.Store) (stores.Store, error) {
 			st.ConfigPath, st.Key("database"), db)
 	}
 	s := &store{name: st.Name, database: db, path: db}
-	if db != ":memory:" && !strings.HasPrefix(db, "md:") {
+	if !strings.HasPrefix(db, "md:") {
 		s.path = st.Resolve(db)
 	}
 	return s, nil
@@ -57,7 +57,7 @@ func (Dialect) Configure(st *config.Store) (stores.Store, error) {
 // exist yet reads an empty database and does not create the file: only
 // applying migrations creates it.
 func (s *store) Open(ctx context.Context, o stores.OpenOptions) (*stores.Handle, error) {
-	if o.ReadOnly && s.path != ":memory:" {
+	if o.ReadOnly {
 		if _, err := os.Stat(s.path); os.IsNotExist(err) {
 			db, err := sql.Open("duckdb", "")
 			if err != nil {
