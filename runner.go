@@ -399,12 +399,11 @@ func (p *Project) Rehash(env *Env) error {
 func (p *Project) describe(ctx context.Context, env *Env, err error, path string, body []byte) string {
 	msg := err.Error()
 	var line uint
-	var de database.Error
-	var dep *database.Error
-	if errors.As(err, &dep) {
+	var de database.Error // drivers return it by value (pgx) or by pointer (ours)
+	if dep := (*database.Error)(nil); errors.As(err, &dep) {
 		de = *dep
-	} else if !errors.As(err, &de) {
-		de = database.Error{}
+	} else {
+		errors.As(err, &de)
 	}
 	if de.OrigErr != nil {
 		msg = de.OrigErr.Error()
