@@ -24,6 +24,9 @@ type Project struct {
 	Config *config.Config
 	// Warn receives warnings (stderr by default).
 	Warn io.Writer
+	// Notes, when set, receives what --verbose shows about how the target
+	// was shaped (e.g. settings that do not apply to the dialect).
+	Notes io.Writer
 	// ExitSoon tells dialects that the process exits after the command (the
 	// CLI), so read-only commands may skip freeing what the OS frees anyway.
 	ExitSoon bool
@@ -189,6 +192,18 @@ func (p *Project) Target(ctx context.Context, env *Env, o TargetOptions) (*schem
 	}
 	if err != nil {
 		return nil, err
+	}
+	if shaper, ok := env.Dialect.(stores.Shaper); ok {
+		warnings, notes, err := shaper.Shape(r.Schema)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", env.Name, err)
+		}
+		r.Warnings = append(r.Warnings, warnings...)
+		for _, n := range notes {
+			if p.Notes != nil {
+				fmt.Fprintf(p.Notes, "%s: %s\n", env.Name, n)
+			}
+		}
 	}
 	for _, w := range r.Warnings {
 		p.warnf("%s", w)

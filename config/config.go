@@ -243,6 +243,21 @@ func build(path string, raw map[string]any, env map[string]string) (*Config, err
 	return c, nil
 }
 
+// Ext returns the table [ext.mxmigrate.<name>] (nil when absent) and its key
+// for messages. A dialect that takes project settings reads its own.
+func (c *Config) Ext(name string) (map[string]any, string, error) {
+	key := "ext.mxmigrate." + name
+	v := dig(c.Raw, "ext", "mxmigrate", name)
+	if v == nil {
+		return nil, key, nil
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, key, fmt.Errorf("%s: %s must be a table", c.Path, key)
+	}
+	return m, key, nil
+}
+
 func (c *Config) abs(p string) string {
 	if p == "" || filepath.IsAbs(p) {
 		return p

@@ -2,6 +2,8 @@ package diff
 
 import (
 	"fmt"
+	"slices"
+	"sort"
 	"strings"
 
 	"github.com/mxmigrate/mxmigrate/schema"
@@ -21,12 +23,13 @@ const (
 	AddColumn
 	AlterColumnType
 	AlterColumnNull
+	AlterStorage
 	AddPrimaryKey
 	CreateIndex
 )
 
 var kindNames = [...]string{"drop index", "drop primary key", "drop column", "drop table", "create table",
-	"add column", "alter column type", "alter column nullability", "add primary key", "create index"}
+	"add column", "alter column type", "alter column nullability", "alter storage", "add primary key", "create index"}
 
 func (k Kind) String() string { return kindNames[k] }
 
@@ -42,7 +45,7 @@ func (k Kind) Phase() int {
 		return 2
 	case CreateTable:
 		return 3
-	case AddColumn, AlterColumnType, AlterColumnNull:
+	case AddColumn, AlterColumnType, AlterColumnNull, AlterStorage:
 		return 4
 	}
 	return 5
@@ -62,6 +65,9 @@ type Change struct {
 	PrimaryKey *schema.PrimaryKey
 	// Index is the index created or dropped.
 	Index *schema.Index
+	// Storage and FromStorage are a table's storage after and before an
+	// AlterStorage (engine, sorting key, partitioning, settings).
+	Storage, FromStorage *schema.Storage
 }
 
 // Inverse returns the change that undoes c.
@@ -86,6 +92,8 @@ func (c Change) Inverse() Change {
 		inv.Kind = DropTable
 	case AlterColumnType, AlterColumnNull:
 		inv.Column, inv.From = c.From, c.Column
+	case AlterStorage:
+		inv.Storage, inv.FromStorage = c.FromStorage, c.Storage
 	}
 	return inv
 }
@@ -99,15 +107,18 @@ func (c Change) Destructive() string {
 	case DropColumn:
 		return fmt.Sprintf("drops column %s.%s and its data", c.Table, c.Column.Name)
 	case AlterColumnType:
-		return fmt.Sprintf("changes the type of %s.%s from %s to %s; values may not convert", c.Table, c.Column.Name, c.From.Type, c.Column.Type)
+		return fmt.Sprintf("changes the type of %s.%s from %s to %s: values may not convert", c.Table, c.Column.Name, c.From.Type, c.Column.Type)
 	case AlterColumnNull:
 		if !c.Column.Nullable {
-			return fmt.Sprintf("sets %s.%s NOT NULL; fails if a row holds NULL", c.Table, c.Column.Name)
+			return fmt.Sprintf("sets %s.%s NOT NULL: fails if a row holds NULL", c.Table, c.Column.Name)
 		}
 	case AddColumn:
 		if !c.Column.Nullable {
-			return fmt.Sprintf("adds NOT NULL column %s.%s to an existing table; fails if the table has rows", c.Table, c.Column.Name)
+			return fmt.Sprintf("adds NOT NULL column %s.%s to an existing table: fails if the table has rows", c.Table, c.Column.Name)
 		}
+	case AlterStorage:
+		return fmt.Sprintf("rebuilds table %s (%s): its rows are copied into a new table that then takes its place, and rows written to it meanwhile are lost",
+			c.Table, StorageChange(c.FromStorage, c.Storage))
 	case DropPrimaryKey:
 		// a constraint someone relies on (perhaps added by hand): dropping it lets duplicates in
 		return fmt.Sprintf("drops the primary key of %s: the uniqueness it enforces is gone", c.Table)
@@ -118,7 +129,7 @@ func (c Change) Destructive() string {
 		}
 	case CreateIndex:
 		if c.Index.Unique {
-			return fmt.Sprintf("creates unique index %s on %s; fails if rows hold duplicates", c.Index.Name, c.Table)
+			return fmt.Sprintf("creates unique index %s on %s: fails if rows hold duplicates", c.Index.Name, c.Table)
 		}
 	}
 	return ""
@@ -142,6 +153,8 @@ func (c Change) Summary() string {
 			return fmt.Sprintf("~ alter column %s.%s drop not null", c.Table, c.Column.Name)
 		}
 		return fmt.Sprintf("~ alter column %s.%s set not null", c.Table, c.Column.Name)
+	case AlterStorage:
+		return fmt.Sprintf("~ rebuild table %s: %s", c.Table, StorageChange(c.FromStorage, c.Storage))
 	case AddPrimaryKey:
 		return fmt.Sprintf("+ add primary key %s (%s)", c.Table, strings.Join(c.PrimaryKey.Columns, ", "))
 	case DropPrimaryKey:
@@ -170,4 +183,66 @@ func (c Change) sortName() string {
 		return c.Index.Name
 	}
 	return ""
+}
+
+// StorageChange says what differs between two storages: "ORDER BY (a) -> (a, b)".
+func StorageChange(from, to *schema.Storage) string {
+	if from == nil {
+		from = &schema.Storage{}
+	}
+	if to == nil {
+		to = &schema.Storage{}
+	}
+	var parts []string
+	if from.Engine != to.Engine {
+		parts = append(parts, fmt.Sprintf("ENGINE %s -> %s", orNone(from.Engine), orNone(to.Engine)))
+	}
+	if !slices.Equal(from.OrderBy, to.OrderBy) {
+		parts = append(parts, fmt.Sprintf("ORDER BY (%s) -> (%s)", strings.Join(from.OrderBy, ", "), strings.Join(to.OrderBy, ", ")))
+	}
+	if from.PartitionBy != to.PartitionBy {
+		parts = append(parts, fmt.Sprintf("PARTITION BY %s -> %s", orNone(from.PartitionBy), orNone(to.PartitionBy)))
+	}
+	keys := make([]string, 0, len(to.Settings))
+	for k := range to.Settings {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if from.Settings[k] != to.Settings[k] {
+			parts = append(parts, fmt.Sprintf("SETTINGS %s %s -> %s", k, orNone(from.Settings[k]), to.Settings[k]))
+		}
+	}
+	if len(parts) == 0 {
+		return "same storage"
+	}
+	return strings.Join(parts, ", ")
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
+}
+
+// SameStorage reports whether the live storage cur satisfies the target's
+// tgt: same engine, sorting key and partitioning, and every setting tgt sets
+// (the database shows defaults it adds). A target without storage asks nothing.
+func SameStorage(cur, tgt *schema.Storage) bool {
+	if tgt == nil {
+		return true
+	}
+	if cur == nil {
+		cur = &schema.Storage{}
+	}
+	if cur.Engine != tgt.Engine || !slices.Equal(cur.OrderBy, tgt.OrderBy) || cur.PartitionBy != tgt.PartitionBy {
+		return false
+	}
+	for k, v := range tgt.Settings {
+		if cur.Settings[k] != v {
+			return false
+		}
+	}
+	return true
 }

@@ -60,6 +60,9 @@ func compareTable(cur, tgt *schema.Table) []Change {
 			out = append(out, Change{Kind: DropColumn, Table: name, Column: c})
 		}
 	}
+	if !SameStorage(cur.Storage, tgt.Storage) {
+		out = append(out, Change{Kind: AlterStorage, Table: name, FromStorage: cur.Storage.Clone(), Storage: tgt.Storage.Clone()})
+	}
 	if !samePK(cur.PrimaryKey, tgt.PrimaryKey) {
 		if cur.PrimaryKey != nil {
 			out = append(out, Change{Kind: DropPrimaryKey, Table: name, PrimaryKey: cur.PrimaryKey})
@@ -97,7 +100,7 @@ func samePK(cur, tgt *schema.PrimaryKey) bool {
 }
 
 func sameIndex(a, b *schema.Index) bool {
-	return a.Unique == b.Unique && slices.Equal(a.Columns, b.Columns)
+	return a.Unique == b.Unique && a.Using == b.Using && slices.Equal(a.Columns, b.Columns)
 }
 
 // Sort orders changes by phase, then table, then kind, then column or index
@@ -179,12 +182,14 @@ func Apply(s *schema.Schema, cs []Change) *schema.Schema {
 			if col := t.Column(c.Column.Name); col != nil {
 				col.Type, col.Nullable = c.Column.Type, c.Column.Nullable
 			}
+		case AlterStorage:
+			t.Storage = c.Storage.Clone()
 		case AddPrimaryKey:
 			t.PrimaryKey = &schema.PrimaryKey{Name: c.PrimaryKey.Name, Columns: append([]string(nil), c.PrimaryKey.Columns...)}
 		case DropPrimaryKey:
 			t.PrimaryKey = nil
 		case CreateIndex:
-			t.Indexes = append(t.Indexes, &schema.Index{Name: c.Index.Name, Columns: append([]string(nil), c.Index.Columns...), Unique: c.Index.Unique})
+			t.Indexes = append(t.Indexes, &schema.Index{Name: c.Index.Name, Columns: append([]string(nil), c.Index.Columns...), Unique: c.Index.Unique, Using: c.Index.Using})
 		case DropIndex:
 			for i, x := range t.Indexes {
 				if x.Name == c.Index.Name {

@@ -41,7 +41,7 @@ func Render(h Header, stmts []stores.Statement) []byte {
 		b.WriteString("-- Statements run one by one, without a transaction.\n")
 	}
 	if h.DataNotRestored {
-		b.WriteString("-- NOTE: the up migration destroys data (see its DESTRUCTIVE statements); this down\n")
+		b.WriteString("-- NOTE: the up migration destroys data (see its DESTRUCTIVE statements). This down\n")
 		b.WriteString("-- migration restores the schema only: " + DataNotRestoredMarker + ".\n")
 	}
 	for _, s := range stmts {
@@ -67,13 +67,18 @@ func Render(h Header, stmts []stores.Statement) []byte {
 // of white space (newlines included) become one space, and every other
 // control character, and the Unicode line and paragraph separators, are
 // written as Go escapes (\x00, \u2028), so that no input can end the comment
-// and put a statement into the file.
+// and put a statement into the file. ";" is written \x3b: golang-migrate's
+// ClickHouse driver splits files at every ";", comments included.
 func Comment(s string) string {
 	var b strings.Builder
 	for _, r := range strings.Join(strings.Fields(s), " ") {
 		switch {
 		case r == utf8.RuneError:
 			b.WriteString(`\ufffd`)
+		case r == ';':
+			// drivers that split files at every ";" (golang-migrate's
+			// ClickHouse driver) would cut the comment there
+			b.WriteString(`\x3b`)
 		case unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || r == '\u0085':
 			if r < 0x100 {
 				fmt.Fprintf(&b, `\x%02x`, r)

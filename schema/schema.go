@@ -40,6 +40,10 @@ func TypeNames() string {
 // Raw wraps a database type that has no logical equivalent.
 func Raw(sqlType string) Type { return Type("raw:" + strings.ToUpper(strings.TrimSpace(sqlType))) }
 
+// RawExact wraps a database type whose name is case-sensitive (ClickHouse's
+// Map(String, String)), keeping it as written.
+func RawExact(sqlType string) Type { return Type("raw:" + strings.TrimSpace(sqlType)) }
+
 // IsRaw reports whether t came from the database without a logical equivalent,
 // and returns its SQL text.
 func (t Type) IsRaw() (string, bool) {
@@ -96,6 +100,42 @@ type Index struct {
 	Name    string
 	Columns []string
 	Unique  bool
+	// Using is the rest of a dialect's index definition, when it has one
+	// (ClickHouse's data-skipping indexes: "TYPE minmax GRANULARITY 1", with
+	// Columns holding the index expression).
+	Using string
+}
+
+// Storage is how a table stores its rows where that is part of its
+// definition (ClickHouse's MergeTree family): the clauses after the columns,
+// as the database shows them. Tables of other dialects have none.
+type Storage struct {
+	// Engine with its arguments: "MergeTree", "ReplacingMergeTree(metaxy_updated_at)".
+	Engine string
+	// OrderBy is the sorting key, one element per column or expression
+	// (empty: ORDER BY tuple()).
+	OrderBy []string
+	// PartitionBy is the partition expression ("" for none).
+	PartitionBy string
+	// Settings are table settings, name to value as SQL text. A target
+	// compares only the settings it sets (the database adds defaults).
+	Settings map[string]string
+}
+
+// Clone returns a deep copy of s (nil for nil).
+func (s *Storage) Clone() *Storage {
+	if s == nil {
+		return nil
+	}
+	c := *s
+	c.OrderBy = append([]string(nil), s.OrderBy...)
+	if s.Settings != nil {
+		c.Settings = make(map[string]string, len(s.Settings))
+		for k, v := range s.Settings {
+			c.Settings[k] = v
+		}
+	}
+	return &c
 }
 
 // Table is one table. Columns keep their declared order.
@@ -110,6 +150,8 @@ type Table struct {
 	Project    string
 	// IDColumns are the feature's id columns (feature tables only).
 	IDColumns []string
+	// Storage is set by dialects whose tables have one (ClickHouse).
+	Storage *Storage
 }
 
 // Column returns the column called name, or nil.
@@ -134,7 +176,7 @@ func (t *Table) Index(name string) *Index {
 
 // Clone returns a deep copy of t.
 func (t *Table) Clone() *Table {
-	c := &Table{Name: t.Name, FeatureKey: t.FeatureKey, Project: t.Project, IDColumns: append([]string(nil), t.IDColumns...)}
+	c := &Table{Name: t.Name, FeatureKey: t.FeatureKey, Project: t.Project, IDColumns: append([]string(nil), t.IDColumns...), Storage: t.Storage.Clone()}
 	for _, col := range t.Columns {
 		cc := *col
 		c.Columns = append(c.Columns, &cc)
@@ -143,7 +185,7 @@ func (t *Table) Clone() *Table {
 		c.PrimaryKey = &PrimaryKey{Name: t.PrimaryKey.Name, Columns: append([]string(nil), t.PrimaryKey.Columns...)}
 	}
 	for _, ix := range t.Indexes {
-		c.Indexes = append(c.Indexes, &Index{Name: ix.Name, Columns: append([]string(nil), ix.Columns...), Unique: ix.Unique})
+		c.Indexes = append(c.Indexes, &Index{Name: ix.Name, Columns: append([]string(nil), ix.Columns...), Unique: ix.Unique, Using: ix.Using})
 	}
 	return c
 }

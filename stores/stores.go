@@ -61,6 +61,23 @@ type OpenOptions struct {
 	ExitSoon bool
 }
 
+// Tuner is a dialect that takes project-wide settings from
+// [ext.mxmigrate.<dialect name>] (ClickHouse: engine, ORDER BY, cluster).
+// Tune returns the dialect configured by them, which the environment uses in
+// place of the registered one; where names the section in messages.
+type Tuner interface {
+	Tune(settings map[string]any, where string) (Dialect, error)
+}
+
+// Shaper is a dialect whose tables carry more than columns, a primary key and
+// indexes, or store some logical types as others. Shape completes a target
+// schema derived without the dialect, in place: the engine and sorting key of
+// ClickHouse tables, each type as the database will read it back. Warnings
+// are always shown, notes with --verbose.
+type Shaper interface {
+	Shape(s *schema.Schema) (warnings, notes []string, err error)
+}
+
 // Converter maps logical types to the dialect's types and back.
 type Converter interface {
 	// TypeSQL renders a logical (or raw) type.

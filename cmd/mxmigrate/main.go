@@ -16,8 +16,9 @@ import (
 	"github.com/mxmigrate/mxmigrate"
 	"github.com/mxmigrate/mxmigrate/config"
 	"github.com/mxmigrate/mxmigrate/stores"
-	_ "github.com/mxmigrate/mxmigrate/stores/duckdb"   // DuckDB dialect and migrate driver
-	_ "github.com/mxmigrate/mxmigrate/stores/postgres" // PostgreSQL dialect and golang-migrate pgx5 driver
+	_ "github.com/mxmigrate/mxmigrate/stores/clickhouse" // ClickHouse dialect (servers and embedded chDB)
+	_ "github.com/mxmigrate/mxmigrate/stores/duckdb"     // DuckDB dialect and migrate driver
+	_ "github.com/mxmigrate/mxmigrate/stores/postgres"   // PostgreSQL dialect and golang-migrate pgx5 driver
 )
 
 func main() {
@@ -209,6 +210,9 @@ func load(c *cli.Context) (*mxmigrate.Project, error) {
 	p, err := mxmigrate.Load(config.Options{Path: c.String("config")}, c.App.ErrWriter)
 	if err == nil {
 		p.ExitSoon = true // the process ends with the command
+		if c.Bool("verbose") {
+			p.Notes = c.App.ErrWriter
+		}
 	}
 	return p, err
 }

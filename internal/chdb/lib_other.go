@@ -14,6 +14,6 @@ func load() (*api, error) {
 	return nil, &MissingError{Err: errors.New("chDB is available on Linux and macOS only")}
 }
 
-func (a *api) open(args []string) (*rawConn, error) { return nil, errors.New("unreachable") }
+func (a *api) open(args []string) (*rawConn, error)     { return nil, errors.New("unreachable") }
 func (r *rawConn) run(q, format string) ([]byte, error) { return nil, errors.New("unreachable") }
 func (r *rawConn) close()                               {}

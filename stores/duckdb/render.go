@@ -251,7 +251,7 @@ func (d Dialect) rebuild(b, a *schema.Table, absorbed []diff.Change, before, aft
 	}
 	shape := a.Clone()
 	shape.Indexes = nil
-	note := fmt.Sprintf("rebuild %s: DuckDB cannot drop a primary key, retype or drop a key or indexed column, nor drop NOT NULL on an indexed table, in place; the table is recreated and its rows copied", a.Name)
+	note := fmt.Sprintf("rebuild %s: DuckDB cannot drop a primary key, retype or drop a key or indexed column, nor drop NOT NULL on an indexed table, in place: the table is recreated and its rows copied", a.Name)
 	return []stores.Statement{
 		{SQL: d.createTable(shape, tmp), Changes: absorbed, Note: note},
 		{SQL: "INSERT INTO " + d.Quote(tmp) + " (" + strings.Join(cols, ", ") + ")\nSELECT " + strings.Join(sel, ", ") + " FROM " + d.Quote(b.Name) + ";"},

@@ -212,12 +212,13 @@ func RoundTrip(t *testing.T, h Harness) {
 		seq := 0
 		for si := 1; si <= steps; si++ {
 			name := fmt.Sprintf("seed %d step %d", seed, si)
-			next := g.mutate(prev)
+			logical := g.mutate(prev)
+			next := shape(t, h.Dialect, logical)
 			scope := union(prev, next)
 			current := d.inspect(scope)
 			up, down, cs := render(t, h.Dialect, "rt", current, next)
 			if len(cs) == 0 {
-				prev = next
+				prev = logical
 				continue
 			}
 			total++
@@ -258,7 +259,7 @@ func RoundTrip(t *testing.T, h Harness) {
 				t.Fatalf("%s failed; up file:\n%s", name, up)
 			}
 			d.insert(next, 3, &seq, false, func(table, column string) { g.valued[vkey(table, column)] = true })
-			prev = next
+			prev = logical
 		}
 	}
 	if total < minSteps {

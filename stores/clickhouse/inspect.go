@@ -1,0 +1,259 @@
+package clickhouse
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+
+	"github.com/mxmigrate/mxmigrate/internal/chdb"
+	"github.com/mxmigrate/mxmigrate/internal/sqlx"
+	"github.com/mxmigrate/mxmigrate/schema"
+	"github.com/mxmigrate/mxmigrate/stores"
+)
+
+// Catalog queries: three per call, whatever the number of tables, each scoped
+// to the connection's database and the tables asked for.
+const (
+	tablesQuery = `SELECT name, engine, engine_full, sorting_key, partition_key
+FROM system.tables
+WHERE database = currentDatabase() AND NOT is_temporary AND NOT startsWith(name, '.inner')%s
+ORDER BY name`
+	columnsQuery = `SELECT table, name, type
+FROM system.columns
+WHERE database = currentDatabase()%s
+ORDER BY table, position`
+	indexesQuery = `SELECT table, name, expr, type_full, granularity
+FROM system.data_skipping_indices
+WHERE database = currentDatabase()%s
+ORDER BY table, name`
+)
+
+// Inspect reads the named tables that exist (nil: all) of the connection's
+// database: columns with their types, engine, sorting key, partition key,
+// settings, and data-skipping indexes.
+func (d Dialect) Inspect(ctx context.Context, q stores.Queryer, tables []string) (*schema.Schema, error) {
+	out := &schema.Schema{}
+	if tables != nil && len(tables) == 0 {
+		return out, nil
+	}
+	filter := func(col string) string {
+		if tables == nil {
+			return ""
+		}
+		lits := make([]string, len(tables))
+		for i, t := range tables {
+			lits[i] = chdb.QuoteString(t)
+		}
+		return "\n  AND " + col + " IN (" + strings.Join(lits, ", ") + ")"
+	}
+	byName := map[string]*schema.Table{}
+	type colRow struct{ table, name, typ string }
+	type ixRow struct {
+		table, name, expr, typ string
+		granularity            int64
+	}
+	var cols []colRow
+	var ixs []ixRow
+	err := sqlx.Queries(q,
+		func() error {
+			return sqlx.Scan(ctx, q, "read tables", strings.Replace(tablesQuery, "%s", filter("name"), 1), nil, func(r *sql.Rows) error {
+				var name, engine, full, sorting, partition string
+				if err := r.Scan(&name, &engine, &full, &sorting, &partition); err != nil {
+					return err
+				}
+				t := &schema.Table{Name: name}
+				if strings.Contains(engine, "MergeTree") {
+					t.Storage = parseStorage(full, sorting, partition)
+				} else {
+					t.Storage = &schema.Storage{Engine: engineOf(full)}
+				}
+				byName[name] = t
+				out.Tables = append(out.Tables, t)
+				return nil
+			})
+		},
+		func() error {
+			return sqlx.Scan(ctx, q, "read columns", strings.Replace(columnsQuery, "%s", filter("table"), 1), nil, func(r *sql.Rows) error {
+				var c colRow
+				if err := r.Scan(&c.table, &c.name, &c.typ); err != nil {
+					return err
+				}
+				cols = append(cols, c)
+				return nil
+			})
+		},
+		func() error {
+			return sqlx.Scan(ctx, q, "read data-skipping indexes", strings.Replace(indexesQuery, "%s", filter("table"), 1), nil, func(r *sql.Rows) error {
+				var x ixRow
+				if err := r.Scan(&x.table, &x.name, &x.expr, &x.typ, &x.granularity); err != nil {
+					return err
+				}
+				ixs = append(ixs, x)
+				return nil
+			})
+		},
+	)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range cols {
+		t := byName[c.table]
+		if t == nil {
+			continue // a view, or a table created between the queries
+		}
+		base, null := nullable(c.typ)
+		t.Columns = append(t.Columns, &schema.Column{Name: c.name, Type: d.NormalizeType(base), Nullable: null})
+	}
+	for _, x := range ixs {
+		if t := byName[x.table]; t != nil {
+			t.Indexes = append(t.Indexes, &schema.Index{Name: x.name, Columns: []string{x.expr},
+				Using: "TYPE " + x.typ + " GRANULARITY " + itoa(x.granularity)})
+		}
+	}
+	return out, nil
+}
+
+// ReadText reads table's rows, each column as text (NULL stays nil; maps as
+// their JSON text).
+func (d Dialect) ReadText(ctx context.Context, q stores.Queryer, table string, columns []string) ([][]*string, error) {
+	sel := make([]string, len(columns))
+	for i, c := range columns {
+		sel[i] = "toString(" + d.Quote(c) + ")"
+	}
+	return sqlx.ReadText(ctx, q, "read "+table, "SELECT "+strings.Join(sel, ", ")+" FROM "+d.Quote(table), len(columns))
+}
+
+func itoa(n int64) string {
+	var b [20]byte
+	i := len(b)
+	if n == 0 {
+		return "0"
+	}
+	for n > 0 {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	return string(b[i:])
+}
+
+// parseStorage reads a MergeTree table's storage from system.tables: the
+// engine and its arguments and the SETTINGS from engine_full, the sorting
+// and partition keys from their columns.
+func parseStorage(full, sorting, partition string) *schema.Storage {
+	sorting = strings.TrimSpace(sorting)
+	for wrapped(sorting) {
+		sorting = strings.TrimSpace(sorting[1 : len(sorting)-1]) // "(id)": one key in parentheses
+	}
+	st := &schema.Storage{Engine: engineOf(full), PartitionBy: partition, OrderBy: splitTop(sorting)}
+	for i := range st.OrderBy {
+		st.OrderBy[i] = unquoteIdent(st.OrderBy[i])
+	}
+	if i := topLevel(full, " SETTINGS "); i >= 0 {
+		st.Settings = map[string]string{}
+		for _, kv := range splitTop(full[i+len(" SETTINGS "):]) {
+			k, v, _ := strings.Cut(kv, " = ")
+			st.Settings[strings.TrimSpace(k)] = strings.TrimSpace(v)
+		}
+	}
+	return st
+}
+
+// engineOf is the engine with its arguments: engine_full up to the first
+// clause.
+func engineOf(full string) string {
+	depth := 0
+	for i := 0; i < len(full); i++ {
+		switch c := full[i]; c {
+		case '\'', '`', '"':
+			i = skipQuoted(full, i) - 1
+		case '(':
+			depth++
+		case ')':
+			depth--
+		case ' ':
+			if depth == 0 {
+				return normalizeExpr(full[:i])
+			}
+		}
+	}
+	return normalizeExpr(full)
+}
+
+// topLevel finds sub in s outside parentheses and quotes.
+func topLevel(s, sub string) int {
+	depth := 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\'', '`', '"':
+			i = skipQuoted(s, i) - 1
+			continue
+		case '(':
+			depth++
+		case ')':
+			depth--
+		}
+		if depth == 0 && strings.HasPrefix(s[i:], sub) {
+			return i
+		}
+	}
+	return -1
+}
+
+// splitTop splits s at commas outside parentheses and quotes.
+func splitTop(s string) []string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil
+	}
+	var out []string
+	depth, start := 0, 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\'', '`', '"':
+			i = skipQuoted(s, i) - 1
+		case '(':
+			depth++
+		case ')':
+			depth--
+		case ',':
+			if depth == 0 {
+				out = append(out, strings.TrimSpace(s[start:i]))
+				start = i + 1
+			}
+		}
+	}
+	return append(out, strings.TrimSpace(s[start:]))
+}
+
+// unquoteIdent removes ClickHouse's back-quotes from a key element that is
+// one quoted identifier.
+func unquoteIdent(s string) string {
+	if len(s) >= 2 && s[0] == '`' && skipQuoted(s, 0) == len(s) {
+		inner := s[1 : len(s)-1]
+		return strings.NewReplacer("\\`", "`", `\\`, `\`, "``", "`").Replace(inner)
+	}
+	return s
+}
+
+// wrapped reports whether s is one parenthesised expression: "(a)", "(a, b)".
+func wrapped(s string) bool {
+	if !strings.HasPrefix(s, "(") {
+		return false
+	}
+	depth := 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\'', '`', '"':
+			i = skipQuoted(s, i) - 1
+		case '(':
+			depth++
+		case ')':
+			depth--
+			if depth == 0 {
+				return i == len(s)-1
+			}
+		}
+	}
+	return false
+}

@@ -1,0 +1,110 @@
+package clickhouse
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/mxmigrate/mxmigrate/schema"
+)
+
+// byFieldColumns are Metaxy's per-field maps: Map(String, String) on ClickHouse.
+var byFieldColumns = map[string]bool{"metaxy_provenance_by_field": true, "metaxy_data_version_by_field": true}
+
+// defaultOrderBy is Metaxy's recommendation for feature tables.
+var defaultOrderBy = []string{"metaxy_feature_version", "{id_columns}", "metaxy_updated_at"}
+
+// Shape makes a target ClickHouse's: each type as ClickHouse reads it back
+// (json as String unless json_type = "JSON", bytes as String, Metaxy's
+// *_by_field as Map(String, String)), non-null where ClickHouse cannot wrap
+// the type in Nullable, and every table a MergeTree-family table: feature
+// tables with the configured engine, ORDER BY, PARTITION BY and SETTINGS,
+// other tables (Metaxy's system tables) with MergeTree ordered by their key.
+// Primary keys and indexes are dropped: the ORDER BY is the key.
+func (d Dialect) Shape(s *schema.Schema) (warnings, notes []string, err error) {
+	cfg := d.settings()
+	injected := false
+	used := map[string]bool{}
+	for _, t := range s.Tables {
+		what := "table " + t.Name
+		if t.FeatureKey != "" {
+			what = "feature " + t.FeatureKey
+		}
+		for _, c := range t.Columns {
+			typ := c.Type
+			if typ == schema.JSON && cfg.jsonType != "JSON" {
+				typ = schema.String
+			}
+			if t.FeatureKey != "" && byFieldColumns[c.Name] {
+				typ = schema.RawExact("Map(String, String)")
+			}
+			c.Type = d.NormalizeType(d.TypeSQL(typ))
+			if sql := d.TypeSQL(c.Type); c.Nullable && !wrappable(sql) {
+				c.Nullable = false
+				warnings = append(warnings, fmt.Sprintf("%s: column %s is %s, which ClickHouse cannot make Nullable: it is created non-null (a missing value reads back empty)", what, c.Name, sql))
+			}
+		}
+		var ts tableSettings
+		var order []string
+		if t.FeatureKey != "" {
+			used[t.FeatureKey] = true
+			ts = cfg.forFeature(t.FeatureKey)
+			injected = injected || t.PrimaryKey != nil || len(t.Indexes) > 0
+			spec := ts.orderBy
+			if spec == nil {
+				spec = defaultOrderBy
+			}
+			for _, e := range spec {
+				if e == "{id_columns}" {
+					order = append(order, t.IDColumns...)
+				} else {
+					order = append(order, e)
+				}
+			}
+		} else if t.PrimaryKey != nil {
+			order = append(order, t.PrimaryKey.Columns...)
+		}
+		if err := checkOrder(t, order, what, cfg.where); err != nil {
+			return nil, nil, err
+		}
+		engine := ts.engine
+		if engine == "" {
+			engine = "MergeTree"
+		}
+		if cfg.cluster != "" {
+			engine = replicated(engine)
+		}
+		t.Storage = &schema.Storage{Engine: engine, OrderBy: order, PartitionBy: ts.partitionBy, Settings: ts.settings}
+		t.PrimaryKey, t.Indexes = nil, nil
+	}
+	if injected {
+		notes = append(notes, "inject_primary_key and inject_index do not apply on ClickHouse: a MergeTree table's ORDER BY is its key (set it with ext.mxmigrate.clickhouse.order_by)")
+	}
+	for _, k := range cfg.unusedFeatures(used) {
+		notes = append(notes, fmt.Sprintf("%s.features.%q names no feature table of this environment", cfg.where, k))
+	}
+	return warnings, notes, nil
+}
+
+// checkOrder refuses a sorting key naming a column the table lacks or a
+// Nullable one (ClickHouse refuses nullable sorting keys by default).
+func checkOrder(t *schema.Table, order []string, what, where string) error {
+	seen := map[string]bool{}
+	for _, name := range order {
+		if seen[name] {
+			return fmt.Errorf("%s: ORDER BY lists column %s twice (%s.order_by)", what, name, where)
+		}
+		seen[name] = true
+		c := t.Column(name)
+		if c == nil {
+			var names []string
+			for _, c := range t.Columns {
+				names = append(names, c.Name)
+			}
+			return fmt.Errorf("%s: ORDER BY column %q is not a column of table %s (%s.order_by; columns: %s)", what, name, t.Name, where, strings.Join(names, ", "))
+		}
+		if c.Nullable {
+			return fmt.Errorf("%s: ORDER BY column %s is nullable, which ClickHouse refuses in a sorting key: make it required in the feature's schema, or leave it out of %s.order_by", what, name, where)
+		}
+	}
+	return nil
+}
