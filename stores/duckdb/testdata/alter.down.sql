@@ -8,7 +8,7 @@
 -- DuckDB cannot alter videos while it has indexes: drop ix_videos, recreate it below
 DROP INDEX "ix_videos";
 
--- rebuild videos: DuckDB cannot drop a primary key, retype or drop a key or indexed column, nor drop NOT NULL on an indexed table, in place; the table is recreated and its rows copied
+-- rebuild videos: DuckDB cannot drop a primary key, retype or drop a key or indexed column, nor drop NOT NULL on an indexed table, in place: the table is recreated and its rows copied
 -- - drop primary key videos (id)
 -- ~ alter column videos.fps type float64 -> int64
 -- - drop column videos.codec

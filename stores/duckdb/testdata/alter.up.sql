@@ -8,14 +8,14 @@
 -- DuckDB cannot alter videos while it has indexes: drop ix_videos, recreate it below
 DROP INDEX "ix_videos";
 
--- rebuild videos: DuckDB cannot drop a primary key, retype or drop a key or indexed column, nor drop NOT NULL on an indexed table, in place; the table is recreated and its rows copied
+-- rebuild videos: DuckDB cannot drop a primary key, retype or drop a key or indexed column, nor drop NOT NULL on an indexed table, in place: the table is recreated and its rows copied
 -- DESTRUCTIVE: drops the primary key of videos: the uniqueness it enforces is gone
 -- - drop primary key videos (id, metaxy_created_at)
 -- DESTRUCTIVE: drops column videos.path and its data
 -- - drop column videos.path
--- DESTRUCTIVE: adds NOT NULL column videos.codec to an existing table; fails if the table has rows
+-- DESTRUCTIVE: adds NOT NULL column videos.codec to an existing table: fails if the table has rows
 -- + add column videos.codec string not null
--- DESTRUCTIVE: changes the type of videos.fps from int64 to float64; values may not convert
+-- DESTRUCTIVE: changes the type of videos.fps from int64 to float64: values may not convert
 -- ~ alter column videos.fps type int64 -> float64
 -- + add primary key videos (id)
 CREATE TABLE "videos__mxmigrate_rebuild" (

@@ -42,11 +42,11 @@ ALTER TABLE "videos" DROP COLUMN "tags";
 -- + add column videos.we"ird uuid
 ALTER TABLE "videos" ADD COLUMN "we""ird" UUID;
 
--- DESTRUCTIVE: changes the type of videos.fps from int64 to float64; values may not convert
+-- DESTRUCTIVE: changes the type of videos.fps from int64 to float64: values may not convert
 -- ~ alter column videos.fps type int64 -> float64
 ALTER TABLE "videos" ALTER COLUMN "fps" TYPE DOUBLE PRECISION USING "fps"::DOUBLE PRECISION;
 
--- DESTRUCTIVE: sets videos.fps NOT NULL; fails if a row holds NULL
+-- DESTRUCTIVE: sets videos.fps NOT NULL: fails if a row holds NULL
 -- ~ alter column videos.fps set not null
 ALTER TABLE "videos" ALTER COLUMN "fps" SET NOT NULL;
 
