@@ -5,8 +5,10 @@
 #  - the PostgreSQL image: $MXMIGRATE_POSTGRES_IMAGE (default postgres:15);
 #    when it cannot be pulled (no registry reachable), builds an equivalent
 #    local image from Debian packages (scripts/build-postgres-image.sh);
-#  - the stock golang-migrate CLI (postgres, pgx5) in .cache/bin.
-# Exports MXMIGRATE_POSTGRES_IMAGE and MXMIGRATE_MIGRATE_CLI for the tests.
+#  - the stock golang-migrate CLI (postgres, pgx5) in .cache/bin;
+#  - embedded ClickHouse: libchdb (npm's @chdb/lib-linux-x64-gnu, ClickHouse
+#    26.7), fetched once with `npm pack` into .cache/chdb.
+# Exports MXMIGRATE_POSTGRES_IMAGE, MXMIGRATE_MIGRATE_CLI and CHDB_LIB_PATH.
 
 MX_CACHE="$(pwd)/.cache"
 mkdir -p "$MX_CACHE/bin"
@@ -78,5 +80,29 @@ mx_ensure_migrate_cli() {
 	export MXMIGRATE_MIGRATE_CLI="$bin"
 }
 
+# mx_ensure_chdb fetches libchdb (178 MB tarball, 566 MB library) once. The
+# npm registry is whatever npm is configured with on this machine.
+MX_CHDB_PACKAGE="@chdb/lib-linux-x64-gnu@26.7.3-stable.1"
+mx_ensure_chdb() {
+	local dir="$MX_CACHE/chdb"
+	local lib="$dir/package/libchdb.so"
+	if [ -n "${CHDB_LIB_PATH:-}" ] && [ -f "$CHDB_LIB_PATH" ]; then
+		return 0
+	fi
+	if [ ! -f "$lib" ]; then
+		if ! command -v npm >/dev/null 2>&1; then
+			mx_log "npm is needed to fetch libchdb ($MX_CHDB_PACKAGE) for the ClickHouse tests: install Node.js and npm, or set CHDB_LIB_PATH to a libchdb.so"
+			return 1
+		fi
+		mx_log "fetching libchdb ($MX_CHDB_PACKAGE) with npm pack into $dir"
+		mkdir -p "$dir"
+		local tgz
+		tgz=$(cd "$dir" && npm pack --silent "$MX_CHDB_PACKAGE" 2>"$MX_CACHE/npm.log" | tail -1) || {
+			mx_log "npm pack failed; see $MX_CACHE/npm.log"; return 1; }
+		tar -xzf "$dir/$tgz" -C "$dir" package/libchdb.so && rm -f "$dir/$tgz" || return 1
+	fi
+	export CHDB_LIB_PATH="$lib"
+}
+
 SECONDS=0
-mx_ensure_docker && mx_ensure_postgres_image && mx_ensure_migrate_cli && mx_log "ready"
+mx_ensure_docker && mx_ensure_postgres_image && mx_ensure_migrate_cli && mx_ensure_chdb && mx_log "ready"

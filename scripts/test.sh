@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of mxmigrate, after provisioning what they need
 # (scripts/provision.sh: a Docker engine, the PostgreSQL image, the stock
-# migrate CLI). DuckDB is embedded and needs nothing.
+# migrate CLI, libchdb for embedded ClickHouse). DuckDB is embedded and needs
+# nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/provision.sh
