@@ -1,0 +1,144 @@
+package clickhouse
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/mxmigrate/mxmigrate/config"
+	"github.com/mxmigrate/mxmigrate/diff"
+	"github.com/mxmigrate/mxmigrate/schema"
+	"github.com/mxmigrate/mxmigrate/stores"
+)
+
+func configure(t *testing.T, d Dialect, conn string) stores.Store {
+	t.Helper()
+	s, err := d.Configure(config.NewStore("prod", "metaxy.ext.clickhouse.ClickHouseMetadataStore", map[string]any{"connection_string": conn}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// TestURLs: Metaxy's sqlalchemy_url port mapping, and golang-migrate's URL.
+func TestURLs(t *testing.T) {
+	for _, c := range []struct{ conn, url, migrate string }{
+		{"clickhouse://u:p@host:8443/db", "clickhouse+native://u:p@host:9440/db?secure=True",
+			"clickhouse://host:9440?database=db&password=p&secure=true&username=u&x-migrations-table=schema_migrations_metaxy_features&x-multi-statement=true"},
+		{"clickhouse://u:p@host:8123/db", "clickhouse+native://u:p@host:9000/db",
+			"clickhouse://host:9000?database=db&password=p&username=u&x-migrations-table=schema_migrations_metaxy_features&x-multi-statement=true"},
+		{"clickhouse://u@host:9440/db?secure=True", "clickhouse+native://u@host:9440/db?secure=True",
+			"clickhouse://host:9440?database=db&secure=true&username=u&x-migrations-table=schema_migrations_metaxy_features&x-multi-statement=true"},
+	} {
+		s := configure(t, Dialect{}, c.conn)
+		if u, err := s.URL(stores.URLOptions{}); err != nil || u != c.url {
+			t.Errorf("%s: url %q %v, want %q", c.conn, u, err, c.url)
+		}
+		if u, err := s.MigrateURL("schema_migrations_metaxy_features", stores.URLOptions{}); err != nil || u != c.migrate {
+			t.Errorf("%s: migrate url %q %v, want %q", c.conn, u, err, c.migrate)
+		}
+	}
+	if _, err := configure(t, Dialect{}, "chdb:///data/ch").MigrateURL("t", stores.URLOptions{}); err == nil || !strings.Contains(err.Error(), "mxmigrate up") {
+		t.Errorf("chdb migrate URL: %v", err)
+	}
+	if _, err := configure(t, Dialect{}, "clickhouse://h:9000/db").MigrateURL("my-table", stores.URLOptions{}); err == nil || !strings.Contains(err.Error(), "unquoted") {
+		t.Errorf("migrations table with '-': %v", err)
+	}
+}
+
+// features is a feature table as target derivation makes it.
+func featureTable(name, key string) *schema.Table {
+	return &schema.Table{Name: name, FeatureKey: key, IDColumns: []string{"id"}, Columns: []*schema.Column{
+		{Name: "id", Type: schema.String}, {Name: "doc", Type: schema.JSON, Nullable: true},
+		{Name: "metaxy_provenance_by_field", Type: schema.JSON}, {Name: "metaxy_feature_version", Type: schema.String},
+		{Name: "metaxy_created_at", Type: schema.TimestampTZ}, {Name: "metaxy_updated_at", Type: schema.TimestampTZ},
+	}, PrimaryKey: &schema.PrimaryKey{Name: "pk", Columns: []string{"id"}}}
+}
+
+// TestCluster: with a cluster, every statement carries ON CLUSTER, engines
+// are Replicated with {shard}/{replica} macros, the migrate URL names the
+// cluster, and rebuilds are refused. No cluster is reachable on the test
+// machines: this is checked on the rendered SQL (testdata/cluster.sql).
+func TestCluster(t *testing.T) {
+	tuned, err := Dialect{}.Tune(map[string]any{"cluster": "main", "partition_by": "toYYYYMM(metaxy_created_at)",
+		"features": map[string]any{"a/b": map[string]any{"engine": "ReplacingMergeTree(metaxy_updated_at)"}}}, "ext.mxmigrate.clickhouse")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := tuned.(Dialect)
+	before := &schema.Schema{Tables: []*schema.Table{featureTable("a__b", "a/b"), featureTable("c", "c")}}
+	if _, _, err := d.Shape(before); err != nil {
+		t.Fatal(err)
+	}
+	after := before.Clone()
+	after.Tables[0].Columns = append(after.Tables[0].Columns, &schema.Column{Name: "codec", Type: schema.String, Nullable: true})
+	after.Tables = after.Tables[:1]
+	var out bytes.Buffer
+	for _, step := range []struct{ from, to *schema.Schema }{{&schema.Schema{}, before}, {before, after}} {
+		cs := diff.Compare(step.from, step.to)
+		for _, dir := range [][]diff.Change{cs, diff.Inverse(cs)} {
+			stmts, err := d.Render(dir, step.from, diff.Apply(step.from, dir))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, s := range stmts {
+				if !strings.Contains(s.SQL, " ON CLUSTER `main`") {
+					t.Errorf("no ON CLUSTER: %s", s.SQL)
+				}
+				if strings.HasPrefix(s.SQL, "CREATE") && !strings.Contains(s.SQL, "ENGINE = Replicated") {
+					t.Errorf("not replicated: %s", s.SQL)
+				}
+				out.WriteString(s.SQL + "\n")
+			}
+		}
+	}
+	golden := filepath.Join("testdata", "cluster.sql")
+	if *update {
+		os.WriteFile(golden, out.Bytes(), 0o644)
+	}
+	if want, err := os.ReadFile(golden); err != nil || !bytes.Equal(want, out.Bytes()) {
+		t.Errorf("differs from %s (go test -update):\n%s", golden, out.Bytes())
+	}
+	u, err := configure(t, d, "clickhouse://u:p@host:9000/db").MigrateURL("schema_migrations_metaxy_features", stores.URLOptions{})
+	if err != nil || !strings.Contains(u, "x-cluster-name=main") || !strings.Contains(u, "x-migrations-table-engine=MergeTree") {
+		t.Errorf("migrate url %q %v", u, err)
+	}
+	// a new ORDER BY would rebuild: refused on a cluster
+	changed := before.Clone()
+	changed.Tables[1].Storage.OrderBy = []string{"id"}
+	if _, err := d.Render(diff.Compare(before, changed), before, changed); err == nil || !strings.Contains(err.Error(), "on cluster main") {
+		t.Errorf("rebuild on a cluster: %v", err)
+	}
+}
+
+// TestSettingsErrors: bad [ext.mxmigrate.clickhouse] values name the key.
+func TestSettingsErrors(t *testing.T) {
+	for _, c := range []struct {
+		m    map[string]any
+		want string
+	}{
+		{map[string]any{"engine": "Log"}, "ext.mxmigrate.clickhouse.engine"},
+		{map[string]any{"order_by": "id"}, "must be a list"},
+		{map[string]any{"json_type": "XML"}, "json_type"},
+		{map[string]any{"ordr_by": []any{"id"}}, "unknown key"},
+		{map[string]any{"cluster": "a b"}, "cluster"},
+	} {
+		if _, err := (Dialect{}).Tune(c.m, "ext.mxmigrate.clickhouse"); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: %v, want %q", c.m, err, c.want)
+		}
+	}
+	d, _ := Dialect{}.Tune(map[string]any{"order_by": []any{"{id_columns}", "missing"}}, "ext.mxmigrate.clickhouse")
+	s := &schema.Schema{Tables: []*schema.Table{featureTable("t", "t")}}
+	if _, _, err := d.(Dialect).Shape(s); err == nil || !strings.Contains(err.Error(), `ORDER BY column "missing"`) {
+		t.Errorf("unknown ORDER BY column: %v", err)
+	}
+	// json_type = "JSON": nullable json columns become non-null, with a warning
+	d, _ = Dialect{}.Tune(map[string]any{"json_type": "JSON"}, "ext.mxmigrate.clickhouse")
+	s = &schema.Schema{Tables: []*schema.Table{featureTable("t", "t")}}
+	warnings, _, err := d.(Dialect).Shape(s)
+	if err != nil || len(warnings) != 1 || !strings.Contains(warnings[0], "cannot make Nullable") || s.Tables[0].Column("doc").Type != schema.JSON {
+		t.Errorf("json_type JSON: %v %v", warnings, err)
+	}
+}
