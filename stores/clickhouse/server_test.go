@@ -2,6 +2,7 @@ package clickhouse
 
 import (
 	"fmt"
+	neturl "net/url"
 	"os"
 	"testing"
 
@@ -23,23 +24,23 @@ func TestServer(t *testing.T) {
 	storetest.Run(t, storetest.Harness{
 		Dialect: Dialect{},
 		NewStore: func(t *testing.T) stores.Store {
-			s := configure(t, Dialect{}, url)
-			h, err := s.Open(t.Context(), stores.OpenOptions{})
+			// a database of its own (mxmigrate_test_<pid>_<n>), dropped after
+			// the test: nothing else on the server is touched
+			h, err := configure(t, Dialect{}, url).Open(t.Context(), stores.OpenOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
-			defer h.Close()
-			// an empty database: the kit's tables are dropped first
-			live, err := Dialect{}.Inspect(t.Context(), h, nil)
+			db := fmt.Sprintf("mxmigrate_test_%d_%d", os.Getpid(), dbSeq.Add(1))
+			if _, err := h.Exec("CREATE DATABASE " + db); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { h.Exec("DROP DATABASE IF EXISTS " + db + " SYNC"); h.Close() })
+			u, err := neturl.Parse(url)
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, tb := range live.Tables {
-				if _, err := h.Exec("DROP TABLE IF EXISTS " + Dialect{}.Quote(tb.Name) + " SYNC"); err != nil {
-					t.Fatal(err)
-				}
-			}
-			return s
+			u.Path = "/" + db
+			return configure(t, Dialect{}, u.String())
 		},
 		Literal:  literal,
 		Castable: castable,
