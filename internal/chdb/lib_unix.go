@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"strings"
 	"sync"
 	"syscall"
 	"unsafe"
@@ -48,24 +49,27 @@ func candidates() []string {
 	if runtime.GOOS == "darwin" {
 		name = "libchdb.dylib"
 	}
-	return []string{name, "/usr/local/lib/" + name, "/opt/homebrew/lib/" + name}
+	if runtime.GOOS == "darwin" {
+		return []string{name, "/usr/local/lib/" + name, "/opt/homebrew/lib/" + name}
+	}
+	return []string{name, "/usr/local/lib/" + name}
 }
 
 // load opens libchdb once per process.
 func load() (*api, error) {
 	loadOnce.Do(func() {
-		var errs []error
+		var errs []string
 		for _, p := range candidates() {
 			h, err := purego.Dlopen(p, purego.RTLD_NOW|purego.RTLD_GLOBAL)
 			if err != nil {
-				errs = append(errs, fmt.Errorf("%s: %w", p, err))
+				errs = append(errs, err.Error())
 				continue
 			}
 			libPath = p
 			lib, loadErr = bind(h)
 			return
 		}
-		loadErr = &MissingError{Tried: candidates(), Err: errors.Join(errs...)}
+		loadErr = &MissingError{Tried: candidates(), Err: errors.New(strings.Join(errs, "; "))}
 	})
 	return lib, loadErr
 }

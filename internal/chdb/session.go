@@ -24,7 +24,7 @@ func (e *MissingError) Error() string {
 		"It is a separate 566 MB library: fetch it with `npm pack %s` and `tar xzf` the tarball, "+
 		"then set CHDB_LIB_PATH to the package/libchdb.so it holds (in a checkout of mxmigrate, "+
 		"`bash scripts/provision.sh` does this into .cache/chdb). Stores on a ClickHouse server "+
-		"(clickhouse://...) do not need it", e.Err, LibraryPackage)
+		"(clickhouse://...) do not need it.", e.Err, LibraryPackage)
 }
 
 func (e *MissingError) Unwrap() error { return e.Err }
