@@ -24,7 +24,7 @@ var (
 	floor   = flag.String("duckdb-floor", "", "internal: open this DuckDB file, read its catalog, exit")
 	sizes   = flag.String("sizes", "100,1000,5000", "numbers of feature tables for the scaling table")
 	runs    = flag.Int("runs", 5, "generate runs per measurement (the median is reported)")
-	dialect = flag.String("dialects", "duckdb,postgresql", "dialects to measure")
+	dialect = flag.String("dialects", "duckdb,postgresql,clickhouse", "dialects to measure (clickhouse: embedded, through libchdb)")
 	out     = flag.String("out", "BENCHMARKS.md", "markdown report to write (empty: none)")
 	phases  = flag.Bool("phases", false, "print the phase timings (--verbose) of each measured generate's last run")
 )
@@ -140,6 +140,10 @@ config = { database = "bench.duckdb" }`
 		store = `type = "metaxy.ext.metadata_stores.postgresql.PostgreSQLMetadataStore"
 config = { connection_string = "${BENCH_PG_URL}" }`
 		vars = []string{"BENCH_PG_URL=" + pg.DSN(db)}
+	}
+	if dialect == "clickhouse" {
+		store = `type = "metaxy.ext.clickhouse.ClickHouseMetadataStore"
+config = { connection_string = "chdb:chdata?database=bench" }`
 	}
 	cfg := fmt.Sprintf(`project = "bench"
 [stores.%s]
