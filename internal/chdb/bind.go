@@ -21,7 +21,7 @@ func Bind(q string, args []driver.NamedValue) (string, error) {
 		c := q[i]
 		switch {
 		case c == '\'' || c == '"' || c == '`':
-			j := skipQuoted(q, i)
+			j := SkipQuoted(q, i)
 			b.WriteString(q[i:j])
 			i = j - 1
 		case c == '-' && i+1 < len(q) && q[i+1] == '-':
@@ -59,9 +59,10 @@ func Bind(q string, args []driver.NamedValue) (string, error) {
 	return b.String(), nil
 }
 
-// skipQuoted returns the index just past the quoted text starting at q[i]
-// (backslash escapes and doubled quotes inside).
-func skipQuoted(q string, i int) int {
+// SkipQuoted returns the index just past the quoted text (string, back-quoted
+// or double-quoted identifier) starting at q[i], reading backslash escapes
+// and doubled quotes inside as ClickHouse does.
+func SkipQuoted(q string, i int) int {
 	quote := q[i]
 	for j := i + 1; j < len(q); j++ {
 		switch q[j] {

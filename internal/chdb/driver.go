@@ -55,20 +55,22 @@ func (c *conn) Ping(ctx context.Context) error {
 }
 
 func (c *conn) ExecContext(ctx context.Context, q string, args []driver.NamedValue) (driver.Result, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	bound, err := Bind(q, args)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := c.c.s.Query(c.c.db, bound, "TabSeparated"); err != nil {
+	if _, err := c.run(ctx, q, args, "TabSeparated"); err != nil {
 		return nil, err
 	}
 	return driver.RowsAffected(0), nil
 }
 
 func (c *conn) QueryContext(ctx context.Context, q string, args []driver.NamedValue) (driver.Rows, error) {
+	out, err := c.run(ctx, q, args, "JSONCompact")
+	if err != nil {
+		return nil, err
+	}
+	return parseRows(out)
+}
+
+// run binds args into q and runs it in the connector's database.
+func (c *conn) run(ctx context.Context, q string, args []driver.NamedValue, format string) ([]byte, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -76,11 +78,7 @@ func (c *conn) QueryContext(ctx context.Context, q string, args []driver.NamedVa
 	if err != nil {
 		return nil, err
 	}
-	out, err := c.c.s.Query(c.c.db, bound, "JSONCompact")
-	if err != nil {
-		return nil, err
-	}
-	return parseRows(out)
+	return c.c.s.Query(c.c.db, bound, format)
 }
 
 type tx struct{}

@@ -3,6 +3,7 @@ package clickhouse
 import (
 	"context"
 	"database/sql"
+	"strconv"
 	"strings"
 
 	"github.com/mxmigrate/mxmigrate/internal/chdb"
@@ -107,7 +108,7 @@ func (d Dialect) Inspect(ctx context.Context, q stores.Queryer, tables []string)
 	for _, x := range ixs {
 		if t := byName[x.table]; t != nil {
 			t.Indexes = append(t.Indexes, &schema.Index{Name: x.name, Columns: []string{x.expr},
-				Using: "TYPE " + x.typ + " GRANULARITY " + itoa(x.granularity)})
+				Using: "TYPE " + x.typ + " GRANULARITY " + strconv.FormatInt(x.granularity, 10)})
 		}
 	}
 	return out, nil
@@ -121,20 +122,6 @@ func (d Dialect) ReadText(ctx context.Context, q stores.Queryer, table string, c
 		sel[i] = "toString(" + d.Quote(c) + ")"
 	}
 	return sqlx.ReadText(ctx, q, "read "+table, "SELECT "+strings.Join(sel, ", ")+" FROM "+d.Quote(table), len(columns))
-}
-
-func itoa(n int64) string {
-	var b [20]byte
-	i := len(b)
-	if n == 0 {
-		return "0"
-	}
-	for n > 0 {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-	}
-	return string(b[i:])
 }
 
 // parseStorage reads a MergeTree table's storage from system.tables: the
@@ -159,45 +146,51 @@ func parseStorage(full, sorting, partition string) *schema.Storage {
 	return st
 }
 
-// engineOf is the engine with its arguments: engine_full up to the first
-// clause.
-func engineOf(full string) string {
-	depth := 0
-	for i := 0; i < len(full); i++ {
-		switch c := full[i]; c {
-		case '\'', '`', '"':
-			i = skipQuoted(full, i) - 1
-		case '(':
-			depth++
-		case ')':
-			depth--
-		case ' ':
-			if depth == 0 {
-				return normalizeExpr(full[:i])
-			}
-		}
-	}
-	return normalizeExpr(full)
-}
-
-// topLevel finds sub in s outside parentheses and quotes.
-func topLevel(s, sub string) int {
+// scanTop calls f with the index of each byte of s outside quotes and the
+// parenthesis depth once that byte is read, until f returns true.
+func scanTop(s string, f func(i, depth int) bool) {
 	depth := 0
 	for i := 0; i < len(s); i++ {
 		switch s[i] {
 		case '\'', '`', '"':
-			i = skipQuoted(s, i) - 1
+			i = chdb.SkipQuoted(s, i) - 1
 			continue
 		case '(':
 			depth++
 		case ')':
 			depth--
 		}
-		if depth == 0 && strings.HasPrefix(s[i:], sub) {
-			return i
+		if f(i, depth) {
+			return
 		}
 	}
-	return -1
+}
+
+// engineOf is the engine with its arguments: engine_full up to the first
+// clause.
+func engineOf(full string) string {
+	end := len(full)
+	scanTop(full, func(i, depth int) bool {
+		if full[i] == ' ' && depth == 0 {
+			end = i
+			return true
+		}
+		return false
+	})
+	return normalizeExpr(full[:end])
+}
+
+// topLevel finds sub in s outside parentheses and quotes.
+func topLevel(s, sub string) int {
+	at := -1
+	scanTop(s, func(i, depth int) bool {
+		if depth == 0 && strings.HasPrefix(s[i:], sub) {
+			at = i
+			return true
+		}
+		return false
+	})
+	return at
 }
 
 // splitTop splits s at commas outside parentheses and quotes.
@@ -207,29 +200,21 @@ func splitTop(s string) []string {
 		return nil
 	}
 	var out []string
-	depth, start := 0, 0
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case '\'', '`', '"':
-			i = skipQuoted(s, i) - 1
-		case '(':
-			depth++
-		case ')':
-			depth--
-		case ',':
-			if depth == 0 {
-				out = append(out, strings.TrimSpace(s[start:i]))
-				start = i + 1
-			}
+	start := 0
+	scanTop(s, func(i, depth int) bool {
+		if s[i] == ',' && depth == 0 {
+			out = append(out, strings.TrimSpace(s[start:i]))
+			start = i + 1
 		}
-	}
+		return false
+	})
 	return append(out, strings.TrimSpace(s[start:]))
 }
 
 // unquoteIdent removes ClickHouse's back-quotes from a key element that is
 // one quoted identifier.
 func unquoteIdent(s string) string {
-	if len(s) >= 2 && s[0] == '`' && skipQuoted(s, 0) == len(s) {
+	if len(s) >= 2 && s[0] == '`' && chdb.SkipQuoted(s, 0) == len(s) {
 		inner := s[1 : len(s)-1]
 		return strings.NewReplacer("\\`", "`", `\\`, `\`, "``", "`").Replace(inner)
 	}
@@ -241,19 +226,13 @@ func wrapped(s string) bool {
 	if !strings.HasPrefix(s, "(") {
 		return false
 	}
-	depth := 0
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case '\'', '`', '"':
-			i = skipQuoted(s, i) - 1
-		case '(':
-			depth++
-		case ')':
-			depth--
-			if depth == 0 {
-				return i == len(s)-1
-			}
+	whole := false
+	scanTop(s, func(i, depth int) bool {
+		if s[i] == ')' && depth == 0 {
+			whole = i == len(s)-1
+			return true
 		}
-	}
-	return false
+		return false
+	})
+	return whole
 }

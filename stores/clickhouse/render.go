@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/mxmigrate/mxmigrate/diff"
+	"github.com/mxmigrate/mxmigrate/internal/chdb"
 	"github.com/mxmigrate/mxmigrate/schema"
 	"github.com/mxmigrate/mxmigrate/stores"
 )
@@ -108,7 +109,7 @@ func (d Dialect) Render(changes []diff.Change, before, after *schema.Schema) ([]
 			case wasNull && !isNull:
 				// ClickHouse needs a value for the NULLs: the type's own
 				// default, which a non-null column has anyway
-				add("ALTER TABLE "+q+on+" MODIFY COLUMN "+col+" "+to+" DEFAULT defaultValueOfTypeName("+quoteString(to)+")", own...)
+				add("ALTER TABLE "+q+on+" MODIFY COLUMN "+col+" "+to+" DEFAULT defaultValueOfTypeName("+chdb.QuoteString(to)+")", own...)
 				out[len(out)-1].Note = fmt.Sprintf("NULLs in %s.%s become the default value of %s", c.Table, c.Column.Name, to)
 			case isNull && !wasNull:
 				// and back: a missing value is NULL again
@@ -151,7 +152,7 @@ func (d Dialect) rebuild(from, to *schema.Table, cs []diff.Change, why string) [
 		ft, tt := d.columnType(old), d.columnType(c)
 		if ft != tt {
 			if base, wasNull := nullable(ft); wasNull && !strings.HasPrefix(tt, "Nullable(") {
-				src = "ifNull(" + src + ", defaultValueOfTypeName(" + quoteString(base) + "))"
+				src = "ifNull(" + src + ", defaultValueOfTypeName(" + chdb.QuoteString(base) + "))"
 			}
 			src = "CAST(" + src + " AS " + tt + ")"
 		}
@@ -160,7 +161,7 @@ func (d Dialect) rebuild(from, to *schema.Table, cs []diff.Change, why string) [
 	if len(cols) == 0 && len(to.Columns) > 0 {
 		// no column survives: keep the number of rows, with default values
 		c := to.Columns[0]
-		cols, exprs = []string{d.Quote(c.Name)}, []string{"defaultValueOfTypeName(" + quoteString(d.columnType(c)) + ")"}
+		cols, exprs = []string{d.Quote(c.Name)}, []string{"defaultValueOfTypeName(" + chdb.QuoteString(d.columnType(c)) + ")"}
 	}
 	note := fmt.Sprintf("rebuild %s: %s. Its rows are copied into %s, which then takes its place (EXCHANGE TABLES)", to.Name, why, tmp)
 	return []stores.Statement{
@@ -267,8 +268,4 @@ func mentions(e, name string) bool {
 
 func identByte(c byte) bool {
 	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
-}
-
-func quoteString(s string) string {
-	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
 }

@@ -227,7 +227,7 @@ func normalizeExpr(s string) string {
 		c := s[i]
 		switch {
 		case c == '\'' || c == '`' || c == '"':
-			j := skipQuoted(s, i)
+			j := chdb.SkipQuoted(s, i)
 			if space && b.Len() > 0 {
 				b.WriteByte(' ')
 			}
@@ -273,17 +273,4 @@ func endsWithIdent(s string) bool {
 	}
 	c := s[len(s)-1]
 	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
-}
-
-func skipQuoted(q string, i int) int {
-	quote := q[i]
-	for j := i + 1; j < len(q); j++ {
-		switch q[j] {
-		case '\\':
-			j++
-		case quote:
-			return j + 1
-		}
-	}
-	return len(q)
 }
