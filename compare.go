@@ -145,9 +145,15 @@ func (p *Project) checkManaged(env *Env, tgt *schema.Schema, managed []string) e
 	return nil
 }
 
-// render renders cmp.Changes, applied to from, in both directions.
+// render renders cmp.Changes, applied to from, in both directions, after
+// the dialect's caveats are put on them.
 func (cmp *Comparison) render(from *schema.Schema) error {
 	d := cmp.Env.Dialect
+	if ct, ok := d.(stores.Cautioner); ok {
+		for i := range cmp.Changes {
+			cmp.Changes[i].Caveat = ct.Caveat(cmp.Changes[i])
+		}
+	}
 	after := diff.Apply(from, cmp.Changes)
 	var err error
 	if cmp.Up, err = d.Render(cmp.Changes, from, after); err != nil {

@@ -68,11 +68,18 @@ type Change struct {
 	// Storage and FromStorage are a table's storage after and before an
 	// AlterStorage (engine, sorting key, partitioning, settings).
 	Storage, FromStorage *schema.Storage
+	// Caveat is the dialect's own account of what a destructive change does
+	// to existing rows where it differs from the dialect-neutral one (on
+	// ClickHouse, NULLs become a default instead of failing the statement).
+	// It replaces Destructive's reason, never makes a safe change destructive
+	// or a destructive one safe, and is not carried into the inverse.
+	Caveat string
 }
 
 // Inverse returns the change that undoes c.
 func (c Change) Inverse() Change {
 	inv := c
+	inv.Caveat = ""
 	switch c.Kind {
 	case DropIndex:
 		inv.Kind = CreateIndex
@@ -101,6 +108,15 @@ func (c Change) Inverse() Change {
 // Destructive returns why c may destroy data or fail on existing rows, or ""
 // when it is safe (SPEC section 8).
 func (c Change) Destructive() string {
+	why := c.reason()
+	if why != "" && c.Caveat != "" {
+		return c.Caveat
+	}
+	return why
+}
+
+// reason is Destructive's dialect-neutral account.
+func (c Change) reason() string {
 	switch c.Kind {
 	case DropTable:
 		return fmt.Sprintf("drops table %s and all its rows", c.Table)

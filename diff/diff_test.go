@@ -129,3 +129,25 @@ func TestUniqueIndexIsGated(t *testing.T) {
 		t.Errorf("dropping a plain index is not destructive: %v", d)
 	}
 }
+
+func TestCaveat(t *testing.T) {
+	cur := &schema.Schema{Tables: []*schema.Table{tbl("t", col("a", schema.String, true))}}
+	tgt := &schema.Schema{Tables: []*schema.Table{tbl("t", col("a", schema.String, false), col("d", schema.String, true))}}
+	cs := Compare(cur, tgt)
+	for i := range cs {
+		cs[i].Caveat = "the dialect's account"
+	}
+	var got []string
+	for _, c := range cs {
+		got = append(got, c.Destructive())
+	}
+	// the set-not-null takes the dialect's account; the nullable add stays safe
+	if want := []string{"", "the dialect's account"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("got %q want %q", got, want)
+	}
+	for _, c := range Inverse(cs) {
+		if c.Caveat != "" {
+			t.Errorf("inverse of %s kept the caveat", c.Summary())
+		}
+	}
+}

@@ -78,6 +78,14 @@ type Shaper interface {
 	Shape(s *schema.Schema) (warnings, notes []string, err error)
 }
 
+// Cautioner is a dialect on which some destructive changes do something else
+// to existing rows than the dialect-neutral account says (ClickHouse gives
+// NULLs a default where PostgreSQL refuses the statement). Caveat returns its
+// own account of c, or "" to keep diff's; it cannot make a change safe.
+type Cautioner interface {
+	Caveat(c diff.Change) string
+}
+
 // Converter maps logical types to the dialect's types and back.
 type Converter interface {
 	// TypeSQL renders a logical (or raw) type.

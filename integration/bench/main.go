@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"flag"
 	"fmt"
 	"os"
@@ -17,11 +18,13 @@ import (
 	"time"
 
 	"github.com/mxmigrate/mxmigrate/integration/itest"
+	"github.com/mxmigrate/mxmigrate/internal/chdb"
+	"github.com/mxmigrate/mxmigrate/stores/clickhouse"
 	"github.com/mxmigrate/mxmigrate/stores/duckdb"
 )
 
 var (
-	floor   = flag.String("duckdb-floor", "", "internal: open this DuckDB file, read its catalog, exit")
+	floor   = flag.String("engine-floor", "", "internal: DIALECT:PATH: open this DuckDB file or chDB directory, read its catalog, exit")
 	sizes   = flag.String("sizes", "100,1000,5000", "numbers of feature tables for the scaling table")
 	runs    = flag.Int("runs", 5, "generate runs per measurement (the median is reported)")
 	dialect = flag.String("dialects", "duckdb,postgresql,clickhouse", "dialects to measure (clickhouse: embedded, through libchdb)")
@@ -39,15 +42,17 @@ type measure struct {
 	queries int
 	rssMB   float64
 	changes int
-	// floorMB is, for DuckDB, the peak RSS of a process that only opens the
-	// same file and runs the same three catalog queries: DuckDB's own share.
+	// floorMS and floorMB are, for the embedded engines (DuckDB, chDB), the
+	// wall time and peak RSS of a process that only opens the same file or
+	// directory and runs the same three catalog queries: the engine's own share.
+	floorMS float64
 	floorMB float64
 }
 
 func main() {
 	flag.Parse()
 	if *floor != "" {
-		duckdbFloor(*floor)
+		engineFloor(*floor)
 		return
 	}
 	defer runCleanups()
@@ -70,7 +75,7 @@ func main() {
 			fmt.Printf("%-10s %5d tables: generate %7.1f ms (median of %d), %d catalog queries, peak RSS %5.1f MB, %d changes",
 				m.dialect, m.tables, ms(m.wall), *runs, m.queries, m.rssMB, m.changes)
 			if m.floorMB > 0 {
-				fmt.Printf(" (DuckDB alone: %.1f MB)", m.floorMB)
+				fmt.Printf(" (engine alone: %.1f ms, %.1f MB)", m.floorMS, m.floorMB)
 			}
 			fmt.Println()
 			results = append(results, m)
@@ -210,8 +215,11 @@ definitions = ["defs.toml"]
 	sort.Slice(walls, func(i, j int) bool { return walls[i] < walls[j] })
 	m.wall = walls[len(walls)/2]
 	m.rssMB = float64(maxRSS) / 1024
-	if dialect == "duckdb" {
-		m.floorMB = floorRSS(filepath.Join(dir, "bench.duckdb"))
+	switch dialect {
+	case "duckdb":
+		m.floorMS, m.floorMB = engineAlone("duckdb:" + filepath.Join(dir, "bench.duckdb"))
+	case "clickhouse":
+		m.floorMS, m.floorMB = engineAlone("clickhouse:" + filepath.Join(dir, "chdata"))
 	}
 	if m.changes != extra {
 		check(fmt.Errorf("%s %d tables: expected %d added columns, plan has %d", dialect, n, extra, m.changes))
@@ -240,23 +248,48 @@ func helpLatency(bin string) time.Duration {
 	return walls[len(walls)/2]
 }
 
-// floorRSS runs this program again with -duckdb-floor and returns its peak RSS.
-func floorRSS(path string) float64 {
-	cmd := exec.Command(os.Args[0], "-duckdb-floor", path)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		check(fmt.Errorf("duckdb floor: %v\n%s", err, out))
+// engineAlone runs this program again with -engine-floor spec (median wall
+// of the runs, peak RSS over them).
+func engineAlone(spec string) (float64, float64) {
+	var walls []time.Duration
+	var maxRSS int64
+	for i := 0; i < *runs; i++ {
+		start := time.Now()
+		cmd := exec.Command(os.Args[0], "-engine-floor", spec)
+		out, err := cmd.CombinedOutput()
+		walls = append(walls, time.Since(start))
+		if err != nil {
+			check(fmt.Errorf("engine alone (%s): %v\n%s", spec, err, out))
+		}
+		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok && ru.Maxrss > maxRSS {
+			maxRSS = ru.Maxrss
+		}
 	}
-	ru, _ := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-	return float64(ru.Maxrss) / 1024
+	sort.Slice(walls, func(i, j int) bool { return walls[i] < walls[j] })
+	return ms(walls[len(walls)/2]), float64(maxRSS) / 1024
 }
 
-// duckdbFloor opens a DuckDB file and reads its catalog, nothing else.
-func duckdbFloor(path string) {
-	h, err := duckdb.OpenPath(context.Background(), path)
-	check(err)
-	_, err = duckdb.Dialect{}.Inspect(context.Background(), h, nil)
-	check(err)
+// engineFloor opens a DuckDB file or a chDB directory and reads its catalog
+// with the dialect's three queries, nothing else.
+func engineFloor(spec string) {
+	ctx := context.Background()
+	dialect, path, _ := strings.Cut(spec, ":")
+	switch dialect {
+	case "duckdb":
+		h, err := duckdb.OpenPath(ctx, path)
+		check(err)
+		_, err = duckdb.Dialect{}.Inspect(ctx, h, nil)
+		check(err)
+	case "clickhouse":
+		s, err := chdb.Open(path)
+		check(err)
+		db := sql.OpenDB(chdb.NewConnector(s, "bench"))
+		_, err = clickhouse.Dialect{}.Inspect(ctx, db, nil)
+		check(err)
+		s.Release(true) // as mxmigrate does: the process exits without the engine's shutdown
+	default:
+		check(fmt.Errorf("-engine-floor %q: no embedded engine", spec))
+	}
 }
 
 var nsRE = regexp.MustCompile(`BenchmarkDiffRender\S*\s+\d+\s+(\d+) ns/op`)
@@ -283,20 +316,25 @@ func report(rs []measure, help, dr time.Duration) []byte {
 		"then N/10 of them gain a column and `mxmigrate generate` writes the migration. Wall time is the median\n" +
 		"of the runs; RSS is the peak over them.\n\n")
 	fmt.Fprintf(&b, "Machine: %d cores, %s/%s, %s.\n\n", runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version())
-	b.WriteString("| dialect | tables | generate wall (ms) | catalog queries | peak RSS (MB) | DuckDB alone (MB) | ms per table |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n")
+	b.WriteString("| dialect | tables | generate wall (ms) | catalog queries | peak RSS (MB) | engine alone (ms) | engine alone (MB) | ms per table |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
 	for _, m := range rs {
-		fl := "-"
+		flMS, flMB := "-", "-"
 		if m.floorMB > 0 {
-			fl = fmt.Sprintf("%.1f", m.floorMB)
+			flMS, flMB = fmt.Sprintf("%.1f", m.floorMS), fmt.Sprintf("%.1f", m.floorMB)
 		}
-		fmt.Fprintf(&b, "| %s | %d | %.1f | %d | %.1f | %s | %.3f |\n", m.dialect, m.tables, ms(m.wall), m.queries, m.rssMB, fl, ms(m.wall)/float64(m.tables))
+		fmt.Fprintf(&b, "| %s | %d | %.1f | %d | %.1f | %s | %s | %.3f |\n", m.dialect, m.tables, ms(m.wall), m.queries, m.rssMB, flMS, flMB, ms(m.wall)/float64(m.tables))
 	}
-	b.WriteString("\n\"DuckDB alone\" is the peak RSS of a process that only opens the same file and runs the same\n" +
-		"three catalog queries: DuckDB loads a file's whole catalog into memory, so that much is the floor\n" +
-		"for any tool reading the schema in-process.\n")
+	b.WriteString("\n\"Engine alone\" is the wall time and peak RSS of a process that only opens the same DuckDB file or\n" +
+		"chDB directory and runs the same three catalog queries: the floor for any tool reading the schema\n" +
+		"in-process. DuckDB loads a file's whole catalog into memory. ClickHouse (chDB, embedded, the\n" +
+		"`chdb:` store of the tests and local runs) attaches every table of its data directory when it\n" +
+		"starts (about 1.4 ms per table here) and maps a 566 MB library: mxmigrate's generate on ClickHouse\n" +
+		"takes what that start takes. SPEC section 13's targets are for DuckDB and PostgreSQL; against a\n" +
+		"ClickHouse server, which has started already, the engine's start is not paid (none is reachable on\n" +
+		"this machine to measure).\n")
 	fmt.Fprintf(&b, "\n`mxmigrate --help`: %.1f ms (median of 21 runs).\n\n", ms(help))
 	fmt.Fprintf(&b, "Diff + render of 10,000 in-memory tables (DuckDB SQL, `BenchmarkDiffRender`): %.1f ms.\n\n", ms(dr))
-	b.WriteString("Targets: generate <= 300 ms and <= 100 MB at 1,000 tables on both dialects; --help <= 30 ms;\n" +
+	b.WriteString("Targets: generate <= 300 ms and <= 100 MB at 1,000 tables on DuckDB and PostgreSQL; --help <= 30 ms;\n" +
 		"diff + render of 10,000 tables <= 100 ms; cost growing at most linearly from 100 to 5,000 tables.\n")
 	return b.Bytes()
 }

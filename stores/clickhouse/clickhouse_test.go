@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -140,5 +141,22 @@ func TestSettingsErrors(t *testing.T) {
 	warnings, _, err := d.(Dialect).Shape(s)
 	if err != nil || len(warnings) != 1 || !strings.Contains(warnings[0], "cannot make Nullable") || s.Tables[0].Column("doc").Type != schema.JSON {
 		t.Errorf("json_type JSON: %v %v", warnings, err)
+	}
+}
+
+func TestCaveats(t *testing.T) {
+	cur := &schema.Schema{Tables: []*schema.Table{{Name: "t", Columns: []*schema.Column{{Name: "a", Type: schema.String, Nullable: true}}}}}
+	tgt := &schema.Schema{Tables: []*schema.Table{{Name: "t", Columns: []*schema.Column{{Name: "a", Type: schema.String}, {Name: "n", Type: schema.Int64}}}}}
+	var got []string
+	for _, c := range diff.Compare(cur, tgt) {
+		c.Caveat = Dialect{}.Caveat(c)
+		got = append(got, c.Destructive())
+	}
+	want := []string{
+		"adds non-Nullable column t.n to an existing table: its rows get the default value of Int64 for it, which reads as a real value",
+		"makes t.a non-Nullable: rows holding NULL get the default value of String instead, and the NULLs are lost",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %q\nwant %q", got, want)
 	}
 }

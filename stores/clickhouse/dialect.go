@@ -15,6 +15,7 @@ type Dialect struct {
 var _ stores.Dialect = Dialect{}
 var _ stores.Tuner = Dialect{}
 var _ stores.Shaper = Dialect{}
+var _ stores.Cautioner = Dialect{}
 
 func init() { stores.Register(Dialect{}) }
 

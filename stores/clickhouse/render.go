@@ -103,6 +103,9 @@ func (d Dialect) Render(changes []diff.Change, before, after *schema.Schema) ([]
 			}
 			from, to := d.columnType(own[0].From), d.columnType(own[len(own)-1].Column)
 			col := d.Quote(c.Column.Name)
+			if g, ok := d.guard(c.Table, c.Column.Name, from, to); ok {
+				out = append(out, g)
+			}
 			_, wasNull := nullable(from)
 			_, isNull := nullable(to)
 			switch {
@@ -164,13 +167,53 @@ func (d Dialect) rebuild(from, to *schema.Table, cs []diff.Change, why string) [
 		cols, exprs = []string{d.Quote(c.Name)}, []string{"defaultValueOfTypeName(" + chdb.QuoteString(d.columnType(c)) + ")"}
 	}
 	note := fmt.Sprintf("rebuild %s: %s. Its rows are copied into %s, which then takes its place (EXCHANGE TABLES)", to.Name, why, tmp)
-	return []stores.Statement{
+	var guards []stores.Statement
+	for _, c := range to.Columns {
+		if old := from.Column(c.Name); old != nil {
+			if g, ok := d.guard(to.Name, c.Name, d.columnType(old), d.columnType(c)); ok {
+				guards = append(guards, g)
+			}
+		}
+	}
+	return append(guards, []stores.Statement{
 		{SQL: "DROP TABLE IF EXISTS " + qt + " SYNC;", Note: note},
 		{SQL: d.createTable(to, tmp, "", false) + ";", Changes: cs},
 		{SQL: "INSERT INTO " + qt + " (" + strings.Join(cols, ", ") + ")\nSELECT " + strings.Join(exprs, ", ") + "\nFROM " + q + ";"},
 		{SQL: "EXCHANGE TABLES " + qt + " AND " + q + ";"},
 		{SQL: "DROP TABLE IF EXISTS " + qt + " SYNC;"},
+	}...)
+}
+
+// guard is the statement that stops a file before column table.col changes
+// type from one to another if a value does not convert. ClickHouse itself
+// does worse: a MODIFY COLUMN to a Nullable type turns such a value into NULL
+// without a word, and to a non-Nullable type the column's new type is
+// recorded before its data is rewritten, so the failing rewrite leaves a
+// table no SELECT can read (until the mutation is killed and the type set
+// back). A value converts when accurateCastOrNull gives a value (no parse
+// failure, overflow or lost fraction); types that cannot be Nullable (Map,
+// JSON) are checked by casting every value, which fails the same way.
+// Changes of nullability alone need no guard.
+func (d Dialect) guard(table, col, from, to string) (stores.Statement, bool) {
+	fb, _ := nullable(from)
+	tb, _ := nullable(to)
+	if fb == tb {
+		return stores.Statement{}, false
 	}
+	q, c := d.Quote(table), d.Quote(col)
+	msg := fmt.Sprintf("mxmigrate: a value of %s.%s does not convert from %s to %s: the column is left as it was", table, col, fb, tb)
+	var sql string
+	if wrappable(tb) {
+		sql = fmt.Sprintf("SELECT throwIf(countIf(%s IS NOT NULL AND accurateCastOrNull(%s, %s) IS NULL) > 0, %s)\nFROM %s;",
+			c, c, chdb.QuoteString(tb), chdb.QuoteString(msg), q)
+	} else {
+		src := c
+		if fb != from {
+			src = "ifNull(" + c + ", defaultValueOfTypeName(" + chdb.QuoteString(fb) + "))"
+		}
+		sql = fmt.Sprintf("SELECT count()\nFROM %s\nWHERE NOT ignore(CAST(%s, %s));", q, src, chdb.QuoteString(tb))
+	}
+	return stores.Statement{SQL: sql, Note: fmt.Sprintf("stops here, before %s.%s changes, if one of its values does not convert to %s", table, col, tb)}, true
 }
 
 // createTable is CREATE TABLE for t under name.
@@ -268,4 +311,21 @@ func mentions(e, name string) bool {
 
 func identByte(c byte) bool {
 	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
+
+// Caveat: on ClickHouse a column made non-Nullable, or added non-Nullable to
+// a table with rows, does not fail on NULLs or missing values as on the other
+// dialects: they become the type's default value (an empty String, 0, false,
+// 1970-01-01, the zero UUID, an empty Map). Still gated: the NULLs are lost,
+// and the default reads as a real value.
+func (d Dialect) Caveat(c diff.Change) string {
+	switch {
+	case c.Kind == diff.AlterColumnNull && !c.Column.Nullable:
+		return fmt.Sprintf("makes %s.%s non-Nullable: rows holding NULL get the default value of %s instead, and the NULLs are lost",
+			c.Table, c.Column.Name, d.columnType(c.Column))
+	case c.Kind == diff.AddColumn && !c.Column.Nullable:
+		return fmt.Sprintf("adds non-Nullable column %s.%s to an existing table: its rows get the default value of %s for it, which reads as a real value",
+			c.Table, c.Column.Name, d.columnType(c.Column))
+	}
+	return ""
 }

@@ -107,6 +107,10 @@ ALTER TABLE `videos` ADD COLUMN IF NOT EXISTS `title` Nullable(String);
 -- direction:   up
 -- Statements run one by one, without a transaction.
 
+-- stops here, before videos.fps changes, if one of its values does not convert to Float64
+SELECT throwIf(countIf(`fps` IS NOT NULL AND accurateCastOrNull(`fps`, 'Float64') IS NULL) > 0, 'mxmigrate: a value of videos.fps does not convert from Int64 to Float64: the column is left as it was')
+FROM `videos`;
+
 -- DESTRUCTIVE: changes the type of videos.fps from int64 to float64: values may not convert
 -- ~ alter column videos.fps type int64 -> float64
 ALTER TABLE `videos` MODIFY COLUMN `fps` Nullable(Float64);
@@ -118,6 +122,10 @@ ALTER TABLE `videos` MODIFY COLUMN `fps` Nullable(Float64);
 -- Statements run one by one, without a transaction.
 -- NOTE: the up migration destroys data (see its DESTRUCTIVE statements). This down
 -- migration restores the schema only: the data is NOT restored.
+
+-- stops here, before videos.fps changes, if one of its values does not convert to Int64
+SELECT throwIf(countIf(`fps` IS NOT NULL AND accurateCastOrNull(`fps`, 'Int64') IS NULL) > 0, 'mxmigrate: a value of videos.fps does not convert from Float64 to Int64: the column is left as it was')
+FROM `videos`;
 
 -- ~ alter column videos.fps type float64 -> int64
 ALTER TABLE `videos` MODIFY COLUMN `fps` Nullable(Int64);

@@ -1,0 +1,103 @@
+package clickhouse
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/mxmigrate/mxmigrate/diff"
+	"github.com/mxmigrate/mxmigrate/schema"
+	"github.com/mxmigrate/mxmigrate/stores"
+)
+
+// TestRetypeGuard: a value that does not convert stops the file before the
+// column changes, in place (MODIFY COLUMN) and in a rebuild; ClickHouse alone
+// would turn it into NULL (Nullable target) or leave an unreadable table.
+func TestRetypeGuard(t *testing.T) {
+	ctx := context.Background()
+	h, err := newStore(t, Dialect{}).Open(ctx, stores.OpenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	d := Dialect{}
+	table := func(v *schema.Column, engine string) *schema.Table {
+		return &schema.Table{Name: "r", Columns: []*schema.Column{{Name: "id", Type: schema.String}, v},
+			Storage: &schema.Storage{Engine: engine, OrderBy: []string{"id"}}}
+	}
+	apply := func(from, to *schema.Table) error {
+		before, after := &schema.Schema{}, &schema.Schema{Tables: []*schema.Table{to}}
+		if from != nil {
+			before.Tables = []*schema.Table{from}
+		}
+		stmts, err := d.Render(diff.Compare(before, after), before, after)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range stmts {
+			if _, err := h.ExecContext(ctx, s.SQL); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	text := &schema.Column{Name: "v", Type: schema.String, Nullable: true}
+	if err := apply(nil, table(text, "MergeTree")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.ExecContext(ctx, "INSERT INTO r VALUES ('1', 'abc'), ('2', '5'), ('3', NULL)"); err != nil {
+		t.Fatal(err)
+	}
+	want := "1=abc 2=5 3=<nil>"
+	for _, tc := range []struct {
+		name   string
+		to     *schema.Column
+		engine string
+	}{
+		{"nullable in place", &schema.Column{Name: "v", Type: schema.Int64, Nullable: true}, "MergeTree"},
+		{"non-null in place", &schema.Column{Name: "v", Type: schema.Int64}, "MergeTree"},
+		{"rebuild", &schema.Column{Name: "v", Type: schema.Int64, Nullable: true}, "ReplacingMergeTree"},
+	} {
+		err := apply(table(text, "MergeTree"), table(tc.to, tc.engine))
+		if err == nil || !strings.Contains(err.Error(), "a value of r.v does not convert from String to Int64") {
+			t.Errorf("%s: %v", tc.name, err)
+		}
+		if got := rowsOf(t, h, d); got != want {
+			t.Errorf("%s: rows %q, want %q", tc.name, got, want)
+		}
+		live, err := d.Inspect(ctx, h, []string{"r"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if typ := d.columnType(live.Table("r").Column("v")); typ != "Nullable(String)" {
+			t.Errorf("%s: column type now %s", tc.name, typ)
+		}
+	}
+	// without the value that does not convert, the retype goes through
+	if _, err := h.ExecContext(ctx, "ALTER TABLE r DELETE WHERE id = '1' SETTINGS mutations_sync = 1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := apply(table(text, "MergeTree"), table(&schema.Column{Name: "v", Type: schema.Int64, Nullable: true}, "MergeTree")); err != nil {
+		t.Fatal(err)
+	}
+	if got := rowsOf(t, h, d); got != "2=5 3=<nil>" {
+		t.Errorf("after the retype: %q", got)
+	}
+}
+
+func rowsOf(t *testing.T, h *stores.Handle, d Dialect) string {
+	t.Helper()
+	rows, err := d.ReadText(context.Background(), h, "r", []string{"id", "v"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, r := range rows {
+		v := "<nil>"
+		if r[1] != nil {
+			v = *r[1]
+		}
+		out = append(out, *r[0]+"="+v)
+	}
+	return strings.Join(out, " ")
+}
