@@ -2,10 +2,14 @@ package main
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/urfave/cli/v2"
 )
 
 func runCLI(t *testing.T, dir string, args ...string) (int, string, string) {
@@ -91,5 +95,40 @@ func TestForceNegativeVersion(t *testing.T) {
 	}
 	if code, _, errs := runCLI(t, dir, "status", "-n", ":metaxy_system"); code != 2 || !strings.Contains(errs, "names no store") {
 		t.Errorf("empty store name: %d %s", code, errs)
+	}
+}
+
+// TestHelpPlaceholders: urfave/cli takes the first back-quoted word of a
+// flag's usage as its placeholder (`--baseline mxmigrate force` once); every
+// placeholder must be one meant as such, and every command's help prints.
+func TestHelpPlaceholders(t *testing.T) {
+	app := newApp(io.Discard, io.Discard)
+	meant := regexp.MustCompile(`^(\[=[A-Z]+\]|[A-Z][A-Z_]*|<[a-z]+>(:<[a-z]+>)?)$`)
+	checkFlags := func(where string, flags []cli.Flag) {
+		for _, f := range flags {
+			df, ok := f.(cli.DocGenerationFlag)
+			if !ok {
+				continue
+			}
+			// the first back-quoted span, as urfave/cli's unquoteUsage reads it
+			name := ""
+			if _, rest, ok := strings.Cut(df.GetUsage(), "`"); ok {
+				name, _, _ = strings.Cut(rest, "`")
+			}
+			if name != "" && !meant.MatchString(name) {
+				t.Errorf("%s --%s: placeholder %q from a back-quoted word in %q", where, f.Names()[0], name, df.GetUsage())
+			}
+		}
+	}
+	checkFlags("global", app.Flags)
+	for _, c := range app.Commands {
+		checkFlags(c.Name, c.Flags)
+		code, out, errs := runCLI(t, t.TempDir(), c.Name, "--help")
+		if code != 0 || !strings.Contains(out, "mxmigrate "+c.Name) {
+			t.Errorf("%s --help: exit %d\n%s%s", c.Name, code, out, errs)
+		}
+		if strings.Contains(out, "`") {
+			t.Errorf("%s --help shows a back quote:\n%s", c.Name, out)
+		}
 	}
 }
