@@ -69,6 +69,7 @@ func FilterFeatureMetadata(store *config.Store, source *schema.Schema, o Feature
 	if c := o.Configured; c != nil {
 		to.Naming = c.Mx.Naming
 		to.InjectPrimaryKey, to.InjectIndex = c.SQLAlchemy.InjectPrimaryKey, c.SQLAlchemy.InjectIndex
+		to.Key = c.Mx.Key
 		if to.Project == "" {
 			to.Project = c.Project
 		}

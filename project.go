@@ -156,6 +156,7 @@ func (p *Project) targetOptions(env *Env, o TargetOptions) target.Options {
 		Project:          c.Project,
 		AllProjects:      o.AllProjects,
 		ColumnTypes:      c.Mx.ColumnTypes,
+		Key:              c.Mx.Key,
 	}
 	if o.Project != "" {
 		to.Project = o.Project
@@ -205,10 +206,37 @@ func (p *Project) Target(ctx context.Context, env *Env, o TargetOptions) (*schem
 			}
 		}
 	}
+	if n := keyNote(to, r.Schema); n != "" && p.Notes != nil && env.Target == config.TargetFeatures {
+		fmt.Fprintf(p.Notes, "%s: %s\n", env.Name, n)
+	}
 	for _, w := range r.Warnings {
 		p.warnf("%s", w)
 	}
 	return r.Schema, nil
+}
+
+// keyNote says, for --verbose, which key the injected primary key and index
+// of the feature tables have ("" when none was injected).
+func keyNote(to target.Options, s *schema.Schema) string {
+	injected := false
+	for _, t := range s.Tables {
+		injected = injected || t.PrimaryKey != nil || len(t.Indexes) > 0
+	}
+	if !injected || !(to.InjectPrimaryKey || to.InjectIndex) {
+		return ""
+	}
+	what := "index"
+	switch {
+	case to.InjectPrimaryKey && to.InjectIndex:
+		what = "primary key and index"
+	case to.InjectPrimaryKey:
+		what = "primary key"
+	}
+	if to.Key == nil {
+		return fmt.Sprintf("injected %s on (%s), the default; Metaxy's SQLModel integration uses (metaxy_feature_version, %s, metaxy_updated_at): set [ext.mxmigrate] key to match the Metaxy version you run",
+			what, strings.Join(config.DefaultKey, ", "), config.IDColumns)
+	}
+	return fmt.Sprintf("injected %s on (%s), from [ext.mxmigrate] key", what, strings.Join(to.Key, ", "))
 }
 
 // rel shows a path relative to the configuration's directory when it is inside it.

@@ -55,6 +55,10 @@ type Mx struct {
 	// ColumnTypes maps feature key -> column -> logical type, overriding the
 	// type derived from the feature's JSON Schema.
 	ColumnTypes map[string]map[string]schema.Type
+	// Key is [ext.mxmigrate] key: the columns of the injected primary key and
+	// index, "{id_columns}" standing for the feature's id columns. Nil: the
+	// default, DefaultKey.
+	Key []string
 	// Environments holds per-environment overrides keyed by "<store>:<target>".
 	Environments map[string]EnvOverride
 }
@@ -339,6 +343,9 @@ func (b *builder) mx(c *Config, mx map[string]any) error {
 			// uq, ck, fk: valid in SQLAlchemy, unused by Metaxy's tables.
 		}
 	}
+	if c.Mx.Key, err = b.key(mx["key"]); err != nil {
+		return err
+	}
 	ct, err := b.table(mx["column_types"], "ext.mxmigrate.column_types")
 	if err != nil {
 		return err
@@ -504,4 +511,44 @@ func NewStore(name, typ string, settings map[string]any) *Store {
 		s.Err = fmt.Errorf("store %q: table_prefix must be a string, got %v", name, v)
 	}
 	return s
+}
+
+// IDColumns is the placeholder in [ext.mxmigrate] key for a feature's id columns.
+const IDColumns = "{id_columns}"
+
+// DefaultKey is the injected key of the seed's SQLAlchemy integration: (id
+// columns, metaxy_created_at, metaxy_data_version). Metaxy's current SQLModel
+// integration uses (metaxy_feature_version, {id_columns}, metaxy_updated_at).
+var DefaultKey = []string{IDColumns, "metaxy_created_at", "metaxy_data_version"}
+
+// key reads [ext.mxmigrate] key: a non-empty list of column names and
+// "{id_columns}", each once. Whether the columns exist is for each feature.
+func (b *builder) key(v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	list, ok := v.([]any)
+	if !ok || len(list) == 0 {
+		return nil, fmt.Errorf("%s: ext.mxmigrate.key must be a non-empty list of column names, such as [\"metaxy_feature_version\", \"%s\", \"metaxy_updated_at\"]", b.path, IDColumns)
+	}
+	var out []string
+	seen := map[string]bool{}
+	for i, item := range list {
+		k := fmt.Sprintf("ext.mxmigrate.key[%d]", i)
+		s, err := b.str(item, k)
+		if err != nil {
+			return nil, err
+		}
+		if s != IDColumns {
+			if err := schema.CheckName(s); err != nil {
+				return nil, fmt.Errorf("%s: %s: %w", b.path, k, err)
+			}
+		}
+		if seen[s] {
+			return nil, fmt.Errorf("%s: %s: %q is in the key twice", b.path, k, s)
+		}
+		seen[s] = true
+		out = append(out, s)
+	}
+	return out, nil
 }

@@ -309,6 +309,10 @@ func TestBadInput(t *testing.T) {
 		"column type":      {"[ext.mxmigrate.column_types.\"a\"]\nc = \"decimal\"\n", "unknown type"},
 		"env name":         {"[ext.mxmigrate.environments.\"dev\"]\ndir = \"x\"\n", "<store>:<target>"},
 		"stores not table": {"stores = 1\n", "stores must be a table"},
+		"key not list":     {"[ext.mxmigrate]\nkey = \"id\"\n", "ext.mxmigrate.key must be a non-empty list"},
+		"key empty":        {"[ext.mxmigrate]\nkey = []\n", "ext.mxmigrate.key must be a non-empty list"},
+		"key twice":        {"[ext.mxmigrate]\nkey = [\"{id_columns}\", \"{id_columns}\"]\n", "ext.mxmigrate.key[1]: \"{id_columns}\" is in the key twice"},
+		"key not string":   {"[ext.mxmigrate]\nkey = [\"a\", 1]\n", "ext.mxmigrate.key[1]"},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {

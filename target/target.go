@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/mxmigrate/mxmigrate/config"
 	"github.com/mxmigrate/mxmigrate/features"
 	"github.com/mxmigrate/mxmigrate/schema"
 )
@@ -17,9 +18,13 @@ type Options struct {
 	// (nil: no limit).
 	Names schema.Namer
 	// InjectPrimaryKey and InjectIndex add a composite primary key / index on
-	// (id columns..., metaxy_created_at, metaxy_data_version).
+	// Key's columns.
 	InjectPrimaryKey bool
 	InjectIndex      bool
+	// Key lists the injected key's columns, "{id_columns}" standing for the
+	// feature's id columns; nil: config.DefaultKey (id columns,
+	// metaxy_created_at, metaxy_data_version).
+	Key []string
 	// Project selects the features of one project; AllProjects takes all.
 	Project     string
 	AllProjects bool
@@ -256,7 +261,10 @@ func inject(t *schema.Table, o Options) error {
 	if !o.InjectPrimaryKey && !o.InjectIndex {
 		return nil
 	}
-	keyCols := append(append([]string{}, t.IDColumns...), "metaxy_created_at", "metaxy_data_version")
+	keyCols, err := keyColumns(t, o)
+	if err != nil {
+		return fmt.Errorf("feature %s: %w", t.FeatureKey, err)
+	}
 	if o.InjectPrimaryKey {
 		name, err := constraintName(o, o.Naming.PK, t.Name, keyCols, "")
 		if err != nil {
@@ -272,6 +280,42 @@ func inject(t *schema.Table, o Options) error {
 		t.Indexes = append(t.Indexes, &schema.Index{Name: name, Columns: keyCols})
 	}
 	return nil
+}
+
+// keyColumns resolves o.Key (or the default) for table t: the id columns in
+// place of "{id_columns}", each column present and, for a primary key,
+// non-null; no JSON column (PostgreSQL's json has no ordering).
+func keyColumns(t *schema.Table, o Options) ([]string, error) {
+	key := o.Key
+	if key == nil {
+		key = config.DefaultKey
+	}
+	var cols []string
+	for _, k := range key {
+		if k == config.IDColumns {
+			cols = append(cols, t.IDColumns...)
+			continue
+		}
+		name := o.namer().Physical(schema.MetaxyName, k)
+		c := t.Column(name)
+		switch {
+		case c == nil:
+			return nil, fmt.Errorf("ext.mxmigrate.key names column %q, which table %s does not have", k, t.Name)
+		case c.Nullable && o.InjectPrimaryKey:
+			return nil, fmt.Errorf("ext.mxmigrate.key names column %q, which is nullable: a primary key column cannot be", k)
+		case c.Type == schema.JSON:
+			return nil, fmt.Errorf("ext.mxmigrate.key names column %q, of type json: keys and indexes need an orderable type", k)
+		}
+		cols = append(cols, name)
+	}
+	seen := map[string]bool{}
+	for _, c := range cols {
+		if seen[c] {
+			return nil, fmt.Errorf("ext.mxmigrate.key holds column %q twice (an id column named again?)", c)
+		}
+		seen[c] = true
+	}
+	return cols, nil
 }
 
 func (r *Result) featureTable(f *features.Feature, o Options) (*schema.Table, error) {

@@ -117,6 +117,41 @@ func TestFeatureTables(t *testing.T) {
 	}
 }
 
+// TestKey: [ext.mxmigrate] key, as Metaxy's SQLModel integration keys its
+// tables, and the columns a key cannot have.
+func TestKey(t *testing.T) {
+	s := set(&features.Feature{Key: "a/b", Project: "p", IDColumns: []string{"vid", "idx"},
+		Schema: []byte(`{"properties":{"vid":{"type":"string"},"idx":{"type":"integer"},"note":{"type":"string"},"meta":{"type":"object"}},"required":["vid","idx","meta"]}`)})
+	o := Options{Naming: schema.DefaultConvention, Project: "p", InjectPrimaryKey: true, InjectIndex: true,
+		Key: []string{"metaxy_feature_version", "{id_columns}", "metaxy_updated_at"}}
+	r, err := Features(s, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tb := r.Schema.Tables[0]
+	want := []string{"metaxy_feature_version", "vid", "idx", "metaxy_updated_at"}
+	if !reflect.DeepEqual(tb.PrimaryKey.Columns, want) || !reflect.DeepEqual(tb.Indexes[0].Columns, want) {
+		t.Errorf("pk %v, index %v, want %v", tb.PrimaryKey.Columns, tb.Indexes[0].Columns, want)
+	}
+	for key, msg := range map[string]string{
+		"nosuch":            `feature a/b: ext.mxmigrate.key names column "nosuch", which table a__b does not have`,
+		"note":              `feature a/b: ext.mxmigrate.key names column "note", which is nullable: a primary key column cannot be`,
+		"meta":              `feature a/b: ext.mxmigrate.key names column "meta", of type json`,
+		"metaxy_deleted_at": `which is nullable`,
+		"vid":               `ext.mxmigrate.key holds column "vid" twice`,
+	} {
+		o.Key = []string{"{id_columns}", key}
+		if _, err := Features(s, o); err == nil || !strings.Contains(err.Error(), msg) {
+			t.Errorf("key %s: %v, want %q", key, err, msg)
+		}
+	}
+	// an index alone may hold a nullable column
+	o.Key, o.InjectPrimaryKey = []string{"{id_columns}", "note"}, false
+	if _, err := Features(s, o); err != nil {
+		t.Errorf("index on a nullable column: %v", err)
+	}
+}
+
 func TestNameLimits(t *testing.T) {
 	long := strings.Repeat("k", 70)
 	s := set(&features.Feature{Key: long + "/a", Project: "p", IDColumns: []string{"id"}, Columns: []features.Column{}},

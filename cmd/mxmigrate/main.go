@@ -167,7 +167,7 @@ func targetFlags() []cli.Flag {
 		&cli.BoolFlag{Name: "all-projects", Usage: "feature tables of every project, not only the configured one", EnvVars: []string{"MXMIGRATE_ALL_PROJECTS"}},
 		&cli.StringFlag{Name: "project", Usage: "feature tables of project `P` instead of the configured one", EnvVars: []string{"MXMIGRATE_PROJECT"}},
 		&cli.StringFlag{Name: "definitions-from-store", Usage: "also read feature definitions from a store's feature_versions table (`[=STORE]`; bare: the environment's store)", EnvVars: []string{"MXMIGRATE_DEFINITIONS_FROM_STORE"}},
-		&cli.BoolFlag{Name: "inject-primary-key", Usage: "add a primary key on (id columns, metaxy_created_at, metaxy_data_version); default from [ext.sqlalchemy]", EnvVars: []string{"MXMIGRATE_INJECT_PRIMARY_KEY"}},
+		&cli.BoolFlag{Name: "inject-primary-key", Usage: "add a primary key on [ext.mxmigrate] key (default: id columns, metaxy_created_at, metaxy_data_version); default from [ext.sqlalchemy]", EnvVars: []string{"MXMIGRATE_INJECT_PRIMARY_KEY"}},
 		&cli.BoolFlag{Name: "no-inject-primary-key", Usage: "no injected primary key, whatever [ext.sqlalchemy] says", EnvVars: []string{"MXMIGRATE_NO_INJECT_PRIMARY_KEY"}},
 		&cli.BoolFlag{Name: "inject-index", Usage: "add an index on the same columns; default from [ext.sqlalchemy]", EnvVars: []string{"MXMIGRATE_INJECT_INDEX"}},
 		&cli.BoolFlag{Name: "no-inject-index", Usage: "no injected index, whatever [ext.sqlalchemy] says", EnvVars: []string{"MXMIGRATE_NO_INJECT_INDEX"}},

@@ -132,3 +132,25 @@ func TestHelpPlaceholders(t *testing.T) {
 		}
 	}
 }
+
+// TestKeyInVerbose: [ext.mxmigrate] key shapes the injected key, and
+// --verbose says which key was used (and, by default, how to match Metaxy's
+// SQLModel integration).
+func TestKeyInVerbose(t *testing.T) {
+	dir := t.TempDir()
+	conf := "project = \"p\"\n[stores.dev]\ntype = \"metaxy.ext.duckdb.DuckDBMetadataStore\"\nconfig = { database = \"d.duckdb\" }\n" +
+		"[ext.sqlalchemy]\ninject_primary_key = true\n[ext.mxmigrate]\ndefinitions = [\"defs.toml\"]\n"
+	os.WriteFile(filepath.Join(dir, "defs.toml"), []byte("[[feature]]\nkey = \"a/b\"\nid_columns = [\"sample_id\"]\n[[feature.column]]\nname = \"sample_id\"\ntype = \"string\"\n"), 0o644)
+	for _, c := range []struct{ key, note, pk string }{
+		{"", "injected primary key on ({id_columns}, metaxy_created_at, metaxy_data_version), the default; Metaxy's SQLModel integration uses (metaxy_feature_version, {id_columns}, metaxy_updated_at)",
+			`PRIMARY KEY ("sample_id", "metaxy_created_at", "metaxy_data_version")`},
+		{"key = [\"metaxy_feature_version\", \"{id_columns}\", \"metaxy_updated_at\"]\n", "injected primary key on (metaxy_feature_version, {id_columns}, metaxy_updated_at), from [ext.mxmigrate] key",
+			`PRIMARY KEY ("metaxy_feature_version", "sample_id", "metaxy_updated_at")`},
+	} {
+		os.WriteFile(filepath.Join(dir, "metaxy.toml"), []byte(conf+c.key), 0o644)
+		code, out, errs := runCLI(t, dir, "--verbose", "generate", "-n", "dev:metaxy_features", "--dry-run")
+		if code != 0 || !strings.Contains(errs, "dev:metaxy_features: "+c.note) || !strings.Contains(out, c.pk) {
+			t.Errorf("key %q: exit %d\nstdout:\n%s\nstderr:\n%s", c.key, code, out, errs)
+		}
+	}
+}
