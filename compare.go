@@ -146,14 +146,10 @@ func (p *Project) checkManaged(env *Env, tgt *schema.Schema, managed []string) e
 }
 
 // render renders cmp.Changes, applied to from, in both directions, after
-// the dialect's caveats are put on them.
+// the dialect's account is put on them (type names, caveats).
 func (cmp *Comparison) render(from *schema.Schema) error {
 	d := cmp.Env.Dialect
-	if ct, ok := d.(stores.Cautioner); ok {
-		for i := range cmp.Changes {
-			cmp.Changes[i].Caveat = ct.Caveat(cmp.Changes[i])
-		}
-	}
+	stores.Annotate(d, cmp.Changes)
 	after := diff.Apply(from, cmp.Changes)
 	var err error
 	if cmp.Up, err = d.Render(cmp.Changes, from, after); err != nil {

@@ -74,6 +74,10 @@ type Change struct {
 	// It replaces Destructive's reason, never makes a safe change destructive
 	// or a destructive one safe, and is not carried into the inverse.
 	Caveat string
+	// FromType and ToType name the column's type before and after (ToType
+	// alone for added and dropped columns) as the database does (VARCHAR,
+	// jsonb), set by the dialect; empty, plans show the logical names.
+	FromType, ToType string
 }
 
 // Inverse returns the change that undoes c.
@@ -99,6 +103,7 @@ func (c Change) Inverse() Change {
 		inv.Kind = DropTable
 	case AlterColumnType, AlterColumnNull:
 		inv.Column, inv.From = c.From, c.Column
+		inv.FromType, inv.ToType = c.ToType, c.FromType
 	case AlterStorage:
 		inv.Storage, inv.FromStorage = c.FromStorage, c.Storage
 	}
@@ -123,7 +128,7 @@ func (c Change) reason() string {
 	case DropColumn:
 		return fmt.Sprintf("drops column %s.%s and its data", c.Table, c.Column.Name)
 	case AlterColumnType:
-		return fmt.Sprintf("changes the type of %s.%s from %s to %s: values may not convert", c.Table, c.Column.Name, c.From.Type, c.Column.Type)
+		return fmt.Sprintf("changes the type of %s.%s from %s to %s: values may not convert", c.Table, c.Column.Name, typeText(c.FromType, c.From.Type), typeText(c.ToType, c.Column.Type))
 	case AlterColumnNull:
 		if !c.Column.Nullable {
 			return fmt.Sprintf("sets %s.%s NOT NULL: fails if a row holds NULL", c.Table, c.Column.Name)
@@ -159,11 +164,11 @@ func (c Change) Summary() string {
 	case DropTable:
 		return fmt.Sprintf("- drop table %s", c.Table)
 	case AddColumn:
-		return fmt.Sprintf("+ add column %s.%s %s%s", c.Table, c.Column.Name, c.Column.Type, nullText(c.Column))
+		return fmt.Sprintf("+ add column %s.%s %s%s", c.Table, c.Column.Name, typeText(c.ToType, c.Column.Type), nullText(c.Column))
 	case DropColumn:
 		return fmt.Sprintf("- drop column %s.%s", c.Table, c.Column.Name)
 	case AlterColumnType:
-		return fmt.Sprintf("~ alter column %s.%s type %s -> %s", c.Table, c.Column.Name, c.From.Type, c.Column.Type)
+		return fmt.Sprintf("~ alter column %s.%s type %s -> %s", c.Table, c.Column.Name, typeText(c.FromType, c.From.Type), typeText(c.ToType, c.Column.Type))
 	case AlterColumnNull:
 		if c.Column.Nullable {
 			return fmt.Sprintf("~ alter column %s.%s drop not null", c.Table, c.Column.Name)
@@ -181,6 +186,18 @@ func (c Change) Summary() string {
 		return fmt.Sprintf("- drop index %s on %s", c.Index.Name, c.Table)
 	}
 	return c.Kind.String()
+}
+
+// typeText is the name set by the dialect, else the logical name, else a
+// database type's own text (never the internal "raw:" form).
+func typeText(set string, t schema.Type) string {
+	if set != "" {
+		return set
+	}
+	if raw, ok := t.IsRaw(); ok {
+		return raw
+	}
+	return string(t)
 }
 
 func nullText(c *schema.Column) string {

@@ -81,7 +81,7 @@ func TestCLIFlowDuckDB(t *testing.T) {
 		return strings.Replace(s, `"is_public":{"default":false,"title":"Is Public","type":"boolean"}}`,
 			`"is_public":{"default":false,"title":"Is Public","type":"boolean"},"codec":{"anyOf":[{"type":"string"},{"type":"null"}],"default":null}}`, 1)
 	})
-	mx(t, dir, "check", "-n", "dev:metaxy_features").Must(t, 1, "+ add column media__videos.codec string")
+	mx(t, dir, "check", "-n", "dev:metaxy_features").Must(t, 1, "+ add column media__videos.codec VARCHAR")
 	mx(t, dir, "generate", "-n", "dev:metaxy_features", "-m", "add codec").Must(t, 0, "000002_add_codec.up.sql")
 	up := read(t, filepath.Join(dir, "migrations/features/000002_add_codec.up.sql"))
 	down := read(t, filepath.Join(dir, "migrations/features/000002_add_codec.down.sql"))

@@ -86,6 +86,34 @@ type Cautioner interface {
 	Caveat(c diff.Change) string
 }
 
+// TypeDisplayer is a dialect that names types in plans otherwise than in DDL
+// (PostgreSQL: jsonb, as its catalog does, where DDL says JSONB).
+type TypeDisplayer interface {
+	DisplayType(t schema.Type) string
+}
+
+// Annotate puts the dialect's account on changes before they are shown or
+// rendered: column types as the database names them, and its caveats.
+func Annotate(d Dialect, cs []diff.Change) {
+	show := d.TypeSQL
+	if td, ok := d.(TypeDisplayer); ok {
+		show = td.DisplayType
+	}
+	ct, _ := d.(Cautioner)
+	for i := range cs {
+		c := &cs[i]
+		if c.From != nil {
+			c.FromType = show(c.From.Type)
+		}
+		if c.Column != nil {
+			c.ToType = show(c.Column.Type)
+		}
+		if ct != nil {
+			c.Caveat = ct.Caveat(*c)
+		}
+	}
+}
+
 // Converter maps logical types to the dialect's types and back.
 type Converter interface {
 	// TypeSQL renders a logical (or raw) type.

@@ -86,7 +86,7 @@ func TestCLIFlow(t *testing.T) {
 		return strings.Replace(s, `"is_public":{"default":false,"title":"Is Public","type":"boolean"}}`,
 			`"is_public":{"default":false,"title":"Is Public","type":"boolean"},"codec":{"anyOf":[{"type":"string"},{"type":"null"}],"default":null}}`, 1)
 	})
-	mx(t, dir, "generate", "-n", "ch:metaxy_features", "-m", "codec").Must(t, 0, "+ add column media__videos.codec string")
+	mx(t, dir, "generate", "-n", "ch:metaxy_features", "-m", "codec").Must(t, 0, "+ add column media__videos.codec String")
 	if up3 := itest.Read(t, filepath.Join(dir, "migrations/ch/features/000003_codec.up.sql")); !strings.Contains(up3, "ALTER TABLE `media__videos` ADD COLUMN IF NOT EXISTS `codec` Nullable(String);") {
 		t.Errorf("000003:\n%s", up3)
 	}

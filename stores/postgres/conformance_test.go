@@ -1,12 +1,15 @@
 package postgres
 
 import (
+	"context"
 	"fmt"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 
 	"github.com/mxmigrate/mxmigrate/config"
+	"github.com/mxmigrate/mxmigrate/diff"
 	"github.com/mxmigrate/mxmigrate/integration/itest"
 	"github.com/mxmigrate/mxmigrate/schema"
 	"github.com/mxmigrate/mxmigrate/stores"
@@ -79,4 +82,63 @@ func TestConformance(t *testing.T) {
 		Castable: castable,
 		Golden:   "testdata/conformance.sql",
 	})
+}
+
+// TestJSONAdoption: a table Alembic made with sa.JSON (PostgreSQL json)
+// satisfies the logical json; json_type = "jsonb" plans the conversion,
+// named as PostgreSQL names the types, and it keeps the values.
+func TestJSONAdoption(t *testing.T) {
+	ctx := context.Background()
+	p := pg(t)
+	s, err := Dialect{}.Configure(&config.Store{Name: "adopt", Settings: map[string]any{"connection_string": p.DSN(p.NewDatabase(t))}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := s.Open(ctx, stores.OpenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	if _, err := h.ExecContext(ctx, `CREATE TABLE t (id VARCHAR NOT NULL, by_field JSON NOT NULL, note TEXT); INSERT INTO t VALUES ('a', '{"x": "1"}', 'n')`); err != nil {
+		t.Fatal(err)
+	}
+	tgt := &schema.Schema{Tables: []*schema.Table{{Name: "t", Columns: []*schema.Column{
+		{Name: "id", Type: schema.String}, {Name: "by_field", Type: schema.JSON}, {Name: "note", Type: schema.String, Nullable: true}}}}}
+	plan := func(d stores.Dialect) []diff.Change {
+		live, err := d.Inspect(ctx, h, []string{"t"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cs := diff.Compare(live, tgt)
+		stores.Annotate(d, cs)
+		return cs
+	}
+	if cs := plan(Dialect{}); len(cs) != 0 {
+		t.Fatalf("json_type not set: %d changes, first %s", len(cs), cs[0].Summary())
+	}
+	jsonb, err := Dialect{}.Tune(map[string]any{"json_type": "jsonb"}, "ext.mxmigrate.postgresql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs := plan(jsonb)
+	if len(cs) != 1 || cs[0].Summary() != "~ alter column t.by_field type json -> jsonb" || !strings.Contains(cs[0].Destructive(), "from json to jsonb") {
+		t.Fatalf("json_type jsonb: %v", cs)
+	}
+	live, _ := jsonb.Inspect(ctx, h, []string{"t"})
+	stmts, err := jsonb.Render(cs, live, tgt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range stmts {
+		if _, err := h.ExecContext(ctx, st.SQL); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if cs := plan(jsonb); len(cs) != 0 {
+		t.Errorf("after the conversion: %s", cs[0].Summary())
+	}
+	var v string
+	if err := h.QueryRowContext(ctx, `SELECT by_field->>'x' FROM t`).Scan(&v); err != nil || v != "1" {
+		t.Errorf("value after the conversion: %q %v", v, err)
+	}
 }

@@ -20,17 +20,34 @@ var typeSQL = map[schema.Type]string{
 	schema.JSON:        "JSONB",
 }
 
-// TypeSQL renders a logical (or raw) type.
-func (Dialect) TypeSQL(t schema.Type) string { return typeName(t) }
-
-// NormalizeType maps a catalog type name to a logical type; others stay raw.
-func (Dialect) NormalizeType(s string) schema.Type { return normalize(s) }
-
-func typeName(t schema.Type) string {
+// TypeSQL renders a logical (or raw) type: json is JSONB unless json_type
+// says json.
+func (d Dialect) TypeSQL(t schema.Type) string {
 	if raw, ok := t.IsRaw(); ok {
 		return raw
 	}
+	if t == schema.JSON && d.jsonType == "json" {
+		return "JSON"
+	}
 	return typeSQL[t]
+}
+
+// DisplayType names a type in plans as PostgreSQL's catalog does, in lower
+// case (jsonb, double precision).
+func (d Dialect) DisplayType(t schema.Type) string { return strings.ToLower(d.TypeSQL(t)) }
+
+// NormalizeType maps a catalog type name to a logical type; others stay raw.
+// Both json and jsonb hold the logical json unless json_type names one of
+// them: then the other stays raw, and the plan converts it.
+func (d Dialect) NormalizeType(s string) schema.Type {
+	t := normalize(s)
+	if raw, ok := t.IsRaw(); ok && raw == "JSON" && d.jsonType != "jsonb" {
+		return schema.JSON
+	}
+	if t == schema.JSON && d.jsonType == "json" {
+		return schema.Raw("jsonb")
+	}
+	return t
 }
 
 // fromCatalog maps format_type() output (and common spellings) to logical types.

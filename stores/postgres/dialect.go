@@ -6,10 +6,17 @@ import (
 	"github.com/mxmigrate/mxmigrate/stores"
 )
 
-// Dialect is the PostgreSQL dialect.
-type Dialect struct{}
+// Dialect is the PostgreSQL dialect. The zero value has the default
+// settings; Tune returns one configured by [ext.mxmigrate.postgresql].
+type Dialect struct {
+	// jsonType is json_type: "" (not set: json and jsonb columns both hold
+	// the logical json, new ones are jsonb), "jsonb" or "json" (columns of
+	// the other type are planned as conversions).
+	jsonType string
+}
 
 var _ stores.Dialect = Dialect{}
+var _ stores.Tuner = Dialect{}
 
 func init() { stores.Register(Dialect{}) }
 

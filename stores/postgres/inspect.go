@@ -47,7 +47,7 @@ ORDER BY t.relname, i.relname`
 // Inspect reads the named tables that exist; nil tables means all. The three
 // catalog queries run at once on a pool (separate connections), one by one on
 // a single connection.
-func (Dialect) Inspect(ctx context.Context, q stores.Queryer, tables []string) (*schema.Schema, error) {
+func (d Dialect) Inspect(ctx context.Context, q stores.Queryer, tables []string) (*schema.Schema, error) {
 	arg := []any{nil}
 	if tables != nil {
 		arg = []any{tables}
@@ -93,7 +93,7 @@ func (Dialect) Inspect(ctx context.Context, q stores.Queryer, tables []string) (
 	if err != nil {
 		return nil, err
 	}
-	return sqlx.Assemble(cols, pks, ixs, normalize), nil
+	return sqlx.Assemble(cols, pks, ixs, d.NormalizeType), nil
 }
 
 // ReadText reads table's rows, each column cast to text.

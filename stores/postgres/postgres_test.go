@@ -71,9 +71,49 @@ func TestNormalizeType(t *testing.T) {
 	if got := normalize("character varying(20)"); got != schema.Raw("character varying(20)") {
 		t.Errorf("bounded varchar: %s", got)
 	}
-	for _, lt := range schema.LogicalTypes {
-		if normalize(strings.ToLower(typeName(lt))) != lt && lt != schema.String {
-			t.Errorf("%s does not round-trip through %s", lt, typeName(lt))
+	for _, d := range []Dialect{{}, {jsonType: "json"}, {jsonType: "jsonb"}} {
+		for _, lt := range schema.LogicalTypes {
+			if d.NormalizeType(strings.ToLower(d.TypeSQL(lt))) != lt && lt != schema.String {
+				t.Errorf("json_type %q: %s does not round-trip through %s", d.jsonType, lt, d.TypeSQL(lt))
+			}
+		}
+	}
+}
+
+// TestJSONType: json and jsonb both hold the logical json unless json_type
+// names one, and new columns take json_type (default jsonb).
+func TestJSONType(t *testing.T) {
+	for _, c := range []struct {
+		setting           any
+		json, jsonb, made schema.Type
+		newType           string
+	}{
+		{nil, schema.JSON, schema.JSON, schema.JSON, "JSONB"},
+		{"jsonb", schema.Raw("json"), schema.JSON, schema.JSON, "JSONB"},
+		{"JSON", schema.JSON, schema.Raw("jsonb"), schema.JSON, "JSON"},
+	} {
+		m := map[string]any{}
+		if c.setting != nil {
+			m["json_type"] = c.setting
+		}
+		sd, err := Dialect{}.Tune(m, "metaxy.toml: ext.mxmigrate.postgresql")
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := sd.(Dialect)
+		if d.NormalizeType("json") != c.json || d.NormalizeType("jsonb") != c.jsonb || d.TypeSQL(schema.JSON) != c.newType {
+			t.Errorf("json_type %v: json %s, jsonb %s, new %s", c.setting, d.NormalizeType("json"), d.NormalizeType("jsonb"), d.TypeSQL(schema.JSON))
+		}
+		if got := d.DisplayType(d.NormalizeType("json")); c.json != schema.JSON && got != "json" {
+			t.Errorf("json_type %v: json shown as %q", c.setting, got)
+		}
+	}
+	for m, want := range map[string]map[string]any{
+		`ext.mxmigrate.postgresql.json_type = text: use "jsonb" or "json"`:              {"json_type": "text"},
+		`ext.mxmigrate.postgresql.engine: unknown setting (PostgreSQL takes json_type)`: {"engine": "x"},
+	} {
+		if _, err := (Dialect{}).Tune(want, "ext.mxmigrate.postgresql"); err == nil || err.Error() != m {
+			t.Errorf("got %v, want %s", err, m)
 		}
 	}
 }

@@ -33,14 +33,14 @@ func (d Dialect) render(c diff.Change) []stores.Statement {
 		}
 		return st
 	case diff.AddColumn:
-		s := "ALTER TABLE " + t + " ADD COLUMN " + d.Quote(c.Column.Name) + " " + typeName(c.Column.Type)
+		s := "ALTER TABLE " + t + " ADD COLUMN " + d.Quote(c.Column.Name) + " " + d.TypeSQL(c.Column.Type)
 		if !c.Column.Nullable {
 			s += " NOT NULL"
 		}
 		return one(s + ";")
 	case diff.AlterColumnType:
 		col := d.Quote(c.Column.Name)
-		ty := typeName(c.Column.Type)
+		ty := d.TypeSQL(c.Column.Type)
 		return one("ALTER TABLE " + t + " ALTER COLUMN " + col + " TYPE " + ty + " USING " + col + "::" + ty + ";")
 	case diff.AddPrimaryKey:
 		return one("ALTER TABLE " + t + " ADD " + d.pk(c.Table, c.PrimaryKey) + ";")
@@ -67,7 +67,7 @@ func (d Dialect) createTable(t *schema.Table) string {
 	if t.PrimaryKey != nil {
 		pk = d.pk(t.Name, t.PrimaryKey)
 	}
-	return sqlx.CreateTableSQL(d, t, t.Name, typeName, pk)
+	return sqlx.CreateTableSQL(d, t, t.Name, d.TypeSQL, pk)
 }
 
 func (d Dialect) createIndex(table string, ix *schema.Index) string {

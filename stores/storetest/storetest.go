@@ -199,6 +199,7 @@ func shape(t *testing.T, dl stores.Dialect, s *schema.Schema) *schema.Schema {
 func render(t *testing.T, dl stores.Dialect, env string, before, after *schema.Schema) (up, down []byte, changes []diff.Change) {
 	t.Helper()
 	cs := diff.Compare(before, after)
+	stores.Annotate(dl, cs)
 	applied := diff.Apply(before, cs)
 	u, err := dl.Render(cs, before, applied)
 	if err != nil {
