@@ -24,16 +24,12 @@ unit:
 bench:
 	bash scripts/bench.sh
 
-# Applies the committed demo migrations (migrations/) to demo.duckdb, shows the
-# status, checks the database against metaxy.toml + metaxy.lock + definitions/,
-# and shows that generate finds nothing new. Changes no committed file.
+# The whole loop on embedded DuckDB (scripts/demo.sh): applies the committed
+# migrations to demo.duckdb, then, in a scratch copy of the demo project, adds
+# a column and a feature, generates, shows and applies the migration, and
+# checks. Changes no committed file.
 demo: build
-	rm -f demo.duckdb demo.duckdb.wal
-	./$(BIN) status -n dev
-	./$(BIN) up -n dev
-	./$(BIN) check -n dev
-	./$(BIN) generate -n dev:metaxy_features --dry-run
-	./$(BIN) generate -n dev:metaxy_system --dry-run
+	bash scripts/demo.sh
 
 # The packages that know no dialect's engine (and stores/postgres, pure Go)
 # must build for Windows and macOS; DuckDB's cgo library is not cross-built.
