@@ -146,7 +146,7 @@ Exit codes: 0 success; 1 failure, refused plan, or differences found by check; 2
 			return cli.ShowAppHelp(c)
 		},
 		ExitErrHandler: func(*cli.Context, error) {},
-		Commands:       commands(),
+		Commands:       append(commands(), completionCommands()...),
 	}
 	for _, c := range app.Commands {
 		c.OnUsageError = app.OnUsageError

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -36,7 +37,7 @@ func TestHelpListsEveryCommand(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d", code)
 	}
-	for _, c := range []string{"generate", "up", "down", "status", "check", "url", "force", "rehash", "init", "version", "--config", "--verbose", "--no-color"} {
+	for _, c := range []string{"generate", "up", "down", "status", "check", "url", "force", "rehash", "init", "version", "completion", "--config", "--verbose", "--no-color"} {
 		if !strings.Contains(out, c) {
 			t.Errorf("--help lacks %s", c)
 		}
@@ -122,6 +123,9 @@ func TestHelpPlaceholders(t *testing.T) {
 	}
 	checkFlags("global", app.Flags)
 	for _, c := range app.Commands {
+		if c.Hidden {
+			continue
+		}
 		checkFlags(c.Name, c.Flags)
 		code, out, errs := runCLI(t, t.TempDir(), c.Name, "--help")
 		if code != 0 || !strings.Contains(out, "mxmigrate "+c.Name) {
@@ -152,5 +156,69 @@ func TestKeyInVerbose(t *testing.T) {
 		if code != 0 || !strings.Contains(errs, "dev:metaxy_features: "+c.note) || !strings.Contains(out, c.pk) {
 			t.Errorf("key %q: exit %d\nstdout:\n%s\nstderr:\n%s", c.key, code, out, errs)
 		}
+	}
+}
+
+// TestMain lets the test binary act as mxmigrate (for shells that run it).
+func TestMain(m *testing.M) {
+	if os.Getenv("MXMIGRATE_TEST_AS_CLI") == "1" {
+		os.Exit(run(os.Args, os.Stdout, os.Stderr))
+	}
+	os.Exit(m.Run())
+}
+
+// TestCompletion: what the hidden __complete answers, and bash really
+// completing through the script `completion bash` prints (a colon in the
+// environment name included).
+func TestCompletion(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "metaxy.toml"), []byte("project = \"p\"\n[stores.prod]\ntype = \"metaxy.ext.duckdb.DuckDBMetadataStore\"\nconfig = { database = \"d.duckdb\" }\n"), 0o644)
+	for line, want := range map[string]string{
+		"mxmigrate ":                             "check completion down force generate init rehash status up url version",
+		"mxmigrate st":                           "status",
+		"mxmigrate up -n ":                       "metaxy_features metaxy_system prod prod:metaxy_features prod:metaxy_system",
+		"mxmigrate up --name prod:metaxy_s":      "prod:metaxy_system",
+		"mxmigrate generate --allow":             "--allow-destructive",
+		"mxmigrate --co":                         "--config",
+		"mxmigrate completion ":                  "bash fish zsh",
+		"mxmigrate --config nowhere.toml up -n ": "",
+	} {
+		_, out, _ := runCLI(t, dir, "__complete", "--", line)
+		if got := strings.Join(strings.Fields(out), " "); got != want {
+			t.Errorf("%q: got %q, want %q", line, got, want)
+		}
+	}
+	for _, sh := range []string{"bash", "zsh", "fish"} {
+		if code, out, _ := runCLI(t, dir, "completion", sh); code != 0 || !strings.Contains(out, "__complete") {
+			t.Errorf("completion %s: exit %d\n%s", sh, code, out)
+		}
+	}
+	if code, _, errs := runCLI(t, dir, "completion", "tcsh"); code != 2 || !strings.Contains(errs, "bash, zsh or fish") {
+		t.Errorf("completion tcsh: exit %d %s", code, errs)
+	}
+
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		t.Fatalf("bash is needed to test its completion: %v", err)
+	}
+	binDir := t.TempDir()
+	self, _ := os.Executable()
+	if err := os.Symlink(self, filepath.Join(binDir, "mxmigrate")); err != nil {
+		t.Fatal(err)
+	}
+	script := `source <(mxmigrate completion bash)
+complete -p mxmigrate >/dev/null || exit 3
+COMP_LINE="mxmigrate up -n prod:metaxy_f"; COMP_POINT=${#COMP_LINE}
+COMP_WORDS=(mxmigrate up -n prod : metaxy_f); COMP_CWORD=5
+_mxmigrate_complete; echo "${COMPREPLY[*]}"
+COMP_LINE="mxmigrate sta"; COMP_POINT=${#COMP_LINE}
+COMP_WORDS=(mxmigrate sta); COMP_CWORD=1
+_mxmigrate_complete; echo "${COMPREPLY[*]}"`
+	cmd := exec.Command(bash, "--norc", "-c", script)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "PATH="+binDir+string(os.PathListSeparator)+os.Getenv("PATH"), "MXMIGRATE_TEST_AS_CLI=1")
+	out, err := cmd.CombinedOutput()
+	if err != nil || string(out) != "metaxy_features\nstatus\n" {
+		t.Errorf("bash completion: %v\n%q", err, out)
 	}
 }

@@ -1,0 +1,162 @@
+package main
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/mxmigrate/mxmigrate/config"
+)
+
+// Shell completion: `mxmigrate completion bash|zsh|fish` prints a script that
+// asks the hidden `mxmigrate __complete -- LINE` for the words that can end
+// LINE (the command line up to the cursor): commands, the flags of the
+// command (or the global ones), and after -n the environments of the
+// metaxy.toml that --config, METAXY_CONFIG or discovery selects.
+
+var completionScripts = map[string]string{
+	"bash": `# mxmigrate completion for bash: source <(mxmigrate completion bash)
+_mxmigrate_complete() {
+	local line="${COMP_LINE:0:COMP_POINT}" IFS=$'\n' cur i p
+	cur="${line##*[[:space:]]}"
+	COMPREPLY=($(command "${COMP_WORDS[0]}" __complete -- "$line" 2>/dev/null))
+	# bash's current word begins after the last ':' (COMP_WORDBREAKS)
+	if [[ "$cur" == *:* && "$COMP_WORDBREAKS" == *:* ]]; then
+		p="${cur%"${cur##*:}"}"
+		for i in "${!COMPREPLY[@]}"; do COMPREPLY[i]="${COMPREPLY[i]#"$p"}"; done
+	fi
+}
+complete -o default -F _mxmigrate_complete mxmigrate
+`,
+	"zsh": `#compdef mxmigrate
+# mxmigrate completion for zsh: source <(mxmigrate completion zsh)
+_mxmigrate() {
+	local -a words_out
+	words_out=("${(@f)$(${words[1]} __complete -- "${(j: :)words[1,CURRENT]}" 2>/dev/null)}")
+	compadd -Q -a words_out
+}
+compdef _mxmigrate mxmigrate
+`,
+	"fish": `# mxmigrate completion for fish: mxmigrate completion fish | source
+complete -c mxmigrate -f -a '(mxmigrate __complete -- (commandline -cp))'
+`,
+}
+
+func completionCommands() []*cli.Command {
+	return []*cli.Command{
+		{
+			Name:      "completion",
+			Usage:     "print a shell completion script (bash, zsh or fish): commands, flags, environments",
+			ArgsUsage: "bash|zsh|fish",
+			Description: `Completes commands, flags, and after -n the environments of the metaxy.toml
+that --config, METAXY_CONFIG or discovery from the current directory selects.
+
+   source <(mxmigrate completion bash)      # in ~/.bashrc
+   source <(mxmigrate completion zsh)       # in ~/.zshrc, after compinit
+   mxmigrate completion fish | source       # in ~/.config/fish/config.fish`,
+			Action: func(c *cli.Context) error {
+				script, ok := completionScripts[c.Args().First()]
+				if !ok || c.NArg() != 1 {
+					return usagef("completion needs one shell: bash, zsh or fish")
+				}
+				fmt.Fprint(c.App.Writer, script)
+				return nil
+			},
+		},
+		{
+			Name:            "__complete",
+			Hidden:          true,
+			SkipFlagParsing: true,
+			Action: func(c *cli.Context) error {
+				args := c.Args().Slice()
+				if len(args) > 0 && args[0] == "--" {
+					args = args[1:]
+				}
+				for _, w := range complete(c.App, strings.Join(args, " ")) {
+					fmt.Fprintln(c.App.Writer, w)
+				}
+				return nil
+			},
+		},
+	}
+}
+
+// complete returns the words that can end line (the program name first),
+// sorted; the last word of line (empty after a space) is the prefix.
+func complete(app *cli.App, line string) []string {
+	words := strings.Fields(line)
+	if strings.HasSuffix(line, " ") || len(words) == 0 {
+		words = append(words, "")
+	}
+	cur, before := words[len(words)-1], words[1:len(words)-1]
+	var cmd *cli.Command
+	cfgPath, prev := "", ""
+	for _, w := range before {
+		switch {
+		case strings.HasPrefix(w, "--config="):
+			cfgPath = strings.TrimPrefix(w, "--config=")
+		case prev == "--config":
+			cfgPath = w
+		case cmd == nil && !strings.HasPrefix(w, "-"):
+			cmd = app.Command(w)
+		}
+		prev = w
+	}
+	var cands []string
+	switch {
+	case prev == "-n" || prev == "--name":
+		cands = environmentNames(cfgPath)
+	case strings.HasPrefix(cur, "--name="):
+		for _, e := range environmentNames(cfgPath) {
+			cands = append(cands, "--name="+e)
+		}
+	case strings.HasPrefix(cur, "-"):
+		flags := app.Flags
+		if cmd != nil {
+			flags = cmd.Flags
+		}
+		for _, f := range flags {
+			for _, n := range f.Names() {
+				if len(n) == 1 {
+					cands = append(cands, "-"+n)
+				} else {
+					cands = append(cands, "--"+n)
+				}
+			}
+		}
+		cands = append(cands, "--help")
+	case cmd == nil:
+		for _, c := range app.Commands {
+			if !c.Hidden {
+				cands = append(cands, c.Name)
+			}
+		}
+	case cmd.Name == "completion":
+		cands = []string{"bash", "fish", "zsh"}
+	}
+	var out []string
+	for _, c := range cands {
+		if strings.HasPrefix(c, cur) {
+			out = append(out, c)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// environmentNames are the -n values of the selected metaxy.toml: each
+// store, <store>:<target>, and the bare targets (the default store's); none
+// when no configuration loads.
+func environmentNames(path string) []string {
+	c, err := config.Load(config.Options{Path: path})
+	if err != nil {
+		return nil
+	}
+	out := []string{config.TargetSystem, config.TargetFeatures}
+	for name := range c.Stores {
+		out = append(out, name, name+":"+config.TargetSystem, name+":"+config.TargetFeatures)
+	}
+	return out
+}
