@@ -149,7 +149,7 @@ func (p *Project) checkManaged(env *Env, tgt *schema.Schema, managed []string) e
 // the dialect's account is put on them (type names, caveats).
 func (cmp *Comparison) render(from *schema.Schema) error {
 	d := cmp.Env.Dialect
-	stores.Annotate(d, cmp.Changes)
+	stores.Annotate(d, cmp.Changes, from)
 	after := diff.Apply(from, cmp.Changes)
 	var err error
 	if cmp.Up, err = d.Render(cmp.Changes, from, after); err != nil {

@@ -16,8 +16,9 @@ import (
 	"github.com/mxmigrate/mxmigrate/target"
 )
 
-// Version is mxmigrate's version, written into every generated file.
-const Version = "0.1.0"
+// Version is mxmigrate's version, written into every generated file. Release
+// builds set it (scripts/release.sh: -X github.com/mxmigrate/mxmigrate.Version=...).
+var Version = "0.1.0"
 
 // Project is a loaded Metaxy configuration.
 type Project struct {

@@ -68,11 +68,12 @@ type Change struct {
 	// Storage and FromStorage are a table's storage after and before an
 	// AlterStorage (engine, sorting key, partitioning, settings).
 	Storage, FromStorage *schema.Storage
-	// Caveat is the dialect's own account of what a destructive change does
-	// to existing rows where it differs from the dialect-neutral one (on
-	// ClickHouse, NULLs become a default instead of failing the statement).
-	// It replaces Destructive's reason, never makes a safe change destructive
-	// or a destructive one safe, and is not carried into the inverse.
+	// Caveat is the dialect's own account of what the change does to
+	// existing rows where it differs from the dialect-neutral one (on
+	// ClickHouse, NULLs become a default instead of failing the statement,
+	// and some column changes rebuild the table). It replaces Destructive's
+	// reason and can make a safe change destructive, never a destructive one
+	// safe; it is not carried into the inverse.
 	Caveat string
 	// FromType and ToType name the column's type before and after (ToType
 	// alone for added and dropped columns) as the database does (VARCHAR,
@@ -113,11 +114,10 @@ func (c Change) Inverse() Change {
 // Destructive returns why c may destroy data or fail on existing rows, or ""
 // when it is safe (SPEC section 8).
 func (c Change) Destructive() string {
-	why := c.reason()
-	if why != "" && c.Caveat != "" {
+	if c.Caveat != "" {
 		return c.Caveat
 	}
-	return why
+	return c.reason()
 }
 
 // reason is Destructive's dialect-neutral account.

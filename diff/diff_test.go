@@ -134,15 +134,21 @@ func TestCaveat(t *testing.T) {
 	cur := &schema.Schema{Tables: []*schema.Table{tbl("t", col("a", schema.String, true))}}
 	tgt := &schema.Schema{Tables: []*schema.Table{tbl("t", col("a", schema.String, false), col("d", schema.String, true))}}
 	cs := Compare(cur, tgt)
-	for i := range cs {
-		cs[i].Caveat = "the dialect's account"
-	}
 	var got []string
 	for _, c := range cs {
 		got = append(got, c.Destructive())
 	}
-	// the set-not-null takes the dialect's account; the nullable add stays safe
-	if want := []string{"", "the dialect's account"}; !reflect.DeepEqual(got, want) {
+	// without caveats: the nullable add is safe, the set-not-null is not
+	if len(got) != 2 || got[0] != "" || !strings.Contains(got[1], "fails if a row holds NULL") {
+		t.Fatalf("%q", got)
+	}
+	// a caveat replaces the reason, and makes a safe change destructive
+	cs[0].Caveat, cs[1].Caveat = "rebuilds the table", "the dialect's account"
+	got = nil
+	for _, c := range cs {
+		got = append(got, c.Destructive())
+	}
+	if want := []string{"rebuilds the table", "the dialect's account"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("got %q want %q", got, want)
 	}
 	for _, c := range Inverse(cs) {

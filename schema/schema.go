@@ -120,6 +120,10 @@ type Storage struct {
 	// Settings are table settings, name to value as SQL text. A target
 	// compares only the settings it sets (the database adds defaults).
 	Settings map[string]string
+	// Unmodeled describes what a live table has that mxmigrate does not
+	// manage (a TTL, column defaults and codecs, comments), for messages:
+	// set by introspection, never compared. A rebuild would lose it.
+	Unmodeled []string
 }
 
 // Clone returns a deep copy of s (nil for nil).
@@ -129,6 +133,7 @@ func (s *Storage) Clone() *Storage {
 	}
 	c := *s
 	c.OrderBy = append([]string(nil), s.OrderBy...)
+	c.Unmodeled = append([]string(nil), s.Unmodeled...)
 	if s.Settings != nil {
 		c.Settings = make(map[string]string, len(s.Settings))
 		for k, v := range s.Settings {

@@ -78,12 +78,14 @@ type Shaper interface {
 	Shape(s *schema.Schema) (warnings, notes []string, err error)
 }
 
-// Cautioner is a dialect on which some destructive changes do something else
-// to existing rows than the dialect-neutral account says (ClickHouse gives
-// NULLs a default where PostgreSQL refuses the statement). Caveat returns its
-// own account of c, or "" to keep diff's; it cannot make a change safe.
+// Cautioner is a dialect on which some changes do something else to
+// existing rows than the dialect-neutral account says (ClickHouse gives NULLs
+// a default where PostgreSQL refuses the statement, and rebuilds a table to
+// change its sorting key's columns). Caveats returns, for each of cs applied
+// to before, its own account ("" to keep diff's); an account makes a safe
+// change destructive, and cannot make a destructive one safe.
 type Cautioner interface {
-	Caveat(c diff.Change) string
+	Caveats(cs []diff.Change, before *schema.Schema) []string
 }
 
 // TypeDisplayer is a dialect that names types in plans otherwise than in DDL
@@ -92,14 +94,18 @@ type TypeDisplayer interface {
 	DisplayType(t schema.Type) string
 }
 
-// Annotate puts the dialect's account on changes before they are shown or
-// rendered: column types as the database names them, and its caveats.
-func Annotate(d Dialect, cs []diff.Change) {
+// Annotate puts the dialect's account on changes (applied to before) before
+// they are shown or rendered: column types as the database names them, and
+// its caveats.
+func Annotate(d Dialect, cs []diff.Change, before *schema.Schema) {
 	show := d.TypeSQL
 	if td, ok := d.(TypeDisplayer); ok {
 		show = td.DisplayType
 	}
-	ct, _ := d.(Cautioner)
+	var caveats []string
+	if ct, ok := d.(Cautioner); ok {
+		caveats = ct.Caveats(cs, before)
+	}
 	for i := range cs {
 		c := &cs[i]
 		if c.From != nil {
@@ -108,8 +114,8 @@ func Annotate(d Dialect, cs []diff.Change) {
 		if c.Column != nil {
 			c.ToType = show(c.Column.Type)
 		}
-		if ct != nil {
-			c.Caveat = ct.Caveat(*c)
+		if i < len(caveats) {
+			c.Caveat = caveats[i]
 		}
 	}
 }

@@ -89,9 +89,11 @@ func commands() []*cli.Command {
 		},
 		{
 			Name:  "version",
-			Usage: "print mxmigrate's version",
+			Usage: "print mxmigrate's version, commit, and the DuckDB, golang-migrate and ClickHouse versions in it",
 			Action: func(c *cli.Context) error {
-				fmt.Fprintf(c.App.Writer, "mxmigrate %s\n", mxmigrate.Version)
+				for _, l := range readBuildInfo().lines(engineVersion()) {
+					fmt.Fprintln(c.App.Writer, l)
+				}
 				return nil
 			},
 		},

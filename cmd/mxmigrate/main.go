@@ -118,7 +118,7 @@ the live database, and writes numbered golang-migrate files:
 An environment (-n) is <store>:<target>; -n <store> means both targets, system first.
 Every flag can also come from an MXMIGRATE_* variable (shown with each flag).
 Exit codes: 0 success; 1 failure, refused plan, or differences found by check; 2 usage error.`,
-		Version:         mxmigrate.Version,
+		Version:         readBuildInfo().Version,
 		Writer:          stdout,
 		ErrWriter:       stderr,
 		HideHelpCommand: true,

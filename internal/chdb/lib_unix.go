@@ -58,6 +58,10 @@ func candidates() []string {
 // load opens libchdb once per process.
 func load() (*api, error) {
 	loadOnce.Do(func() {
+		if Static {
+			loadErr = &MissingError{Err: errors.New("this mxmigrate is a statically linked release build, which cannot load shared libraries: use one built with `go install` (or `make build`), or a ClickHouse server")}
+			return
+		}
 		var errs []string
 		for _, p := range candidates() {
 			h, err := purego.Dlopen(p, purego.RTLD_NOW|purego.RTLD_GLOBAL)

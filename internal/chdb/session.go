@@ -20,6 +20,9 @@ type MissingError struct {
 }
 
 func (e *MissingError) Error() string {
+	if Static {
+		return fmt.Sprintf("embedded ClickHouse (chDB) is not available: %v", e.Err)
+	}
 	return fmt.Sprintf("embedded ClickHouse (chDB) is not available: libchdb could not be loaded (%v). "+
 		"It is a separate 566 MB library: fetch it with `npm pack %s` and `tar xzf` the tarball, "+
 		"then set CHDB_LIB_PATH to the package/libchdb.so it holds (in a checkout of mxmigrate, "+
@@ -76,6 +79,9 @@ func Open(path string) (*Session, error) {
 	}
 	if err := os.MkdirAll(abs, 0o755); err != nil {
 		return nil, fmt.Errorf("chDB data directory: %w", err)
+	}
+	if err := detachStdin(); err != nil {
+		return nil, fmt.Errorf("chDB: detach standard input: %w", err)
 	}
 	raw, err := a.open([]string{"--path=" + abs})
 	if err != nil {

@@ -41,6 +41,34 @@ func TestURLs(t *testing.T) {
 			t.Errorf("%s: migrate url %q %v, want %q", c.conn, u, err, c.migrate)
 		}
 	}
+	// where mxmigrate and golang-migrate connect: native ports kept, TLS
+	// from the port, secure, protocol or scheme, credentials from the query
+	for conn, want := range map[string]string{
+		"clickhouse://u:p@h:9440/db":                      "clickhouse://h:9440?database=db&password=p&secure=true&username=u",
+		"clickhouse+https://u:p@h/db":                     "clickhouse://h:9440?database=db&password=p&secure=true&username=u",
+		"clickhouse://u:p@h:19000/db?secure=1":            "clickhouse://h:19000?database=db&password=p&secure=true&username=u",
+		"clickhouse://h:8123/db?username=u&password=s3cr": "clickhouse://h:9000?database=db&password=s3cr&username=u",
+		"clickhouse://h:8123/db?protocol=https":           "clickhouse://h:9000?database=db&secure=true&username=",
+	} {
+		u, err := configure(t, Dialect{}, conn).MigrateURL("m", stores.URLOptions{})
+		if want += "&x-migrations-table=m&x-multi-statement=true"; err != nil || u != want {
+			t.Errorf("%s: %q %v, want %q", conn, u, err, want)
+		}
+	}
+	for conn, msg := range map[string]string{
+		"clickhouse://h:8123/db?x=1":                    `unknown parameter "x"`,
+		"clickhouse://h:8123/db/extra":                  `database "db/extra"`,
+		"clickhouse://h:8123/system":                    `database "system" is ClickHouse's own`,
+		"clickhouse://u:s3c ret@h:8123/db":              "clickhouse://***@h:8123/db",
+		"chdb:d?database=a&database=b":                  "?database is given 2 times",
+		`chdb:d?database=x%5C%22%3B%20DROP%20TABLE%20t`: "letters, digits and underscores",
+		"chdb:~/ch": "~ is not expanded",
+	} {
+		_, err := Dialect{}.Configure(config.NewStore("prod", "metaxy.ext.clickhouse.ClickHouseMetadataStore", map[string]any{"connection_string": conn}))
+		if err == nil || !strings.Contains(err.Error(), msg) || strings.Contains(err.Error(), "s3c ret") {
+			t.Errorf("%s: %v, want %q", conn, err, msg)
+		}
+	}
 	if _, err := configure(t, Dialect{}, "chdb:///data/ch").MigrateURL("t", stores.URLOptions{}); err == nil || !strings.Contains(err.Error(), "mxmigrate up") {
 		t.Errorf("chdb migrate URL: %v", err)
 	}
@@ -148,9 +176,10 @@ func TestCaveats(t *testing.T) {
 	cur := &schema.Schema{Tables: []*schema.Table{{Name: "t", Columns: []*schema.Column{{Name: "a", Type: schema.String, Nullable: true}}}}}
 	tgt := &schema.Schema{Tables: []*schema.Table{{Name: "t", Columns: []*schema.Column{{Name: "a", Type: schema.String}, {Name: "n", Type: schema.Int64}}}}}
 	var got []string
-	for _, c := range diff.Compare(cur, tgt) {
-		c.Caveat = Dialect{}.Caveat(c)
-		got = append(got, c.Destructive())
+	cs := diff.Compare(cur, tgt)
+	for i, cv := range (Dialect{}).Caveats(cs, cur) {
+		cs[i].Caveat = cv
+		got = append(got, cs[i].Destructive())
 	}
 	want := []string{
 		"adds non-Nullable column t.n to an existing table: its rows get the default value of Int64 for it, which reads as a real value",
@@ -158,5 +187,16 @@ func TestCaveats(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %q\nwant %q", got, want)
+	}
+	// dropping NOT NULL is safe, unless the column is in the sorting key:
+	// then the table is rebuilt
+	cur.Tables[0].Columns[0].Nullable = false
+	cur.Tables[0].Storage = &schema.Storage{Engine: "MergeTree", OrderBy: []string{"a"}, Settings: map[string]string{"allow_nullable_key": "1"}}
+	tgt = cur.Clone()
+	tgt.Tables[0].Columns[0].Nullable = true
+	cs = diff.Compare(cur, tgt)
+	cvs := (Dialect{}).Caveats(cs, cur)
+	if len(cs) != 1 || !strings.HasPrefix(cvs[0], "rebuilds table t (ClickHouse cannot drop or alter column a of the sorting or partition key in place)") {
+		t.Errorf("%d changes, caveats %q", len(cs), cvs)
 	}
 }

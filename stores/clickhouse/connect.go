@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -72,30 +74,117 @@ func (d Dialect) Configure(st *config.Store) (stores.Store, error) {
 				return nil, fmt.Errorf("%s: %s = %q: unknown parameter %q (chdb: URLs take ?database=NAME)", st.ConfigPath, st.Key("connection_string"), raw, k)
 			}
 		}
+		if len(vals["database"]) > 1 {
+			return nil, fmt.Errorf("%s: %s = %q: ?database is given %d times", st.ConfigPath, st.Key("connection_string"), raw, len(vals["database"]))
+		}
+		if strings.HasPrefix(p, "~") {
+			return nil, fmt.Errorf("%s: %s = %q: ~ is not expanded: write chdb:///absolute/path, or a path relative to %s", st.ConfigPath, st.Key("connection_string"), raw, st.ConfigPath)
+		}
 		s.dir, s.db = st.Resolve(p), vals.Get("database")
 		if s.db == "" {
 			s.db = "default"
+		}
+		if err := checkDatabase(s.db); err != nil {
+			return nil, fmt.Errorf("%s: %s: %w", st.ConfigPath, st.Key("connection_string"), err)
 		}
 		return s, nil
 	}
 	u, err := url.Parse(raw)
 	if err != nil || !strings.HasPrefix(u.Scheme, "clickhouse") || u.Host == "" {
 		return nil, fmt.Errorf("%s: %s: not a ClickHouse URL (clickhouse://user:pass@host:8443/db or chdb:///dir): %s",
-			st.ConfigPath, st.Key("connection_string"), stores.MaskPassword(raw))
+			st.ConfigPath, st.Key("connection_string"), redactUserinfo(raw))
 	}
 	if pw, ok := u.User.Password(); ok {
 		stores.RegisterSecret(pw)
 	}
+	q := u.Query()
+	for k, v := range q {
+		switch strings.ToLower(k) {
+		case "secure", "protocol":
+		case "username", "user", "password":
+			// clickhouse-connect's spellings: credentials in the query
+			if strings.ToLower(k) == "password" {
+				stores.RegisterSecret(v[0])
+			}
+		default:
+			return nil, fmt.Errorf("%s: %s: unknown parameter %q (ClickHouse URLs here take secure, protocol, username, password)", st.ConfigPath, st.Key("connection_string"), k)
+		}
+		if len(v) > 1 {
+			return nil, fmt.Errorf("%s: %s: parameter %q is given %d times", st.ConfigPath, st.Key("connection_string"), k, len(v))
+		}
+	}
+	// credentials in the userinfo win over the query's
+	user, pw, hasPW := u.User.Username(), "", false
+	if u.User != nil {
+		pw, hasPW = u.User.Password()
+	}
+	if user == "" {
+		user = q.Get("username")
+		if user == "" {
+			user = q.Get("user")
+		}
+	}
+	if !hasPW && q.Has("password") {
+		pw, hasPW = q.Get("password"), true
+	}
+	switch {
+	case hasPW:
+		u.User = url.UserPassword(user, pw)
+	case user != "":
+		u.User = url.User(user)
+	}
+	q.Del("username")
+	q.Del("user")
+	q.Del("password")
+	u.RawQuery = q.Encode()
 	s.u = u
 	s.secure, s.port = nativePort(u)
+	if err := checkDatabase(s.database()); err != nil {
+		return nil, fmt.Errorf("%s: %s: %w", st.ConfigPath, st.Key("connection_string"), err)
+	}
 	return s, nil
 }
 
-// nativePort applies Metaxy's sqlalchemy_url rule: HTTP 8443 -> 9440 (secure),
-// 8123 -> 9000; any other port -> 9440 when secure=True is set, else 9000.
-func nativePort(u *url.URL) (secure bool, port int) {
+// redactUserinfo hides what stands between "://" and the last "@" of a URL
+// that does not parse (a password with a space, say).
+func redactUserinfo(raw string) string {
+	scheme, rest, ok := strings.Cut(raw, "://")
+	if !ok {
+		return stores.MaskPassword(raw)
+	}
+	host := rest
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		host = rest[:i]
+	}
+	if at := strings.LastIndex(host, "@"); at >= 0 {
+		return scheme + "://***@" + rest[at+1:]
+	}
+	return stores.MaskPassword(raw)
+}
+
+// checkDatabase refuses database names that are not plain identifiers:
+// golang-migrate's ClickHouse driver writes the name into its SQL quoted
+// with " doubled only (a backslash in the name breaks out), and ClickHouse's
+// own databases (system, information_schema) hold no migrations.
+func checkDatabase(db string) error {
+	if !identRE.MatchString(db) {
+		return fmt.Errorf("database %q: mxmigrate takes database names of letters, digits and underscores", db)
+	}
+	switch strings.ToLower(db) {
+	case "system", "information_schema":
+		return fmt.Errorf("database %q is ClickHouse's own: keep Metaxy's tables in a database of yours", db)
+	}
+	return nil
+}
+
+var identRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// metaxyPort is Metaxy's sqlalchemy_url rule, for URL: HTTP 8443 -> 9440
+// (secure), 8123 -> 9000; any other port -> 9440 when secure=True is set,
+// else 9000.
+func metaxyPort(u *url.URL) (secure bool, port int) {
 	p := u.Port()
-	secure = p == "8443" || strings.EqualFold(u.Query().Get("secure"), "true")
+	secure = p == "8443" || u.Query().Get("secure") == "True"
 	switch {
 	case p == "8443":
 		return true, 9440
@@ -105,6 +194,33 @@ func nativePort(u *url.URL) (secure bool, port int) {
 		return true, 9440
 	}
 	return false, 9000
+}
+
+// nativePort is where mxmigrate connects (and golang-migrate's URL points):
+// Metaxy's HTTP ports map as in its sqlalchemy_url (8443 -> 9440 with TLS,
+// 8123 -> 9000); the native ports 9000 and 9440 (TLS) and any other port
+// given are kept, since mxmigrate cannot know the native port of a
+// non-standard HTTP one; no port: 9000, or 9440 with TLS. TLS also with
+// secure=true/1, protocol=https, or a clickhouse+https scheme.
+func nativePort(u *url.URL) (secure bool, port int) {
+	q := u.Query()
+	sec := strings.ToLower(q.Get("secure"))
+	secure = sec == "true" || sec == "1" || strings.EqualFold(q.Get("protocol"), "https") ||
+		strings.HasSuffix(u.Scheme, "+https") || u.Port() == "8443" || u.Port() == "9440"
+	switch p := u.Port(); p {
+	case "8443":
+		return true, 9440
+	case "8123":
+		return secure, 9000
+	case "":
+		if secure {
+			return true, 9440
+		}
+		return false, 9000
+	default:
+		n, _ := strconv.Atoi(p)
+		return secure, n
+	}
 }
 
 func (s *store) embedded() bool { return s.dir != "" }
@@ -143,26 +259,66 @@ func (s *store) Open(ctx context.Context, o stores.OpenOptions) (*stores.Handle,
 	return &stores.Handle{DB: db, ID: "clickhouse://" + s.u.Host + "/" + s.database()}, nil
 }
 
+// openEmbedded opens the data directory and the store's database in it,
+// creating them when missing, except for a read-only command: that reads an
+// empty database and creates nothing on disk (a directory that does not
+// exist is opened as an empty scratch directory, removed after; a database
+// that does not exist is made in memory only, ENGINE = Memory).
 func (s *store) openEmbedded(o stores.OpenOptions) (*stores.Handle, error) {
-	sess, err := chdb.Open(s.dir)
+	dir, scratch := s.dir, ""
+	if _, err := os.Stat(dir); o.ReadOnly && os.IsNotExist(err) {
+		if scratch, err = os.MkdirTemp("", "mxmigrate-chdb-"); err != nil {
+			return nil, err
+		}
+		dir = scratch
+	}
+	sess, err := chdb.Open(dir)
 	if err != nil {
+		if scratch != "" {
+			os.RemoveAll(scratch)
+		}
 		return nil, fmt.Errorf("store %q: %w", s.name, err)
 	}
+	release := func() {
+		sess.Release(o.ExitSoon && scratch == "")
+		if scratch != "" {
+			os.RemoveAll(scratch)
+		}
+	}
 	if s.db != "default" {
-		if _, err := sess.Query("", "CREATE DATABASE IF NOT EXISTS "+chdb.QuoteIdent(s.db), "TabSeparated"); err != nil {
-			sess.Release(o.ExitSoon)
-			return nil, fmt.Errorf("store %q: create database %s: %w", s.name, s.db, err)
+		out, err := sess.Query("", "SELECT engine FROM system.databases WHERE name = "+chdb.QuoteString(s.db), "TabSeparated")
+		engine := strings.TrimSpace(string(out))
+		var stmts []string
+		switch {
+		case err != nil:
+		case engine == "" && o.ReadOnly:
+			stmts = []string{"CREATE DATABASE " + chdb.QuoteIdent(s.db) + " ENGINE = Memory"}
+		case engine == "":
+			stmts = []string{"CREATE DATABASE " + chdb.QuoteIdent(s.db)}
+		case engine == "Memory" && !o.ReadOnly:
+			// made in memory by a read-only command of this process: now
+			// for real (nothing in it was ever on disk)
+			stmts = []string{"DROP DATABASE " + chdb.QuoteIdent(s.db), "CREATE DATABASE " + chdb.QuoteIdent(s.db)}
+		}
+		for _, q := range stmts {
+			if err == nil {
+				_, err = sess.Query("", q, "TabSeparated")
+			}
+		}
+		if err != nil {
+			release()
+			return nil, fmt.Errorf("store %q: database %s: %w", s.name, s.db, err)
 		}
 	}
 	db := sql.OpenDB(chdb.NewConnector(sess, s.db))
 	released := false
-	return &stores.Handle{DB: db, ID: "chdb://" + sess.Path() + "?database=" + s.db, Release: func() error {
+	return &stores.Handle{DB: db, ID: "chdb://" + s.dir + "?database=" + s.db, Release: func() error {
 		if released {
 			return nil
 		}
 		released = true
 		err := db.Close()
-		sess.Release(o.ExitSoon)
+		release()
 		return err
 	}}, nil
 }
@@ -178,9 +334,10 @@ func (s *store) URL(o stores.URLOptions) (string, error) {
 	}
 	u := *s.u
 	u.Scheme = "clickhouse+native"
-	u.Host = net.JoinHostPort(u.Hostname(), strconv.Itoa(s.port))
+	secure, port := metaxyPort(&u)
+	u.Host = net.JoinHostPort(u.Hostname(), strconv.Itoa(port))
 	q := u.Query()
-	if s.secure {
+	if secure {
 		q.Del("protocol")
 		q.Set("secure", "True")
 	}

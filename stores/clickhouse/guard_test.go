@@ -2,6 +2,7 @@ package clickhouse
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -82,6 +83,91 @@ func TestRetypeGuard(t *testing.T) {
 	}
 	if got := rowsOf(t, h, d); got != "2=5 3=<nil>" {
 		t.Errorf("after the retype: %q", got)
+	}
+}
+
+// TestRetypeGuardLossy: values that CAST would clamp or cut stop the file
+// too, values that survive go through, and a NULL in a rebuilt key column
+// becomes the new type's default.
+func TestRetypeGuardLossy(t *testing.T) {
+	ctx := context.Background()
+	h, err := newStore(t, Dialect{}).Open(ctx, stores.OpenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	d := Dialect{}
+	tbl := func(name string, v *schema.Column, order string) *schema.Table {
+		return &schema.Table{Name: name, Columns: []*schema.Column{{Name: "id", Type: schema.String}, v},
+			Storage: &schema.Storage{Engine: "MergeTree", OrderBy: []string{order}}}
+	}
+	apply := func(from, to *schema.Table) error {
+		before, after := &schema.Schema{}, &schema.Schema{Tables: []*schema.Table{to}}
+		if from != nil {
+			before.Tables = []*schema.Table{from}
+		}
+		stmts, err := d.Render(diff.Compare(before, after), before, after)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range stmts {
+			if _, err := h.ExecContext(ctx, s.SQL); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for i, c := range []struct {
+		from, to schema.Type
+		value    string
+		ok       bool
+	}{
+		{schema.String, schema.Date, "'2024-13-45'", false},
+		{schema.String, schema.Date, "'9999-01-01'", false},
+		{schema.String, schema.Date, "'2024-02-29'", true},
+		{schema.TimestampTZ, schema.Date, "toDateTime64('2024-01-01 13:14:15.123456', 6, 'UTC')", false},
+		{schema.TimestampTZ, schema.Date, "toDateTime64('2024-01-01 00:00:00', 6, 'UTC')", true},
+		{schema.Int64, schema.Bool, "2", false},
+		{schema.Int64, schema.Bool, "1", true},
+		{schema.Int64, schema.Float64, "9007199254740993", false},
+		{schema.Float64, schema.Int64, "29.97", false},
+		{schema.Float64, schema.String, "29.97", true},
+	} {
+		name := fmt.Sprintf("l%d", i)
+		from := tbl(name, &schema.Column{Name: "v", Type: c.from}, "id")
+		if err := apply(nil, from); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := h.ExecContext(ctx, "INSERT INTO "+name+" VALUES ('1', "+c.value+")"); err != nil {
+			t.Fatal(err)
+		}
+		err := apply(from, tbl(name, &schema.Column{Name: "v", Type: c.to}, "id"))
+		if c.ok != (err == nil) || err != nil && !strings.Contains(err.Error(), "does not convert") {
+			t.Errorf("%s -> %s of %s: %v", c.from, c.to, c.value, err)
+		}
+	}
+	// a rebuilt key column from Nullable(String) to Int64: NULL becomes 0
+	from := tbl("k", &schema.Column{Name: "v", Type: schema.String, Nullable: true}, "id")
+	from.Storage.Settings = map[string]string{"allow_nullable_key": "1"}
+	from.Storage.OrderBy = []string{"v"}
+	if err := apply(nil, from); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.ExecContext(ctx, "INSERT INTO k VALUES ('1', '5'), ('2', NULL)"); err != nil {
+		t.Fatal(err)
+	}
+	to := tbl("k", &schema.Column{Name: "v", Type: schema.Int64}, "v")
+	to.Storage.Settings = map[string]string{"allow_nullable_key": "1"}
+	if err := apply(from, to); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	rows, err := d.ReadText(ctx, h, "k", []string{"id", "v"})
+	for _, r := range rows {
+		got[*r[0]] = *r[1]
+	}
+	if err != nil || len(got) != 2 || got["1"] != "5" || got["2"] != "0" {
+		t.Errorf("rebuilt key column: %v %v", got, err)
 	}
 }
 

@@ -15,11 +15,11 @@ import (
 // Catalog queries: three per call, whatever the number of tables, each scoped
 // to the connection's database and the tables asked for.
 const (
-	tablesQuery = `SELECT name, engine, engine_full, sorting_key, partition_key
+	tablesQuery = `SELECT name, engine, engine_full, sorting_key, partition_key, comment
 FROM system.tables
 WHERE database = currentDatabase() AND NOT is_temporary AND NOT startsWith(name, '.inner')%s
 ORDER BY name`
-	columnsQuery = `SELECT table, name, type
+	columnsQuery = `SELECT table, name, type, default_kind, default_expression, compression_codec, comment
 FROM system.columns
 WHERE database = currentDatabase()%s
 ORDER BY table, position`
@@ -48,7 +48,9 @@ func (d Dialect) Inspect(ctx context.Context, q stores.Queryer, tables []string)
 		return "\n  AND " + col + " IN (" + strings.Join(lits, ", ") + ")"
 	}
 	byName := map[string]*schema.Table{}
-	type colRow struct{ table, name, typ string }
+	type colRow struct {
+		table, name, typ, defaultKind, defaultExpr, codec, comment string
+	}
 	type ixRow struct {
 		table, name, expr, typ string
 		granularity            int64
@@ -58,8 +60,8 @@ func (d Dialect) Inspect(ctx context.Context, q stores.Queryer, tables []string)
 	err := sqlx.Queries(q,
 		func() error {
 			return sqlx.Scan(ctx, q, "read tables", strings.Replace(tablesQuery, "%s", filter("name"), 1), nil, func(r *sql.Rows) error {
-				var name, engine, full, sorting, partition string
-				if err := r.Scan(&name, &engine, &full, &sorting, &partition); err != nil {
+				var name, engine, full, sorting, partition, comment string
+				if err := r.Scan(&name, &engine, &full, &sorting, &partition, &comment); err != nil {
 					return err
 				}
 				t := &schema.Table{Name: name}
@@ -67,6 +69,16 @@ func (d Dialect) Inspect(ctx context.Context, q stores.Queryer, tables []string)
 					t.Storage = parseStorage(full, sorting, partition)
 				} else {
 					t.Storage = &schema.Storage{Engine: engineOf(full)}
+				}
+				if i := topLevel(full, " TTL "); i >= 0 {
+					ttl := full[i+1:]
+					if j := topLevel(ttl, " SETTINGS "); j >= 0 {
+						ttl = ttl[:j]
+					}
+					t.Storage.Unmodeled = append(t.Storage.Unmodeled, ttl)
+				}
+				if comment != "" {
+					t.Storage.Unmodeled = append(t.Storage.Unmodeled, "COMMENT "+chdb.QuoteString(comment))
 				}
 				byName[name] = t
 				out.Tables = append(out.Tables, t)
@@ -76,7 +88,7 @@ func (d Dialect) Inspect(ctx context.Context, q stores.Queryer, tables []string)
 		func() error {
 			return sqlx.Scan(ctx, q, "read columns", strings.Replace(columnsQuery, "%s", filter("table"), 1), nil, func(r *sql.Rows) error {
 				var c colRow
-				if err := r.Scan(&c.table, &c.name, &c.typ); err != nil {
+				if err := r.Scan(&c.table, &c.name, &c.typ, &c.defaultKind, &c.defaultExpr, &c.codec, &c.comment); err != nil {
 					return err
 				}
 				cols = append(cols, c)
@@ -104,6 +116,9 @@ func (d Dialect) Inspect(ctx context.Context, q stores.Queryer, tables []string)
 		}
 		base, null := nullable(c.typ)
 		t.Columns = append(t.Columns, &schema.Column{Name: c.name, Type: d.NormalizeType(base), Nullable: null})
+		if u := unmodeledColumn(c.defaultKind, c.defaultExpr, c.codec, c.comment); u != "" && t.Storage != nil {
+			t.Storage.Unmodeled = append(t.Storage.Unmodeled, "column "+c.name+": "+u)
+		}
 	}
 	for _, x := range ixs {
 		if t := byName[x.table]; t != nil {
@@ -122,6 +137,24 @@ func (d Dialect) ReadText(ctx context.Context, q stores.Queryer, table string, c
 		sel[i] = "toString(" + d.Quote(c) + ")"
 	}
 	return sqlx.ReadText(ctx, q, "read "+table, "SELECT "+strings.Join(sel, ", ")+" FROM "+d.Quote(table), len(columns))
+}
+
+// unmodeledColumn describes a column's default, codec and comment, which
+// mxmigrate does not manage ("" when it has none). The defaults mxmigrate's
+// own MODIFY COLUMN sets (the type's default value, NULL) are the column's
+// implicit ones and do not count.
+func unmodeledColumn(kind, expr, codec, comment string) string {
+	var parts []string
+	if kind != "" && !(kind == "DEFAULT" && (expr == "NULL" || strings.HasPrefix(expr, "defaultValueOfTypeName("))) {
+		parts = append(parts, kind+" "+expr)
+	}
+	if codec != "" {
+		parts = append(parts, codec)
+	}
+	if comment != "" {
+		parts = append(parts, "COMMENT "+chdb.QuoteString(comment))
+	}
+	return strings.Join(parts, " ")
 }
 
 // parseStorage reads a MergeTree table's storage from system.tables: the

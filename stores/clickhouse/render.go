@@ -21,7 +21,6 @@ import (
 // shard it runs on).
 func (d Dialect) Render(changes []diff.Change, before, after *schema.Schema) ([]stores.Statement, error) {
 	cfg := d.settings()
-	rebuild := map[string]string{} // table -> why
 	for _, c := range changes {
 		switch c.Kind {
 		case diff.AddPrimaryKey, diff.DropPrimaryKey:
@@ -30,23 +29,12 @@ func (d Dialect) Render(changes []diff.Change, before, after *schema.Schema) ([]
 			if c.Index.Using == "" {
 				return nil, fmt.Errorf("table %s: ClickHouse has no secondary indexes, only data-skipping ones: %s", c.Table, c.Summary())
 			}
-		case diff.AlterStorage:
-			rebuild[c.Table] = "ClickHouse cannot change " + diff.StorageChange(c.FromStorage, c.Storage) + " in place"
-		case diff.DropColumn, diff.AlterColumnType, diff.AlterColumnNull:
-			bt := before.Table(c.Table)
-			if c.Kind == diff.DropColumn && bt != nil && (bt.Storage == nil || len(bt.Storage.OrderBy) == 0) {
-				// the sorting key's columns are in every part; without one, a
-				// part may hold only the dropped column, and ClickHouse
-				// refuses to leave it empty
-				if _, ok := rebuild[c.Table]; !ok {
-					rebuild[c.Table] = fmt.Sprintf("dropping column %s of a table without sorting key may leave a part with no column, which ClickHouse refuses", c.Column.Name)
-				}
-			}
-			if bt != nil && inKey(bt, c.Column.Name) {
-				if _, ok := rebuild[c.Table]; !ok {
-					rebuild[c.Table] = fmt.Sprintf("ClickHouse cannot drop or alter column %s of the sorting or partition key in place", c.Column.Name)
-				}
-			}
+		}
+	}
+	rebuild := rebuilds(changes, before)
+	for t := range rebuild {
+		if err := canRebuild(before.Table(t), before, after); err != nil {
+			return nil, err
 		}
 	}
 	if cfg.cluster != "" && len(rebuild) > 0 {
@@ -134,15 +122,70 @@ func (d Dialect) Render(changes []diff.Change, before, after *schema.Schema) ([]
 	return out, nil
 }
 
-// rebuild replaces table from by a new table of shape to, keeping its rows.
-// Each statement can run again after a failure: the new table is dropped
-// first, and exchanging twice leaves the rebuilt table in place.
-func (d Dialect) rebuild(from, to *schema.Table, cs []diff.Change, why string) []stores.Statement {
-	tmp := to.Name + "__mxmigrate_new"
+// rebuilds returns the tables that changes rebuild, and why: what ClickHouse
+// cannot alter in place.
+func rebuilds(changes []diff.Change, before *schema.Schema) map[string]string {
+	rebuild := map[string]string{} // table -> why
+	for _, c := range changes {
+		switch c.Kind {
+		case diff.AlterStorage:
+			rebuild[c.Table] = "ClickHouse cannot change " + diff.StorageChange(c.FromStorage, c.Storage) + " in place"
+		case diff.DropColumn, diff.AlterColumnType, diff.AlterColumnNull:
+			bt := before.Table(c.Table)
+			if c.Kind == diff.DropColumn && bt != nil && (bt.Storage == nil || len(bt.Storage.OrderBy) == 0) {
+				// the sorting key's columns are in every part; without one, a
+				// part may hold only the dropped column, and ClickHouse
+				// refuses to leave it empty
+				if _, ok := rebuild[c.Table]; !ok {
+					rebuild[c.Table] = fmt.Sprintf("dropping column %s of a table without sorting key may leave a part with no column, which ClickHouse refuses", c.Column.Name)
+				}
+			}
+			if bt != nil && inKey(bt, c.Column.Name) {
+				if _, ok := rebuild[c.Table]; !ok {
+					rebuild[c.Table] = fmt.Sprintf("ClickHouse cannot drop or alter column %s of the sorting or partition key in place", c.Column.Name)
+				}
+			}
+		}
+	}
+	return rebuild
+}
+
+// tmpName is the table a rebuild of table builds first: a name reserved in
+// the database (Shape refuses feature tables that end so).
+func tmpName(table string) string {
+	tmp := table + rebuildSuffix
 	if len(tmp) > 150 {
 		// ClickHouse refuses names past ~200 bytes (less for long database names)
 		tmp = schema.Shorten(tmp, 150)
 	}
+	return tmp
+}
+
+const rebuildSuffix = "__mxmigrate_new"
+
+// canRebuild refuses a rebuild that would lose what mxmigrate does not model
+// (TTL, column defaults, codecs, comments: a new table would not have them)
+// or whose temporary table is a table of the environment.
+func canRebuild(t *schema.Table, before, after *schema.Schema) error {
+	if t == nil {
+		return nil
+	}
+	tmp := tmpName(t.Name)
+	if before.Table(tmp) != nil || after.Table(tmp) != nil {
+		return fmt.Errorf("table %s would be rebuilt through %s, which is a table of this environment: rename that feature", t.Name, tmp)
+	}
+	if t.Storage != nil && len(t.Storage.Unmodeled) > 0 {
+		return fmt.Errorf("table %s would be rebuilt (a new table, its rows copied in), and the new table would lose what mxmigrate does not manage: %s. Remove those from the table first (and set them again after), or rebuild it by hand (docs/clickhouse.md, \"Rebuilds\")",
+			t.Name, strings.Join(t.Storage.Unmodeled, "; "))
+	}
+	return nil
+}
+
+// rebuild replaces table from by a new table of shape to, keeping its rows.
+// Each statement can run again after a failure: the new table is dropped
+// first, and exchanging twice leaves the rebuilt table in place.
+func (d Dialect) rebuild(from, to *schema.Table, cs []diff.Change, why string) []stores.Statement {
+	tmp := tmpName(to.Name)
 	q, qt := d.Quote(to.Name), d.Quote(tmp)
 	var cols, exprs []string
 	for _, c := range to.Columns {
@@ -154,10 +197,14 @@ func (d Dialect) rebuild(from, to *schema.Table, cs []diff.Change, why string) [
 		src := d.Quote(c.Name)
 		ft, tt := d.columnType(old), d.columnType(c)
 		if ft != tt {
-			if base, wasNull := nullable(ft); wasNull && !strings.HasPrefix(tt, "Nullable(") {
-				src = "ifNull(" + src + ", defaultValueOfTypeName(" + chdb.QuoteString(base) + "))"
+			if _, wasNull := nullable(ft); wasNull && !strings.HasPrefix(tt, "Nullable(") {
+				// a NULL becomes the new type's default (as MODIFY COLUMN
+				// does in place); other values are cast, and if() evaluates
+				// the cast for them only
+				src = "if(isNull(" + src + "), defaultValueOfTypeName(" + chdb.QuoteString(tt) + "), CAST(assumeNotNull(" + src + ") AS " + tt + "))"
+			} else {
+				src = "CAST(" + src + " AS " + tt + ")"
 			}
-			src = "CAST(" + src + " AS " + tt + ")"
 		}
 		exprs = append(exprs, src)
 	}
@@ -177,41 +224,72 @@ func (d Dialect) rebuild(from, to *schema.Table, cs []diff.Change, why string) [
 	}
 	return append(guards, []stores.Statement{
 		{SQL: "DROP TABLE IF EXISTS " + qt + " SYNC;", Note: note},
-		{SQL: d.createTable(to, tmp, "", false) + ";", Changes: cs},
+		{SQL: d.createTable(keepSettings(from, to), tmp, "", false) + ";", Changes: cs},
 		{SQL: "INSERT INTO " + qt + " (" + strings.Join(cols, ", ") + ")\nSELECT " + strings.Join(exprs, ", ") + "\nFROM " + q + ";"},
 		{SQL: "EXCHANGE TABLES " + qt + " AND " + q + ";"},
 		{SQL: "DROP TABLE IF EXISTS " + qt + " SYNC;"},
 	}...)
 }
 
+// keepSettings is to with the settings of the live table from that to does
+// not set (storage_policy, set by hand, say): a rebuild keeps them.
+func keepSettings(from, to *schema.Table) *schema.Table {
+	if from.Storage == nil || len(from.Storage.Settings) == 0 || to.Storage == nil {
+		return to
+	}
+	t := to.Clone()
+	if t.Storage.Settings == nil {
+		t.Storage.Settings = map[string]string{}
+	}
+	for k, v := range from.Storage.Settings {
+		if _, set := t.Storage.Settings[k]; !set {
+			t.Storage.Settings[k] = v
+		}
+	}
+	return t
+}
+
 // guard is the statement that stops a file before column table.col changes
-// type from one to another if a value does not convert. ClickHouse itself
-// does worse: a MODIFY COLUMN to a Nullable type turns such a value into NULL
-// without a word, and to a non-Nullable type the column's new type is
-// recorded before its data is rewritten, so the failing rewrite leaves a
+// type from one to another if a value would not survive. ClickHouse itself
+// does worse: a MODIFY COLUMN to a Nullable type turns a value that does not
+// parse into NULL without a word, to a non-Nullable type the new type is
+// recorded before the data is rewritten, so the failing rewrite leaves a
 // table no SELECT can read (until the mutation is killed and the type set
-// back). A value converts when accurateCastOrNull gives a value (no parse
-// failure, overflow or lost fraction); types that cannot be Nullable (Map,
-// JSON) are checked by casting every value, which fails the same way.
-// Changes of nullability alone need no guard.
+// back), and CAST clamps (a date past 2299, 2 to true). So: from a number,
+// date, time, UUID or Bool, a value survives when it converts and converts
+// back to itself (accurateCastOrNull both ways): no overflow, lost fraction,
+// time of day or bool. From text, when it parses (accurateCastOrNull), and to
+// a date or time when it reads back as written (2024-01-31, 12:00:00). To a
+// type that cannot be Nullable (Map, JSON), when the cast succeeds. With a
+// cluster, every shard's rows are read (cluster()). Changes of nullability
+// alone need no guard.
 func (d Dialect) guard(table, col, from, to string) (stores.Statement, bool) {
 	fb, _ := nullable(from)
 	tb, _ := nullable(to)
 	if fb == tb {
 		return stores.Statement{}, false
 	}
-	q, c := d.Quote(table), d.Quote(col)
-	msg := fmt.Sprintf("mxmigrate: a value of %s.%s does not convert from %s to %s: the column is left as it was", table, col, fb, tb)
+	src, c := d.Quote(table), d.Quote(col)
+	if cl := d.settings().cluster; cl != "" {
+		src = "cluster(" + chdb.QuoteString(cl) + ", currentDatabase(), " + chdb.QuoteString(table) + ")"
+	}
+	msg := fmt.Sprintf("mxmigrate: a value of %s.%s does not convert from %s to %s and back: the column is left as it was", table, col, fb, tb)
+	lit := chdb.QuoteString
 	var sql string
-	if wrappable(tb) {
+	switch {
+	case !wrappable(tb):
+		sql = fmt.Sprintf("SELECT count()\nFROM %s\nWHERE %s IS NOT NULL AND NOT ignore(CAST(assumeNotNull(%s), %s));", src, c, c, lit(tb))
+	case (fb == "String" || !wrappable(fb)) && (strings.HasPrefix(tb, "Date") || strings.HasPrefix(tb, "Time")):
+		// CAST clamps text dates ('2024-13-45' is 1900-01-01): the value
+		// must read back as it was written, at least to its last digit
+		sql = fmt.Sprintf("SELECT throwIf(countIf(%s IS NOT NULL AND NOT ifNull(startsWith(toString(accurateCastOrNull(%s, %s)), trimBoth(toString(%s))), false)) > 0, %s)\nFROM %s;",
+			c, c, lit(tb), c, lit(msg), src)
+	case fb == "String" || !wrappable(fb):
 		sql = fmt.Sprintf("SELECT throwIf(countIf(%s IS NOT NULL AND accurateCastOrNull(%s, %s) IS NULL) > 0, %s)\nFROM %s;",
-			c, c, chdb.QuoteString(tb), chdb.QuoteString(msg), q)
-	} else {
-		src := c
-		if fb != from {
-			src = "ifNull(" + c + ", defaultValueOfTypeName(" + chdb.QuoteString(fb) + "))"
-		}
-		sql = fmt.Sprintf("SELECT count()\nFROM %s\nWHERE NOT ignore(CAST(%s, %s));", q, src, chdb.QuoteString(tb))
+			c, c, lit(tb), lit(msg), src)
+	default:
+		sql = fmt.Sprintf("SELECT throwIf(countIf(%s IS NOT NULL AND ifNull(accurateCastOrNull(accurateCastOrNull(%s, %s), %s) != %s, true)) > 0, %s)\nFROM %s;",
+			c, c, lit(tb), lit(fb), c, lit(msg), src)
 	}
 	return stores.Statement{SQL: sql, Note: fmt.Sprintf("stops here, before %s.%s changes, if one of its values does not convert to %s", table, col, tb)}, true
 }
@@ -313,19 +391,30 @@ func identByte(c byte) bool {
 	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
 
-// Caveat: on ClickHouse a column made non-Nullable, or added non-Nullable to
-// a table with rows, does not fail on NULLs or missing values as on the other
-// dialects: they become the type's default value (an empty String, 0, false,
-// 1970-01-01, the zero UUID, an empty Map). Still gated: the NULLs are lost,
-// and the default reads as a real value.
-func (d Dialect) Caveat(c diff.Change) string {
-	switch {
-	case c.Kind == diff.AlterColumnNull && !c.Column.Nullable:
-		return fmt.Sprintf("makes %s.%s non-Nullable: rows holding NULL get the default value of %s instead, and the NULLs are lost",
-			c.Table, c.Column.Name, d.columnType(c.Column))
-	case c.Kind == diff.AddColumn && !c.Column.Nullable:
-		return fmt.Sprintf("adds non-Nullable column %s.%s to an existing table: its rows get the default value of %s for it, which reads as a real value",
-			c.Table, c.Column.Name, d.columnType(c.Column))
+// Caveats: on ClickHouse a column made non-Nullable, or added non-Nullable
+// to a table with rows, does not fail on NULLs or missing values as on the
+// other dialects: they become the type's default value (an empty String, 0,
+// false, 1970-01-01, the zero UUID, an empty Map). Still gated: the NULLs are
+// lost, and the default reads as a real value. And a change that rebuilds
+// its table (a column of the sorting key, say) is destructive whatever it
+// is: rows written to the table during the copy are lost.
+func (d Dialect) Caveats(cs []diff.Change, before *schema.Schema) []string {
+	rebuild := rebuilds(cs, before)
+	out := make([]string, len(cs))
+	for i, c := range cs {
+		var parts []string
+		if why, ok := rebuild[c.Table]; ok && c.Kind != diff.AlterStorage {
+			parts = append(parts, fmt.Sprintf("rebuilds table %s (%s): its rows are copied into a new table that then takes its place, and rows written to it meanwhile are lost", c.Table, why))
+		}
+		switch {
+		case c.Kind == diff.AlterColumnNull && !c.Column.Nullable:
+			parts = append(parts, fmt.Sprintf("makes %s.%s non-Nullable: rows holding NULL get the default value of %s instead, and the NULLs are lost",
+				c.Table, c.Column.Name, d.columnType(c.Column)))
+		case c.Kind == diff.AddColumn && !c.Column.Nullable:
+			parts = append(parts, fmt.Sprintf("adds non-Nullable column %s.%s to an existing table: its rows get the default value of %s for it, which reads as a real value",
+				c.Table, c.Column.Name, d.columnType(c.Column)))
+		}
+		out[i] = strings.Join(parts, "; ")
 	}
-	return ""
+	return out
 }

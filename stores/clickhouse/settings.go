@@ -23,8 +23,11 @@ type settings struct {
 // tableSettings shape feature tables; "" / nil is unset.
 type tableSettings struct {
 	engine, partitionBy string
-	orderBy             []string
-	settings            map[string]string
+	// partitionSet: partition_by was given ("" then means none, so that a
+	// feature can drop the partitioning all features have)
+	partitionSet bool
+	orderBy      []string
+	settings     map[string]string
 }
 
 // over returns o with the fields that f sets replaced.
@@ -32,20 +35,28 @@ func (o tableSettings) over(f tableSettings) tableSettings {
 	if f.engine != "" {
 		o.engine = f.engine
 	}
-	if f.partitionBy != "" {
-		o.partitionBy = f.partitionBy
+	if f.partitionSet {
+		o.partitionBy, o.partitionSet = f.partitionBy, true
 	}
 	if f.orderBy != nil {
 		o.orderBy = f.orderBy
 	}
 	if f.settings != nil {
-		o.settings = f.settings
+		// a feature's settings add to (and override) everyone's
+		merged := map[string]string{}
+		for k, v := range o.settings {
+			merged[k] = v
+		}
+		for k, v := range f.settings {
+			merged[k] = v
+		}
+		o.settings = merged
 	}
 	return o
 }
 
 var (
-	clusterRE = regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*\})$`)
+	clusterRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 	settingRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 )
 
@@ -72,7 +83,9 @@ func (Dialect) Tune(m map[string]any, where string) (stores.Dialect, error) {
 			}
 		case "cluster":
 			if s.cluster, err = str(v, key); err == nil && !clusterRE.MatchString(s.cluster) {
-				err = fmt.Errorf("%s = %q: a cluster name is letters, digits and underscores, or a {macro}", key, s.cluster)
+				// golang-migrate writes ON CLUSTER <name> for its own table
+				// unquoted: a {macro} or other characters break it
+				err = fmt.Errorf("%s = %q: a cluster name is letters, digits and underscores (golang-migrate writes it unquoted, so a {macro} cannot be used)", key, s.cluster)
 			}
 		case "features":
 			fm, ok := v.(map[string]any)
@@ -115,9 +128,12 @@ func (ts *tableSettings) set(k string, v any, key string) error {
 		}
 	case "partition_by":
 		if ts.partitionBy, err = str(v, key); err == nil {
-			ts.partitionBy = normalizeExpr(ts.partitionBy)
-			if ts.partitionBy == "" || strings.Contains(ts.partitionBy, ";") {
-				err = fmt.Errorf("%s = %q: give one partition expression, e.g. \"toYYYYMM(metaxy_created_at)\"", key, ts.partitionBy)
+			ts.partitionBy, ts.partitionSet = normalizeExpr(ts.partitionBy), true
+			if ts.partitionBy == "tuple" {
+				ts.partitionBy = "" // PARTITION BY tuple(): no partitioning
+			}
+			if strings.Contains(ts.partitionBy, ";") {
+				err = fmt.Errorf("%s = %q: give one partition expression, e.g. \"toYYYYMM(metaxy_created_at)\", or \"\" for none", key, ts.partitionBy)
 			}
 		}
 	case "order_by":
@@ -149,7 +165,8 @@ func (ts *tableSettings) set(k string, v any, key string) error {
 			case int64:
 				ts.settings[name] = strconv.FormatInt(x, 10)
 			case float64:
-				ts.settings[name] = strconv.FormatFloat(x, 'g', -1, 64)
+				// as ClickHouse shows it back: 1e6 is 1000000
+				ts.settings[name] = strconv.FormatFloat(x, 'f', -1, 64)
 			case bool:
 				ts.settings[name] = "0"
 				if x {
@@ -195,8 +212,6 @@ func (s *settings) onCluster() string {
 	switch {
 	case s.cluster == "":
 		return ""
-	case strings.HasPrefix(s.cluster, "{"):
-		return " ON CLUSTER " + chdb.QuoteString(s.cluster)
 	}
 	return " ON CLUSTER " + chdb.QuoteIdent(s.cluster)
 }

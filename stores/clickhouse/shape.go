@@ -63,7 +63,18 @@ func (d Dialect) Shape(s *schema.Schema) (warnings, notes []string, err error) {
 		} else if t.PrimaryKey != nil {
 			order = append(order, t.PrimaryKey.Columns...)
 		}
-		if err := checkOrder(t, order, what, cfg.where); err != nil {
+		if n := fileNameLen(t.Name); n > maxTableFileName {
+			return nil, nil, fmt.Errorf("%s: table name %s takes %d bytes as a ClickHouse file name (characters other than letters, digits and _ take 3), over the %d mxmigrate allows (ClickHouse refuses names past 209 bytes, file systems past 255, and a rebuild adds %d): use a shorter feature key or table_prefix",
+				what, t.Name, n, maxTableFileName, len(rebuildSuffix))
+		}
+		if strings.HasSuffix(t.Name, rebuildSuffix) {
+			return nil, nil, fmt.Errorf("%s: table %s ends with %s, which mxmigrate's table rebuilds use for their new table: rename the feature", what, t.Name, rebuildSuffix)
+		}
+		where := cfg.where + ".order_by"
+		if t.FeatureKey != "" && cfg.features[t.FeatureKey].orderBy != nil {
+			where = fmt.Sprintf("%s.features.%q.order_by", cfg.where, t.FeatureKey)
+		}
+		if err := checkOrder(t, order, what, where); err != nil {
 			return nil, nil, err
 		}
 		engine := ts.engine
@@ -79,8 +90,11 @@ func (d Dialect) Shape(s *schema.Schema) (warnings, notes []string, err error) {
 	if injected {
 		notes = append(notes, "inject_primary_key and inject_index do not apply on ClickHouse: a MergeTree table's ORDER BY is its key (set it with ext.mxmigrate.clickhouse.order_by)")
 	}
-	for _, k := range cfg.unusedFeatures(used) {
-		notes = append(notes, fmt.Sprintf("%s.features.%q names no feature table of this environment", cfg.where, k))
+	if len(used) > 0 {
+		// a feature environment: a section for no feature is a typo
+		for _, k := range cfg.unusedFeatures(used) {
+			warnings = append(warnings, fmt.Sprintf("%s.features.%q names no feature of this project: its settings apply to nothing", cfg.where, k))
+		}
 	}
 	return warnings, notes, nil
 }
@@ -91,7 +105,7 @@ func checkOrder(t *schema.Table, order []string, what, where string) error {
 	seen := map[string]bool{}
 	for _, name := range order {
 		if seen[name] {
-			return fmt.Errorf("%s: ORDER BY lists column %s twice (%s.order_by)", what, name, where)
+			return fmt.Errorf("%s: ORDER BY lists column %s twice (%s)", what, name, where)
 		}
 		seen[name] = true
 		c := t.Column(name)
@@ -100,11 +114,30 @@ func checkOrder(t *schema.Table, order []string, what, where string) error {
 			for _, c := range t.Columns {
 				names = append(names, c.Name)
 			}
-			return fmt.Errorf("%s: ORDER BY column %q is not a column of table %s (%s.order_by; columns: %s)", what, name, t.Name, where, strings.Join(names, ", "))
+			return fmt.Errorf("%s: ORDER BY column %q is not a column of table %s (%s; columns: %s)", what, name, t.Name, where, strings.Join(names, ", "))
 		}
 		if c.Nullable {
-			return fmt.Errorf("%s: ORDER BY column %s is nullable, which ClickHouse refuses in a sorting key: make it required in the feature's schema, or leave it out of %s.order_by", what, name, where)
+			return fmt.Errorf("%s: ORDER BY column %s is nullable, which ClickHouse refuses in a sorting key: make it required in the feature's schema, or leave it out of %s", what, name, where)
 		}
 	}
 	return nil
+}
+
+// maxTableFileName bounds a table name's length as ClickHouse writes it into
+// file names, leaving room for a rebuild's suffix.
+const maxTableFileName = 180
+
+// fileNameLen is the length of name escaped as ClickHouse escapes file names
+// (escapeForFileName: bytes other than ASCII letters, digits and _ as %XX).
+func fileNameLen(name string) int {
+	n := 0
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' {
+			n++
+		} else {
+			n += 3
+		}
+	}
+	return n
 }

@@ -226,3 +226,16 @@ func parseURL(raw string) (string, url.Values, error) {
 	}
 	return path, vals, nil
 }
+
+// EngineVersion is the linked DuckDB library's version (v1.5.0), read from an
+// in-memory database.
+func EngineVersion() (string, error) {
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		return "", err
+	}
+	defer db.Close()
+	var v string
+	err = db.QueryRow("SELECT library_version FROM pragma_version()").Scan(&v)
+	return v, err
+}

@@ -110,7 +110,7 @@ func TestJSONAdoption(t *testing.T) {
 			t.Fatal(err)
 		}
 		cs := diff.Compare(live, tgt)
-		stores.Annotate(d, cs)
+		stores.Annotate(d, cs, live)
 		return cs
 	}
 	if cs := plan(Dialect{}); len(cs) != 0 {

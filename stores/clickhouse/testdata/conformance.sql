@@ -108,7 +108,7 @@ ALTER TABLE `videos` ADD COLUMN IF NOT EXISTS `title` Nullable(String);
 -- Statements run one by one, without a transaction.
 
 -- stops here, before videos.fps changes, if one of its values does not convert to Float64
-SELECT throwIf(countIf(`fps` IS NOT NULL AND accurateCastOrNull(`fps`, 'Float64') IS NULL) > 0, 'mxmigrate: a value of videos.fps does not convert from Int64 to Float64: the column is left as it was')
+SELECT throwIf(countIf(`fps` IS NOT NULL AND ifNull(accurateCastOrNull(accurateCastOrNull(`fps`, 'Float64'), 'Int64') != `fps`, true)) > 0, 'mxmigrate: a value of videos.fps does not convert from Int64 to Float64 and back: the column is left as it was')
 FROM `videos`;
 
 -- DESTRUCTIVE: changes the type of videos.fps from Int64 to Float64: values may not convert
@@ -124,7 +124,7 @@ ALTER TABLE `videos` MODIFY COLUMN `fps` Nullable(Float64);
 -- migration restores the schema only: the data is NOT restored.
 
 -- stops here, before videos.fps changes, if one of its values does not convert to Int64
-SELECT throwIf(countIf(`fps` IS NOT NULL AND accurateCastOrNull(`fps`, 'Int64') IS NULL) > 0, 'mxmigrate: a value of videos.fps does not convert from Float64 to Int64: the column is left as it was')
+SELECT throwIf(countIf(`fps` IS NOT NULL AND ifNull(accurateCastOrNull(accurateCastOrNull(`fps`, 'Int64'), 'Float64') != `fps`, true)) > 0, 'mxmigrate: a value of videos.fps does not convert from Float64 to Int64 and back: the column is left as it was')
 FROM `videos`;
 
 -- ~ alter column videos.fps type Float64 -> Int64
