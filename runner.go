@@ -417,6 +417,16 @@ func (p *Project) describe(ctx context.Context, env *Env, err error, path string
 	if line > 1 {
 		st, ok = sqlx.At(string(body), int(line))
 	}
+	if !ok && len(de.Query) > 0 {
+		// the statement the driver ran (ClickHouse's runs a file statement
+		// by statement): find it in the file
+		for _, cand := range sqlx.Split(string(body)) {
+			if t := strings.TrimSpace(strings.TrimSuffix(cand.Text, ";")); t != "" && strings.Contains(string(de.Query), t) {
+				st, ok = cand, true
+				break
+			}
+		}
+	}
 	if !ok {
 		st, ok = p.locate(ctx, env, body)
 	}

@@ -3,6 +3,7 @@ package clickhouse_test
 import (
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -91,6 +92,27 @@ func TestCLIFlow(t *testing.T) {
 		t.Errorf("000003:\n%s", up3)
 	}
 	mx(t, dir, "up", "-n", "ch").Must(t, 0, "applied 000003_codec.up.sql")
+	mx(t, dir, "check", "-n", "ch").Must(t, 0, "in sync")
+
+	// a value that does not convert stops the file before the column
+	// changes, and the error names the failing statement and its line
+	query(t, dir, "INSERT INTO media__videos (video_id, codec, metaxy_feature_version, metaxy_created_at, metaxy_updated_at) VALUES ('d', 'h264', 'v1', now64(6), now64(6))")
+	itest.Edit(t, filepath.Join(dir, "metaxy.lock"), func(s string) string {
+		return strings.Replace(s, `"codec":{"anyOf":[{"type":"string"},{"type":"null"}],"default":null}`, `"codec":{"anyOf":[{"type":"integer"},{"type":"null"}],"default":null}`, 1)
+	})
+	mx(t, dir, "generate", "-n", "ch:metaxy_features", "-m", "codec_int", "--allow-destructive").Must(t, 0, "~ alter column media__videos.codec type String -> Int64")
+	mx(t, dir, "up", "-n", "ch:metaxy_features").Must(t, 1, "a value of media__videos.codec does not convert from String to Int64", "000004_codec_int.up.sql:", "SELECT throwIf(")
+	if got := query(t, dir, "SELECT type FROM system.columns WHERE database = 'media' AND table = 'media__videos' AND name = 'codec'", "SELECT count() FROM media__videos"); got != "Nullable(String)\n4" {
+		t.Errorf("after the stopped retype: %q", got)
+	}
+	query(t, dir, "ALTER TABLE media__videos DELETE WHERE video_id = 'd' SETTINGS mutations_sync = 1")
+	mx(t, dir, "force", "-n", "ch:metaxy_features", "3").Must(t, 0)
+	// data on standard input does not reach chDB (it would take it for an INSERT's)
+	cmd := exec.Command(binary, "up", "-n", "ch:metaxy_features")
+	cmd.Dir, cmd.Stdin = dir, strings.NewReader("a\nb\n")
+	if out, err := cmd.CombinedOutput(); err != nil || !strings.Contains(string(out), "applied 000004_codec_int.up.sql") {
+		t.Errorf("up with data on stdin: %v\n%s", err, out)
+	}
 	mx(t, dir, "check", "-n", "ch").Must(t, 0, "in sync")
 	mx(t, dir, "down", "-n", "ch", "--all").Must(t, 0, "reverted 000001_init.down.sql")
 	mx(t, dir, "status", "-n", "ch").Must(t, 0, "ch:metaxy_system: version none", "ch:metaxy_features: version none")
