@@ -3,10 +3,17 @@ GO       ?= go
 BIN      := bin/mxmigrate
 PKGS     := ./...
 
-.PHONY: build test unit bench demo lint clean
+.PHONY: build test unit bench demo release lint clean
 
+# -buildvcs=auto: the commit goes into `mxmigrate version` even where GOFLAGS
+# turns VCS stamping off.
 build:
-	$(GO) build -o $(BIN) ./cmd/mxmigrate
+	$(GO) build -buildvcs=auto -o $(BIN) ./cmd/mxmigrate
+
+# Release binaries (linux/amd64 static, linux/arm64), tarballs and SHA256SUMS
+# in dist/ (scripts/release.sh; README, "Install").
+release:
+	bash scripts/release.sh
 
 # Every test: unit, golden, fuzz seeds, DuckDB round trips, CLI flows.
 # scripts/test.sh provisions what the tests need before running them.
@@ -41,4 +48,4 @@ lint:
 	for os in windows darwin; do GOOS=$$os GOARCH=amd64 CGO_ENABLED=0 $(GO) build $(PORTABLE) || exit 1; GOOS=$$os GOARCH=amd64 CGO_ENABLED=0 $(GO) vet $(filter-out .,$(PORTABLE)) || exit 1; done
 
 clean:
-	rm -rf bin demo.duckdb demo.duckdb.wal
+	rm -rf bin dist demo.duckdb demo.duckdb.wal

@@ -50,6 +50,21 @@ mx_ensure_docker() {
 	return 1
 }
 
+# mx_ensure_tools: `file` (the release test asks it whether the binary is
+# statically linked; ldd comes with libc-bin).
+mx_ensure_tools() {
+	command -v file >/dev/null 2>&1 && return 0
+	if [ "$(id -u)" != 0 ] || [ ! -f /etc/debian_version ]; then
+		mx_log "the release test needs file(1): install it (Debian: apt-get install file)"
+		return 1
+	fi
+	mx_log "installing Debian's file"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q file >>"$MX_CACHE/apt.log" 2>&1 || {
+		apt-get update -q >>"$MX_CACHE/apt.log" 2>&1 || true
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q file >>"$MX_CACHE/apt.log" 2>&1
+	} || { mx_log "apt-get install file failed; see $MX_CACHE/apt.log"; return 1; }
+}
+
 mx_ensure_postgres_image() {
 	local image="${MXMIGRATE_POSTGRES_IMAGE:-postgres:15}"
 	local local_image="mxmigrate/postgres:15-debian"
@@ -105,4 +120,4 @@ mx_ensure_chdb() {
 }
 
 SECONDS=0
-mx_ensure_docker && mx_ensure_postgres_image && mx_ensure_migrate_cli && mx_ensure_chdb && mx_log "ready"
+mx_ensure_docker && mx_ensure_tools && mx_ensure_postgres_image && mx_ensure_migrate_cli && mx_ensure_chdb && mx_log "ready"

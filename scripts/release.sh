@@ -78,5 +78,12 @@ for arch in $ARCHS; do
 	sums+=("$name.tar.gz")
 done
 (cd "$OUT" && sha256sum "${sums[@]}" >SHA256SUMS)
+# what the Dockerfile (an image for CI jobs) copies besides the binary
+mkdir -p "$OUT/tmp"
+if [ -f /etc/ssl/certs/ca-certificates.crt ]; then
+	cp /etc/ssl/certs/ca-certificates.crt "$OUT/"
+else
+	echo "release: no /etc/ssl/certs/ca-certificates.crt here: the Dockerfile needs one in $OUT" >&2
+fi
 echo "release: $OUT"
 (cd "$OUT" && cat SHA256SUMS)
