@@ -26,22 +26,7 @@ func TestRetypeGuard(t *testing.T) {
 		return &schema.Table{Name: "r", Columns: []*schema.Column{{Name: "id", Type: schema.String}, v},
 			Storage: &schema.Storage{Engine: engine, OrderBy: []string{"id"}}}
 	}
-	apply := func(from, to *schema.Table) error {
-		before, after := &schema.Schema{}, &schema.Schema{Tables: []*schema.Table{to}}
-		if from != nil {
-			before.Tables = []*schema.Table{from}
-		}
-		stmts, err := d.Render(diff.Compare(before, after), before, after)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, s := range stmts {
-			if _, err := h.ExecContext(ctx, s.SQL); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
+	apply := func(from, to *schema.Table) error { return applyTable(t, h, from, to) }
 	text := &schema.Column{Name: "v", Type: schema.String, Nullable: true}
 	if err := apply(nil, table(text, "MergeTree")); err != nil {
 		t.Fatal(err)
@@ -101,22 +86,7 @@ func TestRetypeGuardLossy(t *testing.T) {
 		return &schema.Table{Name: name, Columns: []*schema.Column{{Name: "id", Type: schema.String}, v},
 			Storage: &schema.Storage{Engine: "MergeTree", OrderBy: []string{order}}}
 	}
-	apply := func(from, to *schema.Table) error {
-		before, after := &schema.Schema{}, &schema.Schema{Tables: []*schema.Table{to}}
-		if from != nil {
-			before.Tables = []*schema.Table{from}
-		}
-		stmts, err := d.Render(diff.Compare(before, after), before, after)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, s := range stmts {
-			if _, err := h.ExecContext(ctx, s.SQL); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
+	apply := func(from, to *schema.Table) error { return applyTable(t, h, from, to) }
 	for i, c := range []struct {
 		from, to schema.Type
 		value    string
@@ -169,6 +139,26 @@ func TestRetypeGuardLossy(t *testing.T) {
 	if err != nil || len(got) != 2 || got["1"] != "5" || got["2"] != "0" {
 		t.Errorf("rebuilt key column: %v %v", got, err)
 	}
+}
+
+// applyTable renders the change of one table from (nil: none) to, and runs
+// the statements until one fails (its error is returned).
+func applyTable(t *testing.T, h *stores.Handle, from, to *schema.Table) error {
+	t.Helper()
+	before, after := &schema.Schema{}, &schema.Schema{Tables: []*schema.Table{to}}
+	if from != nil {
+		before.Tables = []*schema.Table{from}
+	}
+	stmts, err := Dialect{}.Render(diff.Compare(before, after), before, after)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range stmts {
+		if _, err := h.ExecContext(context.Background(), s.SQL); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func rowsOf(t *testing.T, h *stores.Handle, d Dialect) string {
