@@ -57,6 +57,7 @@ func TestURLs(t *testing.T) {
 	}
 	for conn, msg := range map[string]string{
 		"clickhouse://h:8123/db?x=1":                    `unknown parameter "x"`,
+		"clickhouse://h:8123/db?Password=x":             `unknown parameter "Password"`,
 		"clickhouse://h:8123/db/extra":                  `database "db/extra"`,
 		"clickhouse://h:8123/system":                    `database "system" is ClickHouse's own`,
 		"clickhouse://u:s3c ret@h:8123/db":              "clickhouse://***@h:8123/db",

@@ -99,11 +99,11 @@ func (d Dialect) Configure(st *config.Store) (stores.Store, error) {
 	}
 	q := u.Query()
 	for k, v := range q {
-		switch strings.ToLower(k) {
+		switch k {
 		case "secure", "protocol":
 		case "username", "user", "password":
 			// clickhouse-connect's spellings: credentials in the query
-			if strings.ToLower(k) == "password" {
+			if k == "password" {
 				stores.RegisterSecret(v[0])
 			}
 		default:
