@@ -128,6 +128,9 @@ func (c Change) reason() string {
 	case DropColumn:
 		return fmt.Sprintf("drops column %s.%s and its data", c.Table, c.Column.Name)
 	case AlterColumnType:
+		if c.From != nil && widens(c.From.Type, c.Column.Type) {
+			return ""
+		}
 		return fmt.Sprintf("changes the type of %s.%s from %s to %s: values may not convert", c.Table, c.Column.Name, typeText(c.FromType, c.From.Type), typeText(c.ToType, c.Column.Type))
 	case AlterColumnNull:
 		if !c.Column.Nullable {
@@ -154,6 +157,19 @@ func (c Change) reason() string {
 		}
 	}
 	return ""
+}
+
+// widens reports whether every value of type from has an equal value of
+// type to (int32 -> int64, float32 -> float64, int32 -> float64), so that
+// the conversion loses nothing. It may still rewrite the table.
+func widens(from, to schema.Type) bool {
+	switch from {
+	case schema.Int32:
+		return to == schema.Int64 || to == schema.Float64
+	case schema.Float32:
+		return to == schema.Float64
+	}
+	return false
 }
 
 // Summary is the plan line for c: "+ create table t", "~ alter column ...", "- drop ...".

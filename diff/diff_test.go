@@ -157,3 +157,31 @@ func TestCaveat(t *testing.T) {
 		}
 	}
 }
+
+// TestWideningIsNotDestructive: int32 -> int64 and float32 -> float64 keep
+// every value; the way back, and other type changes, are gated.
+func TestWideningIsNotDestructive(t *testing.T) {
+	for _, c := range []struct {
+		from, to schema.Type
+		gated    bool
+	}{
+		{schema.Int32, schema.Int64, false},
+		{schema.Float32, schema.Float64, false},
+		{schema.Int32, schema.Float64, false},
+		{schema.Int64, schema.Int32, true},
+		{schema.Float64, schema.Float32, true},
+		{schema.Int64, schema.Float64, true},
+		{schema.Int32, schema.Float32, true},
+		{schema.Raw("smallint"), schema.Int64, true},
+	} {
+		cur := &schema.Schema{Tables: []*schema.Table{tbl("t", col("n", c.from, true))}}
+		tgt := &schema.Schema{Tables: []*schema.Table{tbl("t", col("n", c.to, true))}}
+		cs := Compare(cur, tgt)
+		if len(cs) != 1 || cs[0].Kind != AlterColumnType {
+			t.Fatalf("%s -> %s: %v", c.from, c.to, kinds(cs))
+		}
+		if got := cs[0].Destructive() != ""; got != c.gated {
+			t.Errorf("%s -> %s: destructive %v (%q), want %v", c.from, c.to, got, cs[0].Destructive(), c.gated)
+		}
+	}
+}

@@ -14,7 +14,9 @@ type Type string
 const (
 	String      Type = "string"
 	Int64       Type = "int64"
+	Int32       Type = "int32"
 	Float64     Type = "float64"
+	Float32     Type = "float32"
 	Bool        Type = "bool"
 	Timestamp   Type = "timestamp"
 	TimestampTZ Type = "timestamptz"
@@ -26,7 +28,7 @@ const (
 )
 
 // LogicalTypes lists every logical type in a fixed order.
-var LogicalTypes = []Type{String, Int64, Float64, Bool, Timestamp, TimestampTZ, Date, Time, UUID, Bytes, JSON}
+var LogicalTypes = []Type{String, Int64, Int32, Float64, Float32, Bool, Timestamp, TimestampTZ, Date, Time, UUID, Bytes, JSON}
 
 // TypeNames lists the logical types for messages: "string, int64, ...".
 func TypeNames() string {
@@ -59,8 +61,12 @@ func ParseType(s string) (Type, bool) {
 		return String, true
 	case "int64", "int", "integer", "bigint":
 		return Int64, true
+	case "int32", "int4":
+		return Int32, true
 	case "float64", "float", "double", "number":
 		return Float64, true
+	case "float32", "float4", "real":
+		return Float32, true
 	case "bool", "boolean":
 		return Bool, true
 	case "timestamp", "datetime":

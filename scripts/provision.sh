@@ -50,19 +50,28 @@ mx_ensure_docker() {
 	return 1
 }
 
-# mx_ensure_tools: `file` (the release test asks it whether the binary is
-# statically linked; ldd comes with libc-bin).
+# mx_ensure_tools: Debian packages the tests run: `file` (the release test asks
+# it whether the binary is statically linked; ldd comes with libc-bin), and
+# Alembic, SQLAlchemy, psycopg2 and psql (integration/alembic runs
+# docs/switching-from-alembic.md with them, against Debian's /usr/bin/python3).
 mx_ensure_tools() {
-	command -v file >/dev/null 2>&1 && return 0
+	local missing=""
+	command -v file >/dev/null 2>&1 || missing="$missing file"
+	command -v psql >/dev/null 2>&1 || missing="$missing postgresql-client"
+	[ -x /usr/bin/alembic ] || missing="$missing alembic"
+	/usr/bin/python3 -c 'import alembic, sqlalchemy, psycopg2' >/dev/null 2>&1 ||
+		missing="$missing python3-alembic python3-sqlalchemy python3-psycopg2"
+	[ -z "$missing" ] && return 0
 	if [ "$(id -u)" != 0 ] || [ ! -f /etc/debian_version ]; then
-		mx_log "the release test needs file(1): install it (Debian: apt-get install file)"
+		mx_log "the tests need these Debian packages:$missing (apt-get install$missing)"
 		return 1
 	fi
-	mx_log "installing Debian's file"
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q file >>"$MX_CACHE/apt.log" 2>&1 || {
+	mx_log "installing Debian's$missing"
+	# shellcheck disable=SC2086 # a list of package names
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing >>"$MX_CACHE/apt.log" 2>&1 || {
 		apt-get update -q >>"$MX_CACHE/apt.log" 2>&1 || true
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -q file >>"$MX_CACHE/apt.log" 2>&1
-	} || { mx_log "apt-get install file failed; see $MX_CACHE/apt.log"; return 1; }
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing >>"$MX_CACHE/apt.log" 2>&1
+	} || { mx_log "apt-get install$missing failed; see $MX_CACHE/apt.log"; return 1; }
 }
 
 mx_ensure_postgres_image() {

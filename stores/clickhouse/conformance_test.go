@@ -61,9 +61,9 @@ func literal(t schema.Type, n int) string {
 	switch t {
 	case schema.String, schema.Bytes:
 		return fmt.Sprintf("'v%d'", n)
-	case schema.Int64:
+	case schema.Int64, schema.Int32:
 		return fmt.Sprint(n)
-	case schema.Float64:
+	case schema.Float64, schema.Float32:
 		return fmt.Sprintf("%d.5", n)
 	case schema.Bool:
 		return fmt.Sprint(n%2 == 0)
@@ -90,7 +90,7 @@ func literal(t schema.Type, n int) string {
 // are stored as String.
 func castable(from, to schema.Type) bool {
 	text := func(t schema.Type) bool { return t == schema.String || t == schema.JSON || t == schema.Bytes }
-	family := map[schema.Type]int{schema.Int64: 1, schema.Float64: 1, schema.Bool: 1,
+	family := map[schema.Type]int{schema.Int64: 1, schema.Int32: 1, schema.Float64: 1, schema.Float32: 1, schema.Bool: 1,
 		schema.Timestamp: 2, schema.TimestampTZ: 2, schema.Date: 2}
 	if text(from) || text(to) || from == to {
 		return true

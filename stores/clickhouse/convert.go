@@ -13,8 +13,12 @@ func (Dialect) TypeSQL(t schema.Type) string {
 		return "String"
 	case schema.Int64:
 		return "Int64"
+	case schema.Int32:
+		return "Int32"
 	case schema.Float64:
 		return "Float64"
+	case schema.Float32:
+		return "Float32"
 	case schema.Bool:
 		return "Bool"
 	case schema.Timestamp:
@@ -45,8 +49,12 @@ func (Dialect) NormalizeType(catalog string) schema.Type {
 		return schema.String
 	case "Int64":
 		return schema.Int64
+	case "Int32":
+		return schema.Int32
 	case "Float64":
 		return schema.Float64
+	case "Float32":
+		return schema.Float32
 	case "Bool":
 		return schema.Bool
 	case "DateTime64(6)":

@@ -28,7 +28,7 @@ func literal(t schema.Type, n int) string {
 // castable: DuckDB has no cast between some type families (BOOLEAN -> TIME
 // fails even on NULLs); text converts to and from everything.
 func castable(from, to schema.Type) bool {
-	family := map[schema.Type]int{schema.Int64: 1, schema.Float64: 1, schema.Bool: 1,
+	family := map[schema.Type]int{schema.Int64: 1, schema.Int32: 1, schema.Float64: 1, schema.Float32: 1, schema.Bool: 1,
 		schema.Timestamp: 2, schema.TimestampTZ: 2, schema.Date: 2}
 	if from == schema.String || to == schema.String || from == to {
 		return true

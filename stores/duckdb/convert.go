@@ -10,7 +10,9 @@ import (
 var typeSQL = map[schema.Type]string{
 	schema.String:      "VARCHAR",
 	schema.Int64:       "BIGINT",
+	schema.Int32:       "INTEGER",
 	schema.Float64:     "DOUBLE",
+	schema.Float32:     "FLOAT",
 	schema.Bool:        "BOOLEAN",
 	schema.Timestamp:   "TIMESTAMP",
 	schema.TimestampTZ: "TIMESTAMPTZ",
@@ -39,7 +41,9 @@ func typeName(t schema.Type) string {
 var fromCatalog = map[string]schema.Type{
 	"VARCHAR": schema.String, "TEXT": schema.String, "STRING": schema.String, "CHAR": schema.String, "BPCHAR": schema.String,
 	"BIGINT": schema.Int64, "INT8": schema.Int64, "LONG": schema.Int64, "INT64": schema.Int64,
+	"INTEGER": schema.Int32, "INT4": schema.Int32, "INT": schema.Int32, "SIGNED": schema.Int32, "INT32": schema.Int32,
 	"DOUBLE": schema.Float64, "FLOAT8": schema.Float64, "DOUBLE PRECISION": schema.Float64,
+	"FLOAT": schema.Float32, "FLOAT4": schema.Float32, "REAL": schema.Float32,
 	"BOOLEAN": schema.Bool, "BOOL": schema.Bool, "LOGICAL": schema.Bool,
 	"TIMESTAMP": schema.Timestamp, "DATETIME": schema.Timestamp, "TIMESTAMP WITHOUT TIME ZONE": schema.Timestamp,
 	"TIMESTAMP WITH TIME ZONE": schema.TimestampTZ, "TIMESTAMPTZ": schema.TimestampTZ,

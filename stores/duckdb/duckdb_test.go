@@ -287,3 +287,37 @@ func TestPathsTheDSNCannotCarry(t *testing.T) {
 		}
 	}
 }
+
+// TestSQLAlchemyTypes: the types SQLAlchemy writes for Metaxy's integration
+// on DuckDB read back as logical types; Integer and Float are 32-bit there
+// (int32, float32), so a target of int64/float64 widens them, ungated, and
+// plans name the types as DuckDB does.
+func TestSQLAlchemyTypes(t *testing.T) {
+	_, h := tempDB(t)
+	exec1(t, h, `CREATE TABLE f (s VARCHAR NOT NULL, i INTEGER, b BIGINT, x FLOAT, d DOUBLE PRECISION, ok BOOLEAN, j JSON, tz TIMESTAMP WITH TIME ZONE, ts TIMESTAMP WITHOUT TIME ZONE, txt TEXT)`)
+	live, err := Dialect{}.Inspect(context.Background(), h, []string{"f"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, c := range live.Tables[0].Columns {
+		got = append(got, c.Name+":"+string(c.Type))
+	}
+	want := []string{"s:string", "i:int32", "b:int64", "x:float32", "d:float64", "ok:bool", "j:json", "tz:timestamptz", "ts:timestamp", "txt:string"}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("got %v\nwant %v", got, want)
+	}
+	tgt := live.Clone()
+	tgt.Tables[0].Column("i").Type = schema.Int64
+	tgt.Tables[0].Column("x").Type = schema.Float64
+	cs := diff.Compare(live, tgt)
+	stores.Annotate(Dialect{}, cs, live)
+	var plan []string
+	for _, c := range cs {
+		plan = append(plan, c.Summary()+" "+c.Destructive())
+	}
+	want = []string{"~ alter column f.i type INTEGER -> BIGINT ", "~ alter column f.x type FLOAT -> DOUBLE "}
+	if !reflect.DeepEqual(plan, want) {
+		t.Errorf("plan %q\nwant %q", plan, want)
+	}
+}

@@ -33,7 +33,7 @@ func literal(t schema.Type, n int) string {
 // castable: PostgreSQL casts every type to and from text; among the others
 // only numbers and dates/timestamps convert.
 func castable(from, to schema.Type) bool {
-	family := map[schema.Type]int{schema.Int64: 1, schema.Float64: 1, schema.Timestamp: 2, schema.TimestampTZ: 2, schema.Date: 2}
+	family := map[schema.Type]int{schema.Int64: 1, schema.Int32: 1, schema.Float64: 1, schema.Float32: 1, schema.Timestamp: 2, schema.TimestampTZ: 2, schema.Date: 2}
 	if from == schema.String || to == schema.String || from == to {
 		return true
 	}

@@ -9,7 +9,9 @@ import (
 var typeSQL = map[schema.Type]string{
 	schema.String:      "VARCHAR",
 	schema.Int64:       "BIGINT",
+	schema.Int32:       "INTEGER",
 	schema.Float64:     "DOUBLE PRECISION",
+	schema.Float32:     "REAL",
 	schema.Bool:        "BOOLEAN",
 	schema.Timestamp:   "TIMESTAMP",
 	schema.TimestampTZ: "TIMESTAMPTZ",
@@ -54,7 +56,9 @@ func (d Dialect) NormalizeType(s string) schema.Type {
 var fromCatalog = map[string]schema.Type{
 	"character varying": schema.String, "varchar": schema.String, "text": schema.String,
 	"bigint": schema.Int64, "int8": schema.Int64,
+	"integer": schema.Int32, "int4": schema.Int32, "int": schema.Int32,
 	"double precision": schema.Float64, "float8": schema.Float64,
+	"real": schema.Float32, "float4": schema.Float32,
 	"boolean": schema.Bool, "bool": schema.Bool,
 	"timestamp without time zone": schema.Timestamp, "timestamp": schema.Timestamp,
 	"timestamp with time zone": schema.TimestampTZ, "timestamptz": schema.TimestampTZ,

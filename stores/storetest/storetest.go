@@ -508,9 +508,9 @@ func StandardLiteral(typ schema.Type, n int) (lit string, ok bool) {
 	switch typ {
 	case schema.String:
 		return fmt.Sprintf("'v%d'", n), true
-	case schema.Int64:
+	case schema.Int64, schema.Int32:
 		return fmt.Sprint(n), true
-	case schema.Float64:
+	case schema.Float64, schema.Float32:
 		return fmt.Sprintf("%d.5", n), true
 	case schema.Bool:
 		return fmt.Sprint(n%2 == 0), true

@@ -1,0 +1,1 @@
+"""A Metaxy project's Python package, as the switching guide's test sees it."""
