@@ -185,3 +185,27 @@ func TestWideningIsNotDestructive(t *testing.T) {
 		}
 	}
 }
+
+// TestIndexesCompareByDefinition: a live index with the target's columns
+// under another name (Alembic's metaxy_idx, another truncation) serves it;
+// one that a target index claims by name is not borrowed for another.
+func TestIndexesCompareByDefinition(t *testing.T) {
+	live := &schema.Table{Name: "t", Columns: []*schema.Column{col("a", schema.String, false), col("b", schema.String, false)},
+		Indexes: []*schema.Index{{Name: "metaxy_idx", Columns: []string{"a", "b"}}, {Name: "ix_t_b", Columns: []string{"a"}}}}
+	tgt := &schema.Table{Name: "t", Columns: live.Columns,
+		Indexes: []*schema.Index{{Name: "ix_t_a", Columns: []string{"a", "b"}}, {Name: "ix_t_b", Columns: []string{"b"}}, {Name: "ix_t_c", Columns: []string{"a"}}}}
+	got := kinds(Compare(&schema.Schema{Tables: []*schema.Table{live}}, &schema.Schema{Tables: []*schema.Table{tgt}}))
+	want := []string{"- drop index ix_t_b on t", "+ create index ix_t_b on t (b)", "+ create index ix_t_c on t (a)"}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("got\n%q\nwant\n%q", got, want)
+	}
+	tgt.Indexes = tgt.Indexes[:1]
+	live.Indexes = live.Indexes[:1]
+	if cs := Compare(&schema.Schema{Tables: []*schema.Table{live}}, &schema.Schema{Tables: []*schema.Table{tgt}}); len(cs) != 0 {
+		t.Errorf("metaxy_idx on (a, b) serves ix_t_a: %v", kinds(cs))
+	}
+	tgt.Indexes[0].Unique = true
+	if got := kinds(Compare(&schema.Schema{Tables: []*schema.Table{live}}, &schema.Schema{Tables: []*schema.Table{tgt}})); len(got) != 2 {
+		t.Errorf("a unique target is not served by a plain index: %v", got)
+	}
+}

@@ -221,3 +221,79 @@ func want(t *testing.T, b, cmd *block, out string) {
 		}
 	}
 }
+
+// TestMetaxyNamedKeyIsAdopted: Metaxy's helper names the injected key
+// metaxy_pk and its index metaxy_idx on every table. On PostgreSQL a second
+// table cannot have them (as the guide says); a database whose one feature
+// table has them is in sync with mxmigrate's per-table names, compared by
+// columns.
+func TestMetaxyNamedKeyIsAdopted(t *testing.T) {
+	dir := t.TempDir()
+	itest.CopyTree(t, filepath.Join("testdata", "project"), dir)
+	shim, _ := filepath.Abs(filepath.Join("testdata", "python"))
+	dbName := pg.NewDatabase(t)
+	url := pg.DSN(dbName)
+	itest.Write(t, filepath.Join(dir, "metaxy.toml"), `project = "media_pipeline"
+entrypoints = ["pipeline.features"]
+
+[stores.dev]
+type = "metaxy.ext.postgresql.PostgreSQLMetadataStore"
+config = { connection_string = "${DEV_DATABASE_URL}" }
+
+[ext.sqlalchemy]
+inject_primary_key = true
+inject_index = true
+
+[ext.mxmigrate]
+key = ["metaxy_feature_version", "{id_columns}", "metaxy_updated_at"]
+
+[ext.mxmigrate.column_types."media/videos"]
+ingested_at = "timestamp"
+fps = "int32"
+`)
+	env := []string{"PYTHONPATH=" + dir + ":" + shim, "PYTHONDONTWRITEBYTECODE=1", "DEV_DATABASE_URL=" + url, "HOME=" + dir}
+	create := func(tables string) (string, error) {
+		cmd := exec.Command(python, "-c", `
+import sqlalchemy as sa
+from metaxy import init
+from metaxy.ext.sqlalchemy import get_system_slqa_metadata, filter_feature_sqla_metadata
+from pipeline.features import metadata
+store = init().get_store("dev")
+url, system = get_system_slqa_metadata(store)
+_, features = filter_feature_sqla_metadata(store, metadata, inject_primary_key=True, inject_index=True)
+engine = sa.create_engine(url)
+system.create_all(engine, checkfirst=True)
+features.create_all(engine, tables=[features.tables[n] for n in "`+tables+`".split()])
+`)
+		cmd.Dir, cmd.Env = dir, env
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	if out, err := create("media__videos media__video_frames"); err == nil || !strings.Contains(out, `relation "metaxy_pk" already exists`) {
+		t.Fatalf("two tables with Metaxy's fixed names: want PostgreSQL to refuse the second, got %v\n%s", err, out)
+	}
+	// the failed create_all left the tables it made before the second one
+	db := pg.Open(t, dbName)
+	if _, err := db.Exec(`DROP TABLE IF EXISTS media__videos, media__video_frames`); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := create("media__videos"); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	var n int
+	if err := db.QueryRow(`SELECT count(*) FROM pg_indexes WHERE indexname IN ('metaxy_pk', 'metaxy_idx')`).Scan(&n); err != nil || n != 2 {
+		t.Fatalf("metaxy_pk and metaxy_idx: %d %v", n, err)
+	}
+	push := exec.Command(python, "-m", "metaxy", "push", "--store", "dev")
+	push.Dir, push.Env = dir, env
+	if out, err := push.CombinedOutput(); err != nil {
+		t.Fatalf("metaxy push: %v\n%s", err, out)
+	}
+	vars := []string{"DEV_DATABASE_URL=" + url}
+	itest.Run(t, binary, dir, vars, "check", "-n", "dev:metaxy_system").Must(t, 0, "in sync")
+	r := itest.Run(t, binary, dir, vars, "generate", "-n", "dev:metaxy_features", "--dry-run", "--definitions-from-store")
+	r.Must(t, 0, "+ create table media__video_frames")
+	if strings.Contains(r.Stdout, "media__videos") {
+		t.Errorf("media__videos, keyed by metaxy_pk and metaxy_idx, must need nothing:\n%s", r.Stdout)
+	}
+}

@@ -3,10 +3,12 @@
 The system tables are declared as Metaxy declares them (String, DateTime,
 composite primary keys, index=True columns, idx_<table>_lookup) in a MetaData
 of their own, so SQLAlchemy's default naming names their indexes. Feature
-tables are copied from the user's metadata, filtered to the project, and get
-the injected key when asked; the key's columns follow [ext.mxmigrate] key in
-metaxy.toml when set (Metaxy's current integration: metaxy_feature_version,
-the id columns, metaxy_updated_at).
+tables are copied from the user's metadata into a fresh MetaData (the user's
+naming convention does not follow them), filtered to the project, and get
+Metaxy's injected key when asked: metaxy_feature_version, the id columns,
+metaxy_updated_at, as a primary key named "metaxy_pk" and an index named
+"metaxy_idx" on every table. PostgreSQL keeps index and constraint names per
+schema, so with these fixed names only one feature table can have them.
 """
 
 from sqlalchemy import Column, DateTime, Index, MetaData, PrimaryKeyConstraint, String, Table
@@ -46,15 +48,6 @@ def get_system_slqa_metadata(store, protocol=None, port=None):
     return store.sqlalchemy_url, metadata
 
 
-def _key_columns(spec):
-    key = metaxy.MetaxyConfig.get().ext.get("mxmigrate", {}).get(
-        "key", ["metaxy_feature_version", "{id_columns}", "metaxy_updated_at"])
-    out = []
-    for c in key:
-        out.extend(spec.id_columns if c == "{id_columns}" else [c])
-    return out
-
-
 def filter_feature_sqla_metadata(store, source_metadata, project=None, filter_by_project=True,
                                  inject_primary_key=None, inject_index=None, protocol=None, port=None):
     config = metaxy.MetaxyConfig.get()
@@ -64,18 +57,15 @@ def filter_feature_sqla_metadata(store, source_metadata, project=None, filter_by
         if filter_by_project and feature.project != project:
             continue
         wanted[store.get_table_name(key)] = feature
-    filtered = MetaData(naming_convention=source_metadata.naming_convention)
+    filtered = MetaData()
     for name, table in source_metadata.tables.items():
-        feature = wanted.get(store._table_prefix + name)
+        feature = wanted.get(name)
         if feature is None:
             continue
-        copy = table.to_metadata(filtered, name=store._table_prefix + name)
-        cols = _key_columns(feature.spec)
+        copy = table.to_metadata(filtered)
+        cols = ["metaxy_feature_version", *feature.spec.id_columns, "metaxy_updated_at"]
         if inject_primary_key:
-            # Unnamed: the naming convention names it (a fixed name such as
-            # "metaxy_pk" on every table collides on PostgreSQL, where index
-            # names are unique per schema).
-            copy.append_constraint(PrimaryKeyConstraint(*cols))
+            copy.append_constraint(PrimaryKeyConstraint(*cols, name="metaxy_pk"))
         if inject_index:
-            copy.append_constraint(Index(None, *[copy.c[c] for c in cols]))
+            copy.append_constraint(Index("metaxy_idx", *[copy.c[c] for c in cols]))
     return store.sqlalchemy_url, filtered
