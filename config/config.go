@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"unicode"
 
 	"github.com/mxmigrate/mxmigrate/schema"
 )
@@ -208,6 +209,10 @@ func build(path string, raw map[string]any, env map[string]string) (*Config, err
 		return nil, err
 	}
 	for name, v := range stores {
+		if i := strings.IndexFunc(name, func(r rune) bool { return r == ':' || unicode.IsSpace(r) || unicode.IsControl(r) }); i >= 0 || name == "" {
+			// -n <store>:<target> splits at the colon; shells split at spaces
+			return nil, fmt.Errorf("%s: stores.%q: a store name cannot be empty or hold ':', spaces or control characters (environments are named <store>:<target>)", path, name)
+		}
 		sm, err := b.table(v, "stores."+name)
 		if err != nil {
 			return nil, err
@@ -364,7 +369,7 @@ func (b *builder) mx(c *Config, mx map[string]any) error {
 			}
 			t, ok := schema.ParseType(s)
 			if !ok {
-				return fmt.Errorf("%s: ext.mxmigrate.column_types.%q.%s = %q: unknown type (use one of %s)", b.path, fk, col, s, schema.TypeNames())
+				return fmt.Errorf("%s: ext.mxmigrate.column_types.%q.%s: %s", b.path, fk, col, schema.UnknownType(s))
 			}
 			c.Mx.ColumnTypes[fk][col] = t
 		}
@@ -549,6 +554,10 @@ func (b *builder) key(v any) ([]string, error) {
 		}
 		seen[s] = true
 		out = append(out, s)
+	}
+	if !seen[IDColumns] {
+		// without them the key is not per sample: every feature's rows of one version would collide
+		return nil, fmt.Errorf("%s: ext.mxmigrate.key must contain %q (each feature's id columns), such as [\"metaxy_feature_version\", \"%s\", \"metaxy_updated_at\"]", b.path, IDColumns, IDColumns)
 	}
 	return out, nil
 }

@@ -313,6 +313,10 @@ func TestBadInput(t *testing.T) {
 		"key empty":        {"[ext.mxmigrate]\nkey = []\n", "ext.mxmigrate.key must be a non-empty list"},
 		"key twice":        {"[ext.mxmigrate]\nkey = [\"{id_columns}\", \"{id_columns}\"]\n", "ext.mxmigrate.key[1]: \"{id_columns}\" is in the key twice"},
 		"key not string":   {"[ext.mxmigrate]\nkey = [\"a\", 1]\n", "ext.mxmigrate.key[1]"},
+		"key without ids":  {"[ext.mxmigrate]\nkey = [\"metaxy_created_at\"]\n", "must contain \"{id_columns}\""},
+		"store colon":      {"[stores.\"a:b\"]\ntype = \"metaxy.ext.duckdb.DuckDBMetadataStore\"\n", "stores.\"a:b\": a store name cannot"},
+		"store space":      {"[stores.\"my store\"]\ntype = \"x\"\n", "cannot be empty or hold ':', spaces"},
+		"ambiguous type":   {"[ext.mxmigrate.column_types.\"a\"]\nc = \"integer\"\n", "\"integer\" is ambiguous"},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {

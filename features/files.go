@@ -180,7 +180,7 @@ func fromHumanForm(path string, hf *humanFile, defaultProject string) ([]*Featur
 			names[c.Name] = true
 			t, ok := schema.ParseType(c.Type)
 			if !ok {
-				return nil, fmt.Errorf("%s: column %q: unknown type %q (use one of %s)", where, c.Name, c.Type, schema.TypeNames())
+				return nil, fmt.Errorf("%s: column %q: %s", where, c.Name, schema.UnknownType(c.Type))
 			}
 			f.Columns = append(f.Columns, Column{Name: c.Name, Type: t, Nullable: c.Nullable})
 		}

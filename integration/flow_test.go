@@ -217,3 +217,27 @@ func TestBaselineAdoptsExistingTables(t *testing.T) {
 	mx(t, dir, "check", "-n", "dev:metaxy_features").Must(t, 0, "in sync")
 	mx(t, dir, "generate", "-n", "dev:metaxy_features", "--baseline").Must(t, 1, "empty directory")
 }
+
+// TestBaselineAdviceFollowsTheTables: a baseline none of whose tables exist
+// is applied with up; one whose tables exist but differ is not (up would stop
+// at CREATE TABLE and leave the version dirty): force, then generate the
+// differences, which the advice says and which then works.
+func TestBaselineAdviceFollowsTheTables(t *testing.T) {
+	empty := project(t, "media")
+	mx(t, empty, "generate", "-n", "dev:metaxy_features", "-m", "baseline", "--baseline").Must(t, 0, "None of its tables exist yet", "mxmigrate up -n dev:metaxy_features")
+	seed := project(t, "media")
+	mx(t, seed, "generate", "-n", "dev:metaxy_features", "-m", "init").Must(t, 0)
+	dir := project(t, "media")
+	db := filepath.Join(dir, "dev_metadata.duckdb")
+	sqlExec(t, db, itest.Read(t, filepath.Join(seed, "migrations/features/000001_init.up.sql")))
+	sqlExec(t, db, `CREATE INDEX ix_by_hand ON media__videos (video_id)`)
+	r := mx(t, dir, "generate", "-n", "dev:metaxy_features", "-m", "baseline", "--baseline").Must(t, 0,
+		"differs from this baseline in 1 place(s)", "Do not apply it with up", "mxmigrate force -n dev:metaxy_features 1")
+	if strings.Contains(r.Stdout, "apply it with `mxmigrate up") {
+		t.Errorf("advises up on existing tables:\n%s", r.Stdout)
+	}
+	mx(t, dir, "force", "-n", "dev:metaxy_features", "1").Must(t, 0)
+	mx(t, dir, "generate", "-n", "dev:metaxy_features", "-m", "by_hand").Must(t, 0, "- drop index ix_by_hand on media__videos")
+	mx(t, dir, "up", "-n", "dev:metaxy_features").Must(t, 0, "applied 000002_by_hand.up.sql")
+	mx(t, dir, "check", "-n", "dev:metaxy_features").Must(t, 0, "in sync")
+}

@@ -48,11 +48,15 @@ func victimAlive(t *testing.T, dir string) {
 }
 
 // TestStoreNameCannotInjectSQL: a store name holding a newline and a
-// statement stays inside the header comment; up runs only the plan.
+// statement is refused when metaxy.toml is read, naming it; a message
+// holding one stays inside the header comment; up runs only the plan.
 func TestStoreNameCannotInjectSQL(t *testing.T) {
 	name := "dev\nDROP TABLE victim; --"
 	dir := hproject(t, `"dev\nDROP TABLE victim; --"`, feature("a/b", "n"))
-	env := name + ":metaxy_features"
+	mx(t, dir, "generate", "-n", name+":metaxy_features").Must(t, 1, `stores."dev\nDROP TABLE victim; --": a store name cannot`)
+	victimAlive(t, dir)
+	dir = hproject(t, "dev", feature("a/b", "n"))
+	env := "dev:metaxy_features"
 	mx(t, dir, "generate", "-n", env, "-m", "x\nDROP TABLE victim;").Must(t, 0, "+ create table a__b")
 	up := read(t, filepath.Join(dir, "migrations/features/000001_x_drop_table_victim.up.sql"))
 	for _, line := range strings.Split(up, "\n") {

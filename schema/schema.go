@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 )
@@ -59,11 +60,11 @@ func ParseType(s string) (Type, bool) {
 	switch strings.ToLower(strings.TrimSpace(s)) {
 	case "string", "str", "text", "varchar":
 		return String, true
-	case "int64", "int", "integer", "bigint":
+	case "int64", "bigint", "int8":
 		return Int64, true
 	case "int32", "int4":
 		return Int32, true
-	case "float64", "float", "double", "number":
+	case "float64", "double", "float8", "number":
 		return Float64, true
 	case "float32", "float4", "real":
 		return Float32, true
@@ -85,6 +86,19 @@ func ParseType(s string) (Type, bool) {
 		return JSON, true
 	}
 	return "", false
+}
+
+// UnknownType says why s names no logical type, for an error message:
+// "int", "integer" and "float" are refused as ambiguous (databases mean 32
+// bits by INTEGER, and DuckDB by FLOAT; JSON Schema means 64 by integer).
+func UnknownType(s string) string {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "int", "integer":
+		return fmt.Sprintf("%q is ambiguous: write int64 (bigint) or int32 (what databases call integer)", s)
+	case "float":
+		return fmt.Sprintf("%q is ambiguous: write float64 (double) or float32 (real; DuckDB's float)", s)
+	}
+	return fmt.Sprintf("unknown type %q (use one of %s)", s, TypeNames())
 }
 
 // Column is one column of a table.

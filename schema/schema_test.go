@@ -18,6 +18,17 @@ func TestParseType(t *testing.T) {
 	if _, ok := ParseType("decimal"); ok {
 		t.Error("decimal must not parse")
 	}
+	for _, s := range []string{"int", "INTEGER", "float"} {
+		if _, ok := ParseType(s); ok {
+			t.Errorf("%s is ambiguous (32 bits in databases, 64 in JSON Schema) and must not parse", s)
+		}
+		if msg := UnknownType(s); !strings.Contains(msg, "ambiguous") || !strings.Contains(msg, "32") {
+			t.Errorf("UnknownType(%s) = %s", s, msg)
+		}
+	}
+	if got, ok := ParseType("real"); !ok || got != Float32 {
+		t.Errorf("real: %q %v", got, ok)
+	}
 	if s, ok := Raw("decimal(10,2)").IsRaw(); !ok || s != "DECIMAL(10,2)" {
 		t.Errorf("Raw: %q %v", s, ok)
 	}

@@ -25,10 +25,10 @@ func commands() []*cli.Command {
 			UsageText: "mxmigrate generate -n ENV [-m MSG] [--allow-destructive] [--dry-run [--json]] [--baseline] [--all-projects|--project P] [--definitions-from-store[=STORE]] [--inject-primary-key|--no-inject-primary-key] [--inject-index|--no-inject-index]",
 			Flags: append([]cli.Flag{
 				envFlag("environment `<store>:<target>`"),
-				&cli.StringFlag{Name: "message", Aliases: []string{"m"}, Usage: "migration name (slugged into the file name)", EnvVars: []string{"MXMIGRATE_MESSAGE"}},
+				&cli.StringFlag{Name: "message", Aliases: []string{"m"}, Usage: "migration name `MSG` (slugged into the file name)", EnvVars: []string{"MXMIGRATE_MESSAGE"}},
 				&cli.BoolFlag{Name: "allow-destructive", Usage: "write destructive changes (drops, type changes, SET NOT NULL), marked -- DESTRUCTIVE", EnvVars: []string{"MXMIGRATE_ALLOW_DESTRUCTIVE"}},
 				&cli.BoolFlag{Name: "dry-run", Usage: "print the plan and SQL, write nothing", EnvVars: []string{"MXMIGRATE_DRY_RUN"}},
-				&cli.StringFlag{Name: "format", Usage: "version style: seq (000001) or unix (timestamps); default follows the directory", EnvVars: []string{"MXMIGRATE_FORMAT"}},
+				&cli.StringFlag{Name: "format", Usage: "version `STYLE`: seq (000001) or unix (timestamps); default follows the directory", EnvVars: []string{"MXMIGRATE_FORMAT"}},
 				&cli.BoolFlag{Name: "baseline", Usage: "write the first migration as if the database were empty (adopting a store whose tables exist; then mxmigrate force)", EnvVars: []string{"MXMIGRATE_BASELINE"}},
 				jsonFlag(),
 			}, targetFlags()...),
@@ -65,8 +65,8 @@ func commands() []*cli.Command {
 			Name:  "url",
 			Usage: "print the golang-migrate URL of an environment (for the stock migrate CLI)",
 			Flags: []cli.Flag{envFlag("environment `<store>:<target>`"),
-				&cli.StringFlag{Name: "protocol", Usage: "replace only the URL's scheme", EnvVars: []string{"MXMIGRATE_PROTOCOL"}},
-				&cli.IntFlag{Name: "port", Usage: "replace only the URL's port", EnvVars: []string{"MXMIGRATE_PORT"}}},
+				&cli.StringFlag{Name: "protocol", Usage: "replace only the URL's scheme with `SCHEME`", EnvVars: []string{"MXMIGRATE_PROTOCOL"}},
+				&cli.IntFlag{Name: "port", Usage: "replace only the URL's port with `PORT`", DefaultText: "the store's", EnvVars: []string{"MXMIGRATE_PORT"}}},
 			Action: urlCmd,
 		},
 		{
@@ -183,12 +183,26 @@ func generate(c *cli.Context, to mxmigrate.TargetOptions) error {
 	if c.Bool("baseline") {
 		if len(res.Comparison.LiveChanges) == 0 {
 			fmt.Fprintf(out, "The database already matches this baseline: record it as applied with `mxmigrate force -n %s %d`.\n", env.Name, res.File.Version)
+		} else if createsAll(res.Comparison.LiveChanges, len(res.Comparison.Target.Tables)) {
+			fmt.Fprintf(out, "None of its tables exist yet: apply it with `mxmigrate up -n %s`.\n", env.Name)
 		} else {
-			fmt.Fprintf(out, "The database differs from this baseline in %d place(s) (see `mxmigrate check -n %s`): apply it with `mxmigrate up`, or fix the tables and record it with `mxmigrate force -n %s %d`.\n",
-				len(res.Comparison.LiveChanges), env.Name, env.Name, res.File.Version)
+			// up would stop at the first CREATE TABLE of a table that exists, leaving the version dirty
+			fmt.Fprintf(out, "The database differs from this baseline in %d place(s) (`mxmigrate check -n %s` lists them). Do not apply it with up: its tables exist. Record it with `mxmigrate force -n %s %d`, then `mxmigrate generate -n %s` writes the differences as the next migration (or fix the tables by hand before recording it).\n",
+				len(res.Comparison.LiveChanges), env.Name, env.Name, res.File.Version, env.Name)
 		}
 	}
 	return nil
+}
+
+// createsAll reports whether the changes create all n tables and do nothing
+// else: a baseline none of whose tables exist.
+func createsAll(cs []diff.Change, n int) bool {
+	for _, c := range cs {
+		if c.Kind != diff.CreateTable {
+			return false
+		}
+	}
+	return len(cs) == n
 }
 
 func relPath(p string) string {
@@ -257,6 +271,7 @@ func planJSON(env string, changes []diff.Change, extra map[string]any) map[strin
 func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false) // "a -> b" as written, for bots that grep
 	return enc.Encode(v)
 }
 

@@ -19,12 +19,15 @@ import (
 var completionScripts = map[string]string{
 	"bash": `# mxmigrate completion for bash: source <(mxmigrate completion bash)
 _mxmigrate_complete() {
-	local line="${COMP_LINE:0:COMP_POINT}" IFS=$'\n' cur i p
+	local line="${COMP_LINE:0:COMP_POINT}" IFS=$'\n' cur i p wb=""
 	cur="${line##*[[:space:]]}"
 	COMPREPLY=($(command "${COMP_WORDS[0]}" __complete -- "$line" 2>/dev/null))
-	# bash's current word begins after the last ':' (COMP_WORDBREAKS)
-	if [[ "$cur" == *:* && "$COMP_WORDBREAKS" == *:* ]]; then
-		p="${cur%"${cur##*:}"}"
+	# bash's current word begins after the last ':' or '=' (COMP_WORDBREAKS):
+	# "dev:metaxy_s", "--name=de"; the answers are whole words, so cut that
+	[[ "$COMP_WORDBREAKS" == *:* ]] && wb+=":"
+	[[ "$COMP_WORDBREAKS" == *=* ]] && wb+="="
+	if [[ -n "$wb" && "$cur" == *["$wb"]* ]]; then
+		p="${cur%"${cur##*["$wb"]}"}"
 		for i in "${!COMPREPLY[@]}"; do COMPREPLY[i]="${COMPREPLY[i]#"$p"}"; done
 	fi
 }

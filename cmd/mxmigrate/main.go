@@ -123,7 +123,7 @@ Exit codes: 0 success; 1 failure, refused plan, or differences found by check; 2
 		ErrWriter:       stderr,
 		HideHelpCommand: true,
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "config", Usage: "path of metaxy.toml (default: $METAXY_CONFIG, else discovered upwards)", EnvVars: []string{"MXMIGRATE_CONFIG"}},
+			&cli.StringFlag{Name: "config", Usage: "`PATH` of metaxy.toml (default: $METAXY_CONFIG, else discovered upwards)", EnvVars: []string{"MXMIGRATE_CONFIG"}},
 			&cli.BoolFlag{Name: "verbose", Usage: "print more detail (catalog query counts, URLs with masked passwords)", EnvVars: []string{"MXMIGRATE_VERBOSE"}},
 			&cli.BoolFlag{Name: "no-color", Usage: "never colour output (also NO_COLOR)", EnvVars: []string{"MXMIGRATE_NO_COLOR"}},
 		},

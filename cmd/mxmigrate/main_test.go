@@ -213,12 +213,44 @@ COMP_WORDS=(mxmigrate up -n prod : metaxy_f); COMP_CWORD=5
 _mxmigrate_complete; echo "${COMPREPLY[*]}"
 COMP_LINE="mxmigrate sta"; COMP_POINT=${#COMP_LINE}
 COMP_WORDS=(mxmigrate sta); COMP_CWORD=1
+_mxmigrate_complete; echo "${COMPREPLY[*]}"
+COMP_LINE="mxmigrate up --name=pro"; COMP_POINT=${#COMP_LINE}
+COMP_WORDS=(mxmigrate up --name = pro); COMP_CWORD=4
 _mxmigrate_complete; echo "${COMPREPLY[*]}"`
 	cmd := exec.Command(bash, "--norc", "-c", script)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "PATH="+binDir+string(os.PathListSeparator)+os.Getenv("PATH"), "MXMIGRATE_TEST_AS_CLI=1")
 	out, err := cmd.CombinedOutput()
-	if err != nil || string(out) != "metaxy_features\nstatus\n" {
+	if err != nil || string(out) != "metaxy_features\nstatus\nprod prod:metaxy_features prod:metaxy_system\n" {
 		t.Errorf("bash completion: %v\n%q", err, out)
+	}
+}
+
+// TestPseudoVersion: the versions Go makes up for untagged commits are not
+// mxmigrate's version (a `make build` printed 0.0.0-2026...); tags are.
+func TestPseudoVersion(t *testing.T) {
+	for v, pseudo := range map[string]bool{
+		"v0.0.0-20261127134155-0b02acb4ae92":       true,
+		"v0.1.1-0.20261127134155-0b02acb4ae92":     true,
+		"v0.0.0-20261127134155-0b02acb4ae92+dirty": true,
+		"v0.1.0":       false,
+		"v1.2.3-rc.1":  false,
+		"v0.2.0+dirty": false,
+	} {
+		if got := pseudoVersion.MatchString(v); got != pseudo {
+			t.Errorf("%s: pseudo %v, want %v", v, got, pseudo)
+		}
+	}
+}
+
+// TestJSONIsNotHTMLEscaped: plan lines in --json read as printed
+// ("int32 -> int64", not "-\u003e"), for bots that search them.
+func TestJSONIsNotHTMLEscaped(t *testing.T) {
+	var b strings.Builder
+	if err := writeJSON(&b, map[string]string{"summary": "~ alter column t.n type integer -> bigint <&>"}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "integer -> bigint <&>") {
+		t.Errorf("%s", b.String())
 	}
 }

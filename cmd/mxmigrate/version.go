@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"regexp"
 	"runtime"
 	"runtime/debug"
 	"strings"
@@ -22,6 +23,11 @@ type buildInfo struct {
 	DuckDB, Migrate, ClickHouseGo, ChDB string
 }
 
+// pseudoVersion matches the versions Go gives untagged commits:
+// v0.0.0-20261127134155-0b02acb4ae92, v0.1.1-0.20261127134155-0b02acb4ae92,
+// with +dirty when the checkout had changes.
+var pseudoVersion = regexp.MustCompile(`[-.](\d{14})-([0-9a-f]{12})(\+dirty)?$`)
+
 func readBuildInfo() buildInfo {
 	b := buildInfo{Version: mxmigrate.Version, Commit: commit, Built: built, Static: chdb.Static,
 		Go: runtime.Version() + " " + runtime.GOOS + "/" + runtime.GOARCH, ChDB: chdb.LibraryPackage}
@@ -30,8 +36,16 @@ func readBuildInfo() buildInfo {
 		return b
 	}
 	if v := bi.Main.Version; v != "" && v != "(devel)" {
-		// go install github.com/mxmigrate/mxmigrate/cmd/mxmigrate@v1.2.3
-		b.Version = strings.TrimPrefix(v, "v")
+		if m := pseudoVersion.FindStringSubmatch(v); m != nil {
+			// a build in a checkout, or go install ...@<commit>: Go made the
+			// version up (v0.0.0-<time>-<commit>); keep ours, take the commit
+			if b.Commit == "" {
+				b.Commit = m[2]
+			}
+		} else {
+			// go install github.com/mxmigrate/mxmigrate/cmd/mxmigrate@v1.2.3
+			b.Version = strings.TrimPrefix(v, "v")
+		}
 	}
 	for _, s := range bi.Settings {
 		switch s.Key {
