@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
-# Builds a PostgreSQL 15 image from Debian packages, for machines that reach
+# Builds a PostgreSQL image from Debian packages, for machines that reach
 # Debian's mirror but no container registry: debootstrap a minimal rootfs with
-# postgresql-15, add an entrypoint that honours the official image's
+# postgresql-MAJOR, add an entrypoint that honours the official image's
 # POSTGRES_USER / POSTGRES_PASSWORD / POSTGRES_DB / PGDATA and port 5432, and
 # `docker import` it. The mirror is read from this machine's apt sources.
-# Usage: build-postgres-image.sh [IMAGE]   (default mxmigrate/postgres:15-debian)
+# PostgreSQL 15 comes from this machine's suite (bookworm); 18 from Debian's
+# forky, which the same mirror serves (bootstrapped with debootstrap's sid
+# script, which covers suites newer than the tool).
+# Usage: build-postgres-image.sh [IMAGE [MAJOR]]
+#        (default mxmigrate/postgres:15-debian, MAJOR from the image's tag)
 set -euo pipefail
 image="${1:-mxmigrate/postgres:15-debian}"
+major="${2:-$(tag="${image##*:}"; echo "${tag%%-*}")}"
 log() { echo "build-postgres-image: $*" >&2; }
 
 if [ "$(id -u)" != 0 ]; then log "needs root (debootstrap)"; exit 1; fi
@@ -16,34 +21,43 @@ if ! command -v debootstrap >/dev/null; then
 		apt-get update -q >/dev/null 2>&1; DEBIAN_FRONTEND=noninteractive apt-get install -y -q debootstrap >/dev/null; }
 fi
 
-suite="$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")"
+host_suite="$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")"
+suite="$host_suite" script=""
+case "$major" in
+15) ;;
+18) suite=forky script=/usr/share/debootstrap/scripts/sid ;;
+*) log "PostgreSQL $major: only 15 (Debian bookworm) and 18 (Debian forky) are known"; exit 1 ;;
+esac
 mirror=""
 for f in /etc/apt/sources.list.d/*.sources; do
 	[ -f "$f" ] || continue
-	mirror="$(awk -v s="$suite" '
+	mirror="$(awk -v s="$host_suite" '
 		/^URIs:/ { uris=$2 } /^Suites:/ { for (i=2;i<=NF;i++) if ($i==s) ok=1 }
 		/^$/ { if (ok && uris!="") { print uris; exit } ok=0; uris="" }
 		END { if (ok && uris!="") print uris }' "$f" | head -n1)"
 	[ -n "$mirror" ] && break
 done
 if [ -z "$mirror" ] && [ -f /etc/apt/sources.list ]; then
-	mirror="$(awk -v s="$suite" '$1=="deb" && $0 ~ " "s" " { for (i=2;i<=NF;i++) if ($i ~ /^[a-z]+:\/\//) { print $i; exit } }' /etc/apt/sources.list | head -n1)"
+	mirror="$(awk -v s="$host_suite" '$1=="deb" && $0 ~ " "s" " { for (i=2;i<=NF;i++) if ($i ~ /^[a-z]+:\/\//) { print $i; exit } }' /etc/apt/sources.list | head -n1)"
 fi
-if [ -z "$mirror" ]; then log "no apt mirror for $suite found in /etc/apt/sources.list(.d)"; exit 1; fi
+if [ -z "$mirror" ]; then log "no apt mirror for $host_suite found in /etc/apt/sources.list(.d)"; exit 1; fi
 
 root="$(mktemp -d /tmp/mxmigrate-pg-rootfs.XXXXXX)"
 trap 'rm -rf "$root"' EXIT
-log "debootstrap $suite with postgresql-15 (mirror from apt sources)"
-debootstrap --variant=minbase --include=postgresql-15 "$suite" "$root" "$mirror" >"$root.log" 2>&1 || {
+log "debootstrap $suite with postgresql-$major (mirror from apt sources)"
+# shellcheck disable=SC2086 # $script is empty or one path
+debootstrap --variant=minbase --include="postgresql-$major" "$suite" "$root" "$mirror" $script >"$root.log" 2>&1 || {
 	log "debootstrap failed; see $root.log"; exit 1; }
 rm -f "$root.log"
-rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/* "$root"/var/lib/postgresql/15
+rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/* "$root"/var/lib/postgresql/"$major"
 
-cat >"$root/usr/local/bin/docker-entrypoint.sh" <<'ENTRY'
+cat >"$root/usr/local/bin/docker-entrypoint.sh" <<ENTRY
 #!/bin/sh
 # Entry point with the official postgres image's conventions.
 set -e
-BIN=/usr/lib/postgresql/15/bin
+BIN=/usr/lib/postgresql/$major/bin
+ENTRY
+cat >>"$root/usr/local/bin/docker-entrypoint.sh" <<'ENTRY'
 PGDATA="${PGDATA:-/var/lib/postgresql/data}"
 USER_NAME="${POSTGRES_USER:-postgres}"
 DB_NAME="${POSTGRES_DB:-$USER_NAME}"
@@ -70,6 +84,6 @@ tar -C "$root" -c . | docker import \
 	-c 'ENTRYPOINT ["/usr/local/bin/docker-entrypoint.sh"]' \
 	-c 'EXPOSE 5432' \
 	-c 'ENV PGDATA=/var/lib/postgresql/data' \
-	-c 'ENV PATH=/usr/lib/postgresql/15/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+	-c "ENV PATH=/usr/lib/postgresql/$major/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
 	- "$image" >/dev/null
 log "built $image"
