@@ -71,9 +71,9 @@ func compareTable(cur, tgt *schema.Table) []Change {
 			out = append(out, Change{Kind: AddPrimaryKey, Table: name, PrimaryKey: tgt.PrimaryKey})
 		}
 	}
-	kept := servingIndexes(cur, tgt)
+	kept, used := servingIndexes(cur, tgt)
 	for _, ix := range tgt.Indexes {
-		if _, ok := kept[ix]; ok {
+		if kept[ix] {
 			continue
 		}
 		if ci := cur.Index(ix.Name); ci != nil {
@@ -82,49 +82,39 @@ func compareTable(cur, tgt *schema.Table) []Change {
 		out = append(out, Change{Kind: CreateIndex, Table: name, Index: ix})
 	}
 	for _, ci := range cur.Indexes {
-		if tgt.Index(ci.Name) == nil && !serves(kept, ci) {
+		if tgt.Index(ci.Name) == nil && !used[ci] {
 			out = append(out, Change{Kind: DropIndex, Table: name, Index: ci})
 		}
 	}
 	return out
 }
 
-// servingIndexes maps each target index that needs nothing to the live index
-// that serves it: the live index of its name, when that has its definition,
-// else a live index with its definition under another name that no target
-// index claims (Alembic's, or another convention's, or one cut to the
-// identifier limit by another algorithm). Like primary keys, indexes are
-// compared by what they index: renaming or rebuilding one that works, on a
-// table of millions of rows, buys nothing.
-func servingIndexes(cur, tgt *schema.Table) map[*schema.Index]*schema.Index {
-	kept := map[*schema.Index]*schema.Index{}
-	used := map[*schema.Index]bool{}
+// servingIndexes pairs each target index that needs nothing (kept) with the
+// live index that serves it (used): the live index of its name, when that has
+// its definition, else a live index with its definition under another name
+// that no target index claims (Alembic's, or another convention's, or one cut
+// to the identifier limit by another algorithm). Like primary keys, indexes
+// are compared by what they index: renaming or rebuilding one that works, on
+// a table of millions of rows, buys nothing.
+func servingIndexes(cur, tgt *schema.Table) (kept, used map[*schema.Index]bool) {
+	kept, used = map[*schema.Index]bool{}, map[*schema.Index]bool{}
 	for _, ix := range tgt.Indexes {
 		if ci := cur.Index(ix.Name); ci != nil && sameIndex(ci, ix) {
-			kept[ix], used[ci] = ci, true
+			kept[ix], used[ci] = true, true
 		}
 	}
 	for _, ix := range tgt.Indexes {
-		if _, ok := kept[ix]; ok {
+		if kept[ix] {
 			continue
 		}
 		for _, ci := range cur.Indexes {
 			if !used[ci] && tgt.Index(ci.Name) == nil && sameIndex(ci, ix) {
-				kept[ix], used[ci] = ci, true
+				kept[ix], used[ci] = true, true
 				break
 			}
 		}
 	}
-	return kept
-}
-
-func serves(kept map[*schema.Index]*schema.Index, ci *schema.Index) bool {
-	for _, c := range kept {
-		if c == ci {
-			return true
-		}
-	}
-	return false
+	return kept, used
 }
 
 // samePK compares primary keys by their columns only: DuckDB keeps no
