@@ -209,7 +209,7 @@ func build(path string, raw map[string]any, env map[string]string) (*Config, err
 		return nil, err
 	}
 	for name, v := range stores {
-		if i := strings.IndexFunc(name, func(r rune) bool { return r == ':' || unicode.IsSpace(r) || unicode.IsControl(r) }); i >= 0 || name == "" {
+		if name == "" || strings.ContainsFunc(name, func(r rune) bool { return r == ':' || unicode.IsSpace(r) || unicode.IsControl(r) }) {
 			// -n <store>:<target> splits at the colon; shells split at spaces
 			return nil, fmt.Errorf("%s: stores.%q: a store name cannot be empty or hold ':', spaces or control characters (environments are named <store>:<target>)", path, name)
 		}
