@@ -2,13 +2,15 @@
 #  - a Docker engine: when none answers and we are root on Debian, installs
 #    Debian's docker.io, starts dockerd (output to .cache/dockerd.log, never to
 #    our stdout/stderr) and stops it when the calling script exits;
-#  - the PostgreSQL image: $MXMIGRATE_POSTGRES_IMAGE (default postgres:15);
-#    when it cannot be pulled (no registry reachable), builds an equivalent
-#    local image from Debian packages (scripts/build-postgres-image.sh);
+#  - the PostgreSQL images of the matrix: $MXMIGRATE_POSTGRES_IMAGES (default
+#    "postgres:15 postgres:18"); one that cannot be pulled (no registry
+#    reachable) is replaced by an equivalent local image built from Debian
+#    packages (scripts/build-postgres-image.sh);
 #  - the stock golang-migrate CLI (postgres, pgx5) in .cache/bin;
 #  - embedded ClickHouse: libchdb (npm's @chdb/lib-linux-x64-gnu, ClickHouse
 #    26.7), fetched once with `npm pack` into .cache/chdb.
-# Exports MXMIGRATE_POSTGRES_IMAGE, MXMIGRATE_MIGRATE_CLI and CHDB_LIB_PATH.
+# Exports MXMIGRATE_POSTGRES_IMAGES, MXMIGRATE_POSTGRES_IMAGE (the first),
+# MXMIGRATE_MIGRATE_CLI and CHDB_LIB_PATH.
 
 MX_CACHE="$(pwd)/.cache"
 mkdir -p "$MX_CACHE/bin"
@@ -74,25 +76,52 @@ mx_ensure_tools() {
 	} || { mx_log "apt-get install$missing failed; see $MX_CACHE/apt.log"; return 1; }
 }
 
-mx_ensure_postgres_image() {
-	local image="${MXMIGRATE_POSTGRES_IMAGE:-postgres:15}"
-	local local_image="mxmigrate/postgres:15-debian"
+# mx_ensure_postgres_images resolves the PostgreSQL matrix: each image of
+# $MXMIGRATE_POSTGRES_IMAGES (default "postgres:15 postgres:18"; a lone
+# $MXMIGRATE_POSTGRES_IMAGE is a list of one) is used when present or
+# pullable; otherwise postgres:MAJOR becomes mxmigrate/postgres:MAJOR-debian,
+# built from Debian packages. Exports the resolved list, and its first image
+# as MXMIGRATE_POSTGRES_IMAGE (what a single `go test` run uses).
+mx_ensure_postgres_images() {
+	local wanted="${MXMIGRATE_POSTGRES_IMAGES:-${MXMIGRATE_POSTGRES_IMAGE:-postgres:15 postgres:18}}"
+	local resolved="" image
+	for image in $wanted; do
+		image="$(mx_resolve_postgres_image "$image")" || return 1
+		resolved="${resolved:+$resolved }$image"
+	done
+	export MXMIGRATE_POSTGRES_IMAGES="$resolved"
+	export MXMIGRATE_POSTGRES_IMAGE="${resolved%% *}"
+	mx_log "PostgreSQL images: $resolved"
+}
+
+mx_resolve_postgres_image() {
+	local image="$1" major local_image
 	if docker image inspect "$image" >/dev/null 2>&1; then
-		export MXMIGRATE_POSTGRES_IMAGE="$image"
+		echo "$image"
 		return 0
 	fi
-	if [ "$image" != "$local_image" ]; then
+	case "$image" in
+	mxmigrate/postgres:*-debian) local_image="$image" ;;
+	*)
 		mx_log "pulling $image"
 		if timeout 120 docker pull -q "$image" >"$MX_CACHE/pull.log" 2>&1; then
-			export MXMIGRATE_POSTGRES_IMAGE="$image"
+			echo "$image"
 			return 0
 		fi
+		major="${image##*:}"
+		major="${major%%[.-]*}"
+		case "$image" in
+		postgres:[0-9]*) ;;
+		*) mx_log "cannot pull $image, and only postgres:MAJOR images can be built from Debian packages"; return 1 ;;
+		esac
+		local_image="mxmigrate/postgres:$major-debian"
 		mx_log "cannot pull $image (no registry reachable?); using $local_image built from Debian packages"
-	fi
+		;;
+	esac
 	if ! docker image inspect "$local_image" >/dev/null 2>&1; then
-		bash scripts/build-postgres-image.sh "$local_image" || return 1
+		bash scripts/build-postgres-image.sh "$local_image" >&2 || return 1
 	fi
-	export MXMIGRATE_POSTGRES_IMAGE="$local_image"
+	echo "$local_image"
 }
 
 mx_ensure_migrate_cli() {
@@ -129,4 +158,4 @@ mx_ensure_chdb() {
 }
 
 SECONDS=0
-mx_ensure_docker && mx_ensure_tools && mx_ensure_postgres_image && mx_ensure_migrate_cli && mx_ensure_chdb && mx_log "ready"
+mx_ensure_docker && mx_ensure_tools && mx_ensure_postgres_images && mx_ensure_migrate_cli && mx_ensure_chdb && mx_log "ready"

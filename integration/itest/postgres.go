@@ -29,6 +29,8 @@ type Postgres struct {
 	n     atomic.Int64
 	// Setup is how long starting the container took.
 	Setup time.Duration
+	// Image is the image the server runs.
+	Image string
 }
 
 const (
@@ -69,7 +71,7 @@ func StartPostgres() (*Postgres, error) {
 		return nil, fmt.Errorf("start %s: %w (set MXMIGRATE_POSTGRES_IMAGE, or run `make test` to build a local image from Debian packages)", image, err)
 	}
 	res.Expire(3600) // removed even if this process dies
-	p := &Postgres{pool: pool, res: res, Host: "127.0.0.1", Port: res.GetPort("5432/tcp")}
+	p := &Postgres{pool: pool, res: res, Host: "127.0.0.1", Port: res.GetPort("5432/tcp"), Image: image}
 	err = pool.Retry(func() error {
 		db, err := sql.Open("pgx", p.DSN(pgUser))
 		if err != nil {
@@ -90,6 +92,30 @@ func StartPostgres() (*Postgres, error) {
 	}
 	p.Setup = time.Since(start)
 	return p, nil
+}
+
+// ImageMajor is the PostgreSQL major version an image's tag names
+// ("postgres:18", "mxmigrate/postgres:18-debian", "postgres:15.4"), or 0.
+func ImageMajor(image string) int {
+	_, tag, ok := strings.Cut(image, ":")
+	if !ok {
+		return 0
+	}
+	n := 0
+	for _, r := range tag {
+		if r < '0' || r > '9' {
+			break
+		}
+		n = n*10 + int(r-'0')
+	}
+	return n
+}
+
+// ServerMajor asks the server for its major version.
+func (p *Postgres) ServerMajor() (int, error) {
+	var num int
+	err := p.admin.QueryRow(`SELECT current_setting('server_version_num')::int`).Scan(&num)
+	return num / 10000, err
 }
 
 // DSN is the postgresql:// URL of database db.

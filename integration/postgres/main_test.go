@@ -28,7 +28,7 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, "integration/postgres:", err)
 		os.Exit(1)
 	}
-	fmt.Fprintf(os.Stderr, "integration/postgres: PostgreSQL ready in %s\n", pg.Setup.Round(1e6))
+	fmt.Fprintf(os.Stderr, "integration/postgres: PostgreSQL (%s) ready in %s\n", pg.Image, pg.Setup.Round(1e6))
 	code := m.Run()
 	pg.Close()
 	cleanup()
