@@ -25,7 +25,12 @@ type Comparison struct {
 	Target  *schema.Schema
 	Current *schema.Schema
 	Changes []diff.Change
-	// Up and Down are the changes rendered by the dialect.
+	// Steps are the migration files the changes are written as (one, unless
+	// the dialect splits a plan: PostgreSQL's online forms), each statement
+	// with its cost on the live tables.
+	Steps []stores.Step
+	// Up and Down are every step's statements, in the order they apply and
+	// revert.
 	Up   []stores.Statement
 	Down []stores.Statement
 	// State is the migrations table's state.
@@ -152,11 +157,15 @@ func (cmp *Comparison) render(from *schema.Schema) error {
 	stores.Annotate(d, cmp.Changes, from)
 	after := diff.Apply(from, cmp.Changes)
 	var err error
-	if cmp.Up, err = d.Render(cmp.Changes, from, after); err != nil {
+	if cmp.Steps, err = stores.Plan(d, cmp.Changes, from, after, from); err != nil {
 		return err
 	}
-	cmp.Down, err = d.Render(diff.Inverse(cmp.Changes), after, from)
-	return err
+	cmp.Up, cmp.Down = nil, nil
+	for i, st := range cmp.Steps {
+		cmp.Up = append(cmp.Up, st.Up...)
+		cmp.Down = append(cmp.Down, cmp.Steps[len(cmp.Steps)-1-i].Down...)
+	}
+	return nil
 }
 
 // opening is a database being opened in the background.
@@ -262,9 +271,14 @@ type GenerateResult struct {
 	Comparison *Comparison
 	// NoChanges is true when the database already matches the target.
 	NoChanges bool
-	// File is the written migration (zero on dry runs and no changes).
-	File generator.File
-	// Up and Down are the rendered files (also on dry runs).
+	// File is the first written migration (zero on dry runs and no
+	// changes); Written are all of them (a plan may take several files).
+	File    generator.File
+	Written []generator.File
+	// Files are the rendered files, in the order they apply (also on dry
+	// runs); Up and Down are all of them together (down in the order they
+	// revert).
+	Files    []generator.Pair
 	Up, Down []byte
 }
 
@@ -324,41 +338,49 @@ func (p *Project) Generate(ctx context.Context, env *Env, o GenerateOptions) (*G
 	if h.Message == "" {
 		h.Message = "(none)"
 	}
-	up := h
-	up.Direction = "up"
-	down := h
-	down.Direction = "down"
-	down.DataNotRestored = len(destructive) > 0
-	res.Up = generator.Render(up, cmp.Up)
-	res.Down = generator.Render(down, cmp.Down)
+	slug := generator.Slug(o.Message)
+	var ms []generator.Migration
+	for _, f := range generator.RenderSteps(h, cmp.Steps) {
+		res.Files = append(res.Files, f)
+		res.Up = append(res.Up, f.Up...)
+		// down files revert in the reverse order
+		res.Down = append(append([]byte(nil), f.Down...), res.Down...)
+		var creates, drops []string
+		for _, c := range f.Changes {
+			switch c.Kind {
+			case diff.CreateTable:
+				creates = append(creates, c.Table)
+			case diff.DropTable:
+				drops = append(drops, c.Table)
+			}
+		}
+		name := slug
+		if f.Label != "" && len(cmp.Steps) > 1 {
+			name = slug + "_" + f.Label
+		}
+		ms = append(ms, generator.Migration{Name: name, Format: o.Format, Up: f.Up, Down: f.Down,
+			Creates: creates, Drops: drops, Identity: env.Identity(), BasedOn: cmp.Dir.Latest()})
+	}
 	if o.DryRun {
 		return res, nil
 	}
-	var creates, drops []string
-	for _, c := range cmp.Changes {
-		switch c.Kind {
-		case diff.CreateTable:
-			creates = append(creates, c.Table)
-		case diff.DropTable:
-			drops = append(drops, c.Table)
+	if !locked {
+		unlock, err := generator.Lock(env.Dir)
+		if err != nil {
+			return res, err
 		}
+		defer unlock()
 	}
-	write := generator.Write
-	if locked {
-		write = generator.WriteLocked
-	}
-	f, err := write(env.Dir, generator.Migration{
-		Name: generator.Slug(o.Message), Format: o.Format, Up: res.Up, Down: res.Down,
-		Creates: creates, Drops: drops,
-		Identity: env.Identity(),
-		BasedOn:  cmp.Dir.Latest(),
-	})
+	files, err := generator.WriteAllLocked(env.Dir, ms)
 	if err != nil {
 		return res, err
 	}
-	res.File = f
+	res.File = files[0]
+	res.Written = files
 	return res, nil
 }
+
+
 
 // baseline replaces the comparison with one from an empty database. The live
 // changes stay in cmp.LiveChanges so that the caller can say whether the

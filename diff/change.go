@@ -148,7 +148,8 @@ func (c Change) reason() string {
 		return fmt.Sprintf("drops the primary key of %s: the uniqueness it enforces is gone", c.Table)
 	case DropIndex:
 		// a unique index is a constraint: dropping it lets duplicates in
-		if c.Index.Unique {
+		// (an invalid one, left by a failed build, is rebuilt or unwanted)
+		if c.Index.Unique && !c.Index.Invalid {
 			return fmt.Sprintf("drops unique index %s on %s: the uniqueness it enforces is gone", c.Index.Name, c.Table)
 		}
 	case CreateIndex:
@@ -199,6 +200,9 @@ func (c Change) Summary() string {
 	case CreateIndex:
 		return fmt.Sprintf("+ create index %s on %s (%s)", c.Index.Name, c.Table, strings.Join(c.Index.Columns, ", "))
 	case DropIndex:
+		if c.Index.Invalid {
+			return fmt.Sprintf("- drop invalid index %s on %s (left by a failed concurrent build)", c.Index.Name, c.Table)
+		}
 		return fmt.Sprintf("- drop index %s on %s", c.Index.Name, c.Table)
 	}
 	return c.Kind.String()

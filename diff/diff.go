@@ -127,8 +127,10 @@ func samePK(cur, tgt *schema.PrimaryKey) bool {
 	return slices.Equal(cur.Columns, tgt.Columns)
 }
 
+// sameIndex reports whether live index a serves target index b; an invalid
+// index (a failed concurrent build) serves nothing.
 func sameIndex(a, b *schema.Index) bool {
-	return a.Unique == b.Unique && a.Using == b.Using && slices.Equal(a.Columns, b.Columns)
+	return !a.Invalid && a.Unique == b.Unique && a.Using == b.Using && slices.Equal(a.Columns, b.Columns)
 }
 
 // Sort orders changes by phase, then table, then kind, then column or index

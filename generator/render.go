@@ -7,6 +7,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/mxmigrate/mxmigrate/diff"
 	"github.com/mxmigrate/mxmigrate/stores"
 )
 
@@ -20,7 +21,18 @@ type Header struct {
 	Transactional bool
 	// DataNotRestored marks a down file whose up file destroys data.
 	DataNotRestored bool
+	// Step and Steps number the file among the files of one plan (0 when
+	// the plan is one file); Note says what the step is for.
+	Step, Steps int
+	Note        string
+	// NoTx marks a file whose only statement runs outside a transaction.
+	NoTx bool
 }
+
+// NoTxMarker is in the header of a file whose statement runs outside a
+// transaction (PostgreSQL's CREATE INDEX CONCURRENTLY): when it fails, what
+// it did stays done (an invalid index), and up says how to go on.
+const NoTxMarker = "runs outside a transaction"
 
 // DataNotRestoredMarker is in the header of a down file whose up file
 // destroys data; down prints a note when it runs such a file.
@@ -35,9 +47,21 @@ func Render(h Header, stmts []stores.Statement) []byte {
 	fmt.Fprintf(&b, "-- dialect:     %s\n", Comment(h.Dialect))
 	fmt.Fprintf(&b, "-- message:     %s\n", Comment(h.Message))
 	fmt.Fprintf(&b, "-- direction:   %s\n", Comment(h.Direction))
-	if h.Transactional {
+	if h.Steps > 1 {
+		fmt.Fprintf(&b, "-- file:        %d of %d of this plan (they apply in order)\n", h.Step, h.Steps)
+	}
+	if h.Note != "" {
+		fmt.Fprintf(&b, "-- step:        %s\n", Comment(h.Note))
+	}
+	switch {
+	case h.NoTx:
+		b.WriteString("-- This file " + NoTxMarker + ": PostgreSQL runs CONCURRENTLY index builds and drops in\n")
+		b.WriteString("-- no transaction block, so it holds this one statement (and sets no lock_timeout: the lock it\n")
+		b.WriteString("-- takes lets reads and writes go on). If a build fails, PostgreSQL leaves the index INVALID:\n")
+		b.WriteString("-- `mxmigrate generate` then plans to drop and rebuild it.\n")
+	case h.Transactional:
 		b.WriteString("-- The whole file runs in one transaction: it applies completely or not at all.\n")
-	} else {
+	default:
 		b.WriteString("-- Statements run one by one, without a transaction.\n")
 	}
 	if h.DataNotRestored {
@@ -56,6 +80,9 @@ func Render(h Header, stmts []stores.Statement) []byte {
 				}
 			}
 			fmt.Fprintf(&b, "-- %s\n", Comment(c.Summary()))
+		}
+		if s.Cost != nil && h.Direction == "up" {
+			fmt.Fprintf(&b, "-- cost: %s\n", Comment(s.Cost.String()))
 		}
 		b.WriteString(s.SQL)
 		b.WriteByte('\n')
@@ -90,4 +117,49 @@ func Comment(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// Pair is one migration file of a plan, up and down, rendered.
+type Pair struct {
+	Up, Down []byte
+	// NoTx: its statement runs outside a transaction.
+	NoTx bool
+	// Label is the step's label ("" for a plan's first file).
+	Label string
+	// Changes are the changes its up statements carry out.
+	Changes []diff.Change
+}
+
+// RenderSteps renders the files of a plan: each step's up and down, its
+// header numbering it among them. h gives the common header.
+func RenderSteps(h Header, steps []stores.Step) []Pair {
+	var out []Pair
+	for i, st := range steps {
+		up := h
+		up.Direction, up.NoTx, up.Note = "up", st.NoTx, st.Note
+		if len(steps) > 1 {
+			up.Step, up.Steps = i+1, len(steps)
+		}
+		cs := StepChanges(st)
+		down := up
+		down.Direction = "down"
+		down.DataNotRestored = len(diff.Destructive(cs)) > 0
+		out = append(out, Pair{Up: Render(up, st.Up), Down: Render(down, st.Down), NoTx: st.NoTx, Label: st.Label, Changes: cs})
+	}
+	return out
+}
+
+// StepChanges are the changes a step's up statements carry out, once each.
+func StepChanges(st stores.Step) []diff.Change {
+	var out []diff.Change
+	seen := map[string]bool{}
+	for _, s := range st.Up {
+		for _, c := range s.Changes {
+			if k := c.Summary(); !seen[k] {
+				seen[k] = true
+				out = append(out, c)
+			}
+		}
+	}
+	return out
 }

@@ -58,39 +58,68 @@ func Lock(dirPath string) (unlock func(), err error) {
 
 // WriteLocked is Write for a caller that holds the directory's Lock.
 func WriteLocked(dirPath string, m Migration) (File, error) {
+	fs, err := WriteAllLocked(dirPath, []Migration{m})
+	if err != nil {
+		return File{}, err
+	}
+	return fs[0], nil
+}
+
+// WriteAllLocked adds migrations to the directory with consecutive versions
+// (the files of one plan), all or none, for a caller that holds its Lock.
+// ms[0].BasedOn is checked against the directory, and ms[0].Format and Now
+// number them all.
+func WriteAllLocked(dirPath string, ms []Migration) ([]File, error) {
 	d, err := ReadDir(dirPath)
 	if err != nil {
-		return File{}, err
+		return nil, err
 	}
-	if d.Latest() != m.BasedOn {
-		return File{}, fmt.Errorf("%w (its latest version is now %d, this plan was made at %d): apply it with `mxmigrate up`, then run generate again", ErrConcurrent, d.Latest(), m.BasedOn)
+	if len(ms) == 0 {
+		return nil, nil
 	}
-	version, digits, err := nextVersion(d, m)
-	if err != nil {
-		return File{}, err
-	}
-	f := File{Version: version, Digits: digits, Name: m.Name}
-	f.Up = filepath.Join(dirPath, f.Base()+".up.sql")
-	f.Down = filepath.Join(dirPath, f.Base()+".down.sql")
-	if err := createExclusive(f.Up, m.Up); err != nil {
-		return File{}, err
-	}
-	if err := createExclusive(f.Down, m.Down); err != nil {
-		os.Remove(f.Up)
-		return File{}, err
+	if d.Latest() != ms[0].BasedOn {
+		return nil, fmt.Errorf("%w (its latest version is now %d, this plan was made at %d): apply it with `mxmigrate up`, then run generate again", ErrConcurrent, d.Latest(), ms[0].BasedOn)
 	}
 	sum := d.Sum
 	if sum == nil {
-		sum = &Sum{Dialect: m.Identity.Dialect, TablePrefix: m.Identity.TablePrefix}
+		sum = &Sum{Dialect: ms[0].Identity.Dialect, TablePrefix: ms[0].Identity.TablePrefix}
 	}
-	sum.Entries = append(sum.Entries, SumEntry{Version: version, Digits: digits, Name: m.Name,
-		Hash: hashBytes(m.Up, m.Down), Creates: m.Creates, Drops: m.Drops})
+	var written []File
+	undo := func() {
+		for _, f := range written {
+			os.Remove(f.Up)
+			os.Remove(f.Down)
+		}
+	}
+	for _, m := range ms {
+		m.Format, m.Now = ms[0].Format, ms[0].Now
+		version, digits, err := nextVersion(d, m)
+		if err != nil {
+			undo()
+			return nil, err
+		}
+		f := File{Version: version, Digits: digits, Name: m.Name}
+		f.Up = filepath.Join(dirPath, f.Base()+".up.sql")
+		f.Down = filepath.Join(dirPath, f.Base()+".down.sql")
+		if err := createExclusive(f.Up, m.Up); err != nil {
+			undo()
+			return nil, err
+		}
+		if err := createExclusive(f.Down, m.Down); err != nil {
+			os.Remove(f.Up)
+			undo()
+			return nil, err
+		}
+		written = append(written, f)
+		d.Files = append(d.Files, f) // the next version follows this one
+		sum.Entries = append(sum.Entries, SumEntry{Version: version, Digits: digits, Name: m.Name,
+			Hash: hashBytes(m.Up, m.Down), Creates: m.Creates, Drops: m.Drops})
+	}
 	if err := WriteSum(dirPath, sum); err != nil {
-		os.Remove(f.Up)
-		os.Remove(f.Down)
-		return File{}, err
+		undo()
+		return nil, err
 	}
-	return f, nil
+	return written, nil
 }
 
 // WriteSum replaces the directory's manifest atomically.

@@ -124,6 +124,10 @@ type Index struct {
 	// (ClickHouse's data-skipping indexes: "TYPE minmax GRANULARITY 1", with
 	// Columns holding the index expression).
 	Using string
+	// Invalid is set by introspection on an index the database does not use
+	// (PostgreSQL's indisvalid false, left by a failed concurrent build): it
+	// serves nothing and is rebuilt.
+	Invalid bool
 }
 
 // Storage is how a table stores its rows where that is part of its
@@ -177,6 +181,16 @@ type Table struct {
 	IDColumns []string
 	// Storage is set by dialects whose tables have one (ClickHouse).
 	Storage *Storage
+	// Stats are the live table's size as the catalog estimates it, set by
+	// introspection (nil for targets); never compared.
+	Stats *Stats
+}
+
+// Stats are a live table's estimated rows and size; -1 where the catalog
+// does not say (PostgreSQL before the first ANALYZE; DuckDB's size).
+type Stats struct {
+	Rows  int64
+	Bytes int64
 }
 
 // Column returns the column called name, or nil.
@@ -202,6 +216,10 @@ func (t *Table) Index(name string) *Index {
 // Clone returns a deep copy of t.
 func (t *Table) Clone() *Table {
 	c := &Table{Name: t.Name, FeatureKey: t.FeatureKey, Project: t.Project, IDColumns: append([]string(nil), t.IDColumns...), Storage: t.Storage.Clone()}
+	if t.Stats != nil {
+		st := *t.Stats
+		c.Stats = &st
+	}
 	for _, col := range t.Columns {
 		cc := *col
 		c.Columns = append(c.Columns, &cc)
@@ -210,7 +228,7 @@ func (t *Table) Clone() *Table {
 		c.PrimaryKey = &PrimaryKey{Name: t.PrimaryKey.Name, Columns: append([]string(nil), t.PrimaryKey.Columns...)}
 	}
 	for _, ix := range t.Indexes {
-		c.Indexes = append(c.Indexes, &Index{Name: ix.Name, Columns: append([]string(nil), ix.Columns...), Unique: ix.Unique, Using: ix.Using})
+		c.Indexes = append(c.Indexes, &Index{Name: ix.Name, Columns: append([]string(nil), ix.Columns...), Unique: ix.Unique, Using: ix.Using, Invalid: ix.Invalid})
 	}
 	return c
 }

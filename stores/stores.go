@@ -218,6 +218,9 @@ type Statement struct {
 	Changes []diff.Change
 	// Note is an extra comment, e.g. why a table is rebuilt.
 	Note string
+	// Cost is what the statement costs on the live table, set by the
+	// dialect (nil for statements that touch no table, like SET).
+	Cost *Cost
 }
 
 // URLOptions change a printed URL: Protocol replaces only the scheme, Port

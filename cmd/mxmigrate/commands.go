@@ -150,13 +150,13 @@ func generate(c *cli.Context, to mxmigrate.TargetOptions) error {
 		var de *mxmigrate.DestructiveError
 		if errors.As(err, &de) && res != nil {
 			if c.Bool("json") {
-				if err := writeJSON(out, planJSON(env.Name, res.Comparison.Changes, map[string]any{
+				if err := writeJSON(out, planJSON(env.Name, res.Comparison, map[string]any{
 					"no_changes": false, "refused": true, "error": err.Error()})); err != nil {
 					return err
 				}
 				return exitCode(1)
 			}
-			printPlan(c, out, res.Comparison.Changes)
+			printPlan(c, out, res.Comparison)
 		}
 		return err
 	}
@@ -167,19 +167,34 @@ func generate(c *cli.Context, to mxmigrate.TargetOptions) error {
 		}
 	}
 	if c.Bool("json") {
-		return writeJSON(out, planJSON(env.Name, res.Comparison.Changes, map[string]any{
-			"no_changes": res.NoChanges, "up": string(res.Up), "down": string(res.Down)}))
+		files := []map[string]any{}
+		for _, f := range res.Files {
+			files = append(files, map[string]any{"up": string(f.Up), "down": string(f.Down), "no_transaction": f.NoTx})
+		}
+		return writeJSON(out, planJSON(env.Name, res.Comparison, map[string]any{
+			"no_changes": res.NoChanges, "up": string(res.Up), "down": string(res.Down), "files": files}))
 	}
 	if res.NoChanges {
 		fmt.Fprintln(out, "No changes detected")
 		return nil
 	}
-	printPlan(c, out, res.Comparison.Changes)
+	printPlan(c, out, res.Comparison)
 	if c.Bool("dry-run") {
-		fmt.Fprintf(out, "\n-- ---- up ----\n%s\n-- ---- down ----\n%s", res.Up, res.Down)
+		if len(res.Files) == 1 {
+			fmt.Fprintf(out, "\n-- ---- up ----\n%s\n-- ---- down ----\n%s", res.Up, res.Down)
+			return nil
+		}
+		for i, f := range res.Files {
+			fmt.Fprintf(out, "\n-- ---- file %d of %d: up ----\n%s\n-- ---- file %d of %d: down ----\n%s", i+1, len(res.Files), f.Up, i+1, len(res.Files), f.Down)
+		}
 		return nil
 	}
-	fmt.Fprintf(out, "wrote %s\nwrote %s\n", relPath(res.File.Up), relPath(res.File.Down))
+	for _, f := range res.Written {
+		fmt.Fprintf(out, "wrote %s\nwrote %s\n", relPath(f.Up), relPath(f.Down))
+	}
+	if n := len(res.Written); n > 1 {
+		fmt.Fprintf(out, "The plan takes %d files: statements that must not share a transaction are in files of their own; `mxmigrate up` applies them in order.\n", n)
+	}
 	if c.Bool("baseline") {
 		if len(res.Comparison.LiveChanges) == 0 {
 			fmt.Fprintf(out, "The database already matches this baseline: record it as applied with `mxmigrate force -n %s %d`.\n", env.Name, res.File.Version)
@@ -226,46 +241,6 @@ func colorOn(c *cli.Context, w io.Writer) bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
-}
-
-func printPlan(c *cli.Context, out io.Writer, changes []diff.Change) {
-	color := colorOn(c, out)
-	for _, ch := range changes {
-		line := ch.Summary()
-		if why := ch.Destructive(); why != "" {
-			line += "   [DESTRUCTIVE: " + why + "]"
-		}
-		if color {
-			code := "32"
-			switch line[0] {
-			case '~':
-				code = "33"
-			case '-':
-				code = "31"
-			}
-			line = "\x1b[" + code + "m" + line + "\x1b[0m"
-		}
-		fmt.Fprintln(out, line)
-	}
-}
-
-type changeJSON struct {
-	Kind        string `json:"kind"`
-	Table       string `json:"table"`
-	Summary     string `json:"summary"`
-	Destructive string `json:"destructive,omitempty"`
-}
-
-func planJSON(env string, changes []diff.Change, extra map[string]any) map[string]any {
-	list := make([]changeJSON, 0, len(changes))
-	for _, ch := range changes {
-		list = append(list, changeJSON{Kind: ch.Kind.String(), Table: ch.Table, Summary: ch.Summary(), Destructive: ch.Destructive()})
-	}
-	m := map[string]any{"environment": env, "changes": list}
-	for k, v := range extra {
-		m[k] = v
-	}
-	return m
 }
 
 func writeJSON(w io.Writer, v any) error {
@@ -395,7 +370,7 @@ func checkCmd(c *cli.Context) error {
 			for _, f := range r.Pending {
 				pending = append(pending, f.Base()+".up.sql")
 			}
-			reports = append(reports, planJSON(env.Name, r.Comparison.Changes, map[string]any{
+			reports = append(reports, planJSON(env.Name, r.Comparison, map[string]any{
 				"in_sync": r.InSync, "pending": pending, "dirty": r.Comparison.State.Dirty, "catalog_queries": r.Comparison.CatalogQueries}))
 			continue
 		}
@@ -410,7 +385,7 @@ func checkCmd(c *cli.Context) error {
 		for _, f := range r.Pending {
 			fmt.Fprintf(c.App.Writer, "  pending %s (run `mxmigrate up -n %s`)\n", f.Base()+".up.sql", env.Name)
 		}
-		printPlan(c, c.App.Writer, r.Comparison.Changes)
+		printPlan(c, c.App.Writer, r.Comparison)
 	}
 	if c.Bool("json") {
 		if err := writeJSON(c.App.Writer, reports); err != nil {

@@ -6,6 +6,8 @@ import "github.com/mxmigrate/mxmigrate/schema"
 type ColumnRow struct {
 	Table, Name, Type string
 	Nullable          bool
+	// Stats, when set on a table's first row, are the table's (see schema.Stats).
+	Stats *schema.Stats
 }
 
 // KeyRow is one primary key or index as a catalog query returns it.
@@ -13,6 +15,8 @@ type KeyRow struct {
 	Table, Name string
 	Unique      bool
 	Columns     []string
+	// Invalid: an index the database does not use (schema.Index.Invalid).
+	Invalid bool
 }
 
 // Assemble builds a schema from catalog rows: columns in row order, then
@@ -24,7 +28,7 @@ func Assemble(cols []ColumnRow, pks, ixs []KeyRow, normalize func(string) schema
 	for _, c := range cols {
 		t := byName[c.Table]
 		if t == nil {
-			t = &schema.Table{Name: c.Table}
+			t = &schema.Table{Name: c.Table, Stats: c.Stats}
 			byName[c.Table] = t
 			out.Tables = append(out.Tables, t)
 		}
@@ -37,7 +41,7 @@ func Assemble(cols []ColumnRow, pks, ixs []KeyRow, normalize func(string) schema
 	}
 	for _, k := range ixs {
 		if t := byName[k.Table]; t != nil {
-			t.Indexes = append(t.Indexes, &schema.Index{Name: k.Name, Columns: k.Columns, Unique: k.Unique})
+			t.Indexes = append(t.Indexes, &schema.Index{Name: k.Name, Columns: k.Columns, Unique: k.Unique, Invalid: k.Invalid})
 		}
 	}
 	out.Sort()

@@ -15,7 +15,7 @@ import (
 // Catalog queries: three per call, whatever the number of tables, each scoped
 // to the connection's database and the tables asked for.
 const (
-	tablesQuery = `SELECT name, engine, engine_full, sorting_key, partition_key, comment
+	tablesQuery = `SELECT name, engine, engine_full, sorting_key, partition_key, comment, ifNull(total_rows, -1), ifNull(total_bytes, -1)
 FROM system.tables
 WHERE database = currentDatabase() AND NOT is_temporary AND NOT startsWith(name, '.inner')%s
 ORDER BY name`
@@ -61,10 +61,13 @@ func (d Dialect) Inspect(ctx context.Context, q stores.Queryer, tables []string)
 		func() error {
 			return sqlx.Scan(ctx, q, "read tables", strings.Replace(tablesQuery, "%s", filter("name"), 1), nil, func(r *sql.Rows) error {
 				var name, engine, full, sorting, partition, comment string
-				if err := r.Scan(&name, &engine, &full, &sorting, &partition, &comment); err != nil {
+				var st schema.Stats
+				if err := r.Scan(&name, &engine, &full, &sorting, &partition, &comment, &st.Rows, &st.Bytes); err != nil {
 					return err
 				}
-				t := &schema.Table{Name: name}
+				// total_rows and total_bytes: exact for MergeTree tables
+				// (NULL, read as -1, for engines that do not know)
+				t := &schema.Table{Name: name, Stats: &st}
 				if strings.Contains(engine, "MergeTree") {
 					t.Storage = parseStorage(full, sorting, partition)
 				} else {

@@ -49,7 +49,7 @@ func (d Dialect) Render(changes []diff.Change, before, after *schema.Schema) ([]
 	var out []stores.Statement
 	done := map[string]bool{}
 	add := func(sql string, cs ...diff.Change) {
-		out = append(out, stores.Statement{SQL: sql + ";", Changes: cs})
+		out = append(out, stores.Statement{SQL: sql + ";", Changes: cs, Cost: cost(cs[0], isNewTable(cs[0], before))})
 	}
 	on := cfg.onCluster()
 	for _, c := range changes {
@@ -120,6 +120,31 @@ func (d Dialect) Render(changes []diff.Change, before, after *schema.Schema) ([]
 		}
 	}
 	return out, nil
+}
+
+// What ClickHouse's DDL holds on a table: no lock that stops inserts.
+const (
+	lockNone    = "none (reads and inserts go on)"
+	lockRebuild = "none (reads go on, rows inserted meanwhile are lost)"
+)
+
+// cost is what an ALTER of c costs: ADD/DROP COLUMN and data-skipping
+// indexes change metadata (a dropped column's files are removed, an index
+// covers the parts written or merged from then on), MODIFY COLUMN rewrites
+// the column in every part.
+func cost(c diff.Change, newTable bool) *stores.Cost {
+	if newTable && c.Kind != diff.DropTable {
+		return &stores.Cost{Table: c.Table, Effect: stores.NewTable}
+	}
+	e := stores.MetadataOnly
+	if c.Kind == diff.AlterColumnType || c.Kind == diff.AlterColumnNull {
+		e = stores.RewritesColumn
+	}
+	return &stores.Cost{Table: c.Table, Effect: e, Lock: lockNone}
+}
+
+func isNewTable(c diff.Change, before *schema.Schema) bool {
+	return before == nil || before.Table(c.Table) == nil
 }
 
 // rebuilds returns the tables that changes rebuild, and why: what ClickHouse
@@ -222,12 +247,18 @@ func (d Dialect) rebuild(from, to *schema.Table, cs []diff.Change, why string) [
 			}
 		}
 	}
+	copying := func() *stores.Cost {
+		return &stores.Cost{Table: to.Name, Effect: stores.Rewrites, Lock: lockRebuild}
+	}
+	meta := func() *stores.Cost {
+		return &stores.Cost{Table: to.Name, Effect: stores.MetadataOnly, Lock: lockNone}
+	}
 	return append(guards, []stores.Statement{
-		{SQL: "DROP TABLE IF EXISTS " + qt + " SYNC;", Note: note},
-		{SQL: d.createTable(keepSettings(from, to), tmp, "", false) + ";", Changes: cs},
-		{SQL: "INSERT INTO " + qt + " (" + strings.Join(cols, ", ") + ")\nSELECT " + strings.Join(exprs, ", ") + "\nFROM " + q + ";"},
-		{SQL: "EXCHANGE TABLES " + qt + " AND " + q + ";"},
-		{SQL: "DROP TABLE IF EXISTS " + qt + " SYNC;"},
+		{SQL: "DROP TABLE IF EXISTS " + qt + " SYNC;", Note: note, Cost: meta()},
+		{SQL: d.createTable(keepSettings(from, to), tmp, "", false) + ";", Changes: cs, Cost: copying()},
+		{SQL: "INSERT INTO " + qt + " (" + strings.Join(cols, ", ") + ")\nSELECT " + strings.Join(exprs, ", ") + "\nFROM " + q + ";", Cost: copying()},
+		{SQL: "EXCHANGE TABLES " + qt + " AND " + q + ";", Cost: meta()},
+		{SQL: "DROP TABLE IF EXISTS " + qt + " SYNC;", Cost: meta()},
 	}...)
 }
 
@@ -291,7 +322,8 @@ func (d Dialect) guard(table, col, from, to string) (stores.Statement, bool) {
 		sql = fmt.Sprintf("SELECT throwIf(countIf(%s IS NOT NULL AND ifNull(accurateCastOrNull(accurateCastOrNull(%s, %s), %s) != %s, true)) > 0, %s)\nFROM %s;",
 			c, c, lit(tb), lit(fb), c, lit(msg), src)
 	}
-	return stores.Statement{SQL: sql, Note: fmt.Sprintf("stops here, before %s.%s changes, if one of its values does not convert to %s", table, col, tb)}, true
+	return stores.Statement{SQL: sql, Note: fmt.Sprintf("stops here, before %s.%s changes, if one of its values does not convert to %s", table, col, tb),
+		Cost: &stores.Cost{Table: table, Effect: stores.Scans, Lock: lockNone}}, true
 }
 
 // createTable is CREATE TABLE for t under name.

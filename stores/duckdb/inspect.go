@@ -13,10 +13,13 @@ import (
 
 // Catalog queries: three per call, whatever the number of tables.
 const (
-	columnsQuery = `SELECT table_name, column_name, data_type, is_nullable
-FROM duckdb_columns()
-WHERE database_name = current_database() AND schema_name = current_schema() AND NOT internal
-ORDER BY table_name, column_index`
+	// columnsQuery also reads each table's estimated_size, DuckDB's count
+	// of its rows; DuckDB's catalog has no per-table size in bytes.
+	columnsQuery = `SELECT c.table_name, c.column_name, c.data_type, c.is_nullable, t.estimated_size
+FROM duckdb_columns() c
+JOIN duckdb_tables() t ON t.database_name = c.database_name AND t.schema_name = c.schema_name AND t.table_name = c.table_name
+WHERE c.database_name = current_database() AND c.schema_name = current_schema() AND NOT c.internal
+ORDER BY c.table_name, c.column_index`
 	pkQuery = `SELECT table_name, constraint_column_names
 FROM duckdb_constraints()
 WHERE database_name = current_database() AND schema_name = current_schema() AND constraint_type = 'PRIMARY KEY'
@@ -46,8 +49,13 @@ func (Dialect) Inspect(ctx context.Context, q stores.Queryer, tables []string) (
 		func() error {
 			return sqlx.Scan(ctx, q, "read columns", columnsQuery, nil, func(r *sql.Rows) error {
 				var c sqlx.ColumnRow
-				if err := r.Scan(&c.Table, &c.Name, &c.Type, &c.Nullable); err != nil {
+				var rows sql.NullInt64
+				if err := r.Scan(&c.Table, &c.Name, &c.Type, &c.Nullable, &rows); err != nil {
 					return err
+				}
+				c.Stats = &schema.Stats{Rows: -1, Bytes: -1}
+				if rows.Valid {
+					c.Stats.Rows = rows.Int64
 				}
 				if want(c.Table) {
 					cols = append(cols, c)

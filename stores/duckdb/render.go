@@ -97,7 +97,8 @@ func (d Dialect) Render(changes []diff.Change, before, after *schema.Schema) ([]
 	for _, n := range names {
 		for _, ix := range sortedIndexes(bt[n].Indexes) {
 			out = append(out, stores.Statement{SQL: "DROP INDEX " + d.Quote(ix.Name) + ";",
-				Note: fmt.Sprintf("DuckDB cannot alter %s while it has indexes: drop %s, recreate it below", n, ix.Name)})
+				Note: fmt.Sprintf("DuckDB cannot alter %s while it has indexes: drop %s, recreate it below", n, ix.Name),
+				Cost: &stores.Cost{Table: n, Effect: stores.MetadataOnly, Lock: lockDB}})
 		}
 	}
 	rebuilt := map[string]bool{}
@@ -119,14 +120,39 @@ func (d Dialect) Render(changes []diff.Change, before, after *schema.Schema) ([]
 			out = append(out, d.rebuild(bt[c.Table], at[c.Table], absorbed, before, after)...)
 			continue
 		}
-		out = append(out, d.render(c)...)
+		out = append(out, d.render(c, bt[c.Table] == nil)...)
 	}
 	for _, n := range names {
 		for _, ix := range sortedIndexes(at[n].Indexes) {
-			out = append(out, stores.Statement{SQL: d.createIndex(n, ix), Note: "recreate index " + ix.Name})
+			out = append(out, stores.Statement{SQL: d.createIndex(n, ix), Note: "recreate index " + ix.Name,
+				Cost: &stores.Cost{Table: n, Effect: stores.BuildsIndex, Lock: lockDB}})
 		}
 	}
 	return out, nil
+}
+
+// lockDB is what a DuckDB migration holds: the database file, which no other
+// process can open while mxmigrate writes to it.
+const lockDB = "the database file (no other process can open it meanwhile)"
+
+// cost is what c costs in place: DuckDB writes a new or retyped column for
+// every row, scans for SET NOT NULL, builds indexes (ART) from every row.
+func cost(c diff.Change, newTable bool) *stores.Cost {
+	if newTable && c.Kind != diff.DropTable {
+		return &stores.Cost{Table: c.Table, Effect: stores.NewTable}
+	}
+	e := stores.MetadataOnly
+	switch c.Kind {
+	case diff.AddColumn, diff.AlterColumnType:
+		e = stores.RewritesColumn
+	case diff.AlterColumnNull:
+		if !c.Column.Nullable {
+			e = stores.Scans
+		}
+	case diff.AddPrimaryKey, diff.CreateIndex:
+		e = stores.BuildsIndex
+	}
+	return &stores.Cost{Table: c.Table, Effect: e, Lock: lockDB}
 }
 
 func sortedIndexes(ixs []*schema.Index) []*schema.Index {
@@ -165,9 +191,9 @@ func keyedFrom(t *schema.Table, column string) bool {
 	return false
 }
 
-func (d Dialect) render(c diff.Change) []stores.Statement {
+func (d Dialect) render(c diff.Change, newTable bool) []stores.Statement {
 	one := func(sql string) []stores.Statement {
-		return []stores.Statement{{SQL: sql, Changes: []diff.Change{c}}}
+		return []stores.Statement{{SQL: sql, Changes: []diff.Change{c}, Cost: cost(c, newTable)}}
 	}
 	if sql, ok := sqlx.StandardSQL(d, c); ok {
 		return one(sql)
@@ -175,9 +201,9 @@ func (d Dialect) render(c diff.Change) []stores.Statement {
 	t := d.Quote(c.Table)
 	switch c.Kind {
 	case diff.CreateTable:
-		st := []stores.Statement{{SQL: d.createTable(c.Def, c.Table), Changes: []diff.Change{c}}}
+		st := []stores.Statement{{SQL: d.createTable(c.Def, c.Table), Changes: []diff.Change{c}, Cost: cost(c, true)}}
 		for _, ix := range sortedIndexes(c.Def.Indexes) {
-			st = append(st, stores.Statement{SQL: d.createIndex(c.Table, ix)})
+			st = append(st, stores.Statement{SQL: d.createIndex(c.Table, ix), Cost: cost(c, true)})
 		}
 		return st
 	case diff.AddColumn:
@@ -252,10 +278,12 @@ func (d Dialect) rebuild(b, a *schema.Table, absorbed []diff.Change, before, aft
 	shape := a.Clone()
 	shape.Indexes = nil
 	note := fmt.Sprintf("rebuild %s: DuckDB cannot drop a primary key, retype or drop a key or indexed column, nor drop NOT NULL on an indexed table, in place: the table is recreated and its rows copied", a.Name)
+	copying := &stores.Cost{Table: b.Name, Effect: stores.Rewrites, Lock: lockDB}
+	meta := &stores.Cost{Table: b.Name, Effect: stores.MetadataOnly, Lock: lockDB}
 	return []stores.Statement{
-		{SQL: d.createTable(shape, tmp), Changes: absorbed, Note: note},
-		{SQL: "INSERT INTO " + d.Quote(tmp) + " (" + strings.Join(cols, ", ") + ")\nSELECT " + strings.Join(sel, ", ") + " FROM " + d.Quote(b.Name) + ";"},
-		{SQL: "DROP TABLE " + d.Quote(b.Name) + ";"},
-		{SQL: "ALTER TABLE " + d.Quote(tmp) + " RENAME TO " + d.Quote(a.Name) + ";"},
+		{SQL: d.createTable(shape, tmp), Changes: absorbed, Note: note, Cost: copying},
+		{SQL: "INSERT INTO " + d.Quote(tmp) + " (" + strings.Join(cols, ", ") + ")\nSELECT " + strings.Join(sel, ", ") + " FROM " + d.Quote(b.Name) + ";", Cost: copying},
+		{SQL: "DROP TABLE " + d.Quote(b.Name) + ";", Cost: meta},
+		{SQL: "ALTER TABLE " + d.Quote(tmp) + " RENAME TO " + d.Quote(a.Name) + ";", Cost: meta},
 	}
 }

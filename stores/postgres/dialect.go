@@ -13,6 +13,24 @@ type Dialect struct {
 	// the logical json, new ones are jsonb), "jsonb" or "json" (columns of
 	// the other type are planned as conversions).
 	jsonType string
+	// lockTimeout is lock_timeout: "" for the default (5s), "0" for none.
+	lockTimeout string
+	// offline is online_ddl = false: plain DDL, one file per plan.
+	offline bool
+}
+
+// DefaultLockTimeout is the lock_timeout each generated file sets.
+const DefaultLockTimeout = "5s"
+
+// lockTimeoutValue is the lock_timeout files set, "" for none.
+func (d Dialect) lockTimeoutValue() string {
+	switch d.lockTimeout {
+	case "":
+		return DefaultLockTimeout
+	case "0":
+		return ""
+	}
+	return d.lockTimeout
 }
 
 var _ stores.Dialect = Dialect{}

@@ -15,13 +15,28 @@ import (
 // Catalog queries: three per call whatever the number of tables, each
 // limited to the connection's current schema (search_path) and the tables asked for.
 const (
-	columnsQuery = `SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull
-FROM pg_catalog.pg_attribute a
-JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
-JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
-  AND ($1::text[] IS NULL OR c.relname = ANY($1::text[]))
-ORDER BY c.relname, a.attnum`
+	// columnsQuery also reads each table's size: rows as the planner
+	// estimates them (reltuples scaled to the table's current pages, -1
+	// before the first ANALYZE or VACUUM) and bytes (pg_table_size: heap,
+	// TOAST and maps, without indexes), on the table's first row.
+	columnsQuery = `WITH s AS MATERIALIZED (
+  SELECT c.oid, c.relname, c.reltuples, c.relpages, pg_catalog.pg_relation_size(c.oid) AS heap, pg_catalog.pg_table_size(c.oid) AS bytes
+  FROM pg_catalog.pg_class c
+  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+  WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p')
+    AND ($1::text[] IS NULL OR c.relname = ANY($1::text[]))
+)
+SELECT s.relname, a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull,
+  CASE WHEN row_number() OVER (PARTITION BY s.oid ORDER BY a.attnum) > 1 THEN NULL
+    WHEN s.reltuples < 0 THEN -1
+    WHEN s.relpages > 0 THEN round(s.reltuples / s.relpages * (s.heap / current_setting('block_size')::bigint))::bigint
+    WHEN s.heap = 0 THEN 0
+    ELSE -1 END,
+  s.bytes
+FROM s
+JOIN pg_catalog.pg_attribute a ON a.attrelid = s.oid
+WHERE a.attnum > 0 AND NOT a.attisdropped
+ORDER BY s.relname, a.attnum`
 	pkQuery = `SELECT c.relname, con.conname,
   array_to_json(ARRAY(SELECT a.attname FROM unnest(con.conkey) WITH ORDINALITY AS k(attnum, ord)
     JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum ORDER BY k.ord))::text
@@ -30,7 +45,7 @@ JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE con.contype = 'p' AND n.nspname = current_schema()
   AND ($1::text[] IS NULL OR c.relname = ANY($1::text[]))`
-	indexesQuery = `SELECT t.relname, i.relname, ix.indisunique,
+	indexesQuery = `SELECT t.relname, i.relname, ix.indisunique, ix.indisvalid,
   array_to_json(ARRAY(SELECT COALESCE(a.attname, '') FROM unnest(ix.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
     LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = ix.indrelid AND a.attnum = k.attnum
     WHERE k.ord <= ix.indnkeyatts ORDER BY k.ord))::text
@@ -62,7 +77,9 @@ func (d Dialect) Inspect(ctx context.Context, q stores.Queryer, tables []string)
 			var list string
 			var err error
 			if withUnique {
-				err = r.Scan(&k.Table, &k.Name, &k.Unique, &list)
+				var valid bool
+				err = r.Scan(&k.Table, &k.Name, &k.Unique, &valid, &list)
+				k.Invalid = !valid
 			} else {
 				err = r.Scan(&k.Table, &k.Name, &list)
 			}
@@ -80,8 +97,13 @@ func (d Dialect) Inspect(ctx context.Context, q stores.Queryer, tables []string)
 		func() error {
 			return sqlx.Scan(ctx, q, "read columns", columnsQuery, arg, func(r *sql.Rows) error {
 				var c sqlx.ColumnRow
-				if err := r.Scan(&c.Table, &c.Name, &c.Type, &c.Nullable); err != nil {
+				var rows sql.NullInt64
+				var bytes int64
+				if err := r.Scan(&c.Table, &c.Name, &c.Type, &c.Nullable, &rows, &bytes); err != nil {
 					return err
+				}
+				if rows.Valid {
+					c.Stats = &schema.Stats{Rows: rows.Int64, Bytes: bytes}
 				}
 				cols = append(cols, c)
 				return nil

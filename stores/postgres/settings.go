@@ -2,17 +2,24 @@ package postgres
 
 import (
 	"fmt"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/mxmigrate/mxmigrate/stores"
 )
 
-// Tune reads [ext.mxmigrate.postgresql]: json_type, the type of new json
-// columns. Not set, new columns are jsonb and existing json or jsonb columns
-// both satisfy the logical json (a database Alembic made with sa.JSON needs
-// no change). Set, a column of the other type is planned as a conversion
-// (gated, like every type change).
+// Tune reads [ext.mxmigrate.postgresql]:
+//   - json_type, the type of new json columns. Not set, new columns are jsonb
+//     and existing json or jsonb columns both satisfy the logical json (a
+//     database Alembic made with sa.JSON needs no change). Set, a column of
+//     the other type is planned as a conversion (gated, like every type change);
+//   - lock_timeout, set at the start of every generated file that runs in a
+//     transaction: a PostgreSQL duration ("5s", the default; "500ms", "1min"),
+//     or false (or "0") for none;
+//   - online_ddl (default true): changes to existing tables take the forms
+//     that do not block writes (see Steps); false writes plain DDL.
 func (Dialect) Tune(m map[string]any, where string) (stores.Dialect, error) {
 	d := Dialect{}
 	keys := make([]string, 0, len(m))
@@ -30,9 +37,52 @@ func (Dialect) Tune(m map[string]any, where string) (stores.Dialect, error) {
 				continue
 			}
 			return nil, fmt.Errorf("%s = %v: use \"jsonb\" or \"json\"", key, m[k])
+		case "lock_timeout":
+			lt, err := parseLockTimeout(m[k])
+			if err != nil {
+				return nil, fmt.Errorf("%s = %v: %w", key, m[k], err)
+			}
+			d.lockTimeout = lt
+		case "online_ddl":
+			on, ok := m[k].(bool)
+			if !ok {
+				return nil, fmt.Errorf("%s = %v: use true or false", key, m[k])
+			}
+			d.offline = !on
 		default:
-			return nil, fmt.Errorf("%s: unknown setting (PostgreSQL takes json_type)", key)
+			return nil, fmt.Errorf("%s: unknown setting (PostgreSQL takes json_type, lock_timeout, online_ddl)", key)
 		}
 	}
 	return d, nil
+}
+
+// durationRE is a PostgreSQL duration setting: a number of milliseconds, or
+// one with a unit.
+var durationRE = regexp.MustCompile(`^([0-9]+)\s*(us|ms|s|min|h|d)?$`)
+
+// parseLockTimeout reads lock_timeout: "0" for none (false or "0"), else the
+// duration as written.
+func parseLockTimeout(v any) (string, error) {
+	switch x := v.(type) {
+	case bool:
+		if !x {
+			return "0", nil
+		}
+		return "", nil
+	case int64:
+		v = strconv.FormatInt(x, 10)
+	}
+	s, ok := v.(string)
+	if !ok {
+		return "", fmt.Errorf("use a duration such as \"5s\", or false for none")
+	}
+	s = strings.TrimSpace(s)
+	m := durationRE.FindStringSubmatch(s)
+	if m == nil {
+		return "", fmt.Errorf("use a duration such as \"5s\", \"500ms\" or \"1min\" (a number alone is milliseconds), or false for none")
+	}
+	if strings.Trim(m[1], "0") == "" {
+		return "0", nil
+	}
+	return s, nil
 }

@@ -216,13 +216,15 @@ func RoundTrip(t *testing.T, h Harness) {
 			next := shape(t, h.Dialect, logical)
 			scope := union(prev, next)
 			current := d.inspect(scope)
-			up, down, cs := render(t, h.Dialect, "rt", current, next)
+			r, cs := render(t, h.Dialect, "rt", current, next)
+			up, down := r.up, r.down
 			if len(cs) == 0 {
 				prev = logical
 				continue
 			}
 			total++
-			f := write(t, h.Dialect, dir, up, down)
+			fs := write(t, h.Dialect, dir, r)
+			last, n := fs[len(fs)-1], len(fs)
 			rows := d.counts(current)
 			for _, ch := range cs {
 				if ch.Kind == diff.DropTable {
@@ -242,15 +244,15 @@ func RoundTrip(t *testing.T, h Harness) {
 			}
 			d.reopen() // apply to a database read back from storage
 			m := d.migrator(dir, "schema_migrations")
-			if err := m.Migrate(uint(f.Version)); err != nil {
+			if err := m.Migrate(uint(last.Version)); err != nil {
 				t.Fatalf("%s: up: %v\n%s", name, err, up)
 			}
 			expect("up", next)
-			if err := m.Steps(-1); err != nil {
+			if err := m.Steps(-n); err != nil {
 				t.Fatalf("%s: down: %v\n%s", name, err, down)
 			}
 			expect("down", current)
-			if err := m.Steps(1); err != nil {
+			if err := m.Steps(n); err != nil {
 				t.Fatalf("%s: up again: %v", name, err)
 			}
 			expect("up again", next)

@@ -195,40 +195,55 @@ func shape(t *testing.T, dl stores.Dialect, s *schema.Schema) *schema.Schema {
 	return c
 }
 
-// render renders the change from before to after as up and down files.
-func render(t *testing.T, dl stores.Dialect, env string, before, after *schema.Schema) (up, down []byte, changes []diff.Change) {
+// rendered is a plan's files (more than one where the dialect splits it).
+type rendered struct {
+	files []generator.Pair
+	// up and down are all files together, for messages and golden files.
+	up, down []byte
+}
+
+// render renders the change from before to after as the dialect's files,
+// each with its up and down, as generate does.
+func render(t *testing.T, dl stores.Dialect, env string, before, after *schema.Schema) (rendered, []diff.Change) {
 	t.Helper()
 	cs := diff.Compare(before, after)
 	stores.Annotate(dl, cs, before)
 	applied := diff.Apply(before, cs)
-	u, err := dl.Render(cs, before, applied)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dn, err := dl.Render(diff.Inverse(cs), applied, before)
+	steps, err := stores.Plan(dl, cs, before, applied, before)
 	if err != nil {
 		t.Fatal(err)
 	}
 	h := generator.Header{Tool: "mxmigrate conformance", Environment: env, Dialect: dl.Name(), Message: env, Transactional: dl.Transactional()}
-	hu, hd := h, h
-	hu.Direction, hd.Direction = "up", "down"
-	hd.DataNotRestored = len(diff.Destructive(cs)) > 0
-	return generator.Render(hu, u), generator.Render(hd, dn), cs
+	r := rendered{files: generator.RenderSteps(h, steps)}
+	for _, f := range r.files {
+		r.up = append(r.up, f.Up...)
+		r.down = append(append([]byte(nil), f.Down...), r.down...)
+	}
+	return r, cs
 }
 
-// write adds a migration to dir.
-func write(t *testing.T, dl stores.Dialect, dir string, up, down []byte) generator.File {
+// write adds a plan's files to dir.
+func write(t *testing.T, dl stores.Dialect, dir string, r rendered) []generator.File {
 	t.Helper()
+	unlock, err := generator.Lock(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
 	cur, err := generator.ReadDir(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := generator.Write(dir, generator.Migration{Name: "step", Up: up, Down: down,
-		Identity: generator.Identity{Dialect: dl.Name()}, BasedOn: cur.Latest()})
+	var ms []generator.Migration
+	for _, f := range r.files {
+		ms = append(ms, generator.Migration{Name: "step", Up: f.Up, Down: f.Down,
+			Identity: generator.Identity{Dialect: dl.Name()}, BasedOn: cur.Latest()})
+	}
+	fs, err := generator.WriteAllLocked(dir, ms)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return f
+	return fs
 }
 
 // Golden renders every shared transition, up and down, and compares the
@@ -238,10 +253,12 @@ func Golden(t *testing.T, h Harness) {
 	prev := &schema.Schema{}
 	for _, tr := range SharedTransitions {
 		next := shape(t, h.Dialect, tr.Schema())
-		up, down, _ := render(t, h.Dialect, tr.Name, prev, next)
+		r, _ := render(t, h.Dialect, tr.Name, prev, next)
 		fmt.Fprintf(&out, "-- ==== %s: %s ====\n", tr.Name, tr.What)
-		out.Write(up)
-		out.Write(down)
+		for _, f := range r.files {
+			out.Write(f.Up)
+			out.Write(f.Down)
+		}
 		prev = next
 	}
 	if updating() {
@@ -273,8 +290,8 @@ func Transitions(t *testing.T, h Harness) {
 	seq := 0
 	for _, tr := range SharedTransitions {
 		next := shape(t, h.Dialect, tr.Schema())
-		up, down, cs := render(t, h.Dialect, tr.Name, prev, next)
-		f := write(t, h.Dialect, dir, up, down)
+		r, cs := render(t, h.Dialect, tr.Name, prev, next)
+		n := len(write(t, h.Dialect, dir, r))
 		d.reopen()
 		rows := d.counts(d.inspect(prev.Names()))
 		for _, c := range cs {
@@ -283,11 +300,10 @@ func Transitions(t *testing.T, h Harness) {
 			}
 		}
 		m := d.migrator(dir, table)
-		step := func(label string, n int, want *schema.Schema, file string) {
+		step := func(label string, n int, want *schema.Schema, files []byte) {
 			t.Helper()
 			if err := m.Steps(n); err != nil {
-				b, _ := os.ReadFile(file)
-				t.Fatalf("%s %s: %v\n%s", tr.Name, label, err, b)
+				t.Fatalf("%s %s: %v\n%s", tr.Name, label, err, files)
 			}
 			scope := union(prev, next)
 			got := d.inspect(scope)
@@ -300,15 +316,15 @@ func Transitions(t *testing.T, h Harness) {
 				}
 			}
 		}
-		step("up", 1, next, f.Up)
+		step("up", n, next, r.up)
 		m.Close()
 		d.reopen()
 		m = d.migrator(dir, table)
-		step("down", -1, prev, f.Down)
+		step("down", -n, prev, r.down)
 		m.Close()
 		d.reopen()
 		m = d.migrator(dir, table)
-		step("up again", 1, next, f.Up)
+		step("up again", n, next, r.up)
 		m.Close()
 		if t.Failed() {
 			return
@@ -355,8 +371,8 @@ func manyTables(n int) *schema.Schema {
 func (d *db) apply(s *schema.Schema) {
 	d.t.Helper()
 	dir := d.t.TempDir()
-	up, down, _ := render(d.t, d.h.Dialect, "setup", &schema.Schema{}, s)
-	write(d.t, d.h.Dialect, dir, up, down)
+	r, _ := render(d.t, d.h.Dialect, "setup", &schema.Schema{}, s)
+	write(d.t, d.h.Dialect, dir, r)
 	m := d.migrator(dir, "schema_migrations")
 	defer m.Close()
 	if err := m.Up(); err != nil {

@@ -6,6 +6,7 @@
 -- The whole file runs in one transaction: it applies completely or not at all.
 
 -- DuckDB cannot alter videos while it has indexes: drop ix_videos, recreate it below
+-- cost: metadata only, lock the database file (no other process can open it meanwhile), size unknown
 DROP INDEX "ix_videos";
 
 -- rebuild videos: DuckDB cannot drop a primary key, retype or drop a key or indexed column, nor drop NOT NULL on an indexed table, in place: the table is recreated and its rows copied
@@ -18,6 +19,7 @@ DROP INDEX "ix_videos";
 -- DESTRUCTIVE: changes the type of videos.fps from int64 to float64: values may not convert
 -- ~ alter column videos.fps type int64 -> float64
 -- + add primary key videos (id)
+-- cost: rewrites the table, lock the database file (no other process can open it meanwhile), size unknown
 CREATE TABLE "videos__mxmigrate_rebuild" (
     "id" VARCHAR NOT NULL,
     "metaxy_created_at" TIMESTAMPTZ NOT NULL,
@@ -26,12 +28,16 @@ CREATE TABLE "videos__mxmigrate_rebuild" (
     PRIMARY KEY ("id")
 );
 
+-- cost: rewrites the table, lock the database file (no other process can open it meanwhile), size unknown
 INSERT INTO "videos__mxmigrate_rebuild" ("id", "metaxy_created_at", "fps")
 SELECT "id", "metaxy_created_at", CAST("fps" AS DOUBLE) FROM "videos";
 
+-- cost: metadata only, lock the database file (no other process can open it meanwhile), size unknown
 DROP TABLE "videos";
 
+-- cost: metadata only, lock the database file (no other process can open it meanwhile), size unknown
 ALTER TABLE "videos__mxmigrate_rebuild" RENAME TO "videos";
 
 -- recreate index ix_videos
+-- cost: builds an index, lock the database file (no other process can open it meanwhile), size unknown
 CREATE INDEX "ix_videos" ON "videos" ("id", "metaxy_created_at");

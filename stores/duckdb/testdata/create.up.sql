@@ -6,6 +6,7 @@
 -- The whole file runs in one transaction: it applies completely or not at all.
 
 -- + create table videos (4 columns)
+-- cost: new table (no rows)
 CREATE TABLE "videos" (
     "id" VARCHAR NOT NULL,
     "metaxy_created_at" TIMESTAMPTZ NOT NULL,
@@ -14,4 +15,5 @@ CREATE TABLE "videos" (
     PRIMARY KEY ("id", "metaxy_created_at")
 );
 
+-- cost: new table (no rows)
 CREATE INDEX "ix_videos" ON "videos" ("id", "metaxy_created_at");

@@ -1,0 +1,144 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/mxmigrate/mxmigrate"
+	"github.com/mxmigrate/mxmigrate/stores"
+)
+
+// costed is one statement of a plan with the file it is in (1-based).
+type costed struct {
+	stmt stores.Statement
+	file int
+}
+
+// statementsOf maps each change of the plan (by its summary) to the up
+// statements that carry it out, in order.
+func statementsOf(cmp *mxmigrate.Comparison) map[string][]costed {
+	out := map[string][]costed{}
+	for i, st := range cmp.Steps {
+		for _, s := range st.Up {
+			for _, c := range s.Changes {
+				k := c.Summary()
+				out[k] = append(out[k], costed{s, i + 1})
+			}
+		}
+	}
+	return out
+}
+
+// printPlan prints each change, then what each of its statements costs on
+// the live table (with its file, when the plan takes several).
+func printPlan(c *cli.Context, out io.Writer, cmp *mxmigrate.Comparison) {
+	color := colorOn(c, out)
+	stmts := statementsOf(cmp)
+	for _, ch := range cmp.Changes {
+		line := ch.Summary()
+		if why := ch.Destructive(); why != "" {
+			line += "   [DESTRUCTIVE: " + why + "]"
+		}
+		if color {
+			code := "32"
+			switch line[0] {
+			case '~':
+				code = "33"
+			case '-':
+				code = "31"
+			}
+			line = "\x1b[" + code + "m" + line + "\x1b[0m"
+		}
+		fmt.Fprintln(out, line)
+		list := stmts[ch.Summary()]
+		for _, s := range list {
+			if s.stmt.Cost == nil {
+				continue
+			}
+			cost := "    " + s.stmt.Cost.String()
+			if len(cmp.Steps) > 1 {
+				cost = fmt.Sprintf("    file %d: %s", s.file, s.stmt.Cost.String())
+			}
+			if len(list) > 1 {
+				cost += "   (" + shortSQL(s.stmt.SQL) + ")"
+			}
+			if color {
+				cost = "\x1b[2m" + cost + "\x1b[0m"
+			}
+			fmt.Fprintln(out, cost)
+		}
+	}
+}
+
+// shortSQL is a statement on one line, cut to 72 characters.
+func shortSQL(sql string) string {
+	s := strings.Join(strings.Fields(sql), " ")
+	if r := []rune(s); len(r) > 72 {
+		return string(r[:71]) + "…"
+	}
+	return s
+}
+
+type statementJSON struct {
+	File   int    `json:"file"`
+	SQL    string `json:"sql"`
+	Table  string `json:"table,omitempty"`
+	Effect string `json:"effect,omitempty"`
+	Lock   string `json:"lock,omitempty"`
+	// Rows and Bytes are the live table's estimates; null when unknown
+	// (PostgreSQL before ANALYZE; DuckDB's bytes; a new table has 0 rows).
+	Rows  *int64 `json:"rows"`
+	Bytes *int64 `json:"bytes"`
+}
+
+type changeJSON struct {
+	Kind        string          `json:"kind"`
+	Table       string          `json:"table"`
+	Summary     string          `json:"summary"`
+	Destructive string          `json:"destructive,omitempty"`
+	Statements  []statementJSON `json:"statements"`
+}
+
+func planJSON(env string, cmp *mxmigrate.Comparison, extra map[string]any) map[string]any {
+	stmts := statementsOf(cmp)
+	list := make([]changeJSON, 0, len(cmp.Changes))
+	for _, ch := range cmp.Changes {
+		cj := changeJSON{Kind: ch.Kind.String(), Table: ch.Table, Summary: ch.Summary(), Destructive: ch.Destructive(), Statements: []statementJSON{}}
+		for _, s := range stmts[ch.Summary()] {
+			cj.Statements = append(cj.Statements, statementOf(s))
+		}
+		list = append(list, cj)
+	}
+	m := map[string]any{"environment": env, "changes": list}
+	for k, v := range extra {
+		m[k] = v
+	}
+	return m
+}
+
+func statementOf(s costed) statementJSON {
+	sj := statementJSON{File: s.file, SQL: s.stmt.SQL}
+	c := s.stmt.Cost
+	if c == nil {
+		return sj
+	}
+	sj.Table, sj.Effect, sj.Lock = c.Table, string(c.Effect), c.Lock
+	if c.Effect == stores.NewTable {
+		zero := int64(0)
+		sj.Rows, sj.Bytes = &zero, &zero
+		return sj
+	}
+	if c.Stats != nil {
+		if c.Stats.Rows >= 0 {
+			sj.Rows = &c.Stats.Rows
+		}
+		if c.Stats.Bytes >= 0 {
+			sj.Bytes = &c.Stats.Bytes
+		}
+	}
+	return sj
+}
+

@@ -1,0 +1,172 @@
+package stores
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/mxmigrate/mxmigrate/diff"
+	"github.com/mxmigrate/mxmigrate/schema"
+)
+
+// Effect is what a statement does to the rows of the table it changes.
+type Effect string
+
+// Effects, from the cheapest.
+const (
+	// NewTable: the table is created by the plan; no rows are touched.
+	NewTable Effect = "new table"
+	// MetadataOnly: the catalog changes, the rows are not read.
+	MetadataOnly Effect = "metadata only"
+	// Scans: every row is read (to check a constraint), none written.
+	Scans Effect = "scans the table"
+	// RewritesColumn: one column's values are written again for every row
+	// (ClickHouse's MODIFY COLUMN, DuckDB's ALTER TYPE and ADD COLUMN).
+	RewritesColumn Effect = "rewrites a column"
+	// BuildsIndex: every row is read to build an index.
+	BuildsIndex Effect = "builds an index"
+	// Rewrites: every row is written again (a new copy of the table or column).
+	Rewrites Effect = "rewrites the table"
+)
+
+// Cost is what one statement costs on the live table: what it does to the
+// rows, the lock it holds meanwhile, and how big the table is.
+type Cost struct {
+	// Table is the table the statement acts on.
+	Table  string
+	Effect Effect
+	// Lock is the lock the statement holds and what it blocks, in the
+	// dialect's words: "ACCESS EXCLUSIVE (blocks reads and writes)".
+	Lock string
+	// Stats is the live table's size (nil: a new table, or not known).
+	Stats *schema.Stats
+}
+
+// String is the cost as plans and file comments show it: "rewrites the
+// table, lock ACCESS EXCLUSIVE (blocks reads and writes), ~1,200,000 rows, 84.0 MB"
+// (no ";", which golang-migrate's ClickHouse driver splits comments at).
+func (c *Cost) String() string {
+	if c.Effect == NewTable {
+		return string(NewTable) + " (no rows)"
+	}
+	parts := []string{string(c.Effect)}
+	if c.Lock != "" {
+		parts = append(parts, "lock "+c.Lock)
+	}
+	parts = append(parts, c.Size())
+	return strings.Join(parts, ", ")
+}
+
+// Size says how big the table is: "~1,200,000 rows, 84 MB".
+func (c *Cost) Size() string {
+	if c.Stats == nil {
+		return "size unknown"
+	}
+	rows := "rows unknown"
+	if c.Stats.Rows >= 0 {
+		rows = "~" + Thousands(c.Stats.Rows) + " rows"
+	}
+	if c.Stats.Bytes < 0 {
+		return rows
+	}
+	return rows + ", " + Bytes(c.Stats.Bytes)
+}
+
+// Thousands writes n with commas: 1,234,567.
+func Thousands(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+// Bytes writes a size in bytes in binary units: 512 B, 8.0 kB, 1.2 GB.
+func Bytes(n int64) string {
+	if n < 1024 {
+		return fmt.Sprintf("%d B", n)
+	}
+	units := []string{"kB", "MB", "GB", "TB", "PB"}
+	f := float64(n) / 1024
+	i := 0
+	for f >= 1024 && i < len(units)-1 {
+		f /= 1024
+		i++
+	}
+	return fmt.Sprintf("%.1f %s", f, units[i])
+}
+
+// Price puts the live tables' sizes on the statements' costs: live is the
+// database as introspected (a table it lacks is new).
+func Price(stmts []Statement, live *schema.Schema) {
+	if live == nil {
+		return
+	}
+	idx := live.Index()
+	for i := range stmts {
+		c := stmts[i].Cost
+		if c == nil || c.Effect == NewTable {
+			continue
+		}
+		if t := idx[c.Table]; t != nil {
+			c.Stats = t.Stats
+		}
+	}
+}
+
+// Step is one migration file of a plan: statements that run in one
+// transaction (on a transactional dialect), or, NoTx, one statement that
+// must run outside any (PostgreSQL's CREATE INDEX CONCURRENTLY).
+type Step struct {
+	Up, Down []Statement
+	NoTx     bool
+	// Label names the step in its file name after the message's slug
+	// ("concurrent_index"); "" for a plan's first (or only) file.
+	Label string
+	// Note says what the step is for, in its files' headers.
+	Note string
+}
+
+// Stepper is a dialect that splits a plan into several files, where some
+// statements must run in a transaction of their own or outside any
+// (PostgreSQL's online forms: CREATE INDEX CONCURRENTLY, VALIDATE
+// CONSTRAINT after the NOT VALID constraint is committed). Others write one
+// file: Render of the changes, and of their inverse for down.
+type Stepper interface {
+	Steps(changes []diff.Change, before, after *schema.Schema) ([]Step, error)
+}
+
+// Plan splits changes (applied to before, giving after) into the files the
+// dialect writes, and prices each up statement with live's table sizes.
+func Plan(d Dialect, changes []diff.Change, before, after, live *schema.Schema) ([]Step, error) {
+	var steps []Step
+	if s, ok := d.(Stepper); ok {
+		var err error
+		if steps, err = s.Steps(changes, before, after); err != nil {
+			return nil, err
+		}
+	} else {
+		up, err := d.Render(changes, before, after)
+		if err != nil {
+			return nil, err
+		}
+		down, err := d.Render(diff.Inverse(changes), after, before)
+		if err != nil {
+			return nil, err
+		}
+		steps = []Step{{Up: up, Down: down}}
+	}
+	for i := range steps {
+		Price(steps[i].Up, live)
+	}
+	return steps, nil
+}

@@ -1,0 +1,208 @@
+package postgres
+
+import (
+	"fmt"
+
+	"github.com/mxmigrate/mxmigrate/diff"
+	"github.com/mxmigrate/mxmigrate/internal/sqlx"
+	"github.com/mxmigrate/mxmigrate/schema"
+	"github.com/mxmigrate/mxmigrate/stores"
+)
+
+var _ stores.Stepper = Dialect{}
+
+// Steps splits a plan into migration files. Every file that runs in a
+// transaction starts with SET LOCAL lock_timeout (unless turned off), so that
+// a statement queued behind a long transaction fails after that long instead
+// of blocking every session queued behind it. With online_ddl (the default),
+// changes to tables that exist take their online forms:
+//
+//   - an index dropped or created: DROP / CREATE INDEX CONCURRENTLY, each in
+//     a file of its own (PostgreSQL runs neither in a transaction block);
+//   - a primary key added: its unique index built CONCURRENTLY in a file of
+//     its own, then ADD CONSTRAINT ... PRIMARY KEY USING INDEX;
+//   - SET NOT NULL: a CHECK (c IS NOT NULL) NOT VALID constraint in the
+//     plan's first file, VALIDATE CONSTRAINT in a file of its own (it scans
+//     without blocking writes), then SET NOT NULL, which the validated check
+//     lets PostgreSQL (12+) do without a scan, and the check dropped.
+//
+// Files come in this order: concurrent index drops; the plan's other changes
+// (and the NOT VALID checks); concurrent index builds; validation; SET NOT
+// NULL and primary keys USING INDEX.
+func (d Dialect) Steps(changes []diff.Change, before, after *schema.Schema) ([]stores.Step, error) {
+	if d.offline {
+		return d.txSteps([]group{d.plain(changes, before)}, ""), nil
+	}
+	var drops, builds []stores.Step
+	var main, validate, final group
+	for _, c := range changes {
+		if isNew(c, before) {
+			main.add(d.plainOne(c, true))
+			continue
+		}
+		switch {
+		case c.Kind == diff.DropIndex && after.Table(c.Table) != nil:
+			drops = append(drops, d.concurrentDrop(c))
+		case c.Kind == diff.CreateIndex:
+			builds = append(builds, d.concurrentBuild(c, c.Index))
+		case c.Kind == diff.AddPrimaryKey:
+			name := pkName(c.Table, c.PrimaryKey)
+			ix := &schema.Index{Name: name, Columns: c.PrimaryKey.Columns, Unique: true}
+			b := d.concurrentBuild(c, ix)
+			b.Label = "primary_key_index"
+			b.Note = fmt.Sprintf("builds the unique index of %s's primary key without blocking writes; the primary key takes it over in a later file", c.Table)
+			b.Down[0].SQL = "DROP INDEX CONCURRENTLY IF EXISTS " + d.Quote(name) + ";"
+			b.Down[0].Note = "gone already if the primary key was dropped by the later file's down"
+			builds = append(builds, b)
+			t := d.Quote(c.Table)
+			final.add(d.pair(c,
+				stores.Statement{SQL: "ALTER TABLE " + t + " ADD CONSTRAINT " + d.Quote(name) + " PRIMARY KEY USING INDEX " + d.Quote(name) + ";",
+					Note: "takes over the unique index built concurrently", Cost: d.cost(c, stores.MetadataOnly, lockAccessExclusive)},
+				stores.Statement{SQL: "ALTER TABLE " + t + " DROP CONSTRAINT " + d.Quote(name) + ";", Cost: d.cost(c, stores.MetadataOnly, lockAccessExclusive)}))
+		case c.Kind == diff.AlterColumnNull && !c.Column.Nullable:
+			t := d.Quote(c.Table)
+			col := d.Quote(c.Column.Name)
+			chk := d.Quote(notNullCheck(c.Table, c.Column.Name))
+			addCheck := stores.Statement{SQL: "ALTER TABLE " + t + " ADD CONSTRAINT " + chk + " CHECK (" + col + " IS NOT NULL) NOT VALID;",
+				Note: "set not null, 1 of 3: a check for new rows only (NOT VALID: no scan)", Cost: d.cost(c, stores.MetadataOnly, lockAccessExclusive)}
+			dropCheck := stores.Statement{SQL: "ALTER TABLE " + t + " DROP CONSTRAINT " + chk + ";", Cost: d.cost(c, stores.MetadataOnly, lockAccessExclusive)}
+			main.add(d.pair(c, addCheck, dropCheck))
+			validate.add(d.pair(c,
+				stores.Statement{SQL: "ALTER TABLE " + t + " VALIDATE CONSTRAINT " + chk + ";",
+					Note: "set not null, 2 of 3: checks the existing rows while reads and writes go on", Cost: d.cost(c, stores.Scans, lockShareUpdate)}))
+			final.add(d.pair(c,
+				stores.Statement{SQL: "ALTER TABLE " + t + " ALTER COLUMN " + col + " SET NOT NULL;",
+					Note: "set not null, 3 of 3: the validated check proves it, so PostgreSQL does not scan", Cost: d.cost(c, stores.MetadataOnly, lockAccessExclusive)},
+				stores.Statement{SQL: "ALTER TABLE " + t + " ALTER COLUMN " + col + " DROP NOT NULL;", Cost: d.cost(c, stores.MetadataOnly, lockAccessExclusive)}))
+			final.add(d.pair(c,
+				stores.Statement{SQL: "ALTER TABLE " + t + " DROP CONSTRAINT " + chk + ";", Note: "the check is not needed any more", Cost: d.cost(c, stores.MetadataOnly, lockAccessExclusive)},
+				stores.Statement{SQL: addCheck.SQL, Cost: d.cost(c, stores.MetadataOnly, lockAccessExclusive)}))
+		default:
+			main.add(d.plainOne(c, false))
+		}
+	}
+	var steps []stores.Step
+	steps = append(steps, drops...)
+	steps = append(steps, d.txSteps([]group{main}, "")...)
+	steps = append(steps, builds...)
+	for _, s := range d.txSteps([]group{validate}, "validate") {
+		s.Note = "validates NOT NULL checks in a transaction of its own: it scans, holding a lock that lets reads and writes go on"
+		steps = append(steps, s)
+	}
+	for _, s := range d.txSteps([]group{final}, "set_not_null") {
+		s.Note = "sets the validated columns NOT NULL and adds primary keys on their concurrently built indexes: metadata only"
+		steps = append(steps, s)
+	}
+	return steps, nil
+}
+
+// group is statements that run together, each with its undo (in order).
+type group struct{ up, down [][]stores.Statement }
+
+func (g *group) add(up, down []stores.Statement) {
+	g.up = append(g.up, up)
+	g.down = append(g.down, down)
+}
+
+// pair makes one up statement and its undo (none when down is omitted).
+func (d Dialect) pair(c diff.Change, up stores.Statement, down ...stores.Statement) ([]stores.Statement, []stores.Statement) {
+	up.Changes = []diff.Change{c}
+	inv := c.Inverse()
+	for i := range down {
+		down[i].Changes = []diff.Change{inv}
+	}
+	return []stores.Statement{up}, down
+}
+
+// plain is each change in its plain form with its inverse.
+func (d Dialect) plain(changes []diff.Change, before *schema.Schema) group {
+	var g group
+	for _, c := range changes {
+		g.add(d.plainOne(c, isNew(c, before)))
+	}
+	return g
+}
+
+func (d Dialect) plainOne(c diff.Change, newTable bool) ([]stores.Statement, []stores.Statement) {
+	inv := c.Inverse()
+	// the inverse of creating a table drops a table the plan made: no rows
+	return d.render(c, newTable), d.render(inv, newTable && c.Kind != diff.CreateTable)
+}
+
+// txSteps makes one transactional file of the groups (none when they are
+// empty): up in order, down undoing it in reverse, each starting with the
+// lock timeout.
+func (d Dialect) txSteps(gs []group, label string) []stores.Step {
+	var up, down []stores.Statement
+	for _, g := range gs {
+		for _, u := range g.up {
+			up = append(up, u...)
+		}
+		for i := len(g.down) - 1; i >= 0; i-- {
+			down = append(down, g.down[i]...)
+		}
+	}
+	if len(up) == 0 {
+		return nil
+	}
+	if set, ok := d.setLockTimeout(); ok {
+		up = append([]stores.Statement{set}, up...)
+		if len(down) > 0 {
+			down = append([]stores.Statement{set}, down...)
+		}
+	}
+	return []stores.Step{{Up: up, Down: down, Label: label}}
+}
+
+// setLockTimeout is the statement each transactional file starts with.
+// LOCAL: it ends with the file's transaction, so that it never reaches a
+// later CREATE INDEX CONCURRENTLY on the same connection (whose waits for
+// older transactions it would cut short, leaving an invalid index).
+func (d Dialect) setLockTimeout() (stores.Statement, bool) {
+	lt := d.lockTimeoutValue()
+	if lt == "" {
+		return stores.Statement{}, false
+	}
+	return stores.Statement{SQL: "SET LOCAL lock_timeout = '" + lt + "';",
+		Note: "waits at most " + lt + " for each lock, then fails (and the file rolls back) instead of making every session queue behind it"}, true
+}
+
+// concurrentBuild is CREATE [UNIQUE] INDEX CONCURRENTLY ix alone in a file,
+// its down DROP INDEX CONCURRENTLY.
+func (d Dialect) concurrentBuild(c diff.Change, ix *schema.Index) stores.Step {
+	create := "CREATE " + uniqueWord(ix) + "INDEX CONCURRENTLY " + d.Quote(ix.Name) + " ON " + d.Quote(c.Table) + " (" + sqlx.QuoteList(d, ix.Columns) + ");"
+	return stores.Step{NoTx: true, Label: "concurrent_index",
+		Note: fmt.Sprintf("builds index %s on %s without blocking writes", ix.Name, c.Table),
+		Up: []stores.Statement{{SQL: create, Changes: []diff.Change{c}, Cost: d.cost(c, stores.BuildsIndex, lockShareUpdate)}},
+		Down: []stores.Statement{{SQL: "DROP INDEX CONCURRENTLY " + d.Quote(ix.Name) + ";", Changes: []diff.Change{c.Inverse()},
+			Cost: d.cost(c, stores.MetadataOnly, lockShareUpdate)}}}
+}
+
+// concurrentDrop is DROP INDEX CONCURRENTLY alone in a file, its down
+// CREATE INDEX CONCURRENTLY.
+func (d Dialect) concurrentDrop(c diff.Change) stores.Step {
+	ix := c.Index
+	create := "CREATE " + uniqueWord(ix) + "INDEX CONCURRENTLY " + d.Quote(ix.Name) + " ON " + d.Quote(c.Table) + " (" + sqlx.QuoteList(d, ix.Columns) + ");"
+	return stores.Step{NoTx: true, Label: "drop_index",
+		Note: fmt.Sprintf("drops index %s on %s without blocking reads or writes", ix.Name, c.Table),
+		Up: []stores.Statement{{SQL: "DROP INDEX CONCURRENTLY " + d.Quote(ix.Name) + ";", Changes: []diff.Change{c},
+			Cost: d.cost(c, stores.MetadataOnly, lockShareUpdate)}},
+		Down: []stores.Statement{{SQL: create, Changes: []diff.Change{c.Inverse()}, Cost: d.cost(c, stores.BuildsIndex, lockShareUpdate)}}}
+}
+
+func (d Dialect) cost(c diff.Change, e stores.Effect, lock string) *stores.Cost {
+	return &stores.Cost{Table: c.Table, Effect: e, Lock: lock}
+}
+
+func uniqueWord(ix *schema.Index) string {
+	if ix.Unique {
+		return "UNIQUE "
+	}
+	return ""
+}
+
+// notNullCheck names the temporary check of SET NOT NULL: bounded to
+// PostgreSQL's 63 bytes with a hash when the names are long.
+func notNullCheck(table, column string) string {
+	return schema.Shorten(table+"_"+column+"_not_null", 63)
+}
