@@ -380,8 +380,6 @@ func (p *Project) Generate(ctx context.Context, env *Env, o GenerateOptions) (*G
 	return res, nil
 }
 
-
-
 // baseline replaces the comparison with one from an empty database. The live
 // changes stay in cmp.LiveChanges so that the caller can say whether the
 // database already matches.

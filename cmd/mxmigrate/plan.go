@@ -141,4 +141,3 @@ func statementOf(s costed) statementJSON {
 	}
 	return sj
 }
-

@@ -173,7 +173,7 @@ func (d Dialect) concurrentBuild(c diff.Change, ix *schema.Index) stores.Step {
 	create := "CREATE " + uniqueWord(ix) + "INDEX CONCURRENTLY " + d.Quote(ix.Name) + " ON " + d.Quote(c.Table) + " (" + sqlx.QuoteList(d, ix.Columns) + ");"
 	return stores.Step{NoTx: true, Label: "concurrent_index",
 		Note: fmt.Sprintf("builds index %s on %s without blocking writes", ix.Name, c.Table),
-		Up: []stores.Statement{{SQL: create, Changes: []diff.Change{c}, Cost: d.cost(c, stores.BuildsIndex, lockShareUpdate)}},
+		Up:   []stores.Statement{{SQL: create, Changes: []diff.Change{c}, Cost: d.cost(c, stores.BuildsIndex, lockShareUpdate)}},
 		Down: []stores.Statement{{SQL: "DROP INDEX CONCURRENTLY " + d.Quote(ix.Name) + ";", Changes: []diff.Change{c.Inverse()},
 			Cost: d.cost(c, stores.MetadataOnly, lockShareUpdate)}}}
 }
