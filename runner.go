@@ -247,15 +247,18 @@ func (p *Project) step(ctx context.Context, r *runner, f generator.File, down bo
 		return Applied{}, fmt.Errorf("%s: %w", env.Name, err)
 	}
 	body, path, verb := up, p.rel(f.Up), "applied"
-	failed := fmt.Sprintf("the database is marked dirty at version %d. Fix the cause, repair the database if needed, then", f.Version)
 	if down {
 		body, path, verb = dn, p.rel(f.Down), "reverted"
-		failed = "the database is marked dirty. Fix the cause, then"
 	}
 	start := time.Now()
 	if err := r.run(body, target); err != nil {
-		return Applied{}, fmt.Errorf("%s: %s failed; %s `mxmigrate force -n %s <version>`: %s",
-			env.Name, path, failed, env.Name, stores.MaskPassword(p.describe(ctx, env, err, path, body)))
+		why := stores.MaskPassword(p.describe(ctx, env, err, path, body))
+		if ex, ok := env.Dialect.(stores.Explainer); ok {
+			if more := p.explain(ctx, env, ex, err); more != "" {
+				why += "\n" + more
+			}
+		}
+		return Applied{}, fmt.Errorf("%s: %s failed; %s: %s", env.Name, path, r.recovery(f, down, body), why)
 	}
 	a := Applied{File: filepath.Base(path), Duration: time.Since(start)}
 	if out != nil {
@@ -265,6 +268,57 @@ func (p *Project) step(ctx context.Context, r *runner, f generator.File, down bo
 		}
 	}
 	return a, nil
+}
+
+// recovery says what state a failed file left and how to go on.
+func (r *runner) recovery(f generator.File, down bool, body []byte) string {
+	env := r.env
+	if down {
+		return fmt.Sprintf("the database is marked dirty. Fix the cause, then `mxmigrate force -n %s <version>`", env.Name)
+	}
+	prev := int64(-1)
+	if pf, ok := r.dir.Prev(f.Version); ok {
+		prev = int64(pf.Version)
+	}
+	switch {
+	case bytes.Contains(body, []byte(generator.NoTxMarker)):
+		drop := "drop what it left"
+		if m := concurrentIndex.FindSubmatch(body); m != nil {
+			drop = "drop it with `DROP INDEX CONCURRENTLY IF EXISTS " + string(m[1]) + ";`"
+		}
+		return fmt.Sprintf("the database is marked dirty at version %d. The file runs outside a transaction, so what it did stays: a failed CREATE INDEX CONCURRENTLY leaves the index INVALID (`mxmigrate check -n %s` lists it). Fix the cause, %s, then `mxmigrate force -n %s %d` (the version before it) and `mxmigrate up -n %s` again",
+			f.Version, env.Name, drop, env.Name, prev, env.Name)
+	case env.Dialect.Transactional():
+		return fmt.Sprintf("nothing of it was applied (the file runs in one transaction), and the database is marked dirty at version %d. Fix the cause, then `mxmigrate force -n %s %d` (the version before it) and `mxmigrate up -n %s` again",
+			f.Version, env.Name, prev, env.Name)
+	}
+	return fmt.Sprintf("the database is marked dirty at version %d. Fix the cause, repair the database if needed, then `mxmigrate force -n %s <version>`", f.Version, env.Name)
+}
+
+// concurrentIndex finds the index a concurrent build creates.
+var concurrentIndex = regexp.MustCompile(`(?im)^CREATE\s+(?:UNIQUE\s+)?INDEX\s+CONCURRENTLY\s+("(?:[^"]|"")+"|\S+)`)
+
+// explain asks the dialect, on a connection of its own, for more about a
+// failure (PostgreSQL: the sessions a lock timeout waited for).
+func (p *Project) explain(ctx context.Context, env *Env, ex stores.Explainer, err error) string {
+	var de database.Error
+	if dep := (*database.Error)(nil); errors.As(err, &dep) {
+		de = *dep
+	} else {
+		errors.As(err, &de)
+	}
+	if de.OrigErr != nil {
+		err = de.OrigErr
+	}
+	if !ex.Explains(err) {
+		return ""
+	}
+	h, oerr := env.Conn.Open(ctx, stores.OpenOptions{ReadOnly: true})
+	if oerr != nil {
+		return ""
+	}
+	defer h.Close()
+	return ex.Explain(ctx, h, err)
 }
 
 // Down reverts n migrations (all with n < 0), reporting each to out. Each
@@ -419,12 +473,16 @@ func (p *Project) describe(ctx context.Context, env *Env, err error, path string
 	}
 	if !ok && len(de.Query) > 0 {
 		// the statement the driver ran (ClickHouse's runs a file statement
-		// by statement): find it in the file
+		// by statement): find it in the file, when it is one of them (a
+		// driver that runs the whole file at once reports the whole file)
+		var found []sqlx.Stmt
 		for _, cand := range sqlx.Split(string(body)) {
 			if t := strings.TrimSpace(strings.TrimSuffix(cand.Text, ";")); t != "" && strings.Contains(string(de.Query), t) {
-				st, ok = cand, true
-				break
+				found = append(found, cand)
 			}
+		}
+		if len(found) == 1 {
+			st, ok = found[0], true
 		}
 	}
 	if !ok {
@@ -441,9 +499,10 @@ func (p *Project) describe(ctx context.Context, env *Env, err error, path string
 }
 
 // replayable are the statements locate may run again inside a transaction
-// it rolls back: transactional DDL and DML, nothing that writes files,
-// loads extensions or changes settings.
-var replayable = regexp.MustCompile(`(?i)^(CREATE|ALTER|DROP|INSERT|UPDATE|DELETE|SELECT|WITH|COMMENT)\b`)
+// it rolls back: transactional DDL and DML, and SET LOCAL (PostgreSQL's
+// lock_timeout, which ends with the transaction); nothing that writes files,
+// loads extensions or changes a session's settings.
+var replayable = regexp.MustCompile(`(?i)^(CREATE|ALTER|DROP|INSERT|UPDATE|DELETE|SELECT|WITH|COMMENT|SET\s+LOCAL)\b`)
 
 // locate finds which statement of a failed file fails, by running the
 // statements one by one in a transaction that is always rolled back, on a

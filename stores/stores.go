@@ -120,6 +120,17 @@ func Annotate(d Dialect, cs []diff.Change, before *schema.Schema) {
 	}
 }
 
+// Explainer is a dialect that can say more about a migration that failed:
+// PostgreSQL names the sessions whose transactions held the lock a statement
+// gave up waiting for (lock_timeout).
+type Explainer interface {
+	// Explains reports whether Explain has something to say about err
+	// (without a database round trip).
+	Explains(err error) bool
+	// Explain queries the database on q and returns sentences for the user.
+	Explain(ctx context.Context, q Queryer, err error) string
+}
+
 // Converter maps logical types to the dialect's types and back.
 type Converter interface {
 	// TypeSQL renders a logical (or raw) type.

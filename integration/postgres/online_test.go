@@ -1,0 +1,389 @@
+package postgres_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/mxmigrate/mxmigrate/integration/itest"
+)
+
+// The online forms, applied to a table with rows while another connection
+// keeps inserting into it: an injected primary key (unique index built
+// concurrently, then USING INDEX), an injected index (concurrently) and a
+// column set NOT NULL (CHECK NOT VALID, VALIDATE, SET NOT NULL). No insert
+// waits longer than lock_timeout, none fails, every row is kept.
+func TestOnlineDDLWhileInserting(t *testing.T) {
+	for _, via := range []string{"mxmigrate up", "stock migrate CLI"} {
+		t.Run(via, func(t *testing.T) {
+			e := newProject(t)
+			itest.Edit(t, filepath.Join(e.dir, "metaxy.toml"), func(s string) string {
+				return strings.Replace(s, "inject_primary_key = true", "inject_primary_key = false", 1)
+			})
+			e.editLock(t, addCodec) // codec: nullable
+			e.mx(t, "generate", "-n", "prod:metaxy_features", "-m", "init").Must(t, 0)
+			e.mx(t, "up", "-n", "prod:metaxy_features").Must(t, 0)
+
+			const table = "prod_media__videos"
+			db := pg.Open(t, e.db)
+			ins := newInserter(t, db, table)
+			const seeded = 20000
+			ins.seed(t, seeded)
+			e.sql(t, "ANALYZE "+table)
+
+			// the key, an index, and codec NOT NULL
+			itest.Edit(t, filepath.Join(e.dir, "metaxy.toml"), func(s string) string {
+				s = strings.Replace(s, "inject_primary_key = false", "inject_primary_key = true", 1)
+				return strings.Replace(s, "inject_index = false", "inject_index = true", 1)
+			})
+			e.editLock(t, func(s string) string {
+				s = strings.Replace(s, `"codec":{"anyOf":[{"type":"string"},{"type":"null"}],"default":null}`, `"codec":{"type":"string"}`, 1)
+				return strings.Replace(s, `"required":["video_id","path","duration_s","recorded_on","tags"]`, `"required":["video_id","path","duration_s","recorded_on","tags","codec"]`, 1)
+			})
+			gen := e.mx(t, "generate", "-n", "prod:metaxy_features", "-m", "online", "--allow-destructive").Must(t, 0,
+				"+ add primary key "+table, "+ create index", "~ alter column "+table+".codec set not null",
+				"builds an index, lock SHARE UPDATE EXCLUSIVE (reads and writes go on), ~20,000 rows",
+				"scans the table, lock SHARE UPDATE EXCLUSIVE (reads and writes go on), ~20,000 rows")
+			files := upFiles(t, filepath.Join(e.dir, "migrations", "features"))
+			body := map[string]string{}
+			all := ""
+			for _, f := range files[1:] {
+				body[f] = itest.Read(t, f)
+				all += body[f]
+			}
+			for _, want := range []string{"CREATE UNIQUE INDEX CONCURRENTLY", "PRIMARY KEY USING INDEX", "CREATE INDEX CONCURRENTLY",
+				`CHECK ("codec" IS NOT NULL) NOT VALID`, "VALIDATE CONSTRAINT", `ALTER COLUMN "codec" SET NOT NULL`} {
+				if !strings.Contains(all, want) {
+					t.Errorf("the generated files lack %s:\n%s", want, gen.Stdout)
+				}
+			}
+			for f, b := range body {
+				concurrent := strings.Contains(b, "CONCURRENTLY")
+				if concurrent && strings.Count(b, ";") != 1 {
+					t.Errorf("%s: a concurrent statement must be alone in its file:\n%s", f, b)
+				}
+				if !concurrent && !regexp.MustCompile(`(?m)^SET LOCAL lock_timeout = '5s';$`).MatchString(b) {
+					t.Errorf("%s does not set lock_timeout:\n%s", f, b)
+				}
+			}
+
+			ins.start()
+			switch via {
+			case "mxmigrate up":
+				e.mx(t, "up", "-n", "prod:metaxy_features").Must(t, 0, "_online_set_not_null.up.sql")
+			default:
+				stockMigrate(t, e, "up")
+			}
+			n, worst, errs := ins.stop()
+			if len(errs) > 0 {
+				t.Fatalf("%d inserts failed while the migrations ran, first: %v", len(errs), errs[0])
+			}
+			if n < 10 {
+				t.Fatalf("only %d inserts ran alongside the migrations", n)
+			}
+			if worst >= 5*time.Second {
+				t.Errorf("an insert waited %s, longer than lock_timeout (5s)", worst)
+			}
+			t.Logf("%d inserts alongside the migrations, the slowest %s", n, worst)
+			var rows int
+			if err := db.QueryRow("SELECT count(*) FROM " + table).Scan(&rows); err != nil {
+				t.Fatal(err)
+			}
+			if rows != seeded+n {
+				t.Errorf("%d rows, want %d (%d seeded + %d inserted)", rows, seeded+n, seeded, n)
+			}
+			e.mx(t, "check", "-n", "prod:metaxy_features").Must(t, 0, "in sync")
+			var invalid int
+			db.QueryRow(`SELECT count(*) FROM pg_index WHERE NOT indisvalid`).Scan(&invalid)
+			if invalid != 0 {
+				t.Errorf("%d invalid indexes left", invalid)
+			}
+		})
+	}
+}
+
+// TestBlockedMigrationFailsAfterLockTimeout: a long transaction holds a lock
+// on the table; up gives up after lock_timeout, the database is unchanged and
+// dirty, and the message names the session and the way on, which works.
+func TestBlockedMigrationFailsAfterLockTimeout(t *testing.T) {
+	e := newProject(t)
+	itest.Edit(t, filepath.Join(e.dir, "metaxy.toml"), func(s string) string {
+		return s + "\n[ext.mxmigrate.postgresql]\nlock_timeout = \"1s\"\n"
+	})
+	e.mx(t, "generate", "-n", "prod:metaxy_features", "-m", "init").Must(t, 0)
+	e.mx(t, "up", "-n", "prod:metaxy_features").Must(t, 0)
+	e.editLock(t, addCodec)
+	e.mx(t, "generate", "-n", "prod:metaxy_features", "-m", "codec").Must(t, 0, "000002_codec.up.sql")
+	if b := itest.Read(t, filepath.Join(e.dir, "migrations/features/000002_codec.up.sql")); !strings.Contains(b, "SET LOCAL lock_timeout = '1s';") {
+		t.Fatalf("lock_timeout from metaxy.toml not set:\n%s", b)
+	}
+
+	db := pg.Open(t, e.db)
+	ctx := context.Background()
+	blocker, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer blocker.Close()
+	var pid int
+	if err := blocker.QueryRowContext(ctx, "SELECT pg_backend_pid()").Scan(&pid); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"BEGIN", "SELECT count(*) FROM prod_media__videos"} {
+		if _, err := blocker.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	start := time.Now()
+	r := e.mx(t, "up", "-n", "prod:metaxy_features").Must(t, 1,
+		"lock timeout", "nothing of it was applied", "`mxmigrate force -n prod:metaxy_features 1`",
+		fmt.Sprintf("pid %d", pid), "idle in transaction", "SELECT count(*) FROM prod_media__videos",
+		"at migrations/features/000002_codec.up.sql:", `ALTER TABLE "prod_media__videos" ADD COLUMN "codec"`)
+	took := time.Since(start)
+	if took < time.Second || took > 20*time.Second {
+		t.Errorf("up gave up after %s; lock_timeout is 1s", took)
+	}
+	t.Logf("up failed after %s:\n%s", took.Round(time.Millisecond), r.Stderr)
+	e.mx(t, "status", "-n", "prod:metaxy_features").Must(t, 0, "version 2, DIRTY")
+	var cols int
+	db.QueryRow(`SELECT count(*) FROM information_schema.columns WHERE table_name = 'prod_media__videos' AND column_name = 'codec'`).Scan(&cols)
+	if cols != 0 {
+		t.Fatal("the failed file added the column")
+	}
+	if _, err := blocker.ExecContext(ctx, "ROLLBACK"); err != nil {
+		t.Fatal(err)
+	}
+	e.mx(t, "force", "-n", "prod:metaxy_features", "1").Must(t, 0)
+	e.mx(t, "up", "-n", "prod:metaxy_features").Must(t, 0, "applied 000002_codec.up.sql")
+	e.mx(t, "check", "-n", "prod:metaxy_features").Must(t, 0, "in sync")
+}
+
+// TestFailedConcurrentBuild: a concurrent unique index build fails on
+// duplicates and leaves an INVALID index; up says how to go on (drop it,
+// force the version before, up again), check lists it, and the advice works
+// once the duplicates are gone.
+func TestFailedConcurrentBuild(t *testing.T) {
+	e := newProject(t)
+	itest.Edit(t, filepath.Join(e.dir, "metaxy.toml"), func(s string) string {
+		return strings.Replace(s, "inject_primary_key = true", "inject_primary_key = false", 1)
+	})
+	e.mx(t, "generate", "-n", "prod:metaxy_features", "-m", "init").Must(t, 0)
+	e.mx(t, "up", "-n", "prod:metaxy_features").Must(t, 0)
+	db := pg.Open(t, e.db)
+	newInserter(t, db, "prod_media__videos").seed(t, 100)
+	e.sql(t, `INSERT INTO prod_media__videos SELECT * FROM prod_media__videos LIMIT 1`) // a duplicate row
+	itest.Edit(t, filepath.Join(e.dir, "metaxy.toml"), func(s string) string {
+		return strings.Replace(s, "inject_primary_key = false", "inject_primary_key = true", 1)
+	})
+	// version 2 builds the key of prod_media__video_frames, 3 that of prod_media__videos
+	e.mx(t, "generate", "-n", "prod:metaxy_features", "-m", "key").Must(t, 0, "000003_key_primary_key_index.up.sql")
+	r := e.mx(t, "up", "-n", "prod:metaxy_features").Must(t, 1, "applied 000002_key_primary_key_index.up.sql",
+		"000003_key_primary_key_index.up.sql failed", "could not create unique index", "INVALID",
+		"`DROP INDEX CONCURRENTLY IF EXISTS \"pk_prod_media__videos\";`", "`mxmigrate force -n prod:metaxy_features 2`")
+	t.Log(r.Stderr)
+	e.mx(t, "check", "-n", "prod:metaxy_features").Must(t, 1, "dirty at version 3", "- drop invalid index pk_prod_media__videos")
+	e.sql(t, `DELETE FROM prod_media__videos a USING prod_media__videos b WHERE a.ctid > b.ctid AND a.video_id = b.video_id`,
+		`DROP INDEX CONCURRENTLY IF EXISTS "pk_prod_media__videos"`)
+	e.mx(t, "force", "-n", "prod:metaxy_features", "2").Must(t, 0)
+	e.mx(t, "up", "-n", "prod:metaxy_features").Must(t, 0, "applied 000003_key_primary_key_index.up.sql", "_key_set_not_null.up.sql")
+	e.mx(t, "check", "-n", "prod:metaxy_features").Must(t, 0, "in sync")
+}
+
+// TestInvalidIndexIsRebuilt: an index whose concurrent build was cancelled
+// is INVALID; generate sees it (pg_index.indisvalid) and plans to drop and
+// rebuild it.
+func TestInvalidIndexIsRebuilt(t *testing.T) {
+	e := newProject(t)
+	e.mx(t, "generate", "-n", "prod:metaxy_features", "-m", "init").Must(t, 0)
+	e.mx(t, "up", "-n", "prod:metaxy_features").Must(t, 0)
+	db := pg.Open(t, e.db)
+	newInserter(t, db, "prod_media__videos").seed(t, 50000)
+	itest.Edit(t, filepath.Join(e.dir, "metaxy.toml"), func(s string) string {
+		return strings.Replace(s, "inject_index = false", "inject_index = true", 1)
+	})
+	plan := e.mx(t, "generate", "-n", "prod:metaxy_features", "--dry-run").Must(t, 0, "CREATE INDEX CONCURRENTLY").Stdout
+	create := regexp.MustCompile(`(?m)^CREATE INDEX CONCURRENTLY "([^"]+)" ON "prod_media__videos" .*;$`).FindStringSubmatch(plan)
+	if create == nil {
+		t.Fatalf("no index build on prod_media__videos in the plan:\n%s", plan)
+	}
+	// the same build, cancelled part-way
+	conn, err := db.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.ExecContext(context.Background(), "SET statement_timeout = 5")
+	if _, err := conn.ExecContext(context.Background(), create[0]); err == nil || !strings.Contains(err.Error(), "statement timeout") {
+		t.Fatalf("the cancelled build: %v", err)
+	}
+	var valid bool
+	if err := db.QueryRow(`SELECT indisvalid FROM pg_index WHERE indexrelid = $1::regclass`, `"`+create[1]+`"`).Scan(&valid); err != nil || valid {
+		t.Fatalf("want an invalid index %s: valid %v, %v", create[1], valid, err)
+	}
+	e.mx(t, "check", "-n", "prod:metaxy_features").Must(t, 1, "- drop invalid index "+create[1], "+ create index "+create[1])
+	e.mx(t, "generate", "-n", "prod:metaxy_features", "-m", "rebuild").Must(t, 0, "- drop invalid index "+create[1], "_rebuild_drop_index.up.sql")
+	e.mx(t, "up", "-n", "prod:metaxy_features").Must(t, 0)
+	e.mx(t, "check", "-n", "prod:metaxy_features").Must(t, 0, "in sync")
+	if err := db.QueryRow(`SELECT indisvalid FROM pg_index WHERE indexrelid = $1::regclass`, `"`+create[1]+`"`).Scan(&valid); err != nil || !valid {
+		t.Fatalf("index %s after the rebuild: valid %v, %v", create[1], valid, err)
+	}
+}
+
+// upFiles lists a directory's up files in version order.
+func upFiles(t *testing.T, dir string) []string {
+	t.Helper()
+	m, err := filepath.Glob(filepath.Join(dir, "*.up.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Strings(m)
+	return m
+}
+
+// stockMigrate runs golang-migrate's CLI on the features directory.
+func stockMigrate(t *testing.T, e *env, args ...string) string {
+	t.Helper()
+	cli := os.Getenv("MXMIGRATE_MIGRATE_CLI")
+	if cli == "" {
+		cli, _ = exec.LookPath("migrate")
+	}
+	if cli == "" {
+		t.Fatal("the stock migrate CLI is needed: run `make test` (it builds it), or `go install -tags 'postgres pgx5' github.com/golang-migrate/migrate/v4/cmd/migrate@v4.20.1` and set MXMIGRATE_MIGRATE_CLI")
+	}
+	url := strings.TrimSpace(e.mx(t, "url", "-n", "prod:metaxy_features").Must(t, 0).Stdout)
+	cmd := exec.Command(cli, append([]string{"-path", "migrations/features", "-database", url}, args...)...)
+	cmd.Dir = e.dir
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("migrate %v: %v\n%s", args, err, out)
+	}
+	return string(out)
+}
+
+// inserter inserts rows into a table, one per transaction, each with
+// distinct values, built from the table's columns.
+type inserter struct {
+	db      *sql.DB
+	table   string
+	cols    []string
+	values  []string // with %d for the row number
+	next    atomic.Int64
+	done    chan struct{}
+	wg      sync.WaitGroup
+	mu      sync.Mutex
+	n       int
+	worst   time.Duration
+	errs    []error
+	started bool
+}
+
+func newInserter(t *testing.T, db *sql.DB, table string) *inserter {
+	t.Helper()
+	rows, err := db.Query(`SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position`, table)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	ins := &inserter{db: db, table: table, done: make(chan struct{})}
+	for rows.Next() {
+		var name, typ string
+		if err := rows.Scan(&name, &typ); err != nil {
+			t.Fatal(err)
+		}
+		v := ""
+		switch typ {
+		case "text", "character varying":
+			v = "'v%[1]d'"
+		case "bigint", "integer", "smallint":
+			v = "%[1]d"
+		case "double precision", "real", "numeric":
+			v = "%[1]d.5"
+		case "boolean":
+			v = "%[1]d < 0"
+		case "date":
+			v = "DATE '2024-01-01' + (%[1]d %% 1000)"
+		case "timestamp with time zone", "timestamp without time zone":
+			v = "TIMESTAMP '2024-01-01' + %[1]d * INTERVAL '1 second'"
+		case "jsonb", "json":
+			v = `'{"n": %[1]d}'`
+		case "uuid":
+			v = "md5('%[1]d')::uuid"
+		default:
+			t.Fatalf("%s.%s: no test value for %s", table, name, typ)
+		}
+		ins.cols = append(ins.cols, `"`+name+`"`)
+		ins.values = append(ins.values, v)
+	}
+	return ins
+}
+
+func (ins *inserter) row(n int64) string {
+	vals := make([]string, len(ins.values))
+	for i, v := range ins.values {
+		vals[i] = fmt.Sprintf(v, n)
+	}
+	return "(" + strings.Join(vals, ", ") + ")"
+}
+
+// seed inserts n rows at once.
+func (ins *inserter) seed(t *testing.T, n int) {
+	t.Helper()
+	for done := 0; done < n; {
+		batch := min(1000, n-done)
+		var rows []string
+		for i := 0; i < batch; i++ {
+			rows = append(rows, ins.row(ins.next.Add(1)))
+		}
+		q := "INSERT INTO " + ins.table + " (" + strings.Join(ins.cols, ", ") + ") VALUES " + strings.Join(rows, ", ")
+		if _, err := ins.db.Exec(q); err != nil {
+			t.Fatalf("%v\n%.600s", err, q)
+		}
+		done += batch
+	}
+}
+
+// start inserts rows one by one until stop, timing each.
+func (ins *inserter) start() {
+	ins.started = true
+	ins.wg.Add(1)
+	go func() {
+		defer ins.wg.Done()
+		for {
+			select {
+			case <-ins.done:
+				return
+			default:
+			}
+			q := "INSERT INTO " + ins.table + " (" + strings.Join(ins.cols, ", ") + ") VALUES " + ins.row(ins.next.Add(1))
+			t0 := time.Now()
+			_, err := ins.db.Exec(q)
+			d := time.Since(t0)
+			ins.mu.Lock()
+			if err != nil {
+				ins.errs = append(ins.errs, err)
+			} else {
+				ins.n++
+			}
+			ins.worst = max(ins.worst, d)
+			ins.mu.Unlock()
+			time.Sleep(2 * time.Millisecond)
+		}
+	}()
+}
+
+// stop ends the inserts: how many worked, the slowest, the failures.
+func (ins *inserter) stop() (int, time.Duration, []error) {
+	close(ins.done)
+	ins.wg.Wait()
+	return ins.n, ins.worst, ins.errs
+}
