@@ -161,9 +161,29 @@ func (c Change) reason() string {
 }
 
 // widens reports whether every value of type from has an equal value of
-// type to (int32 -> int64, float32 -> float64, int32 -> float64), so that
-// the conversion loses nothing. It may still rewrite the table.
+// type to (int32 -> int64, float32 -> float64, int32 -> float64, a database's
+// varchar(n) -> string, timestamp(3) -> timestamp), so that the conversion
+// loses nothing. It may still rewrite the table.
 func widens(from, to schema.Type) bool {
+	if raw, ok := from.IsRaw(); ok {
+		// a bounded varchar, or a timestamp or time of lower precision, read
+		// from a database: the logical type holds every value
+		raw = strings.ToUpper(raw)
+		base, _, bounded := strings.Cut(raw, "(")
+		switch {
+		case !bounded:
+			return false
+		case to == schema.String:
+			return base == "CHARACTER VARYING" || base == "VARCHAR"
+		case to == schema.Timestamp:
+			return base == "TIMESTAMP" && (strings.HasSuffix(raw, ")") || strings.HasSuffix(raw, "WITHOUT TIME ZONE"))
+		case to == schema.TimestampTZ:
+			return base == "TIMESTAMP" && strings.HasSuffix(raw, "WITH TIME ZONE") || base == "TIMESTAMPTZ"
+		case to == schema.Time:
+			return base == "TIME" && (strings.HasSuffix(raw, ")") || strings.HasSuffix(raw, "WITHOUT TIME ZONE"))
+		}
+		return false
+	}
 	switch from {
 	case schema.Int32:
 		return to == schema.Int64 || to == schema.Float64

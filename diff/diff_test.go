@@ -209,3 +209,27 @@ func TestIndexesCompareByDefinition(t *testing.T) {
 		t.Errorf("a unique target is not served by a plain index: %v", got)
 	}
 }
+
+func TestDatabaseTypesWidenToLogical(t *testing.T) {
+	for _, tc := range []struct {
+		from schema.Type
+		to   schema.Type
+		safe bool
+	}{
+		{schema.Raw("character varying(200)"), schema.String, true},
+		{schema.Raw("varchar(10)"), schema.String, true},
+		{schema.Raw("timestamp(3) without time zone"), schema.Timestamp, true},
+		{schema.Raw("timestamp(3) with time zone"), schema.TimestampTZ, true},
+		{schema.Raw("time(0) without time zone"), schema.Time, true},
+		{schema.Raw("character(5)"), schema.String, false},
+		{schema.Raw("timestamp(3) with time zone"), schema.Timestamp, false},
+		{schema.Raw("numeric(10,2)"), schema.Float64, false},
+		{schema.Int32, schema.Int64, true},
+		{schema.Int64, schema.Int32, false},
+	} {
+		c := Change{Kind: AlterColumnType, Table: "t", From: &schema.Column{Name: "c", Type: tc.from}, Column: &schema.Column{Name: "c", Type: tc.to}}
+		if got := c.Destructive() == ""; got != tc.safe {
+			t.Errorf("%s -> %s: safe %v, want %v (%s)", tc.from, tc.to, got, tc.safe, c.Destructive())
+		}
+	}
+}

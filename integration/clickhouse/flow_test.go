@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -61,6 +62,12 @@ func TestCLIFlow(t *testing.T) {
 		return strings.Replace(s, `partition_by = "toYYYYMM(metaxy_created_at)"`, `partition_by = "toDate(metaxy_created_at)"`, 1)
 	})
 	mx(t, dir, "generate", "-n", "ch:metaxy_features", "-m", "daily").Must(t, 1, "~ rebuild table media__videos: PARTITION BY toYYYYMM(metaxy_created_at) -> toDate(metaxy_created_at)", "--allow-destructive")
+	// the plan says what each statement costs: a rebuild copies the 3 rows
+	// (ClickHouse's total_rows and total_bytes); inserts are not blocked
+	cost := regexp.MustCompile(`(?m)^    rewrites the table, lock none \(reads go on, rows inserted meanwhile are lost\), ~3 rows, [0-9.]+ (B|kB)$`)
+	if plan := mx(t, dir, "generate", "-n", "ch:metaxy_features", "--dry-run", "--allow-destructive").Must(t, 0).Stdout; !cost.MatchString(plan) {
+		t.Errorf("the rebuild's cost is not in the plan:\n%s", plan)
+	}
 	mx(t, dir, "generate", "-n", "ch:metaxy_features", "-m", "daily", "--allow-destructive").Must(t, 0, "000002_daily.up.sql")
 	up2 := itest.Read(t, filepath.Join(dir, "migrations/ch/features/000002_daily.up.sql"))
 	for _, want := range []string{"INSERT INTO `media__videos__mxmigrate_new`", "EXCHANGE TABLES `media__videos__mxmigrate_new` AND `media__videos`", "-- DESTRUCTIVE: rebuilds table media__videos"} {

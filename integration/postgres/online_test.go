@@ -387,3 +387,38 @@ func (ins *inserter) stop() (int, time.Duration, []error) {
 	ins.wg.Wait()
 	return ins.n, ins.worst, ins.errs
 }
+
+// TestTypeChangeCost: a change PostgreSQL makes without a rewrite
+// (varchar(n) -> varchar) is planned as metadata only and keeps the table's
+// file; one that rewrites (integer -> bigint) says so with the row estimate.
+func TestTypeChangeCost(t *testing.T) {
+	e := newProject(t)
+	e.mx(t, "generate", "-n", "prod:metaxy_features", "-m", "init").Must(t, 0)
+	e.mx(t, "up", "-n", "prod:metaxy_features").Must(t, 0)
+	db := pg.Open(t, e.db)
+	newInserter(t, db, "prod_media__videos").seed(t, 3000)
+	e.sql(t, `ALTER TABLE prod_media__videos ALTER COLUMN path TYPE varchar(200)`, "ANALYZE prod_media__videos")
+	file := func() (n int64) {
+		t.Helper()
+		if err := db.QueryRow(`SELECT relfilenode FROM pg_class WHERE relname = 'prod_media__videos'`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	before := file()
+	e.mx(t, "generate", "-n", "prod:metaxy_features", "-m", "text").Must(t, 0,
+		"~ alter column prod_media__videos.path type character varying(200) -> varchar\n    metadata only, lock ACCESS EXCLUSIVE (blocks reads and writes), ~3,000 rows, ")
+	e.mx(t, "up", "-n", "prod:metaxy_features").Must(t, 0)
+	if file() != before {
+		t.Error("varchar(200) -> varchar rewrote the table")
+	}
+	e.sql(t, `ALTER TABLE prod_media__videos ALTER COLUMN fps TYPE integer`, "ANALYZE prod_media__videos")
+	before = file()
+	e.mx(t, "generate", "-n", "prod:metaxy_features", "-m", "bigint").Must(t, 0,
+		"~ alter column prod_media__videos.fps type integer -> bigint\n    rewrites the table, lock ACCESS EXCLUSIVE (blocks reads and writes), ~3,000 rows, ")
+	e.mx(t, "up", "-n", "prod:metaxy_features").Must(t, 0)
+	if file() == before {
+		t.Error("integer -> bigint kept the table's file: it is not a rewrite")
+	}
+	e.mx(t, "check", "-n", "prod:metaxy_features").Must(t, 0, "in sync")
+}
