@@ -68,7 +68,7 @@ func parseLockTimeout(v any) (string, error) {
 		if !x {
 			return "0", nil
 		}
-		return "", nil
+		return "", fmt.Errorf("use a duration such as \"5s\" (true names none), or false for none")
 	case int64:
 		v = strconv.FormatInt(x, 10)
 	}
