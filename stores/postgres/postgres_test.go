@@ -109,7 +109,7 @@ func TestJSONType(t *testing.T) {
 		}
 	}
 	for m, want := range map[string]map[string]any{
-		`ext.mxmigrate.postgresql.json_type = text: use "jsonb" or "json"`:              {"json_type": "text"},
+		`ext.mxmigrate.postgresql.json_type = text: use "jsonb" or "json"`:                                        {"json_type": "text"},
 		`ext.mxmigrate.postgresql.engine: unknown setting (PostgreSQL takes json_type, lock_timeout, online_ddl)`: {"engine": "x"},
 	} {
 		if _, err := (Dialect{}).Tune(want, "ext.mxmigrate.postgresql"); err == nil || err.Error() != m {
