@@ -21,13 +21,13 @@ func commands() []*cli.Command {
 	return []*cli.Command{
 		{
 			Name:      "generate",
-			Usage:     "compare the target with the live database and write the next migration",
+			Usage:     "compare the target with the live database and write the next migration (its plan says what each statement costs on the live table; a PostgreSQL plan may take several files)",
 			UsageText: "mxmigrate generate -n ENV [-m MSG] [--allow-destructive] [--dry-run [--json]] [--baseline] [--all-projects|--project P] [--definitions-from-store[=STORE]] [--inject-primary-key|--no-inject-primary-key] [--inject-index|--no-inject-index]",
 			Flags: append([]cli.Flag{
 				envFlag("environment `<store>:<target>`"),
 				&cli.StringFlag{Name: "message", Aliases: []string{"m"}, Usage: "migration name `MSG` (slugged into the file name)", EnvVars: []string{"MXMIGRATE_MESSAGE"}},
 				&cli.BoolFlag{Name: "allow-destructive", Usage: "write destructive changes (drops, type changes, SET NOT NULL), marked -- DESTRUCTIVE", EnvVars: []string{"MXMIGRATE_ALLOW_DESTRUCTIVE"}},
-				&cli.BoolFlag{Name: "dry-run", Usage: "print the plan and SQL, write nothing", EnvVars: []string{"MXMIGRATE_DRY_RUN"}},
+				&cli.BoolFlag{Name: "dry-run", Usage: "print the plan, with each statement's cost, and the SQL; write nothing", EnvVars: []string{"MXMIGRATE_DRY_RUN"}},
 				&cli.StringFlag{Name: "format", Usage: "version `STYLE`: seq (000001) or unix (timestamps); default follows the directory", EnvVars: []string{"MXMIGRATE_FORMAT"}},
 				&cli.BoolFlag{Name: "baseline", Usage: "write the first migration as if the database were empty (adopting a store whose tables exist; then mxmigrate force)", EnvVars: []string{"MXMIGRATE_BASELINE"}},
 				jsonFlag(),
