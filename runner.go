@@ -282,12 +282,14 @@ func (r *runner) recovery(f generator.File, down bool, body []byte) string {
 	}
 	switch {
 	case bytes.Contains(body, []byte(generator.NoTxMarker)):
-		drop := "drop what it left"
-		if m := concurrentIndex.FindSubmatch(body); m != nil {
-			drop = "drop it with `DROP INDEX CONCURRENTLY IF EXISTS " + string(m[1]) + ";`"
+		m := concurrentIndex.FindSubmatch(body)
+		if m == nil {
+			// a concurrent drop: running it again finishes it
+			return fmt.Sprintf("the database is marked dirty at version %d. The file runs outside a transaction; a failed DROP INDEX CONCURRENTLY can be run again. Fix the cause, then `mxmigrate force -n %s %d` (the version before it) and `mxmigrate up -n %s` again",
+				f.Version, env.Name, prev, env.Name)
 		}
-		return fmt.Sprintf("the database is marked dirty at version %d. The file runs outside a transaction, so what it did stays: a failed CREATE INDEX CONCURRENTLY leaves the index INVALID (`mxmigrate check -n %s` lists it). Fix the cause, %s, then `mxmigrate force -n %s %d` (the version before it) and `mxmigrate up -n %s` again",
-			f.Version, env.Name, drop, env.Name, prev, env.Name)
+		return fmt.Sprintf("the database is marked dirty at version %d. The file runs outside a transaction, so what it did stays: a failed CREATE INDEX CONCURRENTLY leaves the index INVALID (`mxmigrate check -n %s` lists it). Fix the cause, drop it with `DROP INDEX CONCURRENTLY IF EXISTS %s;`, then `mxmigrate force -n %s %d` (the version before it) and `mxmigrate up -n %s` again",
+			f.Version, env.Name, string(m[1]), env.Name, prev, env.Name)
 	case env.Dialect.Transactional():
 		return fmt.Sprintf("nothing of it was applied (the file runs in one transaction), and the database is marked dirty at version %d. Fix the cause, then `mxmigrate force -n %s %d` (the version before it) and `mxmigrate up -n %s` again",
 			f.Version, env.Name, prev, env.Name)
@@ -301,15 +303,7 @@ var concurrentIndex = regexp.MustCompile(`(?im)^CREATE\s+(?:UNIQUE\s+)?INDEX\s+C
 // explain asks the dialect, on a connection of its own, for more about a
 // failure (PostgreSQL: the sessions a lock timeout waited for).
 func (p *Project) explain(ctx context.Context, env *Env, ex stores.Explainer, err error) string {
-	var de database.Error
-	if dep := (*database.Error)(nil); errors.As(err, &dep) {
-		de = *dep
-	} else {
-		errors.As(err, &de)
-	}
-	if de.OrigErr != nil {
-		err = de.OrigErr
-	}
+	err = originalError(err)
 	if !ex.Explains(err) {
 		return ""
 	}
@@ -485,7 +479,7 @@ func (p *Project) describe(ctx context.Context, env *Env, err error, path string
 			st, ok = found[0], true
 		}
 	}
-	if !ok {
+	if !ok && replaySafe(env, err, body) {
 		st, ok = p.locate(ctx, env, body)
 	}
 	if !ok {
@@ -496,6 +490,37 @@ func (p *Project) describe(ctx context.Context, env *Env, err error, path string
 		text = strings.Join(lines[:8], "\n") + fmt.Sprintf("\n  ... (%d more lines)", len(lines)-8)
 	}
 	return fmt.Sprintf("%s\n  at %s:%d:\n  %s", msg, path, st.Line, strings.ReplaceAll(text, "\n", "\n  "))
+}
+
+// replaySafe reports whether locate may run a failed file again to find its
+// failing statement: not when it failed waiting for a lock (the replay would
+// wait, and block others, as long again), nor when a statement costs more
+// than a catalog change (a rewrite, scan or index build of a big table would
+// be done twice, holding its lock, only to name a line).
+func replaySafe(env *Env, err error, body []byte) bool {
+	if ex, ok := env.Dialect.(stores.Explainer); ok && ex.Explains(originalError(err)) {
+		return false
+	}
+	for _, e := range []stores.Effect{stores.Scans, stores.BuildsIndex, stores.RewritesColumn, stores.Rewrites} {
+		if bytes.Contains(body, []byte("-- cost: "+string(e))) {
+			return false
+		}
+	}
+	return true
+}
+
+// originalError is the database's error inside golang-migrate's.
+func originalError(err error) error {
+	var de database.Error
+	if dep := (*database.Error)(nil); errors.As(err, &dep) {
+		de = *dep
+	} else {
+		errors.As(err, &de)
+	}
+	if de.OrigErr != nil {
+		return de.OrigErr
+	}
+	return err
 }
 
 // replayable are the statements locate may run again inside a transaction

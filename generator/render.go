@@ -81,8 +81,12 @@ func Render(h Header, stmts []stores.Statement) []byte {
 			}
 			fmt.Fprintf(&b, "-- %s\n", Comment(c.Summary()))
 		}
-		if s.Cost != nil && h.Direction == "up" {
-			fmt.Fprintf(&b, "-- cost: %s\n", Comment(s.Cost.String()))
+		if s.Cost != nil {
+			cost := s.Cost.String()
+			if h.Direction != "up" {
+				cost = s.Cost.Brief()
+			}
+			fmt.Fprintf(&b, "-- cost: %s\n", Comment(cost))
 		}
 		b.WriteString(s.SQL)
 		b.WriteByte('\n')
@@ -143,7 +147,7 @@ func RenderSteps(h Header, steps []stores.Step) []Pair {
 		cs := StepChanges(st)
 		down := up
 		down.Direction = "down"
-		down.DataNotRestored = len(diff.Destructive(cs)) > 0
+		down.DataNotRestored = len(diff.Destructive(cs)) > 0 && len(st.Down) > 0
 		out = append(out, Pair{Up: Render(up, st.Up), Down: Render(down, st.Down), NoTx: st.NoTx, Label: st.Label, Changes: cs})
 	}
 	return out

@@ -57,6 +57,15 @@ func (c *Cost) String() string {
 	return strings.Join(parts, ", ")
 }
 
+// Brief is the cost without the table's size (down files: the size is the
+// one after the up file, which the plan does not know).
+func (c *Cost) Brief() string {
+	if c.Effect == NewTable || c.Lock == "" {
+		return string(c.Effect)
+	}
+	return string(c.Effect) + ", lock " + c.Lock
+}
+
 // Size says how big the table is: "~1,200,000 rows, 84 MB".
 func (c *Cost) Size() string {
 	if c.Stats == nil {

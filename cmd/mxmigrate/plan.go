@@ -85,9 +85,9 @@ func shortSQL(sql string) string {
 type statementJSON struct {
 	File   int    `json:"file"`
 	SQL    string `json:"sql"`
-	Table  string `json:"table,omitempty"`
-	Effect string `json:"effect,omitempty"`
-	Lock   string `json:"lock,omitempty"`
+	Table  string `json:"table"`
+	Effect string `json:"effect"`
+	Lock   string `json:"lock"`
 	// Rows and Bytes are the live table's estimates; null when unknown
 	// (PostgreSQL before ANALYZE; DuckDB's bytes; a new table has 0 rows).
 	Rows  *int64 `json:"rows"`

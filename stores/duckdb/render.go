@@ -93,10 +93,28 @@ func (d Dialect) Render(changes []diff.Change, before, after *schema.Schema) ([]
 	}
 	sort.Strings(names)
 
+	// the index changes of restricted tables are carried out by the drops
+	// and recreations around them: they carry those changes
+	indexChange := map[string][]diff.Change{}
+	for _, c := range changes {
+		if restricted[c.Table] && (c.Kind == diff.DropIndex || c.Kind == diff.CreateIndex) {
+			k := c.Table + "\x00" + c.Index.Name
+			indexChange[k] = append(indexChange[k], c)
+		}
+	}
+	carried := func(table, index string, kind diff.Kind) []diff.Change {
+		var out []diff.Change
+		for _, c := range indexChange[table+"\x00"+index] {
+			if c.Kind == kind {
+				out = append(out, c)
+			}
+		}
+		return out
+	}
 	var out []stores.Statement
 	for _, n := range names {
 		for _, ix := range sortedIndexes(bt[n].Indexes) {
-			out = append(out, stores.Statement{SQL: "DROP INDEX " + d.Quote(ix.Name) + ";",
+			out = append(out, stores.Statement{SQL: "DROP INDEX " + d.Quote(ix.Name) + ";", Changes: carried(n, ix.Name, diff.DropIndex),
 				Note: fmt.Sprintf("DuckDB cannot alter %s while it has indexes: drop %s, recreate it below", n, ix.Name),
 				Cost: &stores.Cost{Table: n, Effect: stores.MetadataOnly, Lock: lockDB}})
 		}
@@ -124,8 +142,12 @@ func (d Dialect) Render(changes []diff.Change, before, after *schema.Schema) ([]
 	}
 	for _, n := range names {
 		for _, ix := range sortedIndexes(at[n].Indexes) {
-			out = append(out, stores.Statement{SQL: d.createIndex(n, ix), Note: "recreate index " + ix.Name,
-				Cost: &stores.Cost{Table: n, Effect: stores.BuildsIndex, Lock: lockDB}})
+			st := stores.Statement{SQL: d.createIndex(n, ix), Changes: carried(n, ix.Name, diff.CreateIndex),
+				Cost: &stores.Cost{Table: n, Effect: stores.BuildsIndex, Lock: lockDB}}
+			if len(st.Changes) == 0 {
+				st.Note = "recreate index " + ix.Name
+			}
+			out = append(out, st)
 		}
 	}
 	return out, nil

@@ -51,14 +51,17 @@ func (d Dialect) Steps(changes []diff.Change, before, after *schema.Schema) ([]s
 			b := d.concurrentBuild(c, ix)
 			b.Label = "primary_key_index"
 			b.Note = fmt.Sprintf("builds the unique index of %s's primary key without blocking writes; the primary key takes it over in a later file", c.Table)
-			b.Down[0].SQL = "DROP INDEX CONCURRENTLY IF EXISTS " + d.Quote(name) + ";"
-			b.Down[0].Note = "gone already if the primary key was dropped by the later file's down"
 			builds = append(builds, b)
 			t := d.Quote(c.Table)
+			// undone, the key takes its index with it: the down builds it
+			// again (plainly, in the file's transaction), so that the
+			// state is the earlier file's, from which this one applies again
 			final.add(d.pair(c,
 				stores.Statement{SQL: "ALTER TABLE " + t + " ADD CONSTRAINT " + d.Quote(name) + " PRIMARY KEY USING INDEX " + d.Quote(name) + ";",
 					Note: "takes over the unique index built concurrently", Cost: d.cost(c, stores.MetadataOnly, lockAccessExclusive)},
-				stores.Statement{SQL: "ALTER TABLE " + t + " DROP CONSTRAINT " + d.Quote(name) + ";", Cost: d.cost(c, stores.MetadataOnly, lockAccessExclusive)}))
+				stores.Statement{SQL: "ALTER TABLE " + t + " DROP CONSTRAINT " + d.Quote(name) + ";", Cost: d.cost(c, stores.MetadataOnly, lockAccessExclusive)},
+				stores.Statement{SQL: "CREATE UNIQUE INDEX " + d.Quote(name) + " ON " + t + " (" + sqlx.QuoteList(d, ix.Columns) + ");",
+					Note: "the unique index the earlier file built, which dropping the key dropped", Cost: d.cost(c, stores.BuildsIndex, lockShare)}))
 		case c.Kind == diff.AlterColumnNull && !c.Column.Nullable:
 			t := d.Quote(c.Table)
 			col := d.Quote(c.Column.Name)
@@ -74,9 +77,12 @@ func (d Dialect) Steps(changes []diff.Change, before, after *schema.Schema) ([]s
 				stores.Statement{SQL: "ALTER TABLE " + t + " ALTER COLUMN " + col + " SET NOT NULL;",
 					Note: "set not null, 3 of 3: the validated check proves it, so PostgreSQL does not scan", Cost: d.cost(c, stores.MetadataOnly, lockAccessExclusive)},
 				stores.Statement{SQL: "ALTER TABLE " + t + " ALTER COLUMN " + col + " DROP NOT NULL;", Cost: d.cost(c, stores.MetadataOnly, lockAccessExclusive)}))
+			// undone, the check comes back validated, as the earlier file
+			// left it, so that SET NOT NULL applies again without a scan
 			final.add(d.pair(c,
 				stores.Statement{SQL: "ALTER TABLE " + t + " DROP CONSTRAINT " + chk + ";", Note: "the check is not needed any more", Cost: d.cost(c, stores.MetadataOnly, lockAccessExclusive)},
-				stores.Statement{SQL: addCheck.SQL, Cost: d.cost(c, stores.MetadataOnly, lockAccessExclusive)}))
+				stores.Statement{SQL: "ALTER TABLE " + t + " ADD CONSTRAINT " + chk + " CHECK (" + col + " IS NOT NULL);",
+					Note: "the validated check the earlier files left", Cost: d.cost(c, stores.Scans, lockAccessExclusive)}))
 		default:
 			main.add(d.plainOne(c, false))
 		}

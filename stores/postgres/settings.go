@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"fmt"
+	"math"
 	"regexp"
 	"sort"
 	"strconv"
@@ -83,6 +84,16 @@ func parseLockTimeout(v any) (string, error) {
 	}
 	if strings.Trim(m[1], "0") == "" {
 		return "0", nil
+	}
+	// PostgreSQL keeps milliseconds in an int: less than 1 ms rounds to 0
+	// (no timeout at all), more than 2^31-1 ms is refused when the file runs
+	n, err := strconv.ParseFloat(m[1], 64)
+	if err != nil {
+		return "", err
+	}
+	ms := n * map[string]float64{"": 1, "us": 0.001, "ms": 1, "s": 1000, "min": 60000, "h": 3600000, "d": 86400000}[m[2]]
+	if ms < 1 || ms > math.MaxInt32 {
+		return "", fmt.Errorf("PostgreSQL takes 1ms to %dms (about 24 days)", math.MaxInt32)
 	}
 	return s, nil
 }

@@ -98,7 +98,7 @@ func TestOnlineOffAndNoLockTimeout(t *testing.T) {
 			}
 		}
 	}
-	for _, bad := range []any{"5 seconds", "1s; DROP TABLE t", true, 1.5} {
+	for _, bad := range []any{"5 seconds", "1s; DROP TABLE t", true, 1.5, "1us", "99999999999s", "25d"} {
 		if _, err := (Dialect{}).Tune(map[string]any{"lock_timeout": bad}, "x"); err == nil {
 			t.Errorf("lock_timeout = %v accepted", bad)
 		}

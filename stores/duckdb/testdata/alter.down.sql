@@ -6,6 +6,7 @@
 -- The whole file runs in one transaction: it applies completely or not at all.
 
 -- DuckDB cannot alter videos while it has indexes: drop ix_videos, recreate it below
+-- cost: metadata only, lock the database file (no other process can open it meanwhile)
 DROP INDEX "ix_videos";
 
 -- rebuild videos: DuckDB cannot drop a primary key, retype or drop a key or indexed column, nor drop NOT NULL on an indexed table, in place: the table is recreated and its rows copied
@@ -14,6 +15,7 @@ DROP INDEX "ix_videos";
 -- - drop column videos.codec
 -- + add column videos.path string
 -- + add primary key videos (id, metaxy_created_at)
+-- cost: rewrites the table, lock the database file (no other process can open it meanwhile)
 CREATE TABLE "videos__mxmigrate_rebuild" (
     "id" VARCHAR NOT NULL,
     "metaxy_created_at" TIMESTAMPTZ NOT NULL,
@@ -22,12 +24,16 @@ CREATE TABLE "videos__mxmigrate_rebuild" (
     PRIMARY KEY ("id", "metaxy_created_at")
 );
 
+-- cost: rewrites the table, lock the database file (no other process can open it meanwhile)
 INSERT INTO "videos__mxmigrate_rebuild" ("id", "metaxy_created_at", "fps")
 SELECT "id", "metaxy_created_at", CAST("fps" AS BIGINT) FROM "videos";
 
+-- cost: metadata only, lock the database file (no other process can open it meanwhile)
 DROP TABLE "videos";
 
+-- cost: metadata only, lock the database file (no other process can open it meanwhile)
 ALTER TABLE "videos__mxmigrate_rebuild" RENAME TO "videos";
 
 -- recreate index ix_videos
+-- cost: builds an index, lock the database file (no other process can open it meanwhile)
 CREATE INDEX "ix_videos" ON "videos" ("id", "metaxy_created_at");

@@ -6,4 +6,5 @@
 -- The whole file runs in one transaction: it applies completely or not at all.
 
 -- - drop table videos
+-- cost: metadata only, lock the database file (no other process can open it meanwhile)
 DROP TABLE "videos";
