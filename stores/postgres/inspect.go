@@ -18,7 +18,8 @@ const (
 	// columnsQuery also reads each table's size: rows as the planner
 	// estimates them (reltuples scaled to the table's current pages, -1
 	// before the first ANALYZE or VACUUM) and bytes (pg_table_size: heap,
-	// TOAST and maps, without indexes), on the table's first row.
+	// TOAST and maps, without indexes), computed once per table (the CTE)
+	// and repeated on each of its rows.
 	columnsQuery = `WITH s AS MATERIALIZED (
   SELECT c.oid, c.relname, c.reltuples, c.relpages, pg_catalog.pg_relation_size(c.oid) AS heap, pg_catalog.pg_table_size(c.oid) AS bytes
   FROM pg_catalog.pg_class c
@@ -27,8 +28,7 @@ const (
     AND ($1::text[] IS NULL OR c.relname = ANY($1::text[]))
 )
 SELECT s.relname, a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull,
-  CASE WHEN row_number() OVER (PARTITION BY s.oid ORDER BY a.attnum) > 1 THEN NULL
-    WHEN s.reltuples < 0 THEN -1
+  CASE WHEN s.reltuples < 0 THEN -1
     WHEN s.relpages > 0 THEN round(s.reltuples / s.relpages * (s.heap / current_setting('block_size')::bigint))::bigint
     WHEN s.heap = 0 THEN 0
     ELSE -1 END,
@@ -97,13 +97,12 @@ func (d Dialect) Inspect(ctx context.Context, q stores.Queryer, tables []string)
 		func() error {
 			return sqlx.Scan(ctx, q, "read columns", columnsQuery, arg, func(r *sql.Rows) error {
 				var c sqlx.ColumnRow
-				var rows sql.NullInt64
-				var bytes int64
-				if err := r.Scan(&c.Table, &c.Name, &c.Type, &c.Nullable, &rows, &bytes); err != nil {
+				var st schema.Stats
+				if err := r.Scan(&c.Table, &c.Name, &c.Type, &c.Nullable, &st.Rows, &st.Bytes); err != nil {
 					return err
 				}
-				if rows.Valid {
-					c.Stats = &schema.Stats{Rows: rows.Int64, Bytes: bytes}
+				if len(cols) == 0 || cols[len(cols)-1].Table != c.Table {
+					c.Stats = &st // the table's first row (rows come ordered by table)
 				}
 				cols = append(cols, c)
 				return nil
