@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -45,13 +44,7 @@ func TestFlowWithMxmigrateUp(t *testing.T) {
 // TestStockMigrateCLI applies a generated directory with golang-migrate's own
 // CLI pointed at `mxmigrate url`, then reverts one migration.
 func TestStockMigrateCLI(t *testing.T) {
-	cli := os.Getenv("MXMIGRATE_MIGRATE_CLI")
-	if cli == "" {
-		cli, _ = exec.LookPath("migrate")
-	}
-	if cli == "" {
-		t.Fatal("the stock migrate CLI is needed: run `make test` (it builds it), or `go install -tags 'postgres pgx5' github.com/golang-migrate/migrate/v4/cmd/migrate@v4.20.1` and set MXMIGRATE_MIGRATE_CLI")
-	}
+	migrateCLI(t)
 	e := newProject(t)
 	e.mx(t, "generate", "-n", "prod:metaxy_features", "-m", "init").Must(t, 0)
 	e.editLock(t, addCodec)
@@ -62,13 +55,7 @@ func TestStockMigrateCLI(t *testing.T) {
 	}
 	migrate := func(args ...string) string {
 		t.Helper()
-		cmd := exec.Command(cli, append([]string{"-path", "migrations/features", "-database", url}, args...)...)
-		cmd.Dir = e.dir
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("migrate %v: %v\n%s", args, err, out)
-		}
-		return string(out)
+		return stockMigrate(t, e, args...)
 	}
 	migrate("up")
 	e.mx(t, "generate", "-n", "prod:metaxy_features", "-m", "codec").Must(t, 0, "000002_codec")

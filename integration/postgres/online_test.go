@@ -215,11 +215,7 @@ func TestFailedConcurrentBuild(t *testing.T) {
 // is INVALID; generate sees it (pg_index.indisvalid) and plans to drop and
 // rebuild it.
 func TestInvalidIndexIsRebuilt(t *testing.T) {
-	e := newProject(t)
-	e.mx(t, "generate", "-n", "prod:metaxy_features", "-m", "init").Must(t, 0)
-	e.mx(t, "up", "-n", "prod:metaxy_features").Must(t, 0)
-	db := pg.Open(t, e.db)
-	newInserter(t, db, "prod_media__videos").seed(t, 50000)
+	e, db := migratedWithRows(t, 50000)
 	itest.Edit(t, filepath.Join(e.dir, "metaxy.toml"), func(s string) string {
 		return strings.Replace(s, "inject_index = false", "inject_index = true", 1)
 	})
@@ -251,6 +247,18 @@ func TestInvalidIndexIsRebuilt(t *testing.T) {
 	}
 }
 
+// migratedWithRows is the fixture's features migrated, with n rows in
+// prod_media__videos.
+func migratedWithRows(t *testing.T, n int) (*env, *sql.DB) {
+	t.Helper()
+	e := newProject(t)
+	e.mx(t, "generate", "-n", "prod:metaxy_features", "-m", "init").Must(t, 0)
+	e.mx(t, "up", "-n", "prod:metaxy_features").Must(t, 0)
+	db := pg.Open(t, e.db)
+	newInserter(t, db, "prod_media__videos").seed(t, n)
+	return e, db
+}
+
 // upFiles lists a directory's up files in version order.
 func upFiles(t *testing.T, dir string) []string {
 	t.Helper()
@@ -265,13 +273,7 @@ func upFiles(t *testing.T, dir string) []string {
 // stockMigrate runs golang-migrate's CLI on the features directory.
 func stockMigrate(t *testing.T, e *env, args ...string) string {
 	t.Helper()
-	cli := os.Getenv("MXMIGRATE_MIGRATE_CLI")
-	if cli == "" {
-		cli, _ = exec.LookPath("migrate")
-	}
-	if cli == "" {
-		t.Fatal("the stock migrate CLI is needed: run `make test` (it builds it), or `go install -tags 'postgres pgx5' github.com/golang-migrate/migrate/v4/cmd/migrate@v4.20.1` and set MXMIGRATE_MIGRATE_CLI")
-	}
+	cli := migrateCLI(t)
 	url := strings.TrimSpace(e.mx(t, "url", "-n", "prod:metaxy_features").Must(t, 0).Stdout)
 	cmd := exec.Command(cli, append([]string{"-path", "migrations/features", "-database", url}, args...)...)
 	cmd.Dir = e.dir
@@ -280,6 +282,19 @@ func stockMigrate(t *testing.T, e *env, args ...string) string {
 		t.Fatalf("migrate %v: %v\n%s", args, err, out)
 	}
 	return string(out)
+}
+
+// migrateCLI is the stock golang-migrate CLI that `make test` builds.
+func migrateCLI(t *testing.T) string {
+	t.Helper()
+	cli := os.Getenv("MXMIGRATE_MIGRATE_CLI")
+	if cli == "" {
+		cli, _ = exec.LookPath("migrate")
+	}
+	if cli == "" {
+		t.Fatal("the stock migrate CLI is needed: run `make test` (it builds it), or `go install -tags 'postgres pgx5' github.com/golang-migrate/migrate/v4/cmd/migrate@v4.20.1` and set MXMIGRATE_MIGRATE_CLI")
+	}
+	return cli
 }
 
 // inserter inserts rows into a table, one per transaction, each with
@@ -404,11 +419,7 @@ func (ins *inserter) stop() (int, time.Duration, []error) {
 // (varchar(n) -> varchar) is planned as metadata only and keeps the table's
 // file; one that rewrites (integer -> bigint) says so with the row estimate.
 func TestTypeChangeCost(t *testing.T) {
-	e := newProject(t)
-	e.mx(t, "generate", "-n", "prod:metaxy_features", "-m", "init").Must(t, 0)
-	e.mx(t, "up", "-n", "prod:metaxy_features").Must(t, 0)
-	db := pg.Open(t, e.db)
-	newInserter(t, db, "prod_media__videos").seed(t, 3000)
+	e, db := migratedWithRows(t, 3000)
 	e.sql(t, `ALTER TABLE prod_media__videos ALTER COLUMN path TYPE varchar(200)`, "ANALYZE prod_media__videos")
 	file := func() (n int64) {
 		t.Helper()
