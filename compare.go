@@ -29,10 +29,6 @@ type Comparison struct {
 	// the dialect splits a plan: PostgreSQL's online forms), each statement
 	// with its cost on the live tables.
 	Steps []stores.Step
-	// Up and Down are every step's statements, in the order they apply and
-	// revert.
-	Up   []stores.Statement
-	Down []stores.Statement
 	// State is the migrations table's state.
 	State State
 	// CatalogQueries counts the catalog queries introspection ran.
@@ -157,15 +153,8 @@ func (cmp *Comparison) render(from *schema.Schema) error {
 	stores.Annotate(d, cmp.Changes, from)
 	after := diff.Apply(from, cmp.Changes)
 	var err error
-	if cmp.Steps, err = stores.Plan(d, cmp.Changes, from, after, from); err != nil {
-		return err
-	}
-	cmp.Up, cmp.Down = nil, nil
-	for i, st := range cmp.Steps {
-		cmp.Up = append(cmp.Up, st.Up...)
-		cmp.Down = append(cmp.Down, cmp.Steps[len(cmp.Steps)-1-i].Down...)
-	}
-	return nil
+	cmp.Steps, err = stores.Plan(d, cmp.Changes, from, after, from)
+	return err
 }
 
 // opening is a database being opened in the background.
@@ -340,11 +329,9 @@ func (p *Project) Generate(ctx context.Context, env *Env, o GenerateOptions) (*G
 	}
 	slug := generator.Slug(o.Message)
 	var ms []generator.Migration
-	for _, f := range generator.RenderSteps(h, cmp.Steps) {
-		res.Files = append(res.Files, f)
-		res.Up = append(res.Up, f.Up...)
-		// down files revert in the reverse order
-		res.Down = append(append([]byte(nil), f.Down...), res.Down...)
+	res.Files = generator.RenderSteps(h, cmp.Steps)
+	res.Up, res.Down = generator.Join(res.Files)
+	for _, f := range res.Files {
 		var creates, drops []string
 		for _, c := range f.Changes {
 			switch c.Kind {

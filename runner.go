@@ -447,12 +447,7 @@ func (p *Project) Rehash(env *Env) error {
 func (p *Project) describe(ctx context.Context, env *Env, err error, path string, body []byte) string {
 	msg := err.Error()
 	var line uint
-	var de database.Error // drivers return it by value (pgx) or by pointer (ours)
-	if dep := (*database.Error)(nil); errors.As(err, &dep) {
-		de = *dep
-	} else {
-		errors.As(err, &de)
-	}
+	de := migrateError(err)
 	if de.OrigErr != nil {
 		msg = de.OrigErr.Error()
 		if de.Err != "" {
@@ -509,15 +504,20 @@ func replaySafe(env *Env, err error, body []byte) bool {
 	return true
 }
 
-// originalError is the database's error inside golang-migrate's.
-func originalError(err error) error {
+// migrateError is the golang-migrate error in err (zero when there is
+// none): drivers return it by value (pgx) or by pointer (ours).
+func migrateError(err error) database.Error {
 	var de database.Error
 	if dep := (*database.Error)(nil); errors.As(err, &dep) {
-		de = *dep
-	} else {
-		errors.As(err, &de)
+		return *dep
 	}
-	if de.OrigErr != nil {
+	errors.As(err, &de)
+	return de
+}
+
+// originalError is the database's error inside golang-migrate's.
+func originalError(err error) error {
+	if de := migrateError(err); de.OrigErr != nil {
 		return de.OrigErr
 	}
 	return err

@@ -153,6 +153,16 @@ func RenderSteps(h Header, steps []stores.Step) []Pair {
 	return out
 }
 
+// Join puts a plan's files together, for showing them as one: the up files
+// in the order they apply, the down files in the order they revert.
+func Join(files []Pair) (up, down []byte) {
+	for i, f := range files {
+		up = append(up, f.Up...)
+		down = append(down, files[len(files)-1-i].Down...)
+	}
+	return up, down
+}
+
 // StepChanges are the changes a step's up statements carry out, once each.
 func StepChanges(st stores.Step) []diff.Change {
 	var out []diff.Change

@@ -42,6 +42,21 @@ type Cost struct {
 	Stats *schema.Stats
 }
 
+// ChangeCost is the cost of a statement carrying out c: effect and lock on
+// c's table, or NewTable when newTable says the plan creates it (dropping it
+// again, in a down file, is metadata only as anywhere).
+func ChangeCost(c diff.Change, newTable bool, e Effect, lock string) *Cost {
+	if newTable && c.Kind != diff.DropTable {
+		return &Cost{Table: c.Table, Effect: NewTable}
+	}
+	return &Cost{Table: c.Table, Effect: e, Lock: lock}
+}
+
+// IsNew reports whether c's table is not in before: the plan creates it.
+func IsNew(c diff.Change, before *schema.Schema) bool {
+	return before == nil || before.Table(c.Table) == nil
+}
+
 // String is the cost as plans and file comments show it: "rewrites the
 // table, lock ACCESS EXCLUSIVE (blocks reads and writes), ~1,200,000 rows, 84.0 MB"
 // (no ";", which golang-migrate's ClickHouse driver splits comments at).

@@ -58,10 +58,11 @@ func printPlan(c *cli.Context, out io.Writer, cmp *mxmigrate.Comparison) {
 			if s.stmt.Cost == nil {
 				continue
 			}
-			cost := "    " + s.stmt.Cost.String()
+			cost := s.stmt.Cost.String()
 			if len(cmp.Steps) > 1 {
-				cost = fmt.Sprintf("    file %d: %s", s.file, s.stmt.Cost.String())
+				cost = fmt.Sprintf("file %d: %s", s.file, cost)
 			}
+			cost = "    " + cost
 			if len(list) > 1 {
 				cost += "   (" + shortSQL(s.stmt.SQL) + ")"
 			}

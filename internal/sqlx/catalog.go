@@ -6,8 +6,8 @@ import "github.com/mxmigrate/mxmigrate/schema"
 type ColumnRow struct {
 	Table, Name, Type string
 	Nullable          bool
-	// Stats, when set on a table's first row, are the table's (see schema.Stats).
-	Stats *schema.Stats
+	// Stats are the table's (see schema.Stats), on each of its rows.
+	Stats schema.Stats
 }
 
 // KeyRow is one primary key or index as a catalog query returns it.
@@ -28,7 +28,8 @@ func Assemble(cols []ColumnRow, pks, ixs []KeyRow, normalize func(string) schema
 	for _, c := range cols {
 		t := byName[c.Table]
 		if t == nil {
-			t = &schema.Table{Name: c.Table, Stats: c.Stats}
+			st := c.Stats
+			t = &schema.Table{Name: c.Table, Stats: &st}
 			byName[c.Table] = t
 			out.Tables = append(out.Tables, t)
 		}

@@ -49,7 +49,7 @@ func (d Dialect) Render(changes []diff.Change, before, after *schema.Schema) ([]
 	var out []stores.Statement
 	done := map[string]bool{}
 	add := func(sql string, cs ...diff.Change) {
-		out = append(out, stores.Statement{SQL: sql + ";", Changes: cs, Cost: cost(cs[0], isNewTable(cs[0], before))})
+		out = append(out, stores.Statement{SQL: sql + ";", Changes: cs, Cost: cost(cs[0], stores.IsNew(cs[0], before))})
 	}
 	on := cfg.onCluster()
 	for _, c := range changes {
@@ -133,18 +133,11 @@ const (
 // covers the parts written or merged from then on), MODIFY COLUMN rewrites
 // the column in every part.
 func cost(c diff.Change, newTable bool) *stores.Cost {
-	if newTable && c.Kind != diff.DropTable {
-		return &stores.Cost{Table: c.Table, Effect: stores.NewTable}
-	}
 	e := stores.MetadataOnly
 	if c.Kind == diff.AlterColumnType || c.Kind == diff.AlterColumnNull {
 		e = stores.RewritesColumn
 	}
-	return &stores.Cost{Table: c.Table, Effect: e, Lock: lockNone}
-}
-
-func isNewTable(c diff.Change, before *schema.Schema) bool {
-	return before == nil || before.Table(c.Table) == nil
+	return stores.ChangeCost(c, newTable, e, lockNone)
 }
 
 // rebuilds returns the tables that changes rebuild, and why: what ClickHouse

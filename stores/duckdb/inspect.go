@@ -53,7 +53,7 @@ func (Dialect) Inspect(ctx context.Context, q stores.Queryer, tables []string) (
 				if err := r.Scan(&c.Table, &c.Name, &c.Type, &c.Nullable, &rows); err != nil {
 					return err
 				}
-				c.Stats = &schema.Stats{Rows: -1, Bytes: -1}
+				c.Stats = schema.Stats{Rows: -1, Bytes: -1}
 				if rows.Valid {
 					c.Stats.Rows = rows.Int64
 				}

@@ -160,9 +160,6 @@ const lockDB = "the database file (no other process can open it meanwhile)"
 // cost is what c costs in place: DuckDB writes a new or retyped column for
 // every row, scans for SET NOT NULL, builds indexes (ART) from every row.
 func cost(c diff.Change, newTable bool) *stores.Cost {
-	if newTable && c.Kind != diff.DropTable {
-		return &stores.Cost{Table: c.Table, Effect: stores.NewTable}
-	}
 	e := stores.MetadataOnly
 	switch c.Kind {
 	case diff.AddColumn, diff.AlterColumnType:
@@ -174,7 +171,7 @@ func cost(c diff.Change, newTable bool) *stores.Cost {
 	case diff.AddPrimaryKey, diff.CreateIndex:
 		e = stores.BuildsIndex
 	}
-	return &stores.Cost{Table: c.Table, Effect: e, Lock: lockDB}
+	return stores.ChangeCost(c, newTable, e, lockDB)
 }
 
 func sortedIndexes(ixs []*schema.Index) []*schema.Index {

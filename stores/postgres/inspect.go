@@ -97,12 +97,8 @@ func (d Dialect) Inspect(ctx context.Context, q stores.Queryer, tables []string)
 		func() error {
 			return sqlx.Scan(ctx, q, "read columns", columnsQuery, arg, func(r *sql.Rows) error {
 				var c sqlx.ColumnRow
-				var st schema.Stats
-				if err := r.Scan(&c.Table, &c.Name, &c.Type, &c.Nullable, &st.Rows, &st.Bytes); err != nil {
+				if err := r.Scan(&c.Table, &c.Name, &c.Type, &c.Nullable, &c.Stats.Rows, &c.Stats.Bytes); err != nil {
 					return err
-				}
-				if len(cols) == 0 || cols[len(cols)-1].Table != c.Table {
-					c.Stats = &st // the table's first row (rows come ordered by table)
 				}
 				cols = append(cols, c)
 				return nil

@@ -36,7 +36,7 @@ func (d Dialect) Steps(changes []diff.Change, before, after *schema.Schema) ([]s
 	var drops, builds []stores.Step
 	var main, validate, final group
 	for _, c := range changes {
-		if isNew(c, before) {
+		if stores.IsNew(c, before) {
 			main.add(d.plainOne(c, true))
 			continue
 		}
@@ -124,7 +124,7 @@ func (d Dialect) pair(c diff.Change, up stores.Statement, down ...stores.Stateme
 func (d Dialect) plain(changes []diff.Change, before *schema.Schema) group {
 	var g group
 	for _, c := range changes {
-		g.add(d.plainOne(c, isNew(c, before)))
+		g.add(d.plainOne(c, stores.IsNew(c, before)))
 	}
 	return g
 }
@@ -176,7 +176,7 @@ func (d Dialect) setLockTimeout() (stores.Statement, bool) {
 // concurrentBuild is CREATE [UNIQUE] INDEX CONCURRENTLY ix alone in a file,
 // its down DROP INDEX CONCURRENTLY.
 func (d Dialect) concurrentBuild(c diff.Change, ix *schema.Index) stores.Step {
-	create := "CREATE " + uniqueWord(ix) + "INDEX CONCURRENTLY " + d.Quote(ix.Name) + " ON " + d.Quote(c.Table) + " (" + sqlx.QuoteList(d, ix.Columns) + ");"
+	create := d.createConcurrently(c.Table, ix)
 	return stores.Step{NoTx: true, Label: "concurrent_index",
 		Note: fmt.Sprintf("builds index %s on %s without blocking writes", ix.Name, c.Table),
 		Up:   []stores.Statement{{SQL: create, Changes: []diff.Change{c}, Cost: d.cost(c, stores.BuildsIndex, lockShareUpdate)}},
@@ -188,7 +188,7 @@ func (d Dialect) concurrentBuild(c diff.Change, ix *schema.Index) stores.Step {
 // CREATE INDEX CONCURRENTLY.
 func (d Dialect) concurrentDrop(c diff.Change) stores.Step {
 	ix := c.Index
-	create := "CREATE " + uniqueWord(ix) + "INDEX CONCURRENTLY " + d.Quote(ix.Name) + " ON " + d.Quote(c.Table) + " (" + sqlx.QuoteList(d, ix.Columns) + ");"
+	create := d.createConcurrently(c.Table, ix)
 	return stores.Step{NoTx: true, Label: "drop_index",
 		Note: fmt.Sprintf("drops index %s on %s without blocking reads or writes", ix.Name, c.Table),
 		Up: []stores.Statement{{SQL: "DROP INDEX CONCURRENTLY " + d.Quote(ix.Name) + ";", Changes: []diff.Change{c},
@@ -196,15 +196,18 @@ func (d Dialect) concurrentDrop(c diff.Change) stores.Step {
 		Down: []stores.Statement{{SQL: create, Changes: []diff.Change{c.Inverse()}, Cost: d.cost(c, stores.BuildsIndex, lockShareUpdate)}}}
 }
 
+// cost is the cost of a statement on c's table, which exists.
 func (d Dialect) cost(c diff.Change, e stores.Effect, lock string) *stores.Cost {
-	return &stores.Cost{Table: c.Table, Effect: e, Lock: lock}
+	return stores.ChangeCost(c, false, e, lock)
 }
 
-func uniqueWord(ix *schema.Index) string {
+// createConcurrently is CREATE [UNIQUE] INDEX CONCURRENTLY ix ON table.
+func (d Dialect) createConcurrently(table string, ix *schema.Index) string {
+	unique := ""
 	if ix.Unique {
-		return "UNIQUE "
+		unique = "UNIQUE "
 	}
-	return ""
+	return "CREATE " + unique + "INDEX CONCURRENTLY " + d.Quote(ix.Name) + " ON " + d.Quote(table) + " (" + sqlx.QuoteList(d, ix.Columns) + ");"
 }
 
 // notNullCheck names the temporary check of SET NOT NULL: bounded to

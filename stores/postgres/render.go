@@ -21,26 +21,15 @@ const (
 func (d Dialect) Render(changes []diff.Change, before, after *schema.Schema) ([]stores.Statement, error) {
 	var out []stores.Statement
 	for _, c := range changes {
-		out = append(out, d.render(c, isNew(c, before))...)
+		out = append(out, d.render(c, stores.IsNew(c, before))...)
 	}
 	return out, nil
 }
 
-// isNew reports whether c's table is not in before (created by the plan).
-func isNew(c diff.Change, before *schema.Schema) bool {
-	return before == nil || before.Table(c.Table) == nil
-}
-
 func (d Dialect) render(c diff.Change, newTable bool) []stores.Statement {
 	t := d.Quote(c.Table)
-	cost := func(e stores.Effect, lock string) *stores.Cost {
-		if newTable && c.Kind != diff.DropTable {
-			return &stores.Cost{Table: c.Table, Effect: stores.NewTable}
-		}
-		return &stores.Cost{Table: c.Table, Effect: e, Lock: lock}
-	}
 	one := func(sql string, e stores.Effect, lock string) []stores.Statement {
-		return []stores.Statement{{SQL: sql, Changes: []diff.Change{c}, Cost: cost(e, lock)}}
+		return []stores.Statement{{SQL: sql, Changes: []diff.Change{c}, Cost: stores.ChangeCost(c, newTable, e, lock)}}
 	}
 	switch c.Kind {
 	case diff.CreateTable:

@@ -215,10 +215,7 @@ func render(t *testing.T, dl stores.Dialect, env string, before, after *schema.S
 	}
 	h := generator.Header{Tool: "mxmigrate conformance", Environment: env, Dialect: dl.Name(), Message: env, Transactional: dl.Transactional()}
 	r := rendered{files: generator.RenderSteps(h, steps)}
-	for _, f := range r.files {
-		r.up = append(r.up, f.Up...)
-		r.down = append(append([]byte(nil), f.Down...), r.down...)
-	}
+	r.up, r.down = generator.Join(r.files)
 	return r, cs
 }
 
