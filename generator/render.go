@@ -58,7 +58,7 @@ func Render(h Header, stmts []stores.Statement) []byte {
 		b.WriteString("-- This file " + NoTxMarker + ": PostgreSQL runs CONCURRENTLY index builds and drops in\n")
 		b.WriteString("-- no transaction block, so it holds this one statement (and sets no lock_timeout: the lock it\n")
 		b.WriteString("-- takes lets reads and writes go on). If a build fails, PostgreSQL leaves the index INVALID:\n")
-		b.WriteString("-- `mxmigrate generate` then plans to drop and rebuild it.\n")
+		b.WriteString("-- `mxmigrate up` says how to go on, and `check` and `generate` see it.\n")
 	case h.Transactional:
 		b.WriteString("-- The whole file runs in one transaction: it applies completely or not at all.\n")
 	default:

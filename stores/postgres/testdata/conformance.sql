@@ -93,7 +93,7 @@ ALTER TABLE "frames" DROP COLUMN "width";
 -- This file runs outside a transaction: PostgreSQL runs CONCURRENTLY index builds and drops in
 -- no transaction block, so it holds this one statement (and sets no lock_timeout: the lock it
 -- takes lets reads and writes go on). If a build fails, PostgreSQL leaves the index INVALID:
--- `mxmigrate generate` then plans to drop and rebuild it.
+-- `mxmigrate up` says how to go on, and `check` and `generate` see it.
 
 -- + create index ix_videos_codec_title on videos (codec, title)
 -- cost: builds an index, lock SHARE UPDATE EXCLUSIVE (reads and writes go on), size unknown
@@ -107,7 +107,7 @@ CREATE INDEX CONCURRENTLY "ix_videos_codec_title" ON "videos" ("codec", "title")
 -- This file runs outside a transaction: PostgreSQL runs CONCURRENTLY index builds and drops in
 -- no transaction block, so it holds this one statement (and sets no lock_timeout: the lock it
 -- takes lets reads and writes go on). If a build fails, PostgreSQL leaves the index INVALID:
--- `mxmigrate generate` then plans to drop and rebuild it.
+-- `mxmigrate up` says how to go on, and `check` and `generate` see it.
 
 -- - drop index ix_videos_codec_title on videos
 -- cost: metadata only, lock SHARE UPDATE EXCLUSIVE (reads and writes go on)
@@ -123,7 +123,7 @@ DROP INDEX CONCURRENTLY "ix_videos_codec_title";
 -- This file runs outside a transaction: PostgreSQL runs CONCURRENTLY index builds and drops in
 -- no transaction block, so it holds this one statement (and sets no lock_timeout: the lock it
 -- takes lets reads and writes go on). If a build fails, PostgreSQL leaves the index INVALID:
--- `mxmigrate generate` then plans to drop and rebuild it.
+-- `mxmigrate up` says how to go on, and `check` and `generate` see it.
 
 -- - drop index ix_videos_codec_title on videos
 -- cost: metadata only, lock SHARE UPDATE EXCLUSIVE (reads and writes go on), size unknown
@@ -138,7 +138,7 @@ DROP INDEX CONCURRENTLY "ix_videos_codec_title";
 -- This file runs outside a transaction: PostgreSQL runs CONCURRENTLY index builds and drops in
 -- no transaction block, so it holds this one statement (and sets no lock_timeout: the lock it
 -- takes lets reads and writes go on). If a build fails, PostgreSQL leaves the index INVALID:
--- `mxmigrate generate` then plans to drop and rebuild it.
+-- `mxmigrate up` says how to go on, and `check` and `generate` see it.
 
 -- + create index ix_videos_codec_title on videos (codec, title)
 -- cost: builds an index, lock SHARE UPDATE EXCLUSIVE (reads and writes go on)
@@ -503,7 +503,7 @@ ALTER TABLE "videos" DROP COLUMN "lang";
 -- This file runs outside a transaction: PostgreSQL runs CONCURRENTLY index builds and drops in
 -- no transaction block, so it holds this one statement (and sets no lock_timeout: the lock it
 -- takes lets reads and writes go on). If a build fails, PostgreSQL leaves the index INVALID:
--- `mxmigrate generate` then plans to drop and rebuild it.
+-- `mxmigrate up` says how to go on, and `check` and `generate` see it.
 
 -- + create index ix_videos_lang on videos (lang)
 -- cost: builds an index, lock SHARE UPDATE EXCLUSIVE (reads and writes go on), size unknown
@@ -518,7 +518,7 @@ CREATE INDEX CONCURRENTLY "ix_videos_lang" ON "videos" ("lang");
 -- This file runs outside a transaction: PostgreSQL runs CONCURRENTLY index builds and drops in
 -- no transaction block, so it holds this one statement (and sets no lock_timeout: the lock it
 -- takes lets reads and writes go on). If a build fails, PostgreSQL leaves the index INVALID:
--- `mxmigrate generate` then plans to drop and rebuild it.
+-- `mxmigrate up` says how to go on, and `check` and `generate` see it.
 
 -- - drop index ix_videos_lang on videos
 -- cost: metadata only, lock SHARE UPDATE EXCLUSIVE (reads and writes go on)
@@ -534,7 +534,7 @@ DROP INDEX CONCURRENTLY "ix_videos_lang";
 -- This file runs outside a transaction: PostgreSQL runs CONCURRENTLY index builds and drops in
 -- no transaction block, so it holds this one statement (and sets no lock_timeout: the lock it
 -- takes lets reads and writes go on). If a build fails, PostgreSQL leaves the index INVALID:
--- `mxmigrate generate` then plans to drop and rebuild it.
+-- `mxmigrate up` says how to go on, and `check` and `generate` see it.
 
 -- - drop index ix_videos_lang on videos
 -- cost: metadata only, lock SHARE UPDATE EXCLUSIVE (reads and writes go on), size unknown
@@ -549,7 +549,7 @@ DROP INDEX CONCURRENTLY "ix_videos_lang";
 -- This file runs outside a transaction: PostgreSQL runs CONCURRENTLY index builds and drops in
 -- no transaction block, so it holds this one statement (and sets no lock_timeout: the lock it
 -- takes lets reads and writes go on). If a build fails, PostgreSQL leaves the index INVALID:
--- `mxmigrate generate` then plans to drop and rebuild it.
+-- `mxmigrate up` says how to go on, and `check` and `generate` see it.
 
 -- + create index ix_videos_lang on videos (lang)
 -- cost: builds an index, lock SHARE UPDATE EXCLUSIVE (reads and writes go on)
@@ -604,7 +604,7 @@ ALTER TABLE "frames" ADD CONSTRAINT "pk_frames" PRIMARY KEY ("video_id", "n");
 -- This file runs outside a transaction: PostgreSQL runs CONCURRENTLY index builds and drops in
 -- no transaction block, so it holds this one statement (and sets no lock_timeout: the lock it
 -- takes lets reads and writes go on). If a build fails, PostgreSQL leaves the index INVALID:
--- `mxmigrate generate` then plans to drop and rebuild it.
+-- `mxmigrate up` says how to go on, and `check` and `generate` see it.
 
 -- + add primary key frames (video_id, n, label)
 -- cost: builds an index, lock SHARE UPDATE EXCLUSIVE (reads and writes go on), size unknown
@@ -619,7 +619,7 @@ CREATE UNIQUE INDEX CONCURRENTLY "pk_frames" ON "frames" ("video_id", "n", "labe
 -- This file runs outside a transaction: PostgreSQL runs CONCURRENTLY index builds and drops in
 -- no transaction block, so it holds this one statement (and sets no lock_timeout: the lock it
 -- takes lets reads and writes go on). If a build fails, PostgreSQL leaves the index INVALID:
--- `mxmigrate generate` then plans to drop and rebuild it.
+-- `mxmigrate up` says how to go on, and `check` and `generate` see it.
 
 -- - drop primary key frames (video_id, n, label)
 -- cost: metadata only, lock SHARE UPDATE EXCLUSIVE (reads and writes go on)
