@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/mxmigrate/mxmigrate/diff"
+	"github.com/mxmigrate/mxmigrate/internal/testhook"
 	"github.com/mxmigrate/mxmigrate/schema"
 )
 
@@ -188,6 +189,16 @@ func Plan(d Dialect, changes []diff.Change, before, after, live *schema.Schema) 
 			return nil, err
 		}
 		steps = []Step{{Up: up, Down: down}}
+	}
+	if rw := testhook.RewriteStatement; rw != nil {
+		for i := range steps {
+			for j := range steps[i].Up {
+				steps[i].Up[j].SQL = rw(d.Name(), "up", steps[i].Up[j].SQL)
+			}
+			for j := range steps[i].Down {
+				steps[i].Down[j].SQL = rw(d.Name(), "down", steps[i].Down[j].SQL)
+			}
+		}
 	}
 	for i := range steps {
 		Price(steps[i].Up, live)

@@ -14,7 +14,7 @@ import (
 	"github.com/mxmigrate/mxmigrate/stores"
 )
 
-func configure(t *testing.T, d Dialect, conn string) stores.Store {
+func configure(t testing.TB, d Dialect, conn string) stores.Store {
 	t.Helper()
 	s, err := d.Configure(config.NewStore("prod", "metaxy.ext.clickhouse.ClickHouseMetadataStore", map[string]any{"connection_string": conn}))
 	if err != nil {

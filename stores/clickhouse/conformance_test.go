@@ -36,7 +36,7 @@ func TestMain(m *testing.M) {
 var dbSeq atomic.Int64
 
 // needChDB fails the test, saying how to get the library, when it is missing.
-func needChDB(t *testing.T) {
+func needChDB(t testing.TB) {
 	t.Helper()
 	if _, err := chdb.Load(); err != nil {
 		t.Fatalf("these tests run on embedded ClickHouse: %v", err)
@@ -44,7 +44,7 @@ func needChDB(t *testing.T) {
 }
 
 // newStore is a store on a fresh database of the process's chDB directory.
-func newStore(t *testing.T, d Dialect) stores.Store {
+func newStore(t testing.TB, d Dialect) stores.Store {
 	t.Helper()
 	needChDB(t)
 	db := fmt.Sprintf("t%d", dbSeq.Add(1))
@@ -104,7 +104,7 @@ func TestConformance(t *testing.T) {
 	needChDB(t)
 	storetest.Run(t, storetest.Harness{
 		Dialect:  Dialect{},
-		NewStore: func(t *testing.T) stores.Store { return newStore(t, Dialect{}) },
+		NewStore: func(t testing.TB) stores.Store { return newStore(t, Dialect{}) },
 		Literal:  literal,
 		Castable: castable,
 		Golden:   filepath.Join("testdata", "conformance.sql"),

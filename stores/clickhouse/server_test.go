@@ -23,7 +23,7 @@ func TestServer(t *testing.T) {
 	}
 	storetest.Run(t, storetest.Harness{
 		Dialect: Dialect{},
-		NewStore: func(t *testing.T) stores.Store {
+		NewStore: func(t testing.TB) stores.Store {
 			// a database of its own (mxmigrate_test_<pid>_<n>), dropped after
 			// the test: nothing else on the server is touched
 			h, err := configure(t, Dialect{}, url).Open(t.Context(), stores.OpenOptions{})

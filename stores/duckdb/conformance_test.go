@@ -3,6 +3,7 @@ package duckdb
 import (
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/mxmigrate/mxmigrate/config"
@@ -37,11 +38,11 @@ func castable(from, to schema.Type) bool {
 	return f != 0 && f == t
 }
 
-// TestConformance runs the conformance kit on DuckDB files.
-func TestConformance(t *testing.T) {
-	storetest.Run(t, storetest.Harness{
+// harness is DuckDB's conformance harness: each check on a file of its own.
+func harness() storetest.Harness {
+	return storetest.Harness{
 		Dialect: Dialect{},
-		NewStore: func(t *testing.T) stores.Store {
+		NewStore: func(t testing.TB) stores.Store {
 			s, err := Dialect{}.Configure(&config.Store{Name: "conformance", Settings: map[string]any{"database": filepath.Join(t.TempDir(), "c.duckdb")}})
 			if err != nil {
 				t.Fatal(err)
@@ -51,5 +52,38 @@ func TestConformance(t *testing.T) {
 		Literal:  literal,
 		Castable: castable,
 		Golden:   filepath.Join("testdata", "conformance.sql"),
+	}
+}
+
+// TestConformance runs the conformance kit on DuckDB files.
+func TestConformance(t *testing.T) { storetest.Run(t, harness()) }
+
+// TestKitCatchesSabotage: the kit's transitions fail, on a value check, when
+// DuckDB's plans are rewritten (testhook.RewriteStatement) to lose data in
+// ways that keep every row and every column: a table rebuild that truncates
+// timestamps to the year, a type conversion that gives NULL, and a down file
+// that does not restore a column's values.
+func TestKitCatchesSabotage(t *testing.T) {
+	storetest.CatchesSabotage(t, harness(), []storetest.Sabotage{
+		{Name: "value-truncating rebuild", Want: "videos.created", Rewrite: func(dir, sql string) string {
+			if dir != "up" || !strings.HasPrefix(sql, `INSERT INTO "videos__mxmigrate_rebuild"`) {
+				return sql
+			}
+			return strings.Replace(sql, `SELECT "id", "created",`, `SELECT "id", date_trunc('year', "created"),`, 1)
+		}},
+		{Name: "nulling conversion", Want: "videos.fps", Rewrite: func(dir, sql string) string {
+			if dir != "up" || !strings.HasPrefix(sql, `INSERT INTO "videos__mxmigrate_rebuild"`) {
+				return sql
+			}
+			return strings.Replace(sql, `CAST("fps" AS DOUBLE)`, `CAST(NULL AS DOUBLE)`, 1)
+		}},
+		// drop-not-null's down (the step is not destructive) also empties
+		// another table's column
+		{Name: "non-restoring down", Want: "videos.codec", Rewrite: func(dir, sql string) string {
+			if dir != "down" || sql != `ALTER TABLE "frames" ALTER COLUMN "label" SET NOT NULL;` {
+				return sql
+			}
+			return sql + "\n" + `UPDATE "videos" SET "codec" = NULL;`
+		}},
 	})
 }

@@ -48,7 +48,7 @@ var (
 	serverErr  error
 )
 
-func pg(t *testing.T) *itest.Postgres {
+func pg(t testing.TB) *itest.Postgres {
 	t.Helper()
 	serverOnce.Do(func() { server, serverErr = itest.StartPostgres() })
 	if serverErr != nil {
@@ -70,7 +70,7 @@ func TestMain(m *testing.M) {
 func TestConformance(t *testing.T) {
 	storetest.Run(t, storetest.Harness{
 		Dialect: Dialect{},
-		NewStore: func(t *testing.T) stores.Store {
+		NewStore: func(t testing.TB) stores.Store {
 			p := pg(t)
 			s, err := Dialect{}.Configure(&config.Store{Name: "conformance", Settings: map[string]any{"connection_string": p.DSN(p.NewDatabase(t))}})
 			if err != nil {

@@ -33,7 +33,7 @@ func updating() bool {
 type Harness struct {
 	Dialect stores.Dialect
 	// NewStore returns a configured store whose database is fresh and empty.
-	NewStore func(t *testing.T) stores.Store
+	NewStore func(t testing.TB) stores.Store
 	// Literal returns a SQL literal of type typ that the dialect accepts,
 	// distinct for each n (rows must not collide on keys).
 	Literal func(typ schema.Type, n int) string
@@ -63,13 +63,13 @@ func Run(t *testing.T, h Harness) {
 
 // db is a fresh database of the harness.
 type db struct {
-	t     *testing.T
+	t     testing.TB
 	h     Harness
 	store stores.Store
 	pool  *stores.Handle
 }
 
-func newDB(t *testing.T, h Harness) *db {
+func newDB(t testing.TB, h Harness) *db {
 	t.Helper()
 	s := h.NewStore(t)
 	pool, err := s.Open(context.Background(), stores.OpenOptions{})
@@ -137,18 +137,6 @@ func (d *db) exec(q string) {
 	}
 }
 
-func (d *db) counts(s *schema.Schema) map[string]int {
-	out := map[string]int{}
-	for _, t := range s.Tables {
-		var n int
-		if err := d.pool.QueryRow("SELECT count(*) FROM " + d.h.Dialect.Quote(t.Name)).Scan(&n); err != nil {
-			d.t.Fatal(err)
-		}
-		out[t.Name] = n
-	}
-	return out
-}
-
 // insert adds rows to every table of s, each row distinct from all others:
 // a value in each NOT NULL column, and with all also in nullable ones
 // (otherwise they stay NULL).
@@ -182,7 +170,7 @@ func (d *db) insert(s *schema.Schema, rows int, seq *int, all bool, onValue func
 // shape returns s as the dialect keeps it (a Shaper's Shape applied to a
 // copy): ClickHouse turns primary keys into ORDER BY and stores json as
 // String, for example.
-func shape(t *testing.T, dl stores.Dialect, s *schema.Schema) *schema.Schema {
+func shape(t testing.TB, dl stores.Dialect, s *schema.Schema) *schema.Schema {
 	t.Helper()
 	sh, ok := dl.(stores.Shaper)
 	if !ok {
@@ -204,7 +192,7 @@ type rendered struct {
 
 // render renders the change from before to after as the dialect's files,
 // each with its up and down, as generate does.
-func render(t *testing.T, dl stores.Dialect, env string, before, after *schema.Schema) (rendered, []diff.Change) {
+func render(t testing.TB, dl stores.Dialect, env string, before, after *schema.Schema) (rendered, []diff.Change) {
 	t.Helper()
 	cs := diff.Compare(before, after)
 	stores.Annotate(dl, cs, before)
@@ -220,7 +208,7 @@ func render(t *testing.T, dl stores.Dialect, env string, before, after *schema.S
 }
 
 // write adds a plan's files to dir.
-func write(t *testing.T, dl stores.Dialect, dir string, r rendered) []generator.File {
+func write(t testing.TB, dl stores.Dialect, dir string, r rendered) []generator.File {
 	t.Helper()
 	unlock, err := generator.Lock(dir)
 	if err != nil {
@@ -245,7 +233,7 @@ func write(t *testing.T, dl stores.Dialect, dir string, r rendered) []generator.
 
 // Golden renders every shared transition, up and down, and compares the
 // result with the dialect's golden file.
-func Golden(t *testing.T, h Harness) {
+func Golden(t testing.TB, h Harness) {
 	var out bytes.Buffer
 	prev := &schema.Schema{}
 	for _, tr := range SharedTransitions {
@@ -276,10 +264,15 @@ func Golden(t *testing.T, h Harness) {
 }
 
 // Transitions applies the shared transitions one after the other to a
-// database holding rows: each up introspects back to its target with the
-// rows kept (but those of dropped tables), each down back to the previous
-// schema, and up again.
-func Transitions(t *testing.T, h Harness) {
+// database holding rows (every column valued): each up introspects back to
+// its target, each down back to the previous schema, and up again. After
+// each of the three, every row of every table is read through the dialect's
+// ReadText and compared with the rows before the step (sameValues): the
+// rows are kept, but those of dropped tables, and so are their values,
+// column by column, where the column survives and its conversion is
+// value-preserving (Comparison); after down, every such column holds its
+// values from before the step again.
+func Transitions(t testing.TB, h Harness) {
 	d := newDB(t, h)
 	dir := t.TempDir()
 	const table = "schema_migrations"
@@ -290,38 +283,37 @@ func Transitions(t *testing.T, h Harness) {
 		r, cs := render(t, h.Dialect, tr.Name, prev, next)
 		n := len(write(t, h.Dialect, dir, r))
 		d.reopen()
-		rows := d.counts(d.inspect(prev.Names()))
-		for _, c := range cs {
-			if c.Kind == diff.DropTable {
-				delete(rows, c.Table)
-			}
-		}
+		before := d.snapshot(d.inspect(prev.Names()))
+		gone := dropped(cs)
+		scope := union(prev, next)
 		m := d.migrator(dir, table)
-		step := func(label string, n int, want *schema.Schema, files []byte) {
+		step := func(label string, n int, want *schema.Schema, files []byte, via snapshot) snapshot {
 			t.Helper()
 			if err := m.Steps(n); err != nil {
 				t.Fatalf("%s %s: %v\n%s", tr.Name, label, err, files)
 			}
-			scope := union(prev, next)
 			got := d.inspect(scope)
 			for _, c := range diff.Compare(got, want) {
 				t.Errorf("%s %s: live schema differs from the target: %s", tr.Name, label, c.Summary())
 			}
-			for name, n := range d.counts(got) {
-				if before, ok := rows[name]; ok && before != n {
-					t.Errorf("%s %s: table %s had %d rows, now %d", tr.Name, label, name, before, n)
+			now := d.snapshot(got)
+			for name, rows := range now {
+				if b, ok := before[name]; ok && !gone[name] && len(b.rows) != len(rows.rows) {
+					t.Errorf("%s %s: table %s had %d rows, now %d", tr.Name, label, name, len(b.rows), len(rows.rows))
 				}
 			}
+			sameValues(t, tr.Name+" "+label, before, now, via, gone)
+			return now
 		}
-		step("up", n, next, r.up)
+		up := step("up", n, next, r.up, nil)
 		m.Close()
 		d.reopen()
 		m = d.migrator(dir, table)
-		step("down", -n, prev, r.down)
+		step("down", -n, prev, r.down, up)
 		m.Close()
 		d.reopen()
 		m = d.migrator(dir, table)
-		step("up again", n, next, r.up)
+		step("up again", n, next, r.up, nil)
 		m.Close()
 		if t.Failed() {
 			return
@@ -379,7 +371,7 @@ func (d *db) apply(s *schema.Schema) {
 
 // CatalogQueries: introspecting 3 tables and 300 tables runs the same number
 // of catalog queries, and reads them back exactly.
-func CatalogQueries(t *testing.T, h Harness) {
+func CatalogQueries(t testing.TB, h Harness) {
 	counts := map[int]int{}
 	for _, n := range []int{3, 300} {
 		d := newDB(t, h)
@@ -402,7 +394,7 @@ func CatalogQueries(t *testing.T, h Harness) {
 
 // OneConnection: Inspect on a single connection and in a transaction (which
 // run one query at a time) gives what it gives on the pool, every time.
-func OneConnection(t *testing.T, h Harness) {
+func OneConnection(t testing.TB, h Harness) {
 	d := newDB(t, h)
 	want := shape(t, h.Dialect, manyTables(20))
 	d.apply(want)
@@ -437,7 +429,7 @@ func OneConnection(t *testing.T, h Harness) {
 // and an index name and a migrations table past it, made physical by the
 // dialect's Namer, are created, introspected and read back under the names
 // the Namer gave.
-func NamesAtTheLimit(t *testing.T, h Harness) {
+func NamesAtTheLimit(t testing.TB, h Harness) {
 	limit := h.Dialect.Limit()
 	n := limit
 	if n == 0 {
@@ -491,7 +483,7 @@ func NamesAtTheLimit(t *testing.T, h Harness) {
 
 // State: the dialect's golang-migrate driver reads what it records: nothing
 // on a fresh database, then version and dirty flag as set.
-func State(t *testing.T, h Harness) {
+func State(t testing.TB, h Harness) {
 	d := newDB(t, h)
 	drv := d.driver("schema_migrations_state")
 	defer drv.Close()
