@@ -48,10 +48,16 @@ func (r *Recorder) Fatal(args ...any) { r.Error(args...); runtime.Goexit() }
 func (r *Recorder) Fatalf(format string, args ...any) { r.Errorf(format, args...); runtime.Goexit() }
 
 // Skip counts as a failure: a check that skips has not passed.
-func (r *Recorder) Skip(args ...any) { r.Error(append([]any{"skipped:"}, args...)...); runtime.Goexit() }
+func (r *Recorder) Skip(args ...any) {
+	r.Error(append([]any{"skipped:"}, args...)...)
+	runtime.Goexit()
+}
 
 // Skipf counts as a failure.
-func (r *Recorder) Skipf(format string, args ...any) { r.Errorf("skipped: "+format, args...); runtime.Goexit() }
+func (r *Recorder) Skipf(format string, args ...any) {
+	r.Errorf("skipped: "+format, args...)
+	runtime.Goexit()
+}
 
 // SkipNow counts as a failure.
 func (r *Recorder) SkipNow() { r.record("skipped"); runtime.Goexit() }
