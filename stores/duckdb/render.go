@@ -153,6 +153,8 @@ func (d Dialect) Render(changes []diff.Change, before, after *schema.Schema) ([]
 	return out, nil
 }
 
+var _ stores.Cautioner = Dialect{}
+
 // lockDB is what a DuckDB migration holds: the database file, which no other
 // process can open while mxmigrate writes to it.
 const lockDB = "the database file (no other process can open it meanwhile)"
@@ -234,7 +236,11 @@ func (d Dialect) render(c diff.Change, newTable bool) []stores.Statement {
 	case diff.AlterColumnType:
 		col := d.Quote(c.Column.Name)
 		ty := typeName(c.Column.Type)
-		return one("ALTER TABLE " + t + " ALTER COLUMN " + col + " SET DATA TYPE " + ty + " USING CAST(" + col + " AS " + ty + ");")
+		st := one("ALTER TABLE " + t + " ALTER COLUMN " + col + " SET DATA TYPE " + ty + " USING CAST(" + col + " AS " + ty + ");")
+		if g, ok := d.guard(c.Table, c.From, c.Column); ok {
+			st = append([]stores.Statement{g}, st...)
+		}
+		return st
 	case diff.AddPrimaryKey:
 		return one("ALTER TABLE " + t + " ADD PRIMARY KEY (" + sqlx.QuoteList(d, c.PrimaryKey.Columns) + ");")
 	case diff.DropPrimaryKey:
@@ -277,6 +283,7 @@ func (d Dialect) rebuild(b, a *schema.Table, absorbed []diff.Change, before, aft
 		tmp = d.Physical(schema.OwnName, fmt.Sprintf("%s__mxmigrate_rebuild_%d", a.Name, i))
 	}
 	var cols, sel []string
+	var guards []stores.Statement
 	for _, c := range a.Columns {
 		old := b.Column(c.Name)
 		if old == nil {
@@ -284,6 +291,9 @@ func (d Dialect) rebuild(b, a *schema.Table, absorbed []diff.Change, before, aft
 		}
 		q := d.Quote(c.Name)
 		cols = append(cols, q)
+		if g, ok := d.guard(b.Name, old, c); ok {
+			guards = append(guards, g)
+		}
 		if old.Type != c.Type {
 			sel = append(sel, "CAST("+q+" AS "+typeName(c.Type)+")")
 		} else {
@@ -299,10 +309,80 @@ func (d Dialect) rebuild(b, a *schema.Table, absorbed []diff.Change, before, aft
 	note := fmt.Sprintf("rebuild %s: DuckDB cannot drop a primary key, retype or drop a key or indexed column, nor drop NOT NULL on an indexed table, in place: the table is recreated and its rows copied", a.Name)
 	copying := &stores.Cost{Table: b.Name, Effect: stores.Rewrites, Lock: lockDB}
 	meta := &stores.Cost{Table: b.Name, Effect: stores.MetadataOnly, Lock: lockDB}
-	return []stores.Statement{
+	// CREATE TABLE, not IF NOT EXISTS: a table of that name that neither
+	// schema knows (out of scope) makes the file fail and roll back; it is
+	// never dropped or written to. The rename's target is the table this
+	// file has just dropped.
+	return append(guards, []stores.Statement{
 		{SQL: d.createTable(shape, tmp), Changes: absorbed, Note: note, Cost: copying},
 		{SQL: "INSERT INTO " + d.Quote(tmp) + " (" + strings.Join(cols, ", ") + ")\nSELECT " + strings.Join(sel, ", ") + " FROM " + d.Quote(b.Name) + ";", Cost: copying},
 		{SQL: "DROP TABLE " + d.Quote(b.Name) + ";", Cost: meta},
 		{SQL: "ALTER TABLE " + d.Quote(tmp) + " RENAME TO " + d.Quote(a.Name) + ";", Cost: meta},
+	}...)
+}
+
+// guard is the statement that stops a file (which then rolls back) before
+// column from of table becomes column to, if one of its values would not
+// survive the conversion: CAST(CAST(v AS new) AS old) must give v back
+// (TRY_CAST: a value that does not convert fails too). DuckDB's CAST rounds
+// (29.97 to 30), reads '007' as 7, moves a TIMESTAMPTZ to the session's time
+// zone: without the guard such values would change silently. None for
+// widenings (diff: every value has an equal one) and nullability changes.
+func (d Dialect) guard(table string, from, to *schema.Column) (stores.Statement, bool) {
+	if from == nil || to == nil || from.Type == to.Type || widens(from, to) {
+		return stores.Statement{}, false
 	}
+	ft, tt := typeName(from.Type), typeName(to.Type)
+	c := d.Quote(from.Name)
+	msg := fmt.Sprintf("mxmigrate: a value of %s.%s does not convert from %s to %s and back unchanged, so the migration is rolled back: ", table, from.Name, ft, tt)
+	return stores.Statement{
+		SQL: fmt.Sprintf("SELECT error(%s || CAST(%s AS VARCHAR))\nFROM %s\nWHERE %s IS NOT NULL AND TRY_CAST(TRY_CAST(%s AS %s) AS %s) IS DISTINCT FROM %s\nLIMIT 1;",
+			quoteString(msg), c, d.Quote(table), c, c, tt, ft, c),
+		Note: fmt.Sprintf("stops here (the file rolls back) if a value of %s.%s does not convert to %s and back unchanged", table, from.Name, tt),
+		Cost: &stores.Cost{Table: table, Effect: stores.Scans, Lock: lockDB}}, true
+}
+
+// quoteString is a SQL string literal (DuckDB's are standard: only ' is
+// special).
+func quoteString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+// widens reports whether every value of from's type has an equal value of
+// to's, as diff decides (a change it does not call destructive).
+func widens(from, to *schema.Column) bool {
+	c := diff.Change{Kind: diff.AlterColumnType, From: from, Column: to}
+	return c.Destructive() == ""
+}
+
+// Caveats: a type change says what the file checks before it (guard), and
+// what DuckDB does to values that pass: a TIMESTAMPTZ becomes the wall-clock
+// time of the session's time zone and loses its zone; a TIMESTAMP is read
+// as a wall-clock time there.
+func (d Dialect) Caveats(cs []diff.Change, _ *schema.Schema) []string {
+	out := make([]string, len(cs))
+	for i, c := range cs {
+		if c.Kind != diff.AlterColumnType || widens(c.From, c.Column) {
+			continue
+		}
+		ft, tt := typeName(c.From.Type), typeName(c.Column.Type)
+		s := fmt.Sprintf("changes the type of %s.%s from %s to %s: the migration stops and rolls back if a value does not convert and back unchanged", c.Table, c.Column.Name, ft, tt)
+		switch {
+		case c.From.Type == schema.Float64 || c.From.Type == schema.Float32:
+			if c.Column.Type == schema.Int64 || c.Column.Type == schema.Int32 {
+				s += " (CAST rounds: 29.97 would become 30)"
+			}
+		case c.From.Type == schema.String:
+			switch c.Column.Type {
+			case schema.Int64, schema.Int32, schema.Float64, schema.Float32:
+				s += " ('007' would read back as 7)"
+			}
+		}
+		switch {
+		case c.From.Type == schema.TimestampTZ && c.Column.Type == schema.Timestamp:
+			s += "; each instant becomes the wall-clock time of the TimeZone setting of the session that runs the file, and the time zone is dropped"
+		case c.From.Type == schema.Timestamp && c.Column.Type == schema.TimestampTZ:
+			s += "; each value is read as a wall-clock time in the TimeZone setting of the session that runs the file"
+		}
+		out[i] = s
+	}
+	return out
 }

@@ -9,6 +9,13 @@
 -- cost: metadata only, lock the database file (no other process can open it meanwhile)
 DROP INDEX "ix_videos";
 
+-- stops here (the file rolls back) if a value of videos.fps does not convert to BIGINT and back unchanged
+-- cost: scans the table, lock the database file (no other process can open it meanwhile)
+SELECT error('mxmigrate: a value of videos.fps does not convert from DOUBLE to BIGINT and back unchanged, so the migration is rolled back: ' || CAST("fps" AS VARCHAR))
+FROM "videos"
+WHERE "fps" IS NOT NULL AND TRY_CAST(TRY_CAST("fps" AS BIGINT) AS DOUBLE) IS DISTINCT FROM "fps"
+LIMIT 1;
+
 -- rebuild videos: DuckDB cannot drop a primary key, retype or drop a key or indexed column, nor drop NOT NULL on an indexed table, in place: the table is recreated and its rows copied
 -- - drop primary key videos (id)
 -- ~ alter column videos.fps type float64 -> int64

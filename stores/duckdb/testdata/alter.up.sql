@@ -9,6 +9,13 @@
 -- cost: metadata only, lock the database file (no other process can open it meanwhile), size unknown
 DROP INDEX "ix_videos";
 
+-- stops here (the file rolls back) if a value of videos.fps does not convert to DOUBLE and back unchanged
+-- cost: scans the table, lock the database file (no other process can open it meanwhile), size unknown
+SELECT error('mxmigrate: a value of videos.fps does not convert from BIGINT to DOUBLE and back unchanged, so the migration is rolled back: ' || CAST("fps" AS VARCHAR))
+FROM "videos"
+WHERE "fps" IS NOT NULL AND TRY_CAST(TRY_CAST("fps" AS DOUBLE) AS BIGINT) IS DISTINCT FROM "fps"
+LIMIT 1;
+
 -- rebuild videos: DuckDB cannot drop a primary key, retype or drop a key or indexed column, nor drop NOT NULL on an indexed table, in place: the table is recreated and its rows copied
 -- DESTRUCTIVE: drops the primary key of videos: the uniqueness it enforces is gone
 -- - drop primary key videos (id, metaxy_created_at)

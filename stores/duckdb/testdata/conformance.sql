@@ -171,8 +171,15 @@ CREATE INDEX "ix_videos_codec_title" ON "videos" ("codec", "title");
 -- cost: metadata only, lock the database file (no other process can open it meanwhile), size unknown
 DROP INDEX "ix_videos_fps";
 
+-- stops here (the file rolls back) if a value of videos.fps does not convert to DOUBLE and back unchanged
+-- cost: scans the table, lock the database file (no other process can open it meanwhile), size unknown
+SELECT error('mxmigrate: a value of videos.fps does not convert from BIGINT to DOUBLE and back unchanged, so the migration is rolled back: ' || CAST("fps" AS VARCHAR))
+FROM "videos"
+WHERE "fps" IS NOT NULL AND TRY_CAST(TRY_CAST("fps" AS DOUBLE) AS BIGINT) IS DISTINCT FROM "fps"
+LIMIT 1;
+
 -- rebuild videos: DuckDB cannot drop a primary key, retype or drop a key or indexed column, nor drop NOT NULL on an indexed table, in place: the table is recreated and its rows copied
--- DESTRUCTIVE: changes the type of videos.fps from BIGINT to DOUBLE: values may not convert
+-- DESTRUCTIVE: changes the type of videos.fps from BIGINT to DOUBLE: the migration stops and rolls back if a value does not convert and back unchanged
 -- ~ alter column videos.fps type BIGINT -> DOUBLE
 -- cost: rewrites the table, lock the database file (no other process can open it meanwhile), size unknown
 CREATE TABLE "videos__mxmigrate_rebuild" (
@@ -209,6 +216,13 @@ CREATE INDEX "ix_videos_fps" ON "videos" ("fps");
 -- DuckDB cannot alter videos while it has indexes: drop ix_videos_fps, recreate it below
 -- cost: metadata only, lock the database file (no other process can open it meanwhile)
 DROP INDEX "ix_videos_fps";
+
+-- stops here (the file rolls back) if a value of videos.fps does not convert to BIGINT and back unchanged
+-- cost: scans the table, lock the database file (no other process can open it meanwhile)
+SELECT error('mxmigrate: a value of videos.fps does not convert from DOUBLE to BIGINT and back unchanged, so the migration is rolled back: ' || CAST("fps" AS VARCHAR))
+FROM "videos"
+WHERE "fps" IS NOT NULL AND TRY_CAST(TRY_CAST("fps" AS BIGINT) AS DOUBLE) IS DISTINCT FROM "fps"
+LIMIT 1;
 
 -- rebuild videos: DuckDB cannot drop a primary key, retype or drop a key or indexed column, nor drop NOT NULL on an indexed table, in place: the table is recreated and its rows copied
 -- ~ alter column videos.fps type DOUBLE -> BIGINT
