@@ -6,8 +6,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
-	"time"
 
 	"github.com/mxmigrate/mxmigrate/generator"
 )
@@ -190,20 +190,17 @@ func TestGenerateReadsUnderTheLock(t *testing.T) {
 	mx(t, dir, "up", "-n", "dev:metaxy_features").Must(t, 0)
 	write(t, filepath.Join(dir, "defs.toml"), feature("a/b", "n"))
 	mig := filepath.Join(dir, "migrations", "features")
-	unlock, err := generator.Lock(mig)
+	unlockDir, err := generator.Lock(mig)
 	if err != nil {
 		t.Fatal(err)
 	}
+	var once sync.Once
+	unlock := func() { once.Do(unlockDir) }
+	defer unlock() // also when the test fails before it lets the other run go on
 	done := make(chan result, 1)
 	go func() { done <- mx(t, dir, "generate", "-n", "dev:metaxy_features", "-m", "late") }()
-	time.Sleep(700 * time.Millisecond) // the other run is waiting for the lock by now
+	waitForBlockedFlock(t, mig, done) // the other run waits for the lock
 	write(t, filepath.Join(mig, "000002_other.up.sql"), "-- half written\n")
-	select {
-	case r := <-done:
-		unlock()
-		t.Fatalf("generate did not wait for the lock: %+v", r)
-	case <-time.After(300 * time.Millisecond):
-	}
 	os.Remove(filepath.Join(mig, "000002_other.up.sql"))
 	if _, err := generator.WriteLocked(mig, generator.Migration{Name: "other", Up: []byte("SELECT 1;\n"), Down: []byte("SELECT 1;\n"),
 		Identity: generator.Identity{Dialect: "duckdb"}, BasedOn: 1}); err != nil {

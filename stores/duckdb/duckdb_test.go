@@ -5,13 +5,13 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/golang-migrate/migrate/v4"
 	dt "github.com/golang-migrate/migrate/v4/database/testing"
@@ -166,23 +166,27 @@ func TestLockedByAnotherProcess(t *testing.T) {
 		}
 		exec1(t, h, "CREATE TABLE IF NOT EXISTS held (x INT)")
 		fmt.Println("ready")
-		time.Sleep(60 * time.Second)
+		io.Copy(io.Discard, os.Stdin) // holds the file until the test closes our standard input
 		os.Exit(0)
 	}
 	p := filepath.Join(t.TempDir(), "held.duckdb")
 	cmd := exec.Command(os.Args[0], "-test.run=^TestLockedByAnotherProcess$")
 	cmd.Env = append(os.Environ(), "MXMIGRATE_HOLD_DUCKDB="+p)
 	out, _ := cmd.StdoutPipe()
+	hold, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	defer func() { cmd.Process.Kill(); cmd.Wait() }()
+	defer func() { hold.Close(); cmd.Wait() }()
 	buf := make([]byte, 64)
 	n, _ := out.Read(buf)
 	if !strings.Contains(string(buf[:n]), "ready") {
 		t.Fatalf("helper: %q", buf[:n])
 	}
-	_, err := OpenPath(context.Background(), p)
+	_, err = OpenPath(context.Background(), p)
 	if err == nil {
 		t.Fatal("opened a file another process holds")
 	}
