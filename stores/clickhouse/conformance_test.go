@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -102,7 +103,13 @@ func castable(from, to schema.Type) bool {
 // TestConformance runs the conformance kit on embedded ClickHouse 26.7.
 func TestConformance(t *testing.T) {
 	needChDB(t)
-	storetest.Run(t, storetest.Harness{
+	storetest.Run(t, harness())
+}
+
+// harness is embedded ClickHouse's conformance harness: each check on a
+// fresh database of the process's chDB directory.
+func harness() storetest.Harness {
+	return storetest.Harness{
 		Dialect:  Dialect{},
 		NewStore: func(t testing.TB) stores.Store { return newStore(t, Dialect{}) },
 		Literal:  literal,
@@ -111,5 +118,37 @@ func TestConformance(t *testing.T) {
 		// indexes do not exist on ClickHouse, so fewer random steps
 		// change the schema: more chains keep at least 200 that do
 		Chains: 30, Steps: 10, MinSteps: 200,
+	}
+}
+
+// TestKitCatchesSabotage: the kit's transitions fail, on a value check, when
+// ClickHouse's plans are rewritten (testhook.RewriteStatement) to lose data
+// in ways that keep every row and every column: a table rebuild that
+// truncates timestamps to the year, a type conversion whose values become
+// NULL, and a down file that does not restore a column's values.
+func TestKitCatchesSabotage(t *testing.T) {
+	needChDB(t)
+	storetest.CatchesSabotage(t, harness(), []storetest.Sabotage{
+		// drop-primary-key rebuilds videos (INSERT ... SELECT)
+		{Name: "value-truncating rebuild", Want: "videos.created", Rewrite: func(dir, sql string) string {
+			if dir != "up" || !strings.HasPrefix(sql, "INSERT INTO `videos__mxmigrate_new`") {
+				return sql
+			}
+			return strings.Replace(sql, "SELECT `id`, `created`,", "SELECT `id`, toStartOfYear(`created`),", 1)
+		}},
+		{Name: "nulling conversion", Want: "videos.fps", Rewrite: func(dir, sql string) string {
+			if dir != "up" || !strings.HasPrefix(sql, "ALTER TABLE `videos` MODIFY COLUMN `fps` Nullable(Float64)") {
+				return sql
+			}
+			return sql + "\nALTER TABLE `videos` UPDATE `fps` = NULL WHERE 1 SETTINGS mutations_sync = 1;"
+		}},
+		// drop-not-null's down (the step is not destructive) also empties
+		// another table's column
+		{Name: "non-restoring down", Want: "videos.codec", Rewrite: func(dir, sql string) string {
+			if dir != "down" || !strings.HasPrefix(sql, "ALTER TABLE `frames` MODIFY COLUMN `label` String") {
+				return sql
+			}
+			return sql + "\nALTER TABLE `videos` UPDATE `codec` = NULL WHERE 1 SETTINGS mutations_sync = 1;"
+		}},
 	})
 }

@@ -67,8 +67,12 @@ func TestMain(m *testing.M) {
 
 // TestConformance runs the conformance kit on PostgreSQL in Docker, each
 // check on a fresh database.
-func TestConformance(t *testing.T) {
-	storetest.Run(t, storetest.Harness{
+func TestConformance(t *testing.T) { storetest.Run(t, harness()) }
+
+// harness is PostgreSQL's conformance harness: each check on a fresh
+// database of the container.
+func harness() storetest.Harness {
+	return storetest.Harness{
 		Dialect: Dialect{},
 		NewStore: func(t testing.TB) stores.Store {
 			p := pg(t)
@@ -81,6 +85,38 @@ func TestConformance(t *testing.T) {
 		Literal:  literal,
 		Castable: castable,
 		Golden:   "testdata/conformance.sql",
+	}
+}
+
+// TestKitCatchesSabotage: the kit's transitions fail, on a value check, when
+// PostgreSQL's plans are rewritten (testhook.RewriteStatement) to lose data
+// in ways that keep every row and every column: a table rewrite (ALTER TYPE
+// ... USING rewrites every row) that truncates timestamps to the year, a
+// type conversion that gives NULL, and a down file that does not restore a
+// column's values.
+func TestKitCatchesSabotage(t *testing.T) {
+	storetest.CatchesSabotage(t, harness(), []storetest.Sabotage{
+		// add-columns (not destructive) also rewrites videos, truncating
+		{Name: "value-truncating rebuild", Want: "videos.created", Rewrite: func(dir, sql string) string {
+			if dir != "up" || !strings.HasPrefix(sql, `ALTER TABLE "videos" ADD COLUMN "codec"`) {
+				return sql
+			}
+			return sql + "\n" + `ALTER TABLE "videos" ALTER COLUMN "created" TYPE TIMESTAMPTZ USING date_trunc('year', "created");`
+		}},
+		{Name: "nulling conversion", Want: "videos.fps", Rewrite: func(dir, sql string) string {
+			if dir != "up" || !strings.HasPrefix(sql, `ALTER TABLE "videos" ALTER COLUMN "fps" TYPE`) {
+				return sql
+			}
+			return strings.Replace(sql, `USING "fps"::DOUBLE PRECISION`, `USING NULL::DOUBLE PRECISION`, 1)
+		}},
+		// drop-not-null's down (the step is not destructive) also empties
+		// another table's column
+		{Name: "non-restoring down", Want: "videos.codec", Rewrite: func(dir, sql string) string {
+			if dir != "down" || sql != `ALTER TABLE "frames" ALTER COLUMN "label" SET NOT NULL;` {
+				return sql
+			}
+			return sql + "\n" + `UPDATE "videos" SET "codec" = NULL;`
+		}},
 	})
 }
 
