@@ -154,6 +154,8 @@ func TestSettingsErrors(t *testing.T) {
 		{map[string]any{"json_type": "XML"}, "json_type"},
 		{map[string]any{"ordr_by": []any{"id"}}, "unknown key"},
 		{map[string]any{"cluster": "a b"}, "cluster"},
+		{map[string]any{"accept_collapse": "yes"}, "accept_collapse must be true or false"},
+		{map[string]any{"features": map[string]any{"a/b": map[string]any{"accept_collapse": true}}}, "set it for every table, in [ext.mxmigrate.clickhouse]"},
 	} {
 		if _, err := (Dialect{}).Tune(c.m, "ext.mxmigrate.clickhouse"); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%v: %v, want %q", c.m, err, c.want)
@@ -198,6 +200,16 @@ func TestCaveats(t *testing.T) {
 	cs = diff.Compare(cur, tgt)
 	cvs := (Dialect{}).Caveats(cs, cur)
 	if len(cs) != 1 || !strings.HasPrefix(cvs[0], "rebuilds table t (ClickHouse cannot drop or alter column a of the sorting or partition key in place)") {
+		t.Errorf("%d changes, caveats %q", len(cs), cvs)
+	}
+	// a type change says what its guard stops on
+	tgt = cur.Clone()
+	tgt.Tables[0].Columns[0].Type = schema.Int64
+	tgt.Tables[0].Storage.OrderBy = nil
+	cur.Tables[0].Storage.OrderBy = nil
+	cs = diff.Compare(cur, tgt)
+	cvs = (Dialect{}).Caveats(cs, cur)
+	if len(cs) != 1 || cvs[0] != "changes the type of t.a from String to Int64: the file stops before the change if a value does not read back as the same text ('007' and '7' would merge into 7)" {
 		t.Errorf("%d changes, caveats %q", len(cs), cvs)
 	}
 }

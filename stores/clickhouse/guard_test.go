@@ -102,6 +102,13 @@ func TestRetypeGuardLossy(t *testing.T) {
 		{schema.Int64, schema.Float64, "9007199254740993", false},
 		{schema.Float64, schema.Int64, "29.97", false},
 		{schema.Float64, schema.String, "29.97", true},
+		// text that another text of the same number would merge with
+		{schema.String, schema.Int64, "'007'", false},
+		{schema.String, schema.Int64, "'7'", true},
+		{schema.String, schema.Float64, "'1.50'", false},
+		{schema.String, schema.Float64, "'1.5'", true},
+		{schema.String, schema.Bool, "'1'", false},
+		{schema.String, schema.Bool, "'true'", true},
 	} {
 		name := fmt.Sprintf("l%d", i)
 		from := tbl(name, &schema.Column{Name: "v", Type: c.from}, "id")
@@ -112,7 +119,7 @@ func TestRetypeGuardLossy(t *testing.T) {
 			t.Fatal(err)
 		}
 		err := apply(from, tbl(name, &schema.Column{Name: "v", Type: c.to}, "id"))
-		if c.ok != (err == nil) || err != nil && !strings.Contains(err.Error(), "does not convert") {
+		if c.ok != (err == nil) || err != nil && !strings.Contains(err.Error(), "mxmigrate: a value of "+name+".v does not") {
 			t.Errorf("%s -> %s of %s: %v", c.from, c.to, c.value, err)
 		}
 	}

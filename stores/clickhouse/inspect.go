@@ -3,6 +3,8 @@ package clickhouse
 import (
 	"context"
 	"database/sql"
+	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -37,16 +39,36 @@ func (d Dialect) Inspect(ctx context.Context, q stores.Queryer, tables []string)
 	if tables != nil && len(tables) == 0 {
 		return out, nil
 	}
-	filter := func(col string) string {
+	// the tables asked for, and the scratch table a rebuild of each would
+	// build (tmpName), read by the same query so that a plan refuses to
+	// rebuild through a table that exists (canRebuild): it is reported on
+	// its table (Storage.Unmodeled), not as a table of its own
+	scratchOf := map[string]string{} // scratch name -> table
+	withScratch := append([]string(nil), tables...)
+	for _, t := range tables {
+		scratchOf[tmpName(t)] = t
+	}
+	for _, t := range tables {
+		delete(scratchOf, t) // a table asked for is itself
+	}
+	tmps := make([]string, 0, len(scratchOf))
+	for tmp := range scratchOf {
+		tmps = append(tmps, tmp)
+	}
+	sort.Strings(tmps)
+	withScratch = append(withScratch, tmps...)
+	filter := func(col string, list []string) string {
 		if tables == nil {
 			return ""
 		}
-		lits := make([]string, len(tables))
-		for i, t := range tables {
+		lits := make([]string, len(list))
+		for i, t := range list {
 			lits[i] = chdb.QuoteString(t)
 		}
 		return "\n  AND " + col + " IN (" + strings.Join(lits, ", ") + ")"
 	}
+	tablesFilter := filter("name", withScratch)
+	scratch := map[string]string{} // table -> "<scratch> (<rows> rows)"
 	byName := map[string]*schema.Table{}
 	type colRow struct {
 		table, name, typ, defaultKind, defaultExpr, codec, comment string
@@ -59,7 +81,7 @@ func (d Dialect) Inspect(ctx context.Context, q stores.Queryer, tables []string)
 	var ixs []ixRow
 	err := sqlx.Queries(q,
 		func() error {
-			return sqlx.Scan(ctx, q, "read tables", strings.Replace(tablesQuery, "%s", filter("name"), 1), nil, func(r *sql.Rows) error {
+			return sqlx.Scan(ctx, q, "read tables", strings.Replace(tablesQuery, "%s", tablesFilter, 1), nil, func(r *sql.Rows) error {
 				var name, engine, full, sorting, partition, comment string
 				var st schema.Stats
 				if err := r.Scan(&name, &engine, &full, &sorting, &partition, &comment, &st.Rows, &st.Bytes); err != nil {
@@ -67,6 +89,10 @@ func (d Dialect) Inspect(ctx context.Context, q stores.Queryer, tables []string)
 				}
 				// total_rows and total_bytes: exact for MergeTree tables
 				// (NULL, read as -1, for engines that do not know)
+				if base, ok := scratchOf[name]; ok {
+					scratch[base] = scratchText(name, st.Rows, comment)
+					return nil
+				}
 				t := &schema.Table{Name: name, Stats: &st}
 				if strings.Contains(engine, "MergeTree") {
 					t.Storage = parseStorage(full, sorting, partition)
@@ -89,7 +115,7 @@ func (d Dialect) Inspect(ctx context.Context, q stores.Queryer, tables []string)
 			})
 		},
 		func() error {
-			return sqlx.Scan(ctx, q, "read columns", strings.Replace(columnsQuery, "%s", filter("table"), 1), nil, func(r *sql.Rows) error {
+			return sqlx.Scan(ctx, q, "read columns", strings.Replace(columnsQuery, "%s", filter("table", tables), 1), nil, func(r *sql.Rows) error {
 				var c colRow
 				if err := r.Scan(&c.table, &c.name, &c.typ, &c.defaultKind, &c.defaultExpr, &c.codec, &c.comment); err != nil {
 					return err
@@ -99,7 +125,7 @@ func (d Dialect) Inspect(ctx context.Context, q stores.Queryer, tables []string)
 			})
 		},
 		func() error {
-			return sqlx.Scan(ctx, q, "read data-skipping indexes", strings.Replace(indexesQuery, "%s", filter("table"), 1), nil, func(r *sql.Rows) error {
+			return sqlx.Scan(ctx, q, "read data-skipping indexes", strings.Replace(indexesQuery, "%s", filter("table", tables), 1), nil, func(r *sql.Rows) error {
 				var x ixRow
 				if err := r.Scan(&x.table, &x.name, &x.expr, &x.typ, &x.granularity); err != nil {
 					return err
@@ -111,6 +137,18 @@ func (d Dialect) Inspect(ctx context.Context, q stores.Queryer, tables []string)
 	)
 	if err != nil {
 		return nil, err
+	}
+	if tables == nil {
+		for _, t := range out.Tables {
+			if s := byName[tmpName(t.Name)]; s != nil && s != t {
+				scratch[t.Name] = scratchText(s.Name, s.Stats.Rows, "")
+			}
+		}
+	}
+	for name, text := range scratch {
+		if t := byName[name]; t != nil && t.Storage != nil {
+			t.Storage.Unmodeled = append(t.Storage.Unmodeled, text)
+		}
 	}
 	for _, c := range cols {
 		t := byName[c.table]
@@ -130,6 +168,21 @@ func (d Dialect) Inspect(ctx context.Context, q stores.Queryer, tables []string)
 		}
 	}
 	return out, nil
+}
+
+// scratchPrefix starts the account, among a table's Unmodeled, of the table
+// its rebuilds would build first, which exists (see Inspect, canRebuild).
+const scratchPrefix = "its rebuild table exists: "
+
+func scratchText(name string, rows int64, comment string) string {
+	s := scratchPrefix + chdb.QuoteIdent(name)
+	if rows >= 0 {
+		s += fmt.Sprintf(" (%d rows)", rows)
+	}
+	if strings.HasPrefix(comment, markPrefix) {
+		s += ", left by a migration's rebuild that stopped part-way (run that migration again, or drop the table)"
+	}
+	return s
 }
 
 // ReadText reads table's rows, each column as text (NULL stays nil; maps as

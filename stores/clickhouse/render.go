@@ -1,6 +1,8 @@
 package clickhouse
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"sort"
 	"strings"
@@ -46,7 +48,9 @@ func (d Dialect) Render(changes []diff.Change, before, after *schema.Schema) ([]
 		return nil, fmt.Errorf("on cluster %s these tables would have to be rebuilt, which mxmigrate does not do on a cluster (an INSERT ... SELECT copies only the shard it runs on): %s. Rebuild them by hand on each shard (docs/clickhouse.md, \"Rebuilds on a cluster\"), or leave their engine, ORDER BY and PARTITION BY as they are",
 			cfg.cluster, strings.Join(names, "; "))
 	}
-	var out []stores.Statement
+	// guards (checks of values a type change would alter) come first, so
+	// that a file stops before it changes anything
+	var guards, out []stores.Statement
 	done := map[string]bool{}
 	add := func(sql string, cs ...diff.Change) {
 		out = append(out, stores.Statement{SQL: sql + ";", Changes: cs, Cost: cost(cs[0], stores.IsNew(cs[0], before))})
@@ -65,7 +69,9 @@ func (d Dialect) Render(changes []diff.Change, before, after *schema.Schema) ([]
 					own = append(own, x)
 				}
 			}
-			out = append(out, d.rebuild(before.Table(c.Table), after.Table(c.Table), own, why)...)
+			g, st := d.rebuild(before.Table(c.Table), after.Table(c.Table), own, why)
+			guards = append(guards, g...)
+			out = append(out, st...)
 			continue
 		}
 		switch c.Kind {
@@ -92,7 +98,7 @@ func (d Dialect) Render(changes []diff.Change, before, after *schema.Schema) ([]
 			from, to := d.columnType(own[0].From), d.columnType(own[len(own)-1].Column)
 			col := d.Quote(c.Column.Name)
 			if g, ok := d.guard(c.Table, c.Column.Name, from, to); ok {
-				out = append(out, g)
+				guards = append(guards, g)
 			}
 			_, wasNull := nullable(from)
 			_, isNull := nullable(to)
@@ -114,6 +120,7 @@ func (d Dialect) Render(changes []diff.Change, before, after *schema.Schema) ([]
 			add("ALTER TABLE "+q+on+" DROP INDEX IF EXISTS "+d.Quote(c.Index.Name), c)
 		}
 	}
+	out = append(guards, out...)
 	for _, s := range out {
 		if strings.Count(s.SQL, ";") > 1 {
 			return nil, fmt.Errorf("statement %q holds a \";\": golang-migrate's ClickHouse driver splits files at every \";\", so no name, expression or setting may contain one", s.SQL)
@@ -182,8 +189,9 @@ func tmpName(table string) string {
 const rebuildSuffix = "__mxmigrate_new"
 
 // canRebuild refuses a rebuild that would lose what mxmigrate does not model
-// (TTL, column defaults, codecs, comments: a new table would not have them)
-// or whose temporary table is a table of the environment.
+// (TTL, column defaults, codecs, comments: a new table would not have them),
+// or whose scratch table is a table of the environment or exists in the
+// database (Inspect reads it): mxmigrate never drops a table it did not make.
 func canRebuild(t *schema.Table, before, after *schema.Schema) error {
 	if t == nil {
 		return nil
@@ -192,19 +200,64 @@ func canRebuild(t *schema.Table, before, after *schema.Schema) error {
 	if before.Table(tmp) != nil || after.Table(tmp) != nil {
 		return fmt.Errorf("table %s would be rebuilt through %s, which is a table of this environment: rename that feature", t.Name, tmp)
 	}
-	if t.Storage != nil && len(t.Storage.Unmodeled) > 0 {
+	if t.Storage == nil {
+		return nil
+	}
+	var lost []string
+	for _, u := range t.Storage.Unmodeled {
+		if rest, ok := strings.CutPrefix(u, scratchPrefix); ok {
+			return fmt.Errorf("table %s would be rebuilt through table %s, which exists in the database%s: mxmigrate builds that table and then drops it, so it does not rebuild through a table it did not make. Drop or rename %s if you do not need it, then generate again",
+				t.Name, tmp, strings.TrimPrefix(rest, chdb.QuoteIdent(tmp)), tmp)
+		}
+		lost = append(lost, u)
+	}
+	if len(lost) > 0 {
 		return fmt.Errorf("table %s would be rebuilt (a new table, its rows copied in), and the new table would lose what mxmigrate does not manage: %s. Remove those from the table first (and set them again after), or rebuild it by hand (docs/clickhouse.md, \"Rebuilds\")",
-			t.Name, strings.Join(t.Storage.Unmodeled, "; "))
+			t.Name, strings.Join(lost, "; "))
 	}
 	return nil
 }
 
-// rebuild replaces table from by a new table of shape to, keeping its rows.
-// Each statement can run again after a failure: the new table is dropped
-// first, and exchanging twice leaves the rebuilt table in place.
-func (d Dialect) rebuild(from, to *schema.Table, cs []diff.Change, why string) []stores.Statement {
+// collapses reports whether a MergeTree-family engine merges rows that
+// share its sorting key (ReplacingMergeTree, CollapsingMergeTree,
+// VersionedCollapsingMergeTree, AggregatingMergeTree, SummingMergeTree,
+// their Replicated and Shared forms, ...): every one but MergeTree itself.
+func collapses(engine string) bool {
+	base, _, _ := strings.Cut(engine, "(")
+	base = strings.TrimPrefix(strings.TrimPrefix(strings.TrimSpace(base), "Replicated"), "Shared")
+	return strings.HasSuffix(base, "MergeTree") && base != "MergeTree"
+}
+
+func engineOfTable(t *schema.Table) string {
+	if t == nil || t.Storage == nil {
+		return "MergeTree"
+	}
+	return t.Storage.Engine
+}
+
+// rebuildMark is the comment a rebuild's scratch table carries while the
+// file runs: it tells this file's own leftover (which a run again may drop)
+// from a table that someone else made under the same name.
+func rebuildMark(table, create string) string {
+	sum := sha256.Sum256([]byte(table + "\x00" + create))
+	return markPrefix + hex.EncodeToString(sum[:6])
+}
+
+const markPrefix = "mxmigrate rebuild "
+
+// rebuild replaces table from by a new table of shape to, keeping its rows,
+// through the scratch table tmpName(to): create it (with a comment that
+// marks it as this file's), copy the rows, compare the row counts, EXCHANGE
+// TABLES, drop the scratch table (now the old one), clear the comment. A
+// file run again after a failure converges: it first stops if the scratch
+// table exists and is not its own (no mark, and the table does not carry
+// the mark, which it does once the exchange is done), then drops its own
+// leftover and starts the copy again. It never drops a table it did not make.
+// The guards of its type changes are returned apart (Render puts them first).
+func (d Dialect) rebuild(from, to *schema.Table, cs []diff.Change, why string) (guards, out []stores.Statement) {
 	tmp := tmpName(to.Name)
 	q, qt := d.Quote(to.Name), d.Quote(tmp)
+	lit := chdb.QuoteString
 	var cols, exprs []string
 	for _, c := range to.Columns {
 		old := from.Column(c.Name)
@@ -219,7 +272,7 @@ func (d Dialect) rebuild(from, to *schema.Table, cs []diff.Change, why string) [
 				// a NULL becomes the new type's default (as MODIFY COLUMN
 				// does in place); other values are cast, and if() evaluates
 				// the cast for them only
-				src = "if(isNull(" + src + "), defaultValueOfTypeName(" + chdb.QuoteString(tt) + "), CAST(assumeNotNull(" + src + ") AS " + tt + "))"
+				src = "if(isNull(" + src + "), defaultValueOfTypeName(" + lit(tt) + "), CAST(assumeNotNull(" + src + ") AS " + tt + "))"
 			} else {
 				src = "CAST(" + src + " AS " + tt + ")"
 			}
@@ -229,10 +282,9 @@ func (d Dialect) rebuild(from, to *schema.Table, cs []diff.Change, why string) [
 	if len(cols) == 0 && len(to.Columns) > 0 {
 		// no column survives: keep the number of rows, with default values
 		c := to.Columns[0]
-		cols, exprs = []string{d.Quote(c.Name)}, []string{"defaultValueOfTypeName(" + chdb.QuoteString(d.columnType(c)) + ")"}
+		cols, exprs = []string{d.Quote(c.Name)}, []string{"defaultValueOfTypeName(" + lit(d.columnType(c)) + ")"}
 	}
 	note := fmt.Sprintf("rebuild %s: %s. Its rows are copied into %s, which then takes its place (EXCHANGE TABLES)", to.Name, why, tmp)
-	var guards []stores.Statement
 	for _, c := range to.Columns {
 		if old := from.Column(c.Name); old != nil {
 			if g, ok := d.guard(to.Name, c.Name, d.columnType(old), d.columnType(c)); ok {
@@ -246,13 +298,61 @@ func (d Dialect) rebuild(from, to *schema.Table, cs []diff.Change, why string) [
 	meta := func() *stores.Cost {
 		return &stores.Cost{Table: to.Name, Effect: stores.MetadataOnly, Lock: lockNone}
 	}
-	return append(guards, []stores.Statement{
-		{SQL: "DROP TABLE IF EXISTS " + qt + " SYNC;", Note: note, Cost: meta()},
-		{SQL: d.createTable(keepSettings(from, to), tmp, "", false) + ";", Changes: cs, Cost: copying()},
+	create := d.createTable(keepSettings(from, to), tmp, "", false)
+	mark := rebuildMark(to.Name, create)
+	out = []stores.Statement{
+		{SQL: fmt.Sprintf("SELECT throwIf(countIf(name = %s AND comment != %s) > 0 AND countIf(name = %s AND comment = %s) = 0,\n    %s)\nFROM system.tables\nWHERE database = currentDatabase() AND name IN (%s, %s);",
+			lit(tmp), lit(mark), lit(to.Name), lit(mark),
+			lit(fmt.Sprintf("mxmigrate: table %s exists and was not made by this file (a rebuild of %s builds it, then drops it): %s is left as it was. Drop or rename %s if you do not need it, then run the migration again", tmp, to.Name, to.Name, tmp)),
+			lit(to.Name), lit(tmp)),
+			Note: note + ". First: stop if " + tmp + " exists and is not this file's own leftover (marked by its comment)", Cost: meta()},
+		{SQL: "DROP TABLE IF EXISTS " + qt + " SYNC;", Note: "this file's own leftover of an earlier run, if any", Cost: meta()},
+		{SQL: create + "\nCOMMENT " + lit(mark) + ";", Changes: cs, Cost: copying()},
 		{SQL: "INSERT INTO " + qt + " (" + strings.Join(cols, ", ") + ")\nSELECT " + strings.Join(exprs, ", ") + "\nFROM " + q + ";", Cost: copying()},
+	}
+	if st, ok := d.countCheck(from, to); ok {
+		out = append(out, st)
+	}
+	return guards, append(out, []stores.Statement{
 		{SQL: "EXCHANGE TABLES " + qt + " AND " + q + ";", Cost: meta()},
-		{SQL: "DROP TABLE IF EXISTS " + qt + " SYNC;", Cost: meta()},
+		{SQL: "DROP TABLE IF EXISTS " + qt + " SYNC;", Note: "the old table", Cost: meta()},
+		{SQL: "ALTER TABLE " + q + " MODIFY COMMENT '';", Note: "the rebuild is done: clear the mark", Cost: meta()},
 	}...)
+}
+
+// countCheck is the statement that stops a rebuild before EXCHANGE TABLES
+// when the copy does not read the rows the table reads: with FINAL where an
+// engine merges rows sharing its sorting key (so that rows the new key
+// collapses are seen), plain counts otherwise (rows written to the table
+// during the copy show). None when the new engine collapses rows and
+// accept_collapse is set: its count may fall as it merges.
+func (d Dialect) countCheck(from, to *schema.Table) (stores.Statement, bool) {
+	tmp := tmpName(to.Name)
+	oldEngine, newEngine := engineOfTable(from), engineOfTable(to)
+	if collapses(newEngine) && d.settings().acceptCollapse {
+		return stores.Statement{}, false
+	}
+	final := func(engine string) string {
+		if collapses(engine) {
+			return " FINAL"
+		}
+		return ""
+	}
+	oldCount := "(SELECT count() FROM " + d.Quote(to.Name) + final(oldEngine) + ")"
+	newCount := "(SELECT count() FROM " + d.Quote(tmp) + final(newEngine) + ")"
+	cmp, why := "!=", "rows were written to "+to.Name+" during the copy"
+	switch {
+	case collapses(newEngine):
+		why = fmt.Sprintf("%s merged rows that share its sorting key (%s), or rows were written during the copy. Set accept_collapse = true in [ext.mxmigrate.clickhouse] and generate again to accept the loss", newEngine, strings.Join(to.Storage.OrderBy, ", "))
+	case collapses(oldEngine):
+		// the old table's merges may lower its plain count meanwhile, but
+		// never below what was copied
+		cmp = "<"
+	}
+	msg := fmt.Sprintf("mxmigrate: the rebuilt copy of %s does not read the rows %s reads (%s): %s is left as it was", to.Name, to.Name, why, to.Name)
+	return stores.Statement{SQL: fmt.Sprintf("SELECT throwIf(%s\n    %s %s,\n    %s);", newCount, cmp, oldCount, chdb.QuoteString(msg)),
+		Note: "stop before EXCHANGE TABLES if the copy does not have the table's rows",
+		Cost: &stores.Cost{Table: to.Name, Effect: stores.Scans, Lock: lockNone}}, true
 }
 
 // keepSettings is to with the settings of the live table from that to does
@@ -273,49 +373,83 @@ func keepSettings(from, to *schema.Table) *schema.Table {
 	return t
 }
 
+// Kinds of value check a type change gets (see check).
+const (
+	checkNone      = iota // same base type: nullability alone changes
+	checkRoundTrip        // converts to the new type and back to itself
+	checkText             // text: converts and reads back as the same text
+	checkTextTime         // text to a date or time: reads back as written
+	checkParses           // to a type that cannot be Nullable: parses
+)
+
+// check is the kind of value check a change of type from fb to tb (base
+// types, without Nullable) gets.
+func check(fb, tb string) int {
+	switch {
+	case fb == tb:
+		return checkNone
+	case !wrappable(tb) || !wrappable(fb):
+		return checkParses
+	case fb == "String" && (strings.HasPrefix(tb, "Date") || strings.HasPrefix(tb, "Time")):
+		return checkTextTime
+	case fb == "String":
+		return checkText
+	}
+	return checkRoundTrip
+}
+
 // guard is the statement that stops a file before column table.col changes
 // type from one to another if a value would not survive. ClickHouse itself
 // does worse: a MODIFY COLUMN to a Nullable type turns a value that does not
 // parse into NULL without a word, to a non-Nullable type the new type is
 // recorded before the data is rewritten, so the failing rewrite leaves a
 // table no SELECT can read (until the mutation is killed and the type set
-// back), and CAST clamps (a date past 2299, 2 to true). So: from a number,
-// date, time, UUID or Bool, a value survives when it converts and converts
-// back to itself (accurateCastOrNull both ways): no overflow, lost fraction,
-// time of day or bool. From text, when it parses (accurateCastOrNull), and to
-// a date or time when it reads back as written (2024-01-31, 12:00:00). To a
-// type that cannot be Nullable (Map, JSON), when the cast succeeds. With a
-// cluster, every shard's rows are read (cluster()). Changes of nullability
-// alone need no guard.
+// back), and CAST clamps (a date past 2299, 2 to true), truncates (29.97 to
+// 29) and reads '007' and '7' as the same 7. So: from a number, date, time,
+// UUID or Bool, a value survives when it converts and converts back to
+// itself (accurateCastOrNull both ways): no overflow, lost fraction, time of
+// day or bool. From text, when it converts and reads back as the same text
+// (toString), so that distinct texts never merge; to a date or time, when
+// it reads back as written to its last digit (2024-01-31, 12:00:00). To or
+// from a type that cannot be Nullable (Map, JSON), when the cast succeeds.
+// With a cluster, every shard's rows are read (cluster()). Changes of
+// nullability alone need no guard.
 func (d Dialect) guard(table, col, from, to string) (stores.Statement, bool) {
 	fb, _ := nullable(from)
 	tb, _ := nullable(to)
-	if fb == tb {
+	kind := check(fb, tb)
+	if kind == checkNone {
 		return stores.Statement{}, false
 	}
 	src, c := d.Quote(table), d.Quote(col)
 	if cl := d.settings().cluster; cl != "" {
 		src = "cluster(" + chdb.QuoteString(cl) + ", currentDatabase(), " + chdb.QuoteString(table) + ")"
 	}
-	msg := fmt.Sprintf("mxmigrate: a value of %s.%s does not convert from %s to %s and back: the column is left as it was", table, col, fb, tb)
 	lit := chdb.QuoteString
-	var sql string
-	switch {
-	case !wrappable(tb):
+	msg := func(what string) string {
+		return lit(fmt.Sprintf("mxmigrate: a value of %s.%s %s: the column is left as it was", table, col, what))
+	}
+	var sql, claim string
+	switch kind {
+	case checkParses:
+		claim = "does not convert to " + tb
 		sql = fmt.Sprintf("SELECT count()\nFROM %s\nWHERE %s IS NOT NULL AND NOT ignore(CAST(assumeNotNull(%s), %s));", src, c, c, lit(tb))
-	case (fb == "String" || !wrappable(fb)) && (strings.HasPrefix(tb, "Date") || strings.HasPrefix(tb, "Time")):
+	case checkTextTime:
 		// CAST clamps text dates ('2024-13-45' is 1900-01-01): the value
 		// must read back as it was written, at least to its last digit
-		sql = fmt.Sprintf("SELECT throwIf(countIf(%s IS NOT NULL AND NOT ifNull(startsWith(toString(accurateCastOrNull(%s, %s)), trimBoth(toString(%s))), false)) > 0, %s)\nFROM %s;",
-			c, c, lit(tb), c, lit(msg), src)
-	case fb == "String" || !wrappable(fb):
-		sql = fmt.Sprintf("SELECT throwIf(countIf(%s IS NOT NULL AND accurateCastOrNull(%s, %s) IS NULL) > 0, %s)\nFROM %s;",
-			c, c, lit(tb), lit(msg), src)
+		claim = "does not read back as written once converted from String to " + tb
+		sql = fmt.Sprintf("SELECT throwIf(countIf(%s IS NOT NULL AND NOT ifNull(startsWith(toString(accurateCastOrNull(%s, %s)), trimBoth(toString(%s))), false)) > 0,\n    %s)\nFROM %s;",
+			c, c, lit(tb), c, msg(claim), src)
+	case checkText:
+		claim = "does not convert from String to " + tb + " and back to the same text"
+		sql = fmt.Sprintf("SELECT throwIf(countIf(%s IS NOT NULL AND NOT ifNull(toString(accurateCastOrNull(%s, %s)) = %s, false)) > 0,\n    %s)\nFROM %s;",
+			c, c, lit(tb), c, msg(claim), src)
 	default:
-		sql = fmt.Sprintf("SELECT throwIf(countIf(%s IS NOT NULL AND ifNull(accurateCastOrNull(accurateCastOrNull(%s, %s), %s) != %s, true)) > 0, %s)\nFROM %s;",
-			c, c, lit(tb), lit(fb), c, lit(msg), src)
+		claim = "does not convert from " + fb + " to " + tb + " and back unchanged"
+		sql = fmt.Sprintf("SELECT throwIf(countIf(%s IS NOT NULL AND ifNull(accurateCastOrNull(accurateCastOrNull(%s, %s), %s) != %s, true)) > 0,\n    %s)\nFROM %s;",
+			c, c, lit(tb), lit(fb), c, msg(claim), src)
 	}
-	return stores.Statement{SQL: sql, Note: fmt.Sprintf("stops here, before %s.%s changes, if one of its values does not convert to %s", table, col, tb),
+	return stores.Statement{SQL: sql, Note: fmt.Sprintf("stops here, before %s.%s changes, if a value %s", table, col, claim),
 		Cost: &stores.Cost{Table: table, Effect: stores.Scans, Lock: lockNone}}, true
 }
 
@@ -420,18 +554,49 @@ func identByte(c byte) bool {
 // to a table with rows, does not fail on NULLs or missing values as on the
 // other dialects: they become the type's default value (an empty String, 0,
 // false, 1970-01-01, the zero UUID, an empty Map). Still gated: the NULLs are
-// lost, and the default reads as a real value. And a change that rebuilds
-// its table (a column of the sorting key, say) is destructive whatever it
-// is: rows written to the table during the copy are lost.
+// lost, and the default reads as a real value. A change that rebuilds its
+// table (a column of the sorting key, say) is destructive whatever it is:
+// rows written to the table during the copy are lost; and a rebuild into an
+// engine that merges rows sharing its sorting key says so. A type change
+// says what the file checks before it (guard) and what happens to values.
 func (d Dialect) Caveats(cs []diff.Change, before *schema.Schema) []string {
 	rebuild := rebuilds(cs, before)
+	storage := map[string]*schema.Storage{} // a rebuilt table's new storage
+	for _, c := range cs {
+		if c.Kind == diff.AlterStorage {
+			storage[c.Table] = c.Storage
+		}
+	}
 	out := make([]string, len(cs))
 	for i, c := range cs {
+		plain := c
+		plain.Caveat = ""
 		var parts []string
-		if why, ok := rebuild[c.Table]; ok && c.Kind != diff.AlterStorage {
-			parts = append(parts, fmt.Sprintf("rebuilds table %s (%s): its rows are copied into a new table that then takes its place, and rows written to it meanwhile are lost", c.Table, why))
+		if why, ok := rebuild[c.Table]; ok {
+			if c.Kind == diff.AlterStorage {
+				parts = append(parts, plain.Destructive())
+			} else {
+				parts = append(parts, fmt.Sprintf("rebuilds table %s (%s): its rows are copied into a new table that then takes its place, and rows written to it meanwhile are lost", c.Table, why))
+			}
+			st, ok := storage[c.Table]
+			if !ok {
+				if t := before.Table(c.Table); t != nil {
+					st = t.Storage
+				}
+			}
+			if st != nil && collapses(st.Engine) {
+				s := fmt.Sprintf("rows sharing the new sorting key (%s) collapse (merge) into one under %s", strings.Join(st.OrderBy, ", "), st.Engine)
+				if d.settings().acceptCollapse {
+					s += ", and fewer rows may remain: accepted (accept_collapse = true), the row counts are not compared"
+				} else {
+					s += ": the file stops before EXCHANGE TABLES if the new table (FINAL) reads fewer rows than the old one (accept_collapse = true accepts it)"
+				}
+				parts = append(parts, s)
+			}
 		}
 		switch {
+		case c.Kind == diff.AlterColumnType && plain.Destructive() != "":
+			parts = append(parts, d.typeCaveat(c))
 		case c.Kind == diff.AlterColumnNull && !c.Column.Nullable:
 			parts = append(parts, fmt.Sprintf("makes %s.%s non-Nullable: rows holding NULL get the default value of %s instead, and the NULLs are lost",
 				c.Table, c.Column.Name, d.columnType(c.Column)))
@@ -439,7 +604,39 @@ func (d Dialect) Caveats(cs []diff.Change, before *schema.Schema) []string {
 			parts = append(parts, fmt.Sprintf("adds non-Nullable column %s.%s to an existing table: its rows get the default value of %s for it, which reads as a real value",
 				c.Table, c.Column.Name, d.columnType(c.Column)))
 		}
+		if len(parts) == 1 && parts[0] == plain.Destructive() {
+			parts = nil // diff's own account
+		}
 		out[i] = strings.Join(parts, "; ")
 	}
 	return out
 }
+
+// typeCaveat says what a type change does to values: what the guard stops
+// on, and what it lets through that still changes.
+func (d Dialect) typeCaveat(c diff.Change) string {
+	fb, tb := d.TypeSQL(c.From.Type), d.TypeSQL(c.Column.Type)
+	s := fmt.Sprintf("changes the type of %s.%s from %s to %s: ", c.Table, c.Column.Name, fb, tb)
+	switch check(fb, tb) {
+	case checkParses:
+		s += "the file stops before the change if a value does not convert; converted values are " + tb + "'s own rendering, not the text they were written as"
+	case checkTextTime:
+		s += "the file stops before the change if a value does not read back as written (to its last digit)"
+	case checkText:
+		s += "the file stops before the change if a value does not read back as the same text ('007' and '7' would merge into 7)"
+	default:
+		s += "the file stops before the change if a value does not convert and back unchanged"
+		if isFloat(fb) && !isFloat(tb) {
+			s += " (CAST truncates a fraction: 29.97 would become 29)"
+		}
+	}
+	switch {
+	case fb == "DateTime64(6)" && tb == "DateTime64(6, 'UTC')":
+		s += "; each value keeps its instant: shown in the server's time zone before, in UTC after"
+	case fb == "DateTime64(6, 'UTC')" && tb == "DateTime64(6)":
+		s += "; each value keeps its instant and loses its time zone: shown in UTC before, in the server's time zone after"
+	}
+	return s
+}
+
+func isFloat(t string) bool { return strings.HasPrefix(t, "Float") }

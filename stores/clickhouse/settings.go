@@ -16,8 +16,12 @@ type settings struct {
 	where    string
 	jsonType string // "String" (default) or "JSON"
 	cluster  string
-	all      tableSettings
-	features map[string]tableSettings
+	// acceptCollapse: a rebuild into an engine that merges rows sharing
+	// its sorting key (ReplacingMergeTree, ...) may keep fewer rows than
+	// the table had; the file then does not compare row counts
+	acceptCollapse bool
+	all            tableSettings
+	features       map[string]tableSettings
 }
 
 // tableSettings shape feature tables; "" / nil is unset.
@@ -60,7 +64,8 @@ var (
 	settingRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 )
 
-// Tune reads [ext.mxmigrate.clickhouse]: json_type, cluster, and engine,
+// Tune reads [ext.mxmigrate.clickhouse]: json_type, cluster,
+// accept_collapse, and engine,
 // order_by, partition_by, settings for every feature table, which
 // [ext.mxmigrate.clickhouse.features."<feature key>"] override per feature.
 func (Dialect) Tune(m map[string]any, where string) (stores.Dialect, error) {
@@ -87,6 +92,12 @@ func (Dialect) Tune(m map[string]any, where string) (stores.Dialect, error) {
 				// unquoted: a {macro} or other characters break it
 				err = fmt.Errorf("%s = %q: a cluster name is letters, digits and underscores (golang-migrate writes it unquoted, so a {macro} cannot be used)", key, s.cluster)
 			}
+		case "accept_collapse":
+			b, ok := v.(bool)
+			if !ok {
+				return nil, fmt.Errorf("%s must be true or false, got %v", key, v)
+			}
+			s.acceptCollapse = b
 		case "features":
 			fm, ok := v.(map[string]any)
 			if !ok {
@@ -176,8 +187,10 @@ func (ts *tableSettings) set(k string, v any, key string) error {
 				return fmt.Errorf("%s.%s must be a string, number or boolean", key, name)
 			}
 		}
+	case "accept_collapse", "cluster", "json_type":
+		return fmt.Errorf("%s: set it for every table, in [ext.mxmigrate.clickhouse]", key)
 	default:
-		return fmt.Errorf("%s: unknown key (known: engine, order_by, partition_by, settings, cluster, json_type, features)", key)
+		return fmt.Errorf("%s: unknown key (known: engine, order_by, partition_by, settings, cluster, json_type, accept_collapse, features)", key)
 	}
 	return err
 }

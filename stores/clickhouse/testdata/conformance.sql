@@ -117,12 +117,13 @@ ALTER TABLE `videos` ADD COLUMN IF NOT EXISTS `title` Nullable(String);
 -- direction:   up
 -- Statements run one by one, without a transaction.
 
--- stops here, before videos.fps changes, if one of its values does not convert to Float64
+-- stops here, before videos.fps changes, if a value does not convert from Int64 to Float64 and back unchanged
 -- cost: scans the table, lock none (reads and inserts go on), size unknown
-SELECT throwIf(countIf(`fps` IS NOT NULL AND ifNull(accurateCastOrNull(accurateCastOrNull(`fps`, 'Float64'), 'Int64') != `fps`, true)) > 0, 'mxmigrate: a value of videos.fps does not convert from Int64 to Float64 and back: the column is left as it was')
+SELECT throwIf(countIf(`fps` IS NOT NULL AND ifNull(accurateCastOrNull(accurateCastOrNull(`fps`, 'Float64'), 'Int64') != `fps`, true)) > 0,
+    'mxmigrate: a value of videos.fps does not convert from Int64 to Float64 and back unchanged: the column is left as it was')
 FROM `videos`;
 
--- DESTRUCTIVE: changes the type of videos.fps from Int64 to Float64: values may not convert
+-- DESTRUCTIVE: changes the type of videos.fps from Int64 to Float64: the file stops before the change if a value does not convert and back unchanged
 -- ~ alter column videos.fps type Int64 -> Float64
 -- cost: rewrites a column, lock none (reads and inserts go on), size unknown
 ALTER TABLE `videos` MODIFY COLUMN `fps` Nullable(Float64);
@@ -135,9 +136,10 @@ ALTER TABLE `videos` MODIFY COLUMN `fps` Nullable(Float64);
 -- NOTE: the up migration destroys data (see its DESTRUCTIVE statements). This down
 -- migration restores the schema only: the data is NOT restored.
 
--- stops here, before videos.fps changes, if one of its values does not convert to Int64
+-- stops here, before videos.fps changes, if a value does not convert from Float64 to Int64 and back unchanged
 -- cost: scans the table, lock none (reads and inserts go on)
-SELECT throwIf(countIf(`fps` IS NOT NULL AND ifNull(accurateCastOrNull(accurateCastOrNull(`fps`, 'Int64'), 'Float64') != `fps`, true)) > 0, 'mxmigrate: a value of videos.fps does not convert from Float64 to Int64 and back: the column is left as it was')
+SELECT throwIf(countIf(`fps` IS NOT NULL AND ifNull(accurateCastOrNull(accurateCastOrNull(`fps`, 'Int64'), 'Float64') != `fps`, true)) > 0,
+    'mxmigrate: a value of videos.fps does not convert from Float64 to Int64 and back unchanged: the column is left as it was')
 FROM `videos`;
 
 -- ~ alter column videos.fps type Float64 -> Int64
@@ -271,7 +273,14 @@ ALTER TABLE `videos` DROP COLUMN IF EXISTS `lang`;
 -- cost: metadata only, lock none (reads and inserts go on), size unknown
 ALTER TABLE `videos` DROP COLUMN IF EXISTS `lang`;
 
--- rebuild frames: ClickHouse cannot change ORDER BY (video_id, n) -> (video_id, n, label) in place. Its rows are copied into frames__mxmigrate_new, which then takes its place (EXCHANGE TABLES)
+-- rebuild frames: ClickHouse cannot change ORDER BY (video_id, n) -> (video_id, n, label) in place. Its rows are copied into frames__mxmigrate_new, which then takes its place (EXCHANGE TABLES). First: stop if frames__mxmigrate_new exists and is not this file's own leftover (marked by its comment)
+-- cost: metadata only, lock none (reads and inserts go on), size unknown
+SELECT throwIf(countIf(name = 'frames__mxmigrate_new' AND comment != 'mxmigrate rebuild bc47e64e8984') > 0 AND countIf(name = 'frames' AND comment = 'mxmigrate rebuild bc47e64e8984') = 0,
+    'mxmigrate: table frames__mxmigrate_new exists and was not made by this file (a rebuild of frames builds it, then drops it): frames is left as it was. Drop or rename frames__mxmigrate_new if you do not need it, then run the migration again')
+FROM system.tables
+WHERE database = currentDatabase() AND name IN ('frames', 'frames__mxmigrate_new');
+
+-- this file's own leftover of an earlier run, if any
 -- cost: metadata only, lock none (reads and inserts go on), size unknown
 DROP TABLE IF EXISTS `frames__mxmigrate_new` SYNC;
 
@@ -286,18 +295,30 @@ CREATE TABLE `frames__mxmigrate_new`
     `width` Nullable(Int64)
 )
 ENGINE = MergeTree
-ORDER BY (`video_id`, `n`, `label`);
+ORDER BY (`video_id`, `n`, `label`)
+COMMENT 'mxmigrate rebuild bc47e64e8984';
 
 -- cost: rewrites the table, lock none (reads go on, rows inserted meanwhile are lost), size unknown
 INSERT INTO `frames__mxmigrate_new` (`video_id`, `n`, `label`, `width`)
 SELECT `video_id`, `n`, `label`, `width`
 FROM `frames`;
 
+-- stop before EXCHANGE TABLES if the copy does not have the table's rows
+-- cost: scans the table, lock none (reads and inserts go on), size unknown
+SELECT throwIf((SELECT count() FROM `frames__mxmigrate_new`)
+    != (SELECT count() FROM `frames`),
+    'mxmigrate: the rebuilt copy of frames does not read the rows frames reads (rows were written to frames during the copy): frames is left as it was');
+
 -- cost: metadata only, lock none (reads and inserts go on), size unknown
 EXCHANGE TABLES `frames__mxmigrate_new` AND `frames`;
 
+-- the old table
 -- cost: metadata only, lock none (reads and inserts go on), size unknown
 DROP TABLE IF EXISTS `frames__mxmigrate_new` SYNC;
+
+-- the rebuild is done: clear the mark
+-- cost: metadata only, lock none (reads and inserts go on), size unknown
+ALTER TABLE `frames` MODIFY COMMENT '';
 -- Generated by mxmigrate conformance. Review before applying.
 -- environment: change-primary-key
 -- dialect:     clickhouse
@@ -307,7 +328,14 @@ DROP TABLE IF EXISTS `frames__mxmigrate_new` SYNC;
 -- NOTE: the up migration destroys data (see its DESTRUCTIVE statements). This down
 -- migration restores the schema only: the data is NOT restored.
 
--- rebuild frames: ClickHouse cannot change ORDER BY (video_id, n, label) -> (video_id, n) in place. Its rows are copied into frames__mxmigrate_new, which then takes its place (EXCHANGE TABLES)
+-- rebuild frames: ClickHouse cannot change ORDER BY (video_id, n, label) -> (video_id, n) in place. Its rows are copied into frames__mxmigrate_new, which then takes its place (EXCHANGE TABLES). First: stop if frames__mxmigrate_new exists and is not this file's own leftover (marked by its comment)
+-- cost: metadata only, lock none (reads and inserts go on)
+SELECT throwIf(countIf(name = 'frames__mxmigrate_new' AND comment != 'mxmigrate rebuild d791bbf93944') > 0 AND countIf(name = 'frames' AND comment = 'mxmigrate rebuild d791bbf93944') = 0,
+    'mxmigrate: table frames__mxmigrate_new exists and was not made by this file (a rebuild of frames builds it, then drops it): frames is left as it was. Drop or rename frames__mxmigrate_new if you do not need it, then run the migration again')
+FROM system.tables
+WHERE database = currentDatabase() AND name IN ('frames', 'frames__mxmigrate_new');
+
+-- this file's own leftover of an earlier run, if any
 -- cost: metadata only, lock none (reads and inserts go on)
 DROP TABLE IF EXISTS `frames__mxmigrate_new` SYNC;
 
@@ -321,18 +349,30 @@ CREATE TABLE `frames__mxmigrate_new`
     `width` Nullable(Int64)
 )
 ENGINE = MergeTree
-ORDER BY (`video_id`, `n`);
+ORDER BY (`video_id`, `n`)
+COMMENT 'mxmigrate rebuild d791bbf93944';
 
 -- cost: rewrites the table, lock none (reads go on, rows inserted meanwhile are lost)
 INSERT INTO `frames__mxmigrate_new` (`video_id`, `n`, `label`, `width`)
 SELECT `video_id`, `n`, `label`, `width`
 FROM `frames`;
 
+-- stop before EXCHANGE TABLES if the copy does not have the table's rows
+-- cost: scans the table, lock none (reads and inserts go on)
+SELECT throwIf((SELECT count() FROM `frames__mxmigrate_new`)
+    != (SELECT count() FROM `frames`),
+    'mxmigrate: the rebuilt copy of frames does not read the rows frames reads (rows were written to frames during the copy): frames is left as it was');
+
 -- cost: metadata only, lock none (reads and inserts go on)
 EXCHANGE TABLES `frames__mxmigrate_new` AND `frames`;
 
+-- the old table
 -- cost: metadata only, lock none (reads and inserts go on)
 DROP TABLE IF EXISTS `frames__mxmigrate_new` SYNC;
+
+-- the rebuild is done: clear the mark
+-- cost: metadata only, lock none (reads and inserts go on)
+ALTER TABLE `frames` MODIFY COMMENT '';
 
 -- + add column videos.lang String
 -- cost: metadata only, lock none (reads and inserts go on)
@@ -345,7 +385,14 @@ ALTER TABLE `videos` ADD COLUMN IF NOT EXISTS `lang` Nullable(String);
 -- direction:   up
 -- Statements run one by one, without a transaction.
 
--- rebuild videos: ClickHouse cannot change ORDER BY (id, created) -> () in place. Its rows are copied into videos__mxmigrate_new, which then takes its place (EXCHANGE TABLES)
+-- rebuild videos: ClickHouse cannot change ORDER BY (id, created) -> () in place. Its rows are copied into videos__mxmigrate_new, which then takes its place (EXCHANGE TABLES). First: stop if videos__mxmigrate_new exists and is not this file's own leftover (marked by its comment)
+-- cost: metadata only, lock none (reads and inserts go on), size unknown
+SELECT throwIf(countIf(name = 'videos__mxmigrate_new' AND comment != 'mxmigrate rebuild 3dc033e295b5') > 0 AND countIf(name = 'videos' AND comment = 'mxmigrate rebuild 3dc033e295b5') = 0,
+    'mxmigrate: table videos__mxmigrate_new exists and was not made by this file (a rebuild of videos builds it, then drops it): videos is left as it was. Drop or rename videos__mxmigrate_new if you do not need it, then run the migration again')
+FROM system.tables
+WHERE database = currentDatabase() AND name IN ('videos', 'videos__mxmigrate_new');
+
+-- this file's own leftover of an earlier run, if any
 -- cost: metadata only, lock none (reads and inserts go on), size unknown
 DROP TABLE IF EXISTS `videos__mxmigrate_new` SYNC;
 
@@ -361,18 +408,30 @@ CREATE TABLE `videos__mxmigrate_new`
     `codec` Nullable(String)
 )
 ENGINE = MergeTree
-ORDER BY tuple();
+ORDER BY tuple()
+COMMENT 'mxmigrate rebuild 3dc033e295b5';
 
 -- cost: rewrites the table, lock none (reads go on, rows inserted meanwhile are lost), size unknown
 INSERT INTO `videos__mxmigrate_new` (`id`, `created`, `fps`, `tags`, `codec`)
 SELECT `id`, `created`, `fps`, `tags`, `codec`
 FROM `videos`;
 
+-- stop before EXCHANGE TABLES if the copy does not have the table's rows
+-- cost: scans the table, lock none (reads and inserts go on), size unknown
+SELECT throwIf((SELECT count() FROM `videos__mxmigrate_new`)
+    != (SELECT count() FROM `videos`),
+    'mxmigrate: the rebuilt copy of videos does not read the rows videos reads (rows were written to videos during the copy): videos is left as it was');
+
 -- cost: metadata only, lock none (reads and inserts go on), size unknown
 EXCHANGE TABLES `videos__mxmigrate_new` AND `videos`;
 
+-- the old table
 -- cost: metadata only, lock none (reads and inserts go on), size unknown
 DROP TABLE IF EXISTS `videos__mxmigrate_new` SYNC;
+
+-- the rebuild is done: clear the mark
+-- cost: metadata only, lock none (reads and inserts go on), size unknown
+ALTER TABLE `videos` MODIFY COMMENT '';
 -- Generated by mxmigrate conformance. Review before applying.
 -- environment: drop-primary-key
 -- dialect:     clickhouse
@@ -382,7 +441,14 @@ DROP TABLE IF EXISTS `videos__mxmigrate_new` SYNC;
 -- NOTE: the up migration destroys data (see its DESTRUCTIVE statements). This down
 -- migration restores the schema only: the data is NOT restored.
 
--- rebuild videos: ClickHouse cannot change ORDER BY () -> (id, created) in place. Its rows are copied into videos__mxmigrate_new, which then takes its place (EXCHANGE TABLES)
+-- rebuild videos: ClickHouse cannot change ORDER BY () -> (id, created) in place. Its rows are copied into videos__mxmigrate_new, which then takes its place (EXCHANGE TABLES). First: stop if videos__mxmigrate_new exists and is not this file's own leftover (marked by its comment)
+-- cost: metadata only, lock none (reads and inserts go on)
+SELECT throwIf(countIf(name = 'videos__mxmigrate_new' AND comment != 'mxmigrate rebuild c64b5b1c7dd1') > 0 AND countIf(name = 'videos' AND comment = 'mxmigrate rebuild c64b5b1c7dd1') = 0,
+    'mxmigrate: table videos__mxmigrate_new exists and was not made by this file (a rebuild of videos builds it, then drops it): videos is left as it was. Drop or rename videos__mxmigrate_new if you do not need it, then run the migration again')
+FROM system.tables
+WHERE database = currentDatabase() AND name IN ('videos', 'videos__mxmigrate_new');
+
+-- this file's own leftover of an earlier run, if any
 -- cost: metadata only, lock none (reads and inserts go on)
 DROP TABLE IF EXISTS `videos__mxmigrate_new` SYNC;
 
@@ -397,18 +463,30 @@ CREATE TABLE `videos__mxmigrate_new`
     `codec` Nullable(String)
 )
 ENGINE = MergeTree
-ORDER BY (`id`, `created`);
+ORDER BY (`id`, `created`)
+COMMENT 'mxmigrate rebuild c64b5b1c7dd1';
 
 -- cost: rewrites the table, lock none (reads go on, rows inserted meanwhile are lost)
 INSERT INTO `videos__mxmigrate_new` (`id`, `created`, `fps`, `tags`, `codec`)
 SELECT `id`, `created`, `fps`, `tags`, `codec`
 FROM `videos`;
 
+-- stop before EXCHANGE TABLES if the copy does not have the table's rows
+-- cost: scans the table, lock none (reads and inserts go on)
+SELECT throwIf((SELECT count() FROM `videos__mxmigrate_new`)
+    != (SELECT count() FROM `videos`),
+    'mxmigrate: the rebuilt copy of videos does not read the rows videos reads (rows were written to videos during the copy): videos is left as it was');
+
 -- cost: metadata only, lock none (reads and inserts go on)
 EXCHANGE TABLES `videos__mxmigrate_new` AND `videos`;
 
+-- the old table
 -- cost: metadata only, lock none (reads and inserts go on)
 DROP TABLE IF EXISTS `videos__mxmigrate_new` SYNC;
+
+-- the rebuild is done: clear the mark
+-- cost: metadata only, lock none (reads and inserts go on)
+ALTER TABLE `videos` MODIFY COMMENT '';
 -- ==== drop-table: a table is dropped, another created ====
 -- Generated by mxmigrate conformance. Review before applying.
 -- environment: drop-table
