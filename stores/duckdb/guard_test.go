@@ -111,3 +111,46 @@ func TestRetypeGuard(t *testing.T) {
 		t.Errorf("widening caveat %q", cv[0])
 	}
 }
+
+// TestRebuildTableExists: a table named like a rebuild's table, outside the
+// environment's scope (made by hand), is never dropped or written to: the
+// rebuild's CREATE TABLE fails, the file rolls back, both tables keep their
+// rows.
+func TestRebuildTableExists(t *testing.T) {
+	p, h := tempDB(t)
+	drv0, err := (&Driver{}).Open("duckdb://" + p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	drv := drv0.(*Driver)
+	defer drv.Close()
+	ctx := context.Background()
+	d := Dialect{}
+	mk := func(pk ...string) *schema.Schema {
+		return &schema.Schema{Tables: []*schema.Table{{Name: "r", Columns: []*schema.Column{{Name: "id", Type: schema.String}, {Name: "v", Type: schema.Int64}},
+			PrimaryKey: &schema.PrimaryKey{Columns: pk}}}}
+	}
+	cs := diff.Compare(&schema.Schema{}, mk("id"))
+	if err := drv.Run(bytes.NewReader(render(t, cs, &schema.Schema{}, mk("id")))); err != nil {
+		t.Fatal(err)
+	}
+	exec1(t, h, "INSERT INTO r SELECT CAST(i AS VARCHAR), i FROM range(1000) t(i)")
+	exec1(t, h, "CREATE TABLE r__mxmigrate_rebuild (x VARCHAR)")
+	exec1(t, h, "INSERT INTO r__mxmigrate_rebuild SELECT CAST(i AS VARCHAR) FROM range(500) t(i)")
+	// the plan's scope is r alone, as generate's is
+	before, err := d.Inspect(ctx, drv.h, []string{"r"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs = diff.Compare(before, mk("id", "v"))
+	err = drv.Run(bytes.NewReader(render(t, cs, before, mk("id", "v"))))
+	if err == nil || !strings.Contains(err.Error(), "r__mxmigrate_rebuild") {
+		t.Errorf("rebuild with the table there: %v", err)
+	}
+	for q, want := range map[string]int{"SELECT count(*) FROM r": 1000, "SELECT count(*) FROM r__mxmigrate_rebuild": 500} {
+		var n int
+		if err := h.QueryRow(q).Scan(&n); err != nil || n != want {
+			t.Errorf("%s: %d %v, want %d", q, n, err, want)
+		}
+	}
+}
