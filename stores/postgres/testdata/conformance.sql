@@ -185,7 +185,21 @@ ALTER TABLE "videos" ADD COLUMN "title" VARCHAR;
 -- waits at most 5s for each lock, then fails (and the file rolls back) instead of making every session queue behind it
 SET LOCAL lock_timeout = '5s';
 
--- DESTRUCTIVE: changes the type of videos.fps from bigint to double precision: values may not convert
+-- stops here (the file rolls back) if a value of videos.fps does not convert to double precision and back unchanged
+-- cost: scans the table, lock ACCESS EXCLUSIVE (blocks reads and writes), size unknown
+DO $mxmigrate$
+#variable_conflict use_column
+DECLARE mxmigrate_value text;
+BEGIN
+    LOCK TABLE "videos" IN ACCESS EXCLUSIVE MODE;
+    SELECT "fps"::text INTO mxmigrate_value FROM "videos" WHERE "fps" IS NOT NULL AND ("fps"::DOUBLE PRECISION)::BIGINT IS DISTINCT FROM "fps" LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'mxmigrate: a value of videos.fps does not convert from bigint to double precision and back unchanged, so the migration is rolled back: %', mxmigrate_value;
+    END IF;
+END
+$mxmigrate$;
+
+-- DESTRUCTIVE: changes the type of videos.fps from bigint to double precision: the migration stops and rolls back if a value does not convert and back unchanged
 -- ~ alter column videos.fps type bigint -> double precision
 -- cost: rewrites the table, lock ACCESS EXCLUSIVE (blocks reads and writes), size unknown
 ALTER TABLE "videos" ALTER COLUMN "fps" TYPE DOUBLE PRECISION USING "fps"::DOUBLE PRECISION;
@@ -200,6 +214,20 @@ ALTER TABLE "videos" ALTER COLUMN "fps" TYPE DOUBLE PRECISION USING "fps"::DOUBL
 
 -- waits at most 5s for each lock, then fails (and the file rolls back) instead of making every session queue behind it
 SET LOCAL lock_timeout = '5s';
+
+-- stops here (the file rolls back) if a value of videos.fps does not convert to bigint and back unchanged
+-- cost: scans the table, lock ACCESS EXCLUSIVE (blocks reads and writes)
+DO $mxmigrate$
+#variable_conflict use_column
+DECLARE mxmigrate_value text;
+BEGIN
+    LOCK TABLE "videos" IN ACCESS EXCLUSIVE MODE;
+    SELECT "fps"::text INTO mxmigrate_value FROM "videos" WHERE "fps" IS NOT NULL AND ("fps"::BIGINT)::DOUBLE PRECISION IS DISTINCT FROM "fps" LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'mxmigrate: a value of videos.fps does not convert from double precision to bigint and back unchanged, so the migration is rolled back: %', mxmigrate_value;
+    END IF;
+END
+$mxmigrate$;
 
 -- ~ alter column videos.fps type double precision -> bigint
 -- cost: rewrites the table, lock ACCESS EXCLUSIVE (blocks reads and writes)

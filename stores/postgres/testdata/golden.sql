@@ -48,6 +48,20 @@ ALTER TABLE "videos" DROP COLUMN "tags";
 -- cost: metadata only, lock ACCESS EXCLUSIVE (blocks reads and writes), size unknown
 ALTER TABLE "videos" ADD COLUMN "we""ird" UUID;
 
+-- stops here (the file rolls back) if a value of videos.fps does not convert to double precision and back unchanged
+-- cost: scans the table, lock ACCESS EXCLUSIVE (blocks reads and writes), size unknown
+DO $mxmigrate$
+#variable_conflict use_column
+DECLARE mxmigrate_value text;
+BEGIN
+    LOCK TABLE "videos" IN ACCESS EXCLUSIVE MODE;
+    SELECT "fps"::text INTO mxmigrate_value FROM "videos" WHERE "fps" IS NOT NULL AND ("fps"::DOUBLE PRECISION)::BIGINT IS DISTINCT FROM "fps" LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'mxmigrate: a value of videos.fps does not convert from bigint to double precision and back unchanged, so the migration is rolled back: %', mxmigrate_value;
+    END IF;
+END
+$mxmigrate$;
+
 -- DESTRUCTIVE: changes the type of videos.fps from int64 to float64: values may not convert
 -- ~ alter column videos.fps type int64 -> float64
 -- cost: rewrites the table, lock ACCESS EXCLUSIVE (blocks reads and writes), size unknown
@@ -75,6 +89,20 @@ ALTER TABLE "videos" DROP CONSTRAINT "pk_videos";
 -- ~ alter column videos.fps drop not null
 -- cost: metadata only, lock ACCESS EXCLUSIVE (blocks reads and writes)
 ALTER TABLE "videos" ALTER COLUMN "fps" DROP NOT NULL;
+
+-- stops here (the file rolls back) if a value of videos.fps does not convert to bigint and back unchanged
+-- cost: scans the table, lock ACCESS EXCLUSIVE (blocks reads and writes)
+DO $mxmigrate$
+#variable_conflict use_column
+DECLARE mxmigrate_value text;
+BEGIN
+    LOCK TABLE "videos" IN ACCESS EXCLUSIVE MODE;
+    SELECT "fps"::text INTO mxmigrate_value FROM "videos" WHERE "fps" IS NOT NULL AND ("fps"::BIGINT)::DOUBLE PRECISION IS DISTINCT FROM "fps" LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'mxmigrate: a value of videos.fps does not convert from double precision to bigint and back unchanged, so the migration is rolled back: %', mxmigrate_value;
+    END IF;
+END
+$mxmigrate$;
 
 -- ~ alter column videos.fps type float64 -> int64
 -- cost: rewrites the table, lock ACCESS EXCLUSIVE (blocks reads and writes)
