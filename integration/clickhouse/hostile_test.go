@@ -2,6 +2,7 @@ package clickhouse_test
 
 import (
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -12,6 +13,9 @@ import (
 
 const chStore = "metaxy.ext.clickhouse.ClickHouseMetadataStore"
 
+// plain is a name golang-migrate's ClickHouse driver can write unquoted.
+var plain = regexp.MustCompile(`^[A-Za-z0-9_]+$`)
+
 func backquote(s string) string { return "`" + strings.ReplaceAll(s, "`", "\\`") + "`" }
 
 // TestHostileNamesThroughTheCLI: on embedded ClickHouse, table prefixes
@@ -20,7 +24,7 @@ func backquote(s string) string { return "`" + strings.ReplaceAll(s, "`", "\\`")
 // rows of the altered table kept and check in sync; a migrations table
 // named from the pool, given or derived from such a prefix, is refused
 // clearly (golang-migrate's ClickHouse driver writes it unquoted) before
-// anything is created.
+// anything is created, unless it is a plain identifier, which works.
 func TestHostileNamesThroughTheCLI(t *testing.T) {
 	for _, name := range storetest.HostileNames {
 		c := itest.HostileCase{Prefix: name + "_", System: "schema_migrations_h_system", Features: "schema_migrations_h_features"}
@@ -53,6 +57,13 @@ func TestHostileNamesThroughTheCLI(t *testing.T) {
 			dir := newProject(t)
 			itest.Append(t, filepath.Join(dir, "metaxy.toml"), c.Config(chStore, `connection_string = "chdb:chdata?database=media"`))
 			mx(t, dir, "generate", "-n", "h:metaxy_features", "-m", "init").Must(t, 0)
+			if plain.MatchString(table) {
+				// letters, digits and underscores ("select", "Frames"): the
+				// driver's unquoted name works
+				mx(t, dir, "up", "-n", "h:metaxy_features").Must(t, 0, "applied 000001_init.up.sql")
+				mx(t, dir, "check", "-n", "h:metaxy_features").Must(t, 0, "in sync")
+				return
+			}
 			r := mx(t, dir, "up", "-n", "h:metaxy_features")
 			if r.Code == 0 || !strings.Contains(r.Stderr, "golang-migrate's ClickHouse driver writes this name unquoted") || !strings.Contains(r.Stderr, strconv.Quote(table)) {
 				t.Fatalf("up with migrations table %q: exit %d, want a refusal naming it\nstdout:\n%s\nstderr:\n%s", table, r.Code, r.Stdout, r.Stderr)
