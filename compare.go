@@ -38,6 +38,9 @@ type Comparison struct {
 	// LiveChanges, on a baseline, are the changes the live database would
 	// need: none means it already matches the baseline.
 	LiveChanges []diff.Change
+	// Empty, when the feature target has no table, says where definitions
+	// were looked for ("" otherwise).
+	Empty string
 }
 
 // Timing is the duration of one phase of a plan.
@@ -71,7 +74,7 @@ func (p *Project) Compare(ctx context.Context, env *Env, o TargetOptions) (*Comp
 	}
 	sw.lap("read and verify " + p.rel(env.Dir))
 	opened := p.openAsync(ctx, env)
-	if cmp.Target, err = p.Target(ctx, env, o); err != nil {
+	if cmp.Target, cmp.Empty, err = p.target(ctx, env, o); err != nil {
 		opened.discard()
 		return nil, err
 	}
@@ -253,6 +256,11 @@ type GenerateOptions struct {
 	// empty database, whatever the live database holds: for adopting a store
 	// whose tables exist already (record it with Force once they match).
 	Baseline bool
+	// AllowEmpty lets a plan drop feature tables when no feature definition
+	// was found at all (retiring every feature); without it such a plan is
+	// refused, as a forgotten --definitions-from-store or a wrong project
+	// looks the same.
+	AllowEmpty bool
 }
 
 // GenerateResult says what generate did.
@@ -317,6 +325,18 @@ func (p *Project) Generate(ctx context.Context, env *Env, o GenerateOptions) (*G
 	if len(cmp.Changes) == 0 {
 		res.NoChanges = true
 		return res, nil
+	}
+	if cmp.Empty != "" && !o.AllowEmpty {
+		drops := 0
+		for _, c := range cmp.Changes {
+			if c.Kind == diff.DropTable {
+				drops++
+			}
+		}
+		if drops > 0 {
+			return res, fmt.Errorf("%s: %s. Refusing to plan dropping %d feature table(s) from an empty definition set: point mxmigrate at the definitions (metaxy.lock, [ext.mxmigrate] definitions, --definitions-from-store, --project), or pass --allow-empty if every feature was really retired",
+				env.Name, cmp.Empty, drops)
+		}
 	}
 	destructive := diff.Destructive(cmp.Changes)
 	if len(destructive) > 0 && !o.AllowDestructive {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/mxmigrate/mxmigrate/config"
 	"github.com/mxmigrate/mxmigrate/features"
@@ -31,6 +32,9 @@ type Project struct {
 	// ExitSoon tells dialects that the process exits after the command (the
 	// CLI), so read-only commands may skip freeing what the OS frees anyway.
 	ExitSoon bool
+	// LockWait is how long up, down and force wait for the migrations lock
+	// another run holds (DefaultLockWait when 0).
+	LockWait time.Duration
 }
 
 // Load discovers and reads metaxy.toml, printing its warnings to warn.
@@ -69,15 +73,22 @@ type TargetOptions struct {
 // Features merges the feature definitions: lock file, then definition files,
 // then (optionally) the store, later sources winning.
 func (p *Project) Features(ctx context.Context, env *Env, o TargetOptions) (*features.Set, error) {
+	set, _, err := p.features(ctx, env, o)
+	return set, err
+}
+
+// features is Features, also naming each source with its count of
+// definitions (for the message about an empty target).
+func (p *Project) features(ctx context.Context, env *Env, o TargetOptions) (*features.Set, []string, error) {
 	c := p.Config
 	lock, err := features.LoadLockFile(c.LockPath, c.Project)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	sources := []features.Source{{Name: c.LockPath, Features: lock}}
 	defs, err := features.LoadDefinitionFiles(c.Mx.Definitions, c.Project)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	sources = append(sources, defs...)
 	if o.DefinitionsFromStore != "" {
@@ -87,22 +98,46 @@ func (p *Project) Features(ctx context.Context, env *Env, o TargetOptions) (*fea
 		}
 		rows, src, err := p.storeRows(ctx, name)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		fs, err := features.FromStoreRows(src, rows)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		sources = append(sources, features.Source{Name: src, Features: fs})
 	}
 	set, err := features.Merge(sources...)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for _, w := range set.Warnings {
 		p.warnf("%s", w)
 	}
-	return set, nil
+	var looked []string
+	for _, src := range sources {
+		looked = append(looked, fmt.Sprintf("%s (%d)", p.rel(src.Name), len(src.Features)))
+	}
+	if _, err := os.Stat(c.LockPath); os.IsNotExist(err) {
+		looked[0] = p.rel(c.LockPath) + " (no such file)"
+	}
+	if o.DefinitionsFromStore == "" {
+		looked = append(looked, "not the store: --definitions-from-store reads its feature_versions table")
+	}
+	return set, looked, nil
+}
+
+// emptyTarget says where the feature definitions were looked for when none
+// is for the selected project(s), and how many other projects have.
+func emptyTarget(set *features.Set, looked []string, to target.Options) string {
+	who := fmt.Sprintf("project %q", to.Project)
+	if to.AllProjects {
+		who = "any project"
+	}
+	s := fmt.Sprintf("0 feature definitions found for %s (looked in %s)", who, strings.Join(looked, "; "))
+	if others := len(set.Features); others > 0 && !to.AllProjects {
+		s += fmt.Sprintf("; %d found for other projects (--project P or --all-projects)", others)
+	}
+	return s
 }
 
 // storeRows reads the feature_versions table of a store (--definitions-from-store).
@@ -174,7 +209,15 @@ func (p *Project) targetOptions(env *Env, o TargetOptions) target.Options {
 
 // Target derives the environment's target schema.
 func (p *Project) Target(ctx context.Context, env *Env, o TargetOptions) (*schema.Schema, error) {
+	s, _, err := p.target(ctx, env, o)
+	return s, err
+}
+
+// target is Target, also saying, when the feature target has no table,
+// where definitions were looked for ("" otherwise).
+func (p *Project) target(ctx context.Context, env *Env, o TargetOptions) (*schema.Schema, string, error) {
 	to := p.targetOptions(env, o)
+	empty := ""
 	c := p.Config
 	var (
 		r   *target.Result
@@ -184,21 +227,26 @@ func (p *Project) Target(ctx context.Context, env *Env, o TargetOptions) (*schem
 		r, err = target.System(to)
 	} else {
 		if !to.AllProjects && to.Project == "" {
-			return nil, fmt.Errorf("%s: no project: set `project = \"...\"` in metaxy.toml, or pass --project P or --all-projects", c.Path)
+			return nil, "", fmt.Errorf("%s: no project: set `project = \"...\"` in metaxy.toml, or pass --project P or --all-projects", c.Path)
 		}
 		var set *features.Set
-		if set, err = p.Features(ctx, env, o); err != nil {
-			return nil, err
+		var looked []string
+		if set, looked, err = p.features(ctx, env, o); err != nil {
+			return nil, "", err
 		}
 		r, err = target.Features(set, to)
+		if err == nil && len(r.Schema.Tables) == 0 {
+			empty = emptyTarget(set, looked, to)
+			r.Warnings = append(r.Warnings, empty)
+		}
 	}
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if shaper, ok := env.Dialect.(stores.Shaper); ok {
 		warnings, notes, err := shaper.Shape(r.Schema)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", env.Name, err)
+			return nil, "", fmt.Errorf("%s: %w", env.Name, err)
 		}
 		r.Warnings = append(r.Warnings, warnings...)
 		for _, n := range notes {
@@ -213,7 +261,7 @@ func (p *Project) Target(ctx context.Context, env *Env, o TargetOptions) (*schem
 	for _, w := range r.Warnings {
 		p.warnf("%s", w)
 	}
-	return r.Schema, nil
+	return r.Schema, empty, nil
 }
 
 // keyNote says, for --verbose, which key the injected primary key and index

@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/golang-migrate/migrate/v4/database"
 
@@ -90,6 +91,10 @@ type runner struct {
 	env *Env
 	dir *generator.Dir
 	drv database.Driver
+	// out receives what the run has to say while it waits for the lock;
+	// wait is how long it waits (DefaultLockWait when 0).
+	out  io.Writer
+	wait time.Duration
 }
 
 func (p *Project) runner(ctx context.Context, env *Env) (*runner, error) {
@@ -105,30 +110,59 @@ func (p *Project) runner(ctx context.Context, env *Env) (*runner, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: connect: %s", env.Name, stores.MaskPassword(err.Error()))
 	}
-	return &runner{env: env, dir: dir, drv: drv}, nil
+	return &runner{env: env, dir: dir, drv: drv, wait: p.LockWait}, nil
 }
 
 func (r *runner) close() { r.drv.Close() }
 
 func (r *runner) state() (State, error) { return versionOf(r.env, r.drv) }
 
-// lockWait is how long a run waits for another run's lock (drivers whose
-// Lock does not block, like DuckDB's, answer ErrLocked at once).
-const lockWait = 30 * time.Second
+// DefaultLockWait is how long up, down and force wait for another run's
+// migrations lock (Project.LockWait, --lock-wait). Drivers answer
+// database.ErrLocked at once (none waits inside the database: a waiting
+// PostgreSQL session would hold a snapshot that a running CREATE INDEX
+// CONCURRENTLY waits for), and the runner polls.
+const DefaultLockWait = 30 * time.Second
+
+// lockHolder is a driver that can say who holds the lock it waits for.
+type lockHolder interface{ LockHolder() string }
 
 // locked runs fn holding the driver's lock, with the version read under it.
 func (r *runner) locked(ctx context.Context, fn func(State) error) error {
 	if testhook.BeforeLock != nil {
 		testhook.BeforeLock()
 	}
-	deadline := time.Now().Add(lockWait)
+	wait := r.wait
+	if wait <= 0 {
+		wait = DefaultLockWait
+	}
+	deadline := time.Now().Add(wait)
+	said := false
 	for {
 		err := r.drv.Lock()
 		if err == nil {
 			break
 		}
-		if !errors.Is(err, database.ErrLocked) || time.Now().After(deadline) {
+		if !errors.Is(err, database.ErrLocked) {
 			return fmt.Errorf("%s: take the migrations lock: %s", r.env.Name, stores.MaskPassword(err.Error()))
+		}
+		holder := ""
+		if lh, ok := r.drv.(lockHolder); ok && (!said || time.Now().After(deadline)) {
+			holder = lh.LockHolder()
+		}
+		if time.Now().After(deadline) {
+			if holder != "" {
+				holder = " (held by " + holder + ")"
+			}
+			return fmt.Errorf("%s: another run holds the migrations lock of %s%s; gave up after %s: try again when it has finished (or wait longer with --lock-wait)",
+				r.env.Name, r.env.MigrationsTable, stores.MaskPassword(holder), wait)
+		}
+		if !said && r.out != nil {
+			said = true
+			if holder != "" {
+				holder = " (held by " + holder + ")"
+			}
+			fmt.Fprintf(r.out, "%s: waiting up to %s for the migrations lock%s\n", r.env.Name, wait, stores.MaskPassword(holder))
 		}
 		select {
 		case <-ctx.Done():
@@ -193,6 +227,7 @@ func (p *Project) Up(ctx context.Context, env *Env, n int, out io.Writer) ([]App
 		return nil, err
 	}
 	defer r.close()
+	r.out = out
 	var done []Applied
 	expect := first.Version // the version this run last saw or left
 	for n <= 0 || len(done) < n {
@@ -325,6 +360,7 @@ func (p *Project) Down(ctx context.Context, env *Env, n int, out io.Writer) ([]A
 		return nil, err
 	}
 	defer r.close()
+	r.out = out
 	var done []Applied
 	expect := first.Version
 	for n < 0 || len(done) < n {
@@ -398,6 +434,8 @@ type Status struct {
 	Pending []generator.File `json:"-"`
 	// PendingFiles names the pending up files.
 	PendingFiles []string `json:"pending"`
+	// Applied counts the directory's migrations at or below Version.
+	Applied int `json:"-"`
 }
 
 // Status reads the environment's version and pending files. It only reads:
@@ -425,6 +463,7 @@ func (p *Project) Status(ctx context.Context, env *Env) (*Status, error) {
 		s.Latest = int64(dir.Latest())
 	}
 	s.Pending = pending(dir, st.Version)
+	s.Applied = len(dir.Files) - len(s.Pending)
 	for _, f := range s.Pending {
 		s.PendingFiles = append(s.PendingFiles, f.Base()+".up.sql")
 	}
@@ -477,14 +516,38 @@ func (p *Project) describe(ctx context.Context, env *Env, err error, path string
 	if !ok && replaySafe(env, err, body) {
 		st, ok = p.locate(ctx, env, body)
 	}
+	msg = capText(msg, 12, 300)
 	if !ok {
 		return fmt.Sprintf("%s\n  in %s", msg, path)
 	}
-	text := st.Text
-	if lines := strings.Split(text, "\n"); len(lines) > 8 {
-		text = strings.Join(lines[:8], "\n") + fmt.Sprintf("\n  ... (%d more lines)", len(lines)-8)
-	}
+	text := capText(st.Text, 8, 200)
 	return fmt.Sprintf("%s\n  at %s:%d:\n  %s", msg, path, st.Line, strings.ReplaceAll(text, "\n", "\n  "))
+}
+
+// capText keeps at most maxLines lines of s, each cut to width bytes (on a
+// rune boundary), saying how much was left out: a failing statement or a
+// database message that echoes it may be hundreds of kilobytes.
+func capText(s string, maxLines, width int) string {
+	lines := strings.Split(s, "\n")
+	more := 0
+	if len(lines) > maxLines {
+		more = len(lines) - maxLines
+		lines = lines[:maxLines]
+	}
+	for i, l := range lines {
+		if len(l) > width {
+			cut := width
+			for cut > 0 && !utf8.RuneStart(l[cut]) {
+				cut--
+			}
+			lines[i] = l[:cut] + fmt.Sprintf(" ... (%d more bytes)", len(l)-cut)
+		}
+	}
+	out := strings.Join(lines, "\n")
+	if more > 0 {
+		out += fmt.Sprintf("\n... (%d more lines)", more)
+	}
+	return out
 }
 
 // replaySafe reports whether locate may run a failed file again to find its

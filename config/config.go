@@ -209,9 +209,11 @@ func build(path string, raw map[string]any, env map[string]string) (*Config, err
 		return nil, err
 	}
 	for name, v := range stores {
-		if name == "" || strings.ContainsFunc(name, func(r rune) bool { return r == ':' || unicode.IsSpace(r) || unicode.IsControl(r) }) {
+		if name == "" || strings.ContainsFunc(name, func(r rune) bool {
+			return r == ':' || unicode.IsSpace(r) || unicode.IsControl(r) || schema.IsBidiControl(r)
+		}) {
 			// -n <store>:<target> splits at the colon; shells split at spaces
-			return nil, fmt.Errorf("%s: stores.%q: a store name cannot be empty or hold ':', spaces or control characters (environments are named <store>:<target>)", path, name)
+			return nil, fmt.Errorf("%s: stores.%q: a store name cannot be empty or hold ':', spaces, control or bidirectional control characters (environments are named <store>:<target>)", path, name)
 		}
 		sm, err := b.table(v, "stores."+name)
 		if err != nil {

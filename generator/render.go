@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/mxmigrate/mxmigrate/diff"
+	"github.com/mxmigrate/mxmigrate/schema"
 	"github.com/mxmigrate/mxmigrate/stores"
 )
 
@@ -96,7 +97,8 @@ func Render(h Header, stmts []stores.Statement) []byte {
 
 // Comment makes s safe to write after "--" on one line of a SQL file: runs
 // of white space (newlines included) become one space, and every other
-// control character, and the Unicode line and paragraph separators, are
+// control character, the Unicode line and paragraph separators, and the
+// bidirectional controls (which reorder how the line displays), are
 // written as Go escapes (\x00, \u2028), so that no input can end the comment
 // and put a statement into the file. ";" is written \x3b: golang-migrate's
 // ClickHouse driver splits files at every ";", comments included.
@@ -110,7 +112,7 @@ func Comment(s string) string {
 			// drivers that split files at every ";" (golang-migrate's
 			// ClickHouse driver) would cut the comment there
 			b.WriteString(`\x3b`)
-		case unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || r == '\u0085':
+		case unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || r == '\u0085' || schema.IsBidiControl(r):
 			if r < 0x100 {
 				fmt.Fprintf(&b, `\x%02x`, r)
 			} else {

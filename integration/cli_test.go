@@ -89,7 +89,7 @@ func TestCLIFlowDuckDB(t *testing.T) {
 		t.Errorf("000002:\n%s\n%s", up, down)
 	}
 	mx(t, dir, "check", "-n", "dev:metaxy_features").Must(t, 1, "pending 000002_add_codec.up.sql")
-	mx(t, dir, "generate", "-n", "dev:metaxy_features").Must(t, 1, "apply them first with `mxmigrate up -n dev:metaxy_features`")
+	mx(t, dir, "generate", "-n", "dev:metaxy_features").Must(t, 3, "apply them first with `mxmigrate up -n dev:metaxy_features`")
 	mx(t, dir, "up", "-n", "dev:metaxy_features").Must(t, 0, "applied 000002_add_codec.up.sql")
 	mx(t, dir, "check", "-n", "dev:metaxy_features").Must(t, 0)
 
@@ -113,7 +113,9 @@ func TestCLIFlowDuckDB(t *testing.T) {
 	mx(t, dir, "down", "-n", "dev:metaxy_features").Must(t, 0, "reverted 000003_drop_videos.down.sql")
 	mx(t, dir, "status", "-n", "dev:metaxy_features").Must(t, 0, "version 2, clean; 1 pending")
 	// the table is back (empty): checking against the old definitions passes
-	mx(t, dir, "down", "-n", "dev", "--all").Must(t, 0, "reverted 000001_init.down.sql")
+	mx(t, dir, "down", "-n", "dev", "--all", "--yes").Must(t, 0, "dev:metaxy_features: reverted 000001_init.down.sql", "mxmigrate down -n dev:metaxy_system")
+	mx(t, dir, "status", "-n", "dev").Must(t, 0, "dev:metaxy_system: version 1", "dev:metaxy_features: version none")
+	mx(t, dir, "down", "-n", "dev:metaxy_system", "--all", "--yes").Must(t, 0, "dev:metaxy_system: reverted 000001_init.down.sql")
 	mx(t, dir, "status", "-n", "dev").Must(t, 0, "dev:metaxy_system: version none", "dev:metaxy_features: version none")
 }
 
@@ -162,7 +164,7 @@ func TestURLCommand(t *testing.T) {
 	if r.Stdout != want {
 		t.Errorf("got %q want %q", r.Stdout, want)
 	}
-	mx(t, dir, "url", "-n", "dev:metaxy_features", "--port", "1").Must(t, 1, "no port")
+	mx(t, dir, "url", "-n", "dev:metaxy_features", "--port", "1").Must(t, 3, "no port")
 	mx(t, dir, "url", "-n", "dev").Must(t, 2, "needs one environment")
 }
 
@@ -175,7 +177,7 @@ func TestUsageErrorsExit2(t *testing.T) {
 	mx(t, dir, "generate", "-n", "dev:metaxy_features", "--all-projects", "--project", "x").Must(t, 2, "exclude each other")
 	mx(t, dir, "--help").Must(t, 0, "generate", "check", "force", "init")
 	mx(t, dir, "version").Must(t, 0, "mxmigrate ")
-	mx(t, t.TempDir(), "status", "-n", "dev").Must(t, 1, "no metaxy.toml found")
+	mx(t, t.TempDir(), "status", "-n", "dev").Must(t, 3, "no metaxy.toml found")
 }
 
 // before lists the files a TestBadInput project starts with.
@@ -211,7 +213,7 @@ func TestBadInput(t *testing.T) {
 				itest.Write(t, filepath.Join(dir, "defs.toml"), c.defs)
 			}
 			itest.Write(t, filepath.Join(dir, "metaxy.toml"), cfg)
-			mx(t, dir, "generate", "-n", "dev:metaxy_features").Must(t, 1, c.want...)
+			mx(t, dir, "generate", "-n", "dev:metaxy_features").Must(t, 3, c.want...)
 			if got := files(t, dir); strings.Join(got, " ") != strings.Join(before(c.defs), " ") {
 				t.Errorf("a failed generate left files behind: %v", got)
 			}
@@ -222,7 +224,7 @@ func TestBadInput(t *testing.T) {
 		editLock(t, dir, func(s string) string {
 			return strings.Replace(s, `"path":{"title":"Path","type":"string"}`, `"path":{"title":"Path"}`, 1)
 		})
-		mx(t, dir, "generate", "-n", "dev:metaxy_features").Must(t, 1, "feature media/videos", `property "path"`, `[ext.mxmigrate.column_types."media/videos"] path`)
+		mx(t, dir, "generate", "-n", "dev:metaxy_features").Must(t, 3, "feature media/videos", `property "path"`, `[ext.mxmigrate.column_types."media/videos"] path`)
 		itest.Append(t, filepath.Join(dir, "metaxy.toml"), "\n[ext.mxmigrate.column_types.\"media/videos\"]\npath = \"string\"\n")
 		mx(t, dir, "generate", "-n", "dev:metaxy_features", "--dry-run").Must(t, 0, `"path" VARCHAR`)
 	})

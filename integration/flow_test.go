@@ -53,7 +53,8 @@ func TestScopeLeavesOtherTablesAlone(t *testing.T) {
 	mx(t, dir, "up", "-n", "dev:metaxy_features").Must(t, 0)
 	// the feature set shrinks to nothing: only the directory's own tables may be dropped
 	editLock(t, dir, func(string) string { return "" })
-	r := mx(t, dir, "generate", "-n", "dev:metaxy_features", "-m", "empty", "--allow-destructive").Must(t, 0)
+	mx(t, dir, "generate", "-n", "dev:metaxy_features", "-m", "empty", "--allow-destructive").Must(t, 3, "0 feature definitions found", "--allow-empty")
+	r := mx(t, dir, "generate", "-n", "dev:metaxy_features", "-m", "empty", "--allow-destructive", "--allow-empty").Must(t, 0)
 	if strings.Contains(r.Stdout, "unrelated") || strings.Contains(r.Stdout, "other__thing") || strings.Contains(r.Stdout, "schema_migrations") {
 		t.Fatalf("plan touches tables outside the environment:\n%s", r.Stdout)
 	}
@@ -107,7 +108,7 @@ func TestDefinitionsFromStore(t *testing.T) {
 		t.Error("a feature whose latest row is deleted was planned")
 	}
 	mx(t, dir, "generate", "-n", "dev:metaxy_features", "--definitions-from-store=dev", "--dry-run").Must(t, 0, "media__audio")
-	mx(t, dir, "generate", "-n", "dev:metaxy_features", "--definitions-from-store=nosuch", "--dry-run").Must(t, 1, `no store "nosuch"`)
+	mx(t, dir, "generate", "-n", "dev:metaxy_features", "--definitions-from-store=nosuch", "--dry-run").Must(t, 3, `no store "nosuch"`)
 }
 
 func TestDirtyDatabaseIsRefused(t *testing.T) {
@@ -117,9 +118,9 @@ func TestDirtyDatabaseIsRefused(t *testing.T) {
 	// a hand-written migration that fails half-way
 	itest.Write(t, filepath.Join(dir, "migrations/features/000002_broken.up.sql"), "ALTER TABLE media__videos ADD COLUMN extra VARCHAR;\nSELECT * FROM no_such_table;\n")
 	itest.Write(t, filepath.Join(dir, "migrations/features/000002_broken.down.sql"), "ALTER TABLE media__videos DROP COLUMN extra;\n")
-	mx(t, dir, "up", "-n", "dev:metaxy_features").Must(t, 1, "not recorded in mxmigrate.sum", "mxmigrate rehash -n dev:metaxy_features")
+	mx(t, dir, "up", "-n", "dev:metaxy_features").Must(t, 3, "not recorded in mxmigrate.sum", "mxmigrate rehash -n dev:metaxy_features")
 	mx(t, dir, "rehash", "-n", "dev:metaxy_features").Must(t, 0)
-	mx(t, dir, "up", "-n", "dev:metaxy_features").Must(t, 1, "000002_broken.up.sql failed", "force")
+	mx(t, dir, "up", "-n", "dev:metaxy_features").Must(t, 3, "000002_broken.up.sql failed", "force")
 	db := filepath.Join(dir, "dev_metadata.duckdb")
 	h, _ := duckdb.OpenPath(context.Background(), db)
 	s, _ := duckdb.Dialect{}.Inspect(context.Background(), h, []string{"media__videos"})
@@ -128,8 +129,8 @@ func TestDirtyDatabaseIsRefused(t *testing.T) {
 		t.Error("the failed migration was half-applied")
 	}
 	mx(t, dir, "status", "-n", "dev:metaxy_features").Must(t, 0, "DIRTY")
-	mx(t, dir, "generate", "-n", "dev:metaxy_features").Must(t, 1, "dirty", "mxmigrate force -n dev:metaxy_features")
-	mx(t, dir, "up", "-n", "dev:metaxy_features").Must(t, 1, "dirty", "mxmigrate force -n dev:metaxy_features")
+	mx(t, dir, "generate", "-n", "dev:metaxy_features").Must(t, 3, "dirty", "mxmigrate force -n dev:metaxy_features")
+	mx(t, dir, "up", "-n", "dev:metaxy_features").Must(t, 3, "dirty", "mxmigrate force -n dev:metaxy_features")
 	mx(t, dir, "check", "-n", "dev:metaxy_features").Must(t, 1, "dirty")
 	mx(t, dir, "force", "-n", "dev:metaxy_features", "1").Must(t, 0, "forced to 1")
 	mx(t, dir, "status", "-n", "dev:metaxy_features").Must(t, 0, "version 1, clean; 1 pending")
@@ -152,7 +153,7 @@ func TestConcurrentGenerate(t *testing.T) {
 		switch {
 		case r.Code == 0:
 			ok++
-		case r.Code == 1 && (strings.Contains(r.Stderr, "another `mxmigrate generate`") || strings.Contains(r.Stderr, "in use by another process") || strings.Contains(r.Stderr, "apply them first")):
+		case r.Code == 3 && (strings.Contains(r.Stderr, "another `mxmigrate generate`") || strings.Contains(r.Stderr, "in use by another process") || strings.Contains(r.Stderr, "apply them first")):
 		default:
 			t.Errorf("unclean failure: %d\n%s%s", r.Code, r.Stdout, r.Stderr)
 		}
@@ -194,7 +195,7 @@ func TestDirectoryForAnotherDialectOrPrefixIsRefused(t *testing.T) {
 	dir := project(t, "media")
 	mx(t, dir, "generate", "-n", "dev:metaxy_features", "-m", "init").Must(t, 0)
 	itest.Append(t, filepath.Join(dir, "metaxy.toml"), "\n[stores.staging]\ntype = \"metaxy.ext.duckdb.DuckDBMetadataStore\"\nconfig = { database = \"staging.duckdb\", table_prefix = \"stg_\" }\n")
-	mx(t, dir, "generate", "-n", "staging:metaxy_features").Must(t, 1, `table_prefix "stg_"`, `[ext.mxmigrate.environments."staging:metaxy_features"]`, `dir = "migrations/staging/features"`)
+	mx(t, dir, "generate", "-n", "staging:metaxy_features").Must(t, 3, `table_prefix "stg_"`, `[ext.mxmigrate.environments."staging:metaxy_features"]`, `dir = "migrations/staging/features"`)
 }
 
 // TestBaselineAdoptsExistingTables: a store whose tables exist already (as
@@ -215,7 +216,7 @@ func TestBaselineAdoptsExistingTables(t *testing.T) {
 	mx(t, dir, "check", "-n", "dev:metaxy_features").Must(t, 1, "pending 000001_baseline.up.sql")
 	mx(t, dir, "force", "-n", "dev:metaxy_features", "1").Must(t, 0)
 	mx(t, dir, "check", "-n", "dev:metaxy_features").Must(t, 0, "in sync")
-	mx(t, dir, "generate", "-n", "dev:metaxy_features", "--baseline").Must(t, 1, "empty directory")
+	mx(t, dir, "generate", "-n", "dev:metaxy_features", "--baseline").Must(t, 3, "empty directory")
 }
 
 // TestBaselineAdviceFollowsTheTables: a baseline none of whose tables exist

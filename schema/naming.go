@@ -167,8 +167,36 @@ func CheckText(s string) error {
 		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
 			return fmt.Errorf("%q holds the control character %U", s, r)
 		}
+		if IsBidiControl(r) {
+			return fmt.Errorf("%q holds the bidirectional control character %U (it makes the name display in another order than the database reads it)", s, r)
+		}
 	}
 	return nil
+}
+
+// IsBidiControl reports whether r is a Unicode bidirectional control: the
+// embeddings and overrides U+202A-U+202E, the isolates U+2066-U+2069 and
+// the marks U+200E, U+200F, U+061C. Text holding them displays in another
+// order than it is stored ("Trojan Source"): names refuse them, comments
+// and messages escape them.
+func IsBidiControl(r rune) bool {
+	return r >= '\u202a' && r <= '\u202e' || r >= '\u2066' && r <= '\u2069' || r == '\u200e' || r == '\u200f' || r == '\u061c'
+}
+
+// EscapeBidi writes the bidirectional controls in s as Go escapes (\u202e).
+func EscapeBidi(s string) string {
+	if !strings.ContainsFunc(s, IsBidiControl) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if IsBidiControl(r) {
+			fmt.Fprintf(&b, `\u%04x`, r)
+		} else {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 // ByteLimit is the Namer of a database that keeps the first N bytes of an

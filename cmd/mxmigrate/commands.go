@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/urfave/cli/v2"
+	"golang.org/x/term"
 
 	"github.com/mxmigrate/mxmigrate"
 	"github.com/mxmigrate/mxmigrate/diff"
@@ -22,44 +24,47 @@ func commands() []*cli.Command {
 		{
 			Name:      "generate",
 			Usage:     "compare the target with the live database and write the next migration (its plan says what each statement costs on the live table; a PostgreSQL plan may take several files)",
-			UsageText: "mxmigrate generate -n ENV [-m MSG] [--allow-destructive] [--dry-run [--json]] [--baseline] [--all-projects|--project P] [--definitions-from-store[=STORE]] [--inject-primary-key|--no-inject-primary-key] [--inject-index|--no-inject-index]",
+			UsageText: "mxmigrate generate -n ENV [-m MSG] [--allow-destructive] [--dry-run [--json]] [--baseline] [--allow-empty] [--all-projects|--project P] [--definitions-from-store[=STORE]] [--inject-primary-key|--no-inject-primary-key] [--inject-index|--no-inject-index]",
 			Flags: append([]cli.Flag{
 				envFlag("environment `<store>:<target>`"),
 				&cli.StringFlag{Name: "message", Aliases: []string{"m"}, Usage: "migration name `MSG` (slugged into the file name)", EnvVars: []string{"MXMIGRATE_MESSAGE"}},
 				&cli.BoolFlag{Name: "allow-destructive", Usage: "write destructive changes (drops, type changes, SET NOT NULL), marked -- DESTRUCTIVE", EnvVars: []string{"MXMIGRATE_ALLOW_DESTRUCTIVE"}},
 				&cli.BoolFlag{Name: "dry-run", Usage: "print the plan, with each statement's cost, and the SQL; write nothing", EnvVars: []string{"MXMIGRATE_DRY_RUN"}},
 				&cli.StringFlag{Name: "format", Usage: "version `STYLE`: seq (000001) or unix (timestamps); default follows the directory", EnvVars: []string{"MXMIGRATE_FORMAT"}},
+				&cli.BoolFlag{Name: "allow-empty", Usage: "plan even when no feature definition is found (retiring every feature table; refused otherwise, as a forgotten --definitions-from-store looks the same)", EnvVars: []string{"MXMIGRATE_ALLOW_EMPTY"}},
 				&cli.BoolFlag{Name: "baseline", Usage: "write the first migration as if the database were empty (adopting a store whose tables exist; then mxmigrate force)", EnvVars: []string{"MXMIGRATE_BASELINE"}},
 				jsonFlag(),
 			}, targetFlags()...),
-			Action: generateCmd,
+			Action: jsonErrors(generateCmd),
 		},
 		{
 			Name:      "up",
 			Usage:     "apply pending migrations (all, or N)",
 			ArgsUsage: "[N]",
-			Flags:     []cli.Flag{envFlag("environment `<store>:<target>`, or <store> for both (system first)")},
+			Flags:     []cli.Flag{envFlag("environment `<store>:<target>`, or <store> for both (system first)"), lockWaitFlag()},
 			Action:    upCmd,
 		},
 		{
 			Name:      "down",
-			Usage:     "revert the last N migrations (default 1), or --all",
+			Usage:     "revert the last N migrations (default 1), or --all; -n <store> reverts only its feature tables (name <store>:metaxy_system to revert the system tables)",
 			ArgsUsage: "[N]",
-			Flags: []cli.Flag{envFlag("environment `<store>:<target>`, or <store> for both (features first)"),
-				&cli.BoolFlag{Name: "all", Usage: "revert every applied migration", EnvVars: []string{"MXMIGRATE_ALL"}}},
+			Flags: []cli.Flag{envFlag("environment `<store>:<target>`; <store> alone means <store>:metaxy_features"),
+				&cli.BoolFlag{Name: "all", Usage: "revert every applied migration (asks for confirmation on a terminal; --yes otherwise)", EnvVars: []string{"MXMIGRATE_ALL"}},
+				&cli.BoolFlag{Name: "yes", Usage: "confirm --all without asking (needed when stdin is not a terminal)", EnvVars: []string{"MXMIGRATE_YES"}},
+				lockWaitFlag()},
 			Action: downCmd,
 		},
 		{
 			Name:   "status",
 			Usage:  "show the applied version, dirty flag and pending files",
 			Flags:  []cli.Flag{envFlag("environment `<store>:<target>`, or <store> for both"), jsonFlag()},
-			Action: statusCmd,
+			Action: jsonErrors(statusCmd),
 		},
 		{
 			Name:   "check",
 			Usage:  "exit 1 when the live database differs from the target (for CI)",
 			Flags:  append([]cli.Flag{envFlag("environment `<store>:<target>`, or <store> for both"), jsonFlag()}, targetFlags()...),
-			Action: checkCmd,
+			Action: jsonErrors(checkCmd),
 		},
 		{
 			Name:  "url",
@@ -73,7 +78,7 @@ func commands() []*cli.Command {
 			Name:      "force",
 			Usage:     "record VERSION as applied and clean, running nothing (after repairing a dirty database)",
 			ArgsUsage: "VERSION",
-			Flags:     []cli.Flag{envFlag("environment `<store>:<target>`")},
+			Flags:     []cli.Flag{envFlag("environment `<store>:<target>`"), lockWaitFlag()},
 			Action:    forceCmd,
 		},
 		{
@@ -121,20 +126,7 @@ func generateCmd(c *cli.Context) error {
 	if c.Bool("json") && !c.Bool("dry-run") {
 		return usagef("--json goes with --dry-run")
 	}
-	err = generate(c, to)
-	var ue *usageError
-	var code exitCode
-	if err != nil && c.Bool("json") && !errors.As(err, &ue) && !errors.As(err, &code) {
-		// a bot reading --json gets JSON whatever failed (the error text,
-		// masked, also goes to stderr)
-		fmt.Fprintf(c.App.ErrWriter, "mxmigrate: %s\n", err)
-		if werr := writeJSON(c.App.Writer, map[string]any{"environment": c.String("name"), "error": stores.MaskPassword(err.Error()),
-			"refused": mxmigrate.IsRefusal(err), "changes": []changeJSON{}}); werr != nil {
-			return werr
-		}
-		return exitCode(1)
-	}
-	return err
+	return generate(c, to)
 }
 
 func generate(c *cli.Context, to mxmigrate.TargetOptions) error {
@@ -144,17 +136,17 @@ func generate(c *cli.Context, to mxmigrate.TargetOptions) error {
 	}
 	env := envs[0]
 	res, err := p.Generate(c.Context, env, mxmigrate.GenerateOptions{TargetOptions: to, Message: c.String("message"),
-		AllowDestructive: c.Bool("allow-destructive"), DryRun: c.Bool("dry-run"), Format: c.String("format"), Baseline: c.Bool("baseline")})
+		AllowDestructive: c.Bool("allow-destructive"), DryRun: c.Bool("dry-run"), Format: c.String("format"), Baseline: c.Bool("baseline"), AllowEmpty: c.Bool("allow-empty")})
 	out := c.App.Writer
 	if err != nil {
 		var de *mxmigrate.DestructiveError
 		if errors.As(err, &de) && res != nil {
 			if c.Bool("json") {
 				if err := writeJSON(out, planJSON(env.Name, res.Comparison, map[string]any{
-					"no_changes": false, "refused": true, "error": err.Error()})); err != nil {
+					"no_changes": false, "refused": true, "error": err.Error(), "exit_code": exitNo})); err != nil {
 					return err
 				}
-				return exitCode(1)
+				return exitCode(exitNo)
 			}
 			printPlan(c, out, res.Comparison)
 		}
@@ -235,12 +227,7 @@ func colorOn(c *cli.Context, w io.Writer) bool {
 	if c.Bool("no-color") || os.Getenv("NO_COLOR") != "" {
 		return false
 	}
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
+	return isTerminal(w)
 }
 
 func writeJSON(w io.Writer, v any) error {
@@ -298,12 +285,57 @@ func downCmd(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	for i := len(envs) - 1; i >= 0; i-- { // features before system
-		if _, err := p.Down(c.Context, envs[i], n, c.App.Writer); err != nil {
+	if len(envs) > 1 {
+		// -n <store> (or no -n): the feature tables only. Reverting Metaxy's
+		// system tables drops the feature_versions history with its rows, so
+		// it must be asked for by name.
+		sys := envs[0]
+		envs = envs[len(envs)-1:]
+		fmt.Fprintf(c.App.ErrWriter, "mxmigrate: down -n %s reverts %s only; to revert Metaxy's system tables too, run `mxmigrate down -n %s` as well\n",
+			sys.Store.Name, envs[0].Name, sys.Name)
+	}
+	env := envs[0]
+	if n < 0 && !c.Bool("yes") {
+		if err := confirmAll(c, p, env); err != nil {
 			return err
 		}
 	}
+	_, err = p.Down(c.Context, env, n, c.App.Writer)
+	return err
+}
+
+// confirmAll asks before down --all, as golang-migrate's CLI does: on a
+// terminal it asks; elsewhere (CI, a pipe) it needs --yes.
+func confirmAll(c *cli.Context, p *mxmigrate.Project, env *mxmigrate.Env) error {
+	s, err := p.Status(c.Context, env)
+	if err != nil {
+		return err
+	}
+	applied := s.Applied
+	if applied == 0 {
+		return nil // nothing to revert: down says so
+	}
+	what := fmt.Sprintf("%s: revert all %d applied migration(s) (version %d down to none), dropping the tables they created with their rows", env.Name, applied, s.Version)
+	if !isTerminal(c.App.Reader) {
+		return usagef("%s? down --all asks first; add --yes to confirm when not on a terminal", what)
+	}
+	fmt.Fprintf(c.App.ErrWriter, "%s? [y/N] ", what)
+	answer, _ := bufio.NewReader(c.App.Reader).ReadString('\n')
+	if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
+		fmt.Fprintln(c.App.ErrWriter, "Aborted: nothing reverted.")
+		return exitCode(exitNo)
+	}
 	return nil
+}
+
+// isTerminal reports whether r or w is a terminal (not /dev/null, which is
+// a character device too).
+func isTerminal(rw any) bool {
+	if u, ok := rw.(interface{ Unwrap() io.Writer }); ok {
+		rw = u.Unwrap()
+	}
+	f, ok := rw.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 func statusCmd(c *cli.Context) error {
@@ -393,7 +425,7 @@ func checkCmd(c *cli.Context) error {
 		}
 	}
 	if !inSync {
-		return exitCode(1)
+		return exitCode(exitNo)
 	}
 	return nil
 }

@@ -10,11 +10,13 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/mxmigrate/mxmigrate"
 	"github.com/mxmigrate/mxmigrate/config"
+	"github.com/mxmigrate/mxmigrate/schema"
 	"github.com/mxmigrate/mxmigrate/stores"
 	_ "github.com/mxmigrate/mxmigrate/stores/clickhouse" // ClickHouse dialect (servers and embedded chDB)
 	_ "github.com/mxmigrate/mxmigrate/stores/duckdb"     // DuckDB dialect and migrate driver
@@ -38,11 +40,27 @@ type exitCode int
 func (e exitCode) Error() string { return fmt.Sprintf("exit %d", int(e)) }
 
 // maskWriter masks passwords in everything written to it (stores.MaskPassword):
-// errors, warnings and --verbose lines all go to stderr through it.
+// errors, warnings and --verbose lines all go to stderr through it. It also
+// escapes Unicode bidirectional controls (schema.EscapeBidi), which would
+// show a name or message in another order than it is.
 type maskWriter struct{ w io.Writer }
 
 func (m maskWriter) Write(p []byte) (int, error) {
-	if _, err := io.WriteString(m.w, stores.MaskPassword(string(p))); err != nil {
+	if _, err := io.WriteString(m.w, schema.EscapeBidi(stores.MaskPassword(string(p)))); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// bidiWriter escapes Unicode bidirectional controls in everything written
+// to stdout (plans, SQL, JSON, where "\u202e" is the same string).
+type bidiWriter struct{ w io.Writer }
+
+// Unwrap is the writer written to (isTerminal looks through it).
+func (b bidiWriter) Unwrap() io.Writer { return b.w }
+
+func (b bidiWriter) Write(p []byte) (int, error) {
+	if _, err := io.WriteString(b.w, schema.EscapeBidi(string(p))); err != nil {
 		return 0, err
 	}
 	return len(p), nil
@@ -50,6 +68,7 @@ func (m maskWriter) Write(p []byte) (int, error) {
 
 func run(args []string, stdout, stderr io.Writer) int {
 	stderr = maskWriter{stderr}
+	stdout = bidiWriter{stdout}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	app := newApp(stdout, stderr)
@@ -57,6 +76,22 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err == nil {
 		return 0
 	}
+	return exitFor(err, stderr)
+}
+
+// Exit codes, on every command: 0 success; 1 the answer is "no" (check:
+// the database differs; generate: the plan is refused as destructive); 2 a
+// usage error; 3 the command could not run (configuration, connection, I/O,
+// a dirty or out-of-date database, a failed migration).
+const (
+	exitNo        = 1
+	exitUsage     = 2
+	exitCannotRun = 3
+)
+
+// exitFor prints err (unless its output is printed already) and returns the
+// process's exit code.
+func exitFor(err error, stderr io.Writer) int {
 	var code exitCode
 	if errors.As(err, &code) {
 		return int(code)
@@ -65,10 +100,40 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if errors.As(err, &ue) {
 		fmt.Fprintf(stderr, "mxmigrate: %s\n", ue.msg)
 		fmt.Fprintln(stderr, "Run `mxmigrate --help` for usage.")
-		return 2
+		return exitUsage
 	}
 	fmt.Fprintf(stderr, "mxmigrate: %s\n", err)
-	return 1
+	if isNo(err) {
+		return exitNo
+	}
+	return exitCannotRun
+}
+
+// isNo reports whether err is a "no" (exit 1) rather than a failure to run.
+func isNo(err error) bool {
+	var de *mxmigrate.DestructiveError
+	return errors.As(err, &de)
+}
+
+// jsonErrors makes a --json command print a JSON object when it fails for
+// any reason but a usage error, so that a bot reading stdout always gets
+// JSON: {"error": ..., "exit_code": ..., "refused": ...}. The message, masked,
+// also goes to stderr.
+func jsonErrors(action cli.ActionFunc) cli.ActionFunc {
+	return func(c *cli.Context) error {
+		err := action(c)
+		var ue *usageError
+		var code exitCode
+		if err == nil || !c.Bool("json") || errors.As(err, &ue) || errors.As(err, &code) {
+			return err
+		}
+		n := exitFor(err, c.App.ErrWriter)
+		if werr := writeJSON(c.App.Writer, map[string]any{"environment": c.String("name"), "error": stores.MaskPassword(err.Error()),
+			"exit_code": n, "refused": mxmigrate.IsRefusal(err)}); werr != nil {
+			return werr
+		}
+		return exitCode(n)
+	}
 }
 
 var negativeRE = regexp.MustCompile(`^-[0-9]+$`)
@@ -117,7 +182,10 @@ the live database, and writes numbered golang-migrate files:
 
 An environment (-n) is <store>:<target>; -n <store> means both targets, system first.
 Every flag can also come from an MXMIGRATE_* variable (shown with each flag).
-Exit codes: 0 success; 1 failure, refused plan, or differences found by check; 2 usage error.`,
+Exit codes, on every command: 0 success; 1 the answer is "no" (check: the database
+differs; generate: the plan is refused as destructive); 2 usage error; 3 could not run
+(configuration, connection, I/O, a dirty or out-of-date database, a failed migration).
+With --json, a failure prints {"error": ..., "exit_code": ...} on stdout too.`,
 		Version:         readBuildInfo().Version,
 		Writer:          stdout,
 		ErrWriter:       stderr,
@@ -156,6 +224,12 @@ Exit codes: 0 success; 1 failure, refused plan, or differences found by check; 2
 
 func envFlag(usage string) *cli.StringFlag {
 	return &cli.StringFlag{Name: "name", Aliases: []string{"n"}, Usage: usage, EnvVars: []string{"MXMIGRATE_NAME"}}
+}
+
+// lockWaitFlag: how long up, down and force wait for another run's
+// migrations lock.
+func lockWaitFlag() *cli.DurationFlag {
+	return &cli.DurationFlag{Name: "lock-wait", Value: mxmigrate.DefaultLockWait, Usage: "wait at most `DURATION` for the migrations lock another run holds (polling; never waiting inside the database)", EnvVars: []string{"MXMIGRATE_LOCK_WAIT"}}
 }
 
 func jsonFlag() *cli.BoolFlag {
@@ -207,9 +281,15 @@ func targetOptions(c *cli.Context) (mxmigrate.TargetOptions, error) {
 }
 
 func load(c *cli.Context) (*mxmigrate.Project, error) {
+	if c.Duration("lock-wait") < 0 {
+		return nil, usagef("--lock-wait %s: a duration >= 0", c.Duration("lock-wait"))
+	}
 	p, err := mxmigrate.Load(config.Options{Path: c.String("config")}, c.App.ErrWriter)
 	if err == nil {
 		p.ExitSoon = true // the process ends with the command
+		if p.LockWait = c.Duration("lock-wait"); p.LockWait == 0 && c.IsSet("lock-wait") {
+			p.LockWait = time.Nanosecond // --lock-wait 0: do not wait
+		}
 		if c.Bool("verbose") {
 			p.Notes = c.App.ErrWriter
 		}

@@ -178,7 +178,7 @@ func TestCompletion(t *testing.T) {
 		"mxmigrate st":                           "status",
 		"mxmigrate up -n ":                       "metaxy_features metaxy_system prod prod:metaxy_features prod:metaxy_system",
 		"mxmigrate up --name prod:metaxy_s":      "prod:metaxy_system",
-		"mxmigrate generate --allow":             "--allow-destructive",
+		"mxmigrate generate --allow-d":           "--allow-destructive",
 		"mxmigrate --co":                         "--config",
 		"mxmigrate completion ":                  "bash fish zsh",
 		"mxmigrate --config nowhere.toml up -n ": "",

@@ -42,7 +42,7 @@ func TestCLIFlow(t *testing.T) {
 	if strings.Contains(up, "PRIMARY KEY") || strings.Contains(up, "INDEX") {
 		t.Errorf("primary key or index on ClickHouse:\n%s", up)
 	}
-	mx(t, dir, "url", "-n", "ch:metaxy_features").Must(t, 1, "apply with `mxmigrate up`")
+	mx(t, dir, "url", "-n", "ch:metaxy_features").Must(t, 3, "apply with `mxmigrate up`")
 	mx(t, dir, "up", "-n", "ch").Must(t, 0, "ch:metaxy_system: applied 000001_init.up.sql", "ch:metaxy_features: applied 000001_init.up.sql")
 	st := mx(t, dir, "status", "-n", "ch", "--json").Must(t, 0)
 	var status []map[string]any
@@ -108,7 +108,7 @@ func TestCLIFlow(t *testing.T) {
 		return strings.Replace(s, `"codec":{"anyOf":[{"type":"string"},{"type":"null"}],"default":null}`, `"codec":{"anyOf":[{"type":"integer"},{"type":"null"}],"default":null}`, 1)
 	})
 	mx(t, dir, "generate", "-n", "ch:metaxy_features", "-m", "codec_int", "--allow-destructive").Must(t, 0, "~ alter column media__videos.codec type String -> Int64")
-	mx(t, dir, "up", "-n", "ch:metaxy_features").Must(t, 1, "a value of media__videos.codec does not convert from String to Int64", "000004_codec_int.up.sql:", "SELECT throwIf(")
+	mx(t, dir, "up", "-n", "ch:metaxy_features").Must(t, 3, "a value of media__videos.codec does not convert from String to Int64", "000004_codec_int.up.sql:", "SELECT throwIf(")
 	if got := query(t, dir, "SELECT type FROM system.columns WHERE database = 'media' AND table = 'media__videos' AND name = 'codec'", "SELECT count() FROM media__videos"); got != "Nullable(String)\n4" {
 		t.Errorf("after the stopped retype: %q", got)
 	}
@@ -121,7 +121,8 @@ func TestCLIFlow(t *testing.T) {
 		t.Errorf("up with data on stdin: %v\n%s", err, out)
 	}
 	mx(t, dir, "check", "-n", "ch").Must(t, 0, "in sync")
-	mx(t, dir, "down", "-n", "ch", "--all").Must(t, 0, "reverted 000001_init.down.sql")
+	mx(t, dir, "down", "-n", "ch", "--all", "--yes").Must(t, 0, "ch:metaxy_features: reverted 000001_init.down.sql")
+	mx(t, dir, "down", "-n", "ch:metaxy_system", "--all", "--yes").Must(t, 0, "ch:metaxy_system: reverted 000001_init.down.sql")
 	mx(t, dir, "status", "-n", "ch").Must(t, 0, "ch:metaxy_system: version none", "ch:metaxy_features: version none")
 	if _, err := os.Stat(filepath.Join(dir, "chdata")); err != nil {
 		t.Errorf("chdb:chdata is not resolved against the configuration's directory: %v", err)

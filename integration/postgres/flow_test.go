@@ -35,7 +35,8 @@ func TestFlowWithMxmigrateUp(t *testing.T) {
 	e.mx(t, "generate", "-n", "prod:metaxy_features", "-m", "codec").Must(t, 0, "000002_codec.up.sql")
 	e.mx(t, "up", "-n", "prod").Must(t, 0, "applied 000002_codec.up.sql")
 	e.mx(t, "check", "-n", "prod").Must(t, 0)
-	e.mx(t, "down", "-n", "prod", "--all").Must(t, 0, "reverted 000002_codec.down.sql", "reverted 000001_init.down.sql")
+	e.mx(t, "down", "-n", "prod", "--all", "--yes").Must(t, 0, "prod:metaxy_features: reverted 000002_codec.down.sql", "reverted 000001_init.down.sql")
+	e.mx(t, "down", "-n", "prod:metaxy_system", "--all", "--yes").Must(t, 0, "prod:metaxy_system: reverted 000001_init.down.sql")
 	if got := e.tables(t, "public"); got != "prod_schema_migrations_metaxy_features prod_schema_migrations_metaxy_system" {
 		t.Errorf("after down --all: %s", got)
 	}
@@ -106,7 +107,7 @@ dir = "migrations/blue/features"
 	if strings.Contains(tables, "prod_media__videos") {
 		t.Errorf("prod_media__videos survived: %s", tables)
 	}
-	e.mx(t, "down", "-n", "blue", "--all").Must(t, 0)
+	e.mx(t, "down", "-n", "blue", "--all", "--yes").Must(t, 0)
 	if tables := e.tables(t, "public"); strings.Contains(tables, "blue_media") || !strings.Contains(tables, "prod_metaxy_system__events") {
 		t.Errorf("after blue down --all: %s", tables)
 	}
@@ -163,7 +164,7 @@ func TestFailingMigration(t *testing.T) {
 		"ALTER TABLE prod_media__videos ADD COLUMN extra VARCHAR;\nCREATE TABLE half_done (x int);\nSELECT * FROM no_such_table;\n")
 	itest.Write(t, filepath.Join(e.dir, "migrations/features/000002_broken.down.sql"), "ALTER TABLE prod_media__videos DROP COLUMN extra;\n")
 	e.mx(t, "rehash", "-n", "prod:metaxy_features").Must(t, 0)
-	r := e.mx(t, "up", "-n", "prod:metaxy_features").Must(t, 1, "000002_broken.up.sql failed", "mxmigrate force -n prod:metaxy_features",
+	r := e.mx(t, "up", "-n", "prod:metaxy_features").Must(t, 3, "000002_broken.up.sql failed", "mxmigrate force -n prod:metaxy_features",
 		"no_such_table", "000002_broken.up.sql:3:", "SELECT * FROM no_such_table")
 	if strings.Contains(r.Stderr, "CREATE TABLE half_done") {
 		t.Errorf("the error shows the failing statement, not the whole file:\n%s", r.Stderr)
@@ -177,8 +178,8 @@ func TestFailingMigration(t *testing.T) {
 		t.Error("the failed file's ADD COLUMN survived")
 	}
 	e.mx(t, "status", "-n", "prod:metaxy_features").Must(t, 0, "version 2, DIRTY")
-	e.mx(t, "generate", "-n", "prod:metaxy_features").Must(t, 1, "dirty", "mxmigrate force -n prod:metaxy_features")
-	e.mx(t, "up", "-n", "prod:metaxy_features").Must(t, 1, "dirty", "mxmigrate force -n prod:metaxy_features")
+	e.mx(t, "generate", "-n", "prod:metaxy_features").Must(t, 3, "dirty", "mxmigrate force -n prod:metaxy_features")
+	e.mx(t, "up", "-n", "prod:metaxy_features").Must(t, 3, "dirty", "mxmigrate force -n prod:metaxy_features")
 	e.mx(t, "force", "-n", "prod:metaxy_features", "1").Must(t, 0)
 	e.mx(t, "status", "-n", "prod:metaxy_features").Must(t, 0, "version 1, clean; 1 pending")
 }
@@ -242,7 +243,7 @@ func TestCatalogQueriesDoNotGrow(t *testing.T) {
 func TestUnreachableFailsFastAndMasksPassword(t *testing.T) {
 	e := newProject(t)
 	e.vars = []string{"MEDIA_PG_URL=postgresql://metaxy:" + pg.Password() + "@127.0.0.1:1/nowhere"}
-	r := e.mx(t, "check", "-n", "prod:metaxy_features").Must(t, 1, "cannot connect", "metaxy:***@127.0.0.1:1")
+	r := e.mx(t, "check", "-n", "prod:metaxy_features").Must(t, 3, "cannot connect", "metaxy:***@127.0.0.1:1")
 	if strings.Contains(r.Stdout+r.Stderr, pg.Password()) {
 		t.Errorf("password shown:\n%s", r.Stderr)
 	}

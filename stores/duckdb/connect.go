@@ -55,7 +55,9 @@ func (Dialect) Configure(st *config.Store) (stores.Store, error) {
 
 // Open opens the database file. A read-only command on a file that does not
 // exist yet reads an empty database and does not create the file: only
-// applying migrations creates it.
+// applying migrations creates it. A read-only command opens an existing file
+// read-only (DuckDB's access_mode), so that it works on a read-only mount
+// and writes nothing, not even a write-ahead log.
 func (s *store) Open(ctx context.Context, o stores.OpenOptions) (*stores.Handle, error) {
 	if o.ReadOnly {
 		if _, err := os.Stat(s.path); os.IsNotExist(err) {
@@ -66,7 +68,7 @@ func (s *store) Open(ctx context.Context, o stores.OpenOptions) (*stores.Handle,
 			return &stores.Handle{DB: db, ID: s.path}, nil
 		}
 	}
-	return openShared(ctx, s.path, o.ExitSoon)
+	return openShared(ctx, s.path, o.ReadOnly, o.ExitSoon)
 }
 
 // StorageVersion is the storage format of database files mxmigrate creates.
@@ -80,14 +82,15 @@ var (
 )
 
 type instance struct {
-	db   *sql.DB
-	refs int
+	db       *sql.DB
+	refs     int
+	readOnly bool
 }
 
 // OpenPath opens (or shares) the database file at path, creating it when it
 // does not exist. A file locked by another process gives an error that says so.
 func OpenPath(ctx context.Context, path string) (*stores.Handle, error) {
-	return openShared(ctx, path, false)
+	return openShared(ctx, path, false, false)
 }
 
 // openShared opens or shares the instance of path. exitSoon (a read-only
@@ -95,7 +98,10 @@ func OpenPath(ctx context.Context, path string) (*stores.Handle, error) {
 // open: the process is about to exit, the operating system releases the file
 // and its lock, and nothing was written that a checkpoint would have to save.
 // It spares freeing a large catalog (tens of milliseconds for 1,000 tables).
-func openShared(ctx context.Context, path string, exitSoon bool) (*stores.Handle, error) {
+// readOnly opens the file read-only unless this process has it open already
+// (a read-write instance serves readers too); a read-only instance left
+// open with no handle gives way to a read-write one.
+func openShared(ctx context.Context, path string, readOnly, exitSoon bool) (*stores.Handle, error) {
 	key := path
 	if path != ":memory:" && path != "" {
 		if abs, err := filepath.Abs(path); err == nil {
@@ -105,8 +111,16 @@ func openShared(ctx context.Context, path string, exitSoon bool) (*stores.Handle
 	sharedMu.Lock()
 	defer sharedMu.Unlock()
 	in := shared[key]
+	if in != nil && in.readOnly && !readOnly {
+		if in.refs > 0 {
+			return nil, fmt.Errorf("DuckDB database %s is open read-only in this process (%d handle(s)); close them before writing to it", key, in.refs)
+		}
+		in.db.Close()
+		delete(shared, key)
+		in = nil
+	}
 	if in == nil {
-		db, err := openFile(key)
+		db, err := openFile(key, readOnly)
 		if err != nil {
 			return nil, explainOpen(key, err)
 		}
@@ -114,7 +128,7 @@ func openShared(ctx context.Context, path string, exitSoon bool) (*stores.Handle
 			db.Close()
 			return nil, explainOpen(key, err)
 		}
-		in = &instance{db: db}
+		in = &instance{db: db, readOnly: readOnly}
 		shared[key] = in
 	}
 	in.refs++
@@ -143,7 +157,7 @@ func openShared(ctx context.Context, path string, exitSoon bool) (*stores.Handle
 // path it cannot parse ("%" not followed by two hex digits) is attached by
 // SQL instead, to an in-memory instance whose every
 // connection then USEs it: the same file, the same catalog queries.
-func openFile(path string) (*sql.DB, error) {
+func openFile(path string, readOnly bool) (*sql.DB, error) {
 	if path == ":memory:" {
 		return sql.Open("duckdb", "")
 	}
@@ -151,13 +165,19 @@ func openFile(path string) (*sql.DB, error) {
 	fresh := os.IsNotExist(statErr)
 	if _, err := url.Parse(path); err == nil {
 		dsn := path
-		if fresh {
+		switch {
+		case readOnly:
+			dsn += "?access_mode=READ_ONLY"
+		case fresh:
 			dsn += "?storage_compatibility_version=" + StorageVersion
 		}
 		return sql.Open("duckdb", dsn)
 	}
 	attach := "ATTACH IF NOT EXISTS '" + strings.ReplaceAll(path, "'", "''") + "' AS mxmigrate_db"
-	if fresh {
+	switch {
+	case readOnly:
+		attach += " (READ_ONLY)"
+	case fresh:
 		attach += " (STORAGE_VERSION '" + StorageVersion + "')"
 	}
 	c, err := duckdb.NewConnector("", func(ex driver.ExecerContext) error {

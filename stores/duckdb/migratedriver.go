@@ -114,15 +114,18 @@ func (d *Driver) Unlock() error {
 	return nil
 }
 
-// Run executes one migration file in a single transaction, as one string
-// that DuckDB's own parser splits: what runs is what the reviewer read. A
-// failure rolls back; the runner then finds the failing statement.
+// Run executes one migration file in a single transaction, statement by
+// statement as internal/sqlx.Split cuts it (quotes, dollar quotes and
+// comments respected), so that a failure names its statement and line:
+// DuckDB's errors carry neither. What runs is what the reviewer read. A
+// failure rolls back the whole file.
 func (d *Driver) Run(migration io.Reader) error {
 	body, err := io.ReadAll(migration)
 	if err != nil {
 		return err
 	}
-	if len(sqlx.Split(string(body))) == 0 {
+	stmts := sqlx.Split(string(body))
+	if len(stmts) == 0 {
 		return nil // comments only: DuckDB refuses an empty query
 	}
 	ctx := context.Background()
@@ -130,9 +133,11 @@ func (d *Driver) Run(migration io.Reader) error {
 	if err != nil {
 		return &database.Error{OrigErr: err, Err: "begin transaction"}
 	}
-	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
-		tx.Rollback()
-		return &database.Error{OrigErr: err, Err: "migration failed (rolled back)"}
+	for _, st := range stmts {
+		if _, err := tx.ExecContext(ctx, st.Text); err != nil {
+			tx.Rollback()
+			return &database.Error{OrigErr: err, Err: "migration failed (rolled back)", Line: uint(st.Line), Query: []byte(st.Text)}
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return &database.Error{OrigErr: err, Err: "commit failed"}
