@@ -41,6 +41,10 @@ type Comparison struct {
 	// Empty, when the feature target has no table, says where definitions
 	// were looked for ("" otherwise).
 	Empty string
+	// Unmanaged are what the live tables have that the definitions do not
+	// derive and the plan keeps (decision 40), not ignored: listed by check
+	// and generate --verbose, never a difference by themselves.
+	Unmanaged []diff.Unmanaged
 }
 
 // Timing is the duration of one phase of a plan.
@@ -107,7 +111,7 @@ func (p *Project) Compare(ctx context.Context, env *Env, o TargetOptions) (*Comp
 			cmp.Current.Tables = append(cmp.Current.Tables, t)
 		}
 	}
-	cmp.Changes = diff.Compare(cmp.Current, cmp.Target)
+	cmp.Changes, cmp.Unmanaged = diff.Plan(cmp.Current, cmp.Target, p.policy(env))
 	if err := cmp.render(cmp.Current); err != nil {
 		return nil, err
 	}

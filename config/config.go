@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -62,6 +63,29 @@ type Mx struct {
 	Key []string
 	// Environments holds per-environment overrides keyed by "<store>:<target>".
 	Environments map[string]EnvOverride
+	// Ignore are [ext.mxmigrate] ignore patterns, "<table>.<object>" with
+	// path.Match globs: objects mxmigrate does not manage that it neither
+	// lists nor drops.
+	Ignore []string
+	// ManageUnknown is [ext.mxmigrate] manage_unknown: ManageKeep (default)
+	// or ManageDrop.
+	ManageUnknown string
+}
+
+// manage_unknown values.
+const (
+	ManageKeep = "keep"
+	ManageDrop = "drop"
+)
+
+// Ignored reports whether table.name matches one of the ignore patterns.
+func (m *Mx) Ignored(table, name string) bool {
+	for _, p := range m.Ignore {
+		if ok, _ := path.Match(p, table+"."+name); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // EnvOverride is [ext.mxmigrate.environments."<store>:<target>"].
@@ -376,6 +400,21 @@ func (b *builder) mx(c *Config, mx map[string]any) error {
 			c.Mx.ColumnTypes[fk][col] = t
 		}
 	}
+	if c.Mx.Ignore, err = b.ignore(mx["ignore"]); err != nil {
+		return err
+	}
+	mu, err := b.str(mx["manage_unknown"], "ext.mxmigrate.manage_unknown")
+	if err != nil {
+		return err
+	}
+	switch mu {
+	case "":
+		c.Mx.ManageUnknown = ManageKeep
+	case ManageKeep, ManageDrop:
+		c.Mx.ManageUnknown = mu
+	default:
+		return fmt.Errorf("%s: ext.mxmigrate.manage_unknown must be %q (default: objects mxmigrate did not create are kept and listed) or %q (plan dropping them), got %q", b.path, ManageKeep, ManageDrop, mu)
+	}
 	envs, err := b.table(mx["environments"], "ext.mxmigrate.environments")
 	if err != nil {
 		return err
@@ -560,6 +599,41 @@ func (b *builder) key(v any) ([]string, error) {
 	if !seen[IDColumns] {
 		// without them the key is not per sample: every feature's rows of one version would collide
 		return nil, fmt.Errorf("%s: ext.mxmigrate.key must contain %q (each feature's id columns), such as [\"metaxy_feature_version\", \"%s\", \"metaxy_updated_at\"]", b.path, IDColumns, IDColumns)
+	}
+	return out, nil
+}
+
+// ignore reads [ext.mxmigrate] ignore: a list of "<table>.<object>"
+// patterns (path.Match globs: *, ?, [a-z]).
+func (b *builder) ignore(v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	list, ok := v.([]any)
+	if !ok {
+		if s, isStr := v.(string); isStr {
+			list = []any{s}
+		} else {
+			return nil, fmt.Errorf("%s: ext.mxmigrate.ignore must be a list of \"<table>.<object>\" patterns, such as [\"videos.ix_by_hand\", \"*.ck_*\"], got %v", b.path, v)
+		}
+	}
+	var out []string
+	for i, item := range list {
+		k := fmt.Sprintf("ext.mxmigrate.ignore[%d]", i)
+		s, err := b.str(item, k)
+		if err != nil {
+			return nil, err
+		}
+		if !strings.Contains(s, ".") {
+			return nil, fmt.Errorf("%s: %s: %q is not \"<table>.<object>\" (a glob such as \"videos.*\" or \"*.ck_*\")", b.path, k, s)
+		}
+		if _, err := path.Match(s, ""); err != nil {
+			return nil, fmt.Errorf("%s: %s: %q is not a valid glob: %v", b.path, k, s, err)
+		}
+		if err := schema.CheckText(s); err != nil {
+			return nil, fmt.Errorf("%s: %s: %w", b.path, k, err)
+		}
+		out = append(out, s)
 	}
 	return out, nil
 }

@@ -17,6 +17,7 @@ type Kind int
 const (
 	DropIndex Kind = iota
 	DropPrimaryKey
+	DropObject
 	DropColumn
 	DropTable
 	CreateTable
@@ -26,10 +27,11 @@ const (
 	AlterStorage
 	AddPrimaryKey
 	CreateIndex
+	CreateObject
 )
 
-var kindNames = [...]string{"drop index", "drop primary key", "drop column", "drop table", "create table",
-	"add column", "alter column type", "alter column nullability", "alter storage", "add primary key", "create index"}
+var kindNames = [...]string{"drop index", "drop primary key", "drop object", "drop column", "drop table", "create table",
+	"add column", "alter column type", "alter column nullability", "alter storage", "add primary key", "create index", "create object"}
 
 func (k Kind) String() string { return kindNames[k] }
 
@@ -37,7 +39,7 @@ func (k Kind) String() string { return kindNames[k] }
 // drops, table drops, table creates, column adds/alters, PK and index creates.
 func (k Kind) Phase() int {
 	switch k {
-	case DropIndex, DropPrimaryKey:
+	case DropIndex, DropPrimaryKey, DropObject:
 		return 0
 	case DropColumn:
 		return 1
@@ -65,6 +67,9 @@ type Change struct {
 	PrimaryKey *schema.PrimaryKey
 	// Index is the index created or dropped.
 	Index *schema.Index
+	// Object is the object (a constraint, default, trigger...) mxmigrate
+	// does not model, dropped or created again with its own statements.
+	Object *schema.Object
 	// Storage and FromStorage are a table's storage after and before an
 	// AlterStorage (engine, sorting key, partitioning, settings).
 	Storage, FromStorage *schema.Storage
@@ -90,6 +95,10 @@ func (c Change) Inverse() Change {
 		inv.Kind = CreateIndex
 	case CreateIndex:
 		inv.Kind = DropIndex
+	case DropObject:
+		inv.Kind = CreateObject
+	case CreateObject:
+		inv.Kind = DropObject
 	case DropPrimaryKey:
 		inv.Kind = AddPrimaryKey
 	case AddPrimaryKey:
@@ -156,8 +165,34 @@ func (c Change) reason() string {
 		if c.Index.Unique {
 			return fmt.Sprintf("creates unique index %s on %s: fails if rows hold duplicates", c.Index.Name, c.Table)
 		}
+	case DropObject:
+		if c.Object.Destructive {
+			return fmt.Sprintf("drops %s: what it enforces or keeps is gone", objectText(c.Table, c.Object))
+		}
+	case CreateObject:
+		switch c.Object.Kind {
+		case "check", "unique", "foreign key", "exclusion":
+			return fmt.Sprintf("creates %s: fails if rows break it", objectText(c.Table, c.Object))
+		}
 	}
 	return ""
+}
+
+// objectText names an object in plan lines: "check ck_fps on t (CHECK ((fps > 0)))".
+func objectText(table string, o *schema.Object) string {
+	s := o.Kind
+	switch {
+	case o.Name == "":
+		s += " on " + table
+	case o.Kind == "default" || o.Kind == "comment" && len(o.Columns) == 1 && o.Columns[0] == o.Name:
+		s += " of " + table + "." + o.Name
+	default:
+		s += " " + o.Name + " on " + table
+	}
+	if o.Definition != "" {
+		s += " (" + o.Definition + ")"
+	}
+	return s
 }
 
 // widens reports whether every value of type from has an equal value of
@@ -219,6 +254,10 @@ func (c Change) Summary() string {
 		return fmt.Sprintf("- drop primary key %s (%s)", c.Table, strings.Join(c.PrimaryKey.Columns, ", "))
 	case CreateIndex:
 		return fmt.Sprintf("+ create index %s on %s (%s)", c.Index.Name, c.Table, strings.Join(c.Index.Columns, ", "))
+	case DropObject:
+		return "- drop " + objectText(c.Table, c.Object)
+	case CreateObject:
+		return "+ create " + objectText(c.Table, c.Object)
 	case DropIndex:
 		if c.Index.Invalid {
 			return fmt.Sprintf("- drop invalid index %s on %s (left by a failed concurrent build)", c.Index.Name, c.Table)
@@ -254,6 +293,8 @@ func (c Change) sortName() string {
 		return c.Column.Name
 	case c.Index != nil:
 		return c.Index.Name
+	case c.Object != nil:
+		return c.Object.Kind + "\x00" + c.Object.Name
 	}
 	return ""
 }

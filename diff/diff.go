@@ -8,8 +8,10 @@ import (
 )
 
 // Compare returns the changes that turn current into target, in application
-// order. current must hold only the tables in scope: any table in current that
-// target lacks is dropped.
+// order: every difference, objects mxmigrate does not model and indexes no
+// target index needs included (Plan applies the policy for those). current
+// must hold only the tables in scope: any table in current that target lacks
+// is dropped.
 func Compare(current, target *schema.Schema) []Change {
 	var out []Change
 	cur := current.Index()
@@ -84,6 +86,16 @@ func compareTable(cur, tgt *schema.Table) []Change {
 	for _, ci := range cur.Indexes {
 		if tgt.Index(ci.Name) == nil && !used[ci] {
 			out = append(out, Change{Kind: DropIndex, Table: name, Index: ci})
+		}
+	}
+	for _, co := range cur.Objects {
+		if to := tgt.Object(co.Kind, co.Name); to == nil || !to.Same(co) {
+			out = append(out, Change{Kind: DropObject, Table: name, Object: co})
+		}
+	}
+	for _, to := range tgt.Objects {
+		if co := cur.Object(to.Kind, to.Name); co == nil || !co.Same(to) {
+			out = append(out, Change{Kind: CreateObject, Table: name, Object: to})
 		}
 	}
 	return out
@@ -219,7 +231,19 @@ func Apply(s *schema.Schema, cs []Change) *schema.Schema {
 		case DropPrimaryKey:
 			t.PrimaryKey = nil
 		case CreateIndex:
-			t.Indexes = append(t.Indexes, &schema.Index{Name: c.Index.Name, Columns: append([]string(nil), c.Index.Columns...), Unique: c.Index.Unique, Using: c.Index.Using})
+			t.Indexes = append(t.Indexes, &schema.Index{Name: c.Index.Name, Columns: append([]string(nil), c.Index.Columns...), Unique: c.Index.Unique, Using: c.Index.Using, Def: c.Index.Def})
+		case CreateObject:
+			o := *c.Object
+			o.Columns = append([]string(nil), c.Object.Columns...)
+			t.Objects = append(t.Objects, &o)
+			t.SortObjects()
+		case DropObject:
+			for i, x := range t.Objects {
+				if x.Kind == c.Object.Kind && x.Name == c.Object.Name {
+					t.Objects = append(t.Objects[:i], t.Objects[i+1:]...)
+					break
+				}
+			}
 		case DropIndex:
 			for i, x := range t.Indexes {
 				if x.Name == c.Index.Name {

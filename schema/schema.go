@@ -128,6 +128,64 @@ type Index struct {
 	// (PostgreSQL's indisvalid false, left by a failed concurrent build): it
 	// serves nothing and is rebuilt.
 	Invalid bool
+	// Def is the index's own CREATE INDEX statement as the database gives
+	// it (without the final semicolon), set by introspection; creating the
+	// index again uses it, so that a down file restores an index mxmigrate
+	// did not make exactly (expressions, WHERE, INCLUDE, method). Empty for
+	// targets, and never compared.
+	Def string
+}
+
+// Object is something a live table has that mxmigrate does not model (a
+// CHECK, UNIQUE or FOREIGN KEY constraint, a column DEFAULT, a trigger, a
+// comment, a ClickHouse projection or setting), read by introspection with
+// the statements that drop it and create it again exactly. Targets derived
+// from definitions have none: every object is unmanaged (decision 40).
+type Object struct {
+	// Kind is what it is: "check", "unique", "foreign key", "exclusion",
+	// "default", "trigger", "comment", "projection", "setting", "ttl", ...
+	Kind string
+	// Name identifies it within its table: the constraint's, trigger's or
+	// projection's name, the column of a default or comment ("" for the
+	// table's own comment), the setting's name.
+	Name string
+	// Definition is how the database shows it: "CHECK ((fps > 0))",
+	// "DEFAULT 'x'::text".
+	Definition string
+	// Columns are the columns it depends on, when known: dropping one of
+	// them drops the object with it.
+	Columns []string
+	// DropSQL and CreateSQL drop it and create it again, exactly (each one
+	// or more complete statements). DropSQL is empty when the dialect cannot
+	// drop it in place; Keep then says why.
+	DropSQL, CreateSQL string
+	Keep               string
+	// Lock is what its statements lock, for plans.
+	Lock string
+	// Destructive: dropping it removes a rule the data relies on (a
+	// constraint, a default, a trigger, a projection's data), so the drop
+	// is gated like other destructive changes.
+	Destructive bool
+}
+
+// ID is the object's name in ignore patterns and messages: "name" or, for
+// the table's own comment, the kind.
+func (o *Object) ID() string {
+	if o.Name == "" {
+		return o.Kind
+	}
+	return o.Name
+}
+
+// Same reports whether two objects are one: same kind, name and definition.
+func (o *Object) Same(x *Object) bool {
+	return o.Kind == x.Kind && o.Name == x.Name && o.Definition == x.Definition
+}
+
+func (o *Object) clone() *Object {
+	c := *o
+	c.Columns = append([]string(nil), o.Columns...)
+	return &c
 }
 
 // Storage is how a table stores its rows where that is part of its
@@ -184,6 +242,9 @@ type Table struct {
 	// Stats are the live table's size as the catalog estimates it, set by
 	// introspection (nil for targets); never compared.
 	Stats *Stats
+	// Objects are what the live table has that mxmigrate does not model
+	// (set by introspection, sorted by kind and name; nil for targets).
+	Objects []*Object
 }
 
 // Stats are a live table's estimated rows and size; -1 where the catalog
@@ -213,6 +274,27 @@ func (t *Table) Index(name string) *Index {
 	return nil
 }
 
+// Object returns the object of kind and name, or nil.
+func (t *Table) Object(kind, name string) *Object {
+	for _, o := range t.Objects {
+		if o.Kind == kind && o.Name == name {
+			return o
+		}
+	}
+	return nil
+}
+
+// SortObjects orders t's objects by kind, then name, for deterministic output.
+func (t *Table) SortObjects() {
+	sort.SliceStable(t.Objects, func(i, j int) bool {
+		a, b := t.Objects[i], t.Objects[j]
+		if a.Kind != b.Kind {
+			return a.Kind < b.Kind
+		}
+		return a.Name < b.Name
+	})
+}
+
 // Clone returns a deep copy of t.
 func (t *Table) Clone() *Table {
 	c := &Table{Name: t.Name, FeatureKey: t.FeatureKey, Project: t.Project, IDColumns: append([]string(nil), t.IDColumns...), Storage: t.Storage.Clone()}
@@ -228,7 +310,10 @@ func (t *Table) Clone() *Table {
 		c.PrimaryKey = &PrimaryKey{Name: t.PrimaryKey.Name, Columns: append([]string(nil), t.PrimaryKey.Columns...)}
 	}
 	for _, ix := range t.Indexes {
-		c.Indexes = append(c.Indexes, &Index{Name: ix.Name, Columns: append([]string(nil), ix.Columns...), Unique: ix.Unique, Using: ix.Using, Invalid: ix.Invalid})
+		c.Indexes = append(c.Indexes, &Index{Name: ix.Name, Columns: append([]string(nil), ix.Columns...), Unique: ix.Unique, Using: ix.Using, Invalid: ix.Invalid, Def: ix.Def})
+	}
+	for _, o := range t.Objects {
+		c.Objects = append(c.Objects, o.clone())
 	}
 	return c
 }

@@ -180,11 +180,14 @@ func Plan(d Dialect, changes []diff.Change, before, after, live *schema.Schema) 
 			return nil, err
 		}
 	} else {
-		up, err := d.Render(changes, before, after)
-		if err != nil {
-			return nil, err
-		}
-		down, err := d.Render(diff.Inverse(changes), after, before)
+		up, down, err := withObjects(changes, func(cs []diff.Change) ([]Statement, []Statement, error) {
+			up, err := d.Render(cs, before, after)
+			if err != nil {
+				return nil, nil, err
+			}
+			down, err := d.Render(diff.Inverse(cs), after, before)
+			return up, down, err
+		})
 		if err != nil {
 			return nil, err
 		}

@@ -157,6 +157,7 @@ func generate(c *cli.Context, to mxmigrate.TargetOptions) error {
 		for _, t := range res.Comparison.Timings {
 			fmt.Fprintf(c.App.ErrWriter, "  %-45s %8.1f ms\n", t.Phase, float64(t.Duration.Microseconds())/1000)
 		}
+		printUnmanaged(c.App.ErrWriter, env.Name, res.Comparison)
 	}
 	if c.Bool("json") {
 		files := []map[string]any{}
@@ -408,6 +409,7 @@ func checkCmd(c *cli.Context) error {
 		}
 		if r.InSync {
 			fmt.Fprintf(c.App.Writer, "%s: in sync\n", env.Name)
+			printUnmanaged(c.App.Writer, env.Name, r.Comparison)
 			continue
 		}
 		fmt.Fprintf(c.App.Writer, "%s: the database differs from the target:\n", env.Name)
@@ -418,6 +420,7 @@ func checkCmd(c *cli.Context) error {
 			fmt.Fprintf(c.App.Writer, "  pending %s (run `mxmigrate up -n %s`)\n", f.Base()+".up.sql", env.Name)
 		}
 		printPlan(c, c.App.Writer, r.Comparison)
+		printUnmanaged(c.App.Writer, env.Name, r.Comparison)
 	}
 	if c.Bool("json") {
 		if err := writeJSON(c.App.Writer, reports); err != nil {

@@ -113,7 +113,7 @@ func planJSON(env string, cmp *mxmigrate.Comparison, extra map[string]any) map[s
 		}
 		list = append(list, cj)
 	}
-	m := map[string]any{"environment": env, "changes": list}
+	m := map[string]any{"environment": env, "changes": list, "unmanaged": unmanagedJSON(cmp)}
 	for k, v := range extra {
 		m[k] = v
 	}

@@ -55,8 +55,13 @@ func CreateTableSQL(d Quoter, t *schema.Table, name string, typeSQL func(schema.
 	return b.String()
 }
 
-// CreateIndexSQL renders CREATE [UNIQUE] INDEX.
+// CreateIndexSQL renders CREATE [UNIQUE] INDEX, or the index's own
+// definition when introspection read one (an index mxmigrate did not make,
+// created again exactly by a down file).
 func CreateIndexSQL(d Quoter, table string, ix *schema.Index) string {
+	if ix.Def != "" {
+		return strings.TrimSuffix(strings.TrimSpace(ix.Def), ";") + ";"
+	}
 	u := ""
 	if ix.Unique {
 		u = "UNIQUE "

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/mxmigrate/mxmigrate/diff"
 	"github.com/mxmigrate/mxmigrate/internal/sqlx"
@@ -41,6 +42,10 @@ func (d Dialect) Steps(changes []diff.Change, before, after *schema.Schema) ([]s
 			continue
 		}
 		switch {
+		case stores.IsObject(c):
+			// constraints, defaults, triggers mxmigrate does not model:
+			// their own statements, in the plan's transaction
+			main.add(d.plainOne(c, false))
 		case c.Kind == diff.DropIndex && after.Table(c.Table) != nil:
 			drops = append(drops, d.concurrentDrop(c))
 		case c.Kind == diff.CreateIndex:
@@ -131,6 +136,9 @@ func (d Dialect) plain(changes []diff.Change, before *schema.Schema) group {
 
 func (d Dialect) plainOne(c diff.Change, newTable bool) ([]stores.Statement, []stores.Statement) {
 	inv := c.Inverse()
+	if stores.IsObject(c) {
+		return []stores.Statement{stores.ObjectStatement(c)}, []stores.Statement{stores.ObjectStatement(inv)}
+	}
 	// the inverse of creating a table drops a table the plan made: no rows
 	return d.render(c, newTable), d.render(inv, newTable && c.Kind != diff.CreateTable)
 }
@@ -203,6 +211,14 @@ func (d Dialect) cost(c diff.Change, e stores.Effect, lock string) *stores.Cost 
 
 // createConcurrently is CREATE [UNIQUE] INDEX CONCURRENTLY ix ON table.
 func (d Dialect) createConcurrently(table string, ix *schema.Index) string {
+	if ix.Def != "" {
+		// pg_get_indexdef: "CREATE [UNIQUE] INDEX name ON ..."
+		def := strings.TrimSuffix(strings.TrimSpace(ix.Def), ";")
+		if i := strings.Index(def, "INDEX "); i >= 0 && !strings.HasPrefix(def[i:], "INDEX CONCURRENTLY ") {
+			def = def[:i] + "INDEX CONCURRENTLY " + def[i+len("INDEX "):]
+		}
+		return def + ";"
+	}
 	unique := ""
 	if ix.Unique {
 		unique = "UNIQUE "
