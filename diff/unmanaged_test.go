@@ -29,7 +29,9 @@ func unmanagedLive() (cur, tgt *schema.Schema) {
 	return &schema.Schema{Tables: []*schema.Table{c}}, &schema.Schema{Tables: []*schema.Table{g}}
 }
 
-func owned(table string, ix *schema.Index) bool { return ix.Name == "ix_"+table+"_"+strings.Join(ix.Columns, "_") }
+func owned(table string, ix *schema.Index) bool {
+	return ix.Name == "ix_"+table+"_"+strings.Join(ix.Columns, "_")
+}
 
 func summaries(cs []Change) []string {
 	var out []string
@@ -66,7 +68,9 @@ func TestPlanKeepsAndListsUnmanaged(t *testing.T) {
 
 func TestPlanIgnore(t *testing.T) {
 	cur, tgt := unmanagedLive()
-	ignore := func(table, name string) bool { return table == "t" && (name == "ix_hand" || strings.HasPrefix(name, "ck_")) }
+	ignore := func(table, name string) bool {
+		return table == "t" && (name == "ix_hand" || strings.HasPrefix(name, "ck_"))
+	}
 	for _, drop := range []bool{false, true} {
 		cs, kept := Plan(cur, tgt, Policy{Owned: owned, Ignore: ignore, Drop: drop})
 		for _, u := range kept {
