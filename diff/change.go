@@ -167,7 +167,18 @@ func (c Change) reason() string {
 		}
 	case DropObject:
 		if c.Object.Destructive {
-			return fmt.Sprintf("drops %s: what it enforces or keeps is gone", objectText(c.Table, c.Object))
+			what := "what it enforces or keeps is gone"
+			switch c.Object.Kind {
+			case "default":
+				what = "rows inserted without the column get NULL instead"
+			case "check", "unique", "foreign key", "exclusion":
+				what = "the rule it enforces is gone"
+			case "trigger":
+				what = "what it does on writes stops"
+			case "projection":
+				what = "its data is dropped (down builds it again)"
+			}
+			return fmt.Sprintf("drops %s: %s", objectText(c.Table, c.Object), what)
 		}
 	case CreateObject:
 		switch c.Object.Kind {

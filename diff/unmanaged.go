@@ -135,6 +135,9 @@ func IndexDefinition(ix *schema.Index) string {
 // Summary is the listing line of u: "index ix_hand on t: CREATE INDEX ...".
 func (u Unmanaged) Summary() string {
 	s := u.Kind + " " + u.Name + " on " + u.Table
+	if u.Name == u.Kind {
+		s = u.Kind + " on " + u.Table // the table's own comment
+	}
 	if u.Definition != "" {
 		s += ": " + u.Definition
 	}
