@@ -15,16 +15,22 @@ import (
 const (
 	// columnsQuery also reads each table's estimated_size, DuckDB's count
 	// of its rows; DuckDB's catalog has no per-table size in bytes.
-	columnsQuery = `SELECT c.table_name, c.column_name, c.data_type, c.is_nullable, t.estimated_size
+	// It reads each column's default and comment, and the table's comment
+	// (on every row of the table), which mxmigrate does not model
+	// (decision 40).
+	columnsQuery = `SELECT c.table_name, c.column_name, c.data_type, c.is_nullable, t.estimated_size,
+  COALESCE(c.column_default, ''), COALESCE(c.comment, ''), COALESCE(t.comment, '')
 FROM duckdb_columns() c
 JOIN duckdb_tables() t ON t.database_name = c.database_name AND t.schema_name = c.schema_name AND t.table_name = c.table_name
 WHERE c.database_name = current_database() AND c.schema_name = current_schema() AND NOT c.internal
 ORDER BY c.table_name, c.column_index`
-	pkQuery = `SELECT table_name, constraint_column_names
+	// pkQuery reads primary keys, and the UNIQUE, CHECK and FOREIGN KEY
+	// constraints mxmigrate does not model (decision 40).
+	pkQuery = `SELECT table_name, constraint_column_names, constraint_type, COALESCE(constraint_text, ''), COALESCE(constraint_name, '')
 FROM duckdb_constraints()
-WHERE database_name = current_database() AND schema_name = current_schema() AND constraint_type = 'PRIMARY KEY'
-ORDER BY table_name`
-	indexesQuery = `SELECT table_name, index_name, is_unique, expressions
+WHERE database_name = current_database() AND schema_name = current_schema() AND constraint_type IN ('PRIMARY KEY', 'UNIQUE', 'CHECK', 'FOREIGN KEY')
+ORDER BY table_name, constraint_index`
+	indexesQuery = `SELECT table_name, index_name, is_unique, expressions, COALESCE(sql, '')
 FROM duckdb_indexes()
 WHERE database_name = current_database() AND schema_name = current_schema()
 ORDER BY table_name, index_name`
@@ -32,7 +38,7 @@ ORDER BY table_name, index_name`
 
 // Inspect reads the named tables that exist; nil tables means all. The three
 // catalog queries run at once on a pool, one by one on a single connection.
-func (Dialect) Inspect(ctx context.Context, q stores.Queryer, tables []string) (*schema.Schema, error) {
+func (d Dialect) Inspect(ctx context.Context, q stores.Queryer, tables []string) (*schema.Schema, error) {
 	want := func(string) bool { return true }
 	if tables != nil {
 		set := make(map[string]bool, len(tables))
@@ -42,16 +48,23 @@ func (Dialect) Inspect(ctx context.Context, q stores.Queryer, tables []string) (
 		want = func(n string) bool { return set[n] }
 	}
 	var (
-		cols     []sqlx.ColumnRow
-		pks, ixs []sqlx.KeyRow
+		cols             []sqlx.ColumnRow
+		pks, ixs         []sqlx.KeyRow
+		colObjs, conObjs []tableObject
+		defs             = map[string]string{} // table\x00index -> CREATE INDEX
+		tableComments    = map[string]bool{}   // tables whose comment is read
 	)
 	err := sqlx.Queries(q,
 		func() error {
 			return sqlx.Scan(ctx, q, "read columns", columnsQuery, nil, func(r *sql.Rows) error {
 				var c sqlx.ColumnRow
 				var rows sql.NullInt64
-				if err := r.Scan(&c.Table, &c.Name, &c.Type, &c.Nullable, &rows); err != nil {
+				var def, comment, tableComment string
+				if err := r.Scan(&c.Table, &c.Name, &c.Type, &c.Nullable, &rows, &def, &comment, &tableComment); err != nil {
 					return err
+				}
+				if want(c.Table) {
+					colObjs = append(colObjs, d.columnObjects(c.Table, c.Name, def, comment, tableComment, tableComments)...)
 				}
 				c.Stats = schema.Stats{Rows: -1, Bytes: -1}
 				if rows.Valid {
@@ -68,12 +81,18 @@ func (Dialect) Inspect(ctx context.Context, q stores.Queryer, tables []string) (
 				// DuckDB keeps no constraint names: the name stays empty.
 				var k sqlx.KeyRow
 				var list any
-				if err := r.Scan(&k.Table, &list); err != nil {
+				var typ, text, name string
+				if err := r.Scan(&k.Table, &list, &typ, &text, &name); err != nil {
 					return err
 				}
-				if want(k.Table) {
-					k.Columns = anyStrings(list)
+				if !want(k.Table) {
+					return nil
+				}
+				k.Columns = anyStrings(list)
+				if typ == "PRIMARY KEY" {
 					pks = append(pks, k)
+				} else {
+					conObjs = append(conObjs, constraintObject(k.Table, typ, text, name, k.Columns))
 				}
 				return nil
 			})
@@ -82,12 +101,14 @@ func (Dialect) Inspect(ctx context.Context, q stores.Queryer, tables []string) (
 			return sqlx.Scan(ctx, q, "read indexes", indexesQuery, nil, func(r *sql.Rows) error {
 				var k sqlx.KeyRow
 				var exprs any
-				if err := r.Scan(&k.Table, &k.Name, &k.Unique, &exprs); err != nil {
+				var def string
+				if err := r.Scan(&k.Table, &k.Name, &k.Unique, &exprs, &def); err != nil {
 					return err
 				}
 				if !want(k.Table) {
 					return nil
 				}
+				defs[k.Table+"\x00"+k.Name] = def
 				var err error
 				if k.Columns, err = parseExpressions(exprs); err != nil {
 					return fmt.Errorf("index %s on %s: %w", k.Name, k.Table, err)
@@ -100,7 +121,14 @@ func (Dialect) Inspect(ctx context.Context, q stores.Queryer, tables []string) (
 	if err != nil {
 		return nil, err
 	}
-	return sqlx.Assemble(cols, pks, ixs, normalize), nil
+	out := sqlx.Assemble(cols, pks, ixs, normalize)
+	for _, t := range out.Tables {
+		for _, ix := range t.Indexes {
+			ix.Def = strings.TrimSuffix(strings.TrimSpace(defs[t.Name+"\x00"+ix.Name]), ";")
+		}
+	}
+	attachObjects(out, append(colObjs, conObjs...))
+	return out, nil
 }
 
 // ReadText reads table's rows, each column cast to VARCHAR.
