@@ -89,6 +89,11 @@ func compareTable(cur, tgt *schema.Table) []Change {
 		}
 	}
 	for _, co := range cur.Objects {
+		if co.Kind == "setting" && tgt.Storage != nil {
+			if _, set := tgt.Storage.Settings[co.Name]; set {
+				continue // the target's own setting: compared as storage
+			}
+		}
 		if to := tgt.Object(co.Kind, co.Name); to == nil || !to.Same(co) {
 			out = append(out, Change{Kind: DropObject, Table: name, Object: co})
 		}

@@ -17,7 +17,7 @@ import (
 // Catalog queries: three per call, whatever the number of tables, each scoped
 // to the connection's database and the tables asked for.
 const (
-	tablesQuery = `SELECT name, engine, engine_full, sorting_key, partition_key, comment, ifNull(total_rows, -1), ifNull(total_bytes, -1)
+	tablesQuery = `SELECT name, engine, engine_full, sorting_key, partition_key, comment, ifNull(total_rows, -1), ifNull(total_bytes, -1), create_table_query
 FROM system.tables
 WHERE database = currentDatabase() AND NOT is_temporary AND NOT startsWith(name, '.inner')%s
 ORDER BY name`
@@ -82,9 +82,9 @@ func (d Dialect) Inspect(ctx context.Context, q stores.Queryer, tables []string)
 	err := sqlx.Queries(q,
 		func() error {
 			return sqlx.Scan(ctx, q, "read tables", strings.Replace(tablesQuery, "%s", tablesFilter, 1), nil, func(r *sql.Rows) error {
-				var name, engine, full, sorting, partition, comment string
+				var name, engine, full, sorting, partition, comment, create string
 				var st schema.Stats
-				if err := r.Scan(&name, &engine, &full, &sorting, &partition, &comment, &st.Rows, &st.Bytes); err != nil {
+				if err := r.Scan(&name, &engine, &full, &sorting, &partition, &comment, &st.Rows, &st.Bytes, &create); err != nil {
 					return err
 				}
 				// total_rows and total_bytes: exact for MergeTree tables
@@ -109,6 +109,7 @@ func (d Dialect) Inspect(ctx context.Context, q stores.Queryer, tables []string)
 				if comment != "" {
 					t.Storage.Unmodeled = append(t.Storage.Unmodeled, "COMMENT "+chdb.QuoteString(comment))
 				}
+				t.Objects = d.tableObjects(name, create, t.Storage)
 				byName[name] = t
 				out.Tables = append(out.Tables, t)
 				return nil
@@ -159,7 +160,11 @@ func (d Dialect) Inspect(ctx context.Context, q stores.Queryer, tables []string)
 		t.Columns = append(t.Columns, &schema.Column{Name: c.name, Type: d.NormalizeType(base), Nullable: null})
 		if u := unmodeledColumn(c.defaultKind, c.defaultExpr, c.codec, c.comment); u != "" && t.Storage != nil {
 			t.Storage.Unmodeled = append(t.Storage.Unmodeled, "column "+c.name+": "+u)
+			t.Objects = append(t.Objects, d.columnObjects(c.table, c.name, c.defaultKind, c.defaultExpr, c.codec, c.comment)...)
 		}
+	}
+	for _, t := range out.Tables {
+		t.SortObjects()
 	}
 	for _, x := range ixs {
 		if t := byName[x.table]; t != nil {
