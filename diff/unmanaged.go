@@ -71,7 +71,11 @@ func Plan(current, target *schema.Schema, p Policy) ([]Change, []Unmanaged) {
 				droppable, u.Note = false, o.Keep
 			}
 		case c.Kind == DropIndex && tgt[c.Table] != nil && tgt[c.Table].Index(c.Index.Name) == nil:
-			if p.Owned != nil && p.Owned(c.Table, c.Index) {
+			pk := tgt[c.Table].PrimaryKey
+			if c.Index.Invalid && pk != nil && pk.Name == c.Index.Name ||
+				p.Owned != nil && p.Owned(c.Table, c.Index) {
+				// mxmigrate's: named by the convention, or what is left of
+				// the concurrent build of the target key's index
 				out = append(out, c)
 				continue
 			}

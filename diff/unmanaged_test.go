@@ -156,3 +156,21 @@ func TestCompareObjectsBothWays(t *testing.T) {
 		t.Fatalf("a changed object is dropped and created: %v", summaries(cs))
 	}
 }
+
+func TestPlanDropsTheInvalidIndexOfTheTargetKey(t *testing.T) {
+	cur, tgt := unmanagedLive()
+	tgt.Tables[0].PrimaryKey = &schema.PrimaryKey{Name: "pk_t", Columns: []string{"id"}}
+	cur.Tables[0].Indexes = append(cur.Tables[0].Indexes, &schema.Index{Name: "pk_t", Columns: []string{"id"}, Unique: true, Invalid: true},
+		&schema.Index{Name: "ix_building", Columns: []string{"fps"}, Invalid: true})
+	cs, kept := Plan(cur, tgt, Policy{Owned: owned})
+	var dropped, listed bool
+	for _, c := range cs {
+		dropped = dropped || c.Kind == DropIndex && c.Index.Name == "pk_t"
+	}
+	for _, u := range kept {
+		listed = listed || u.Name == "ix_building" && u.Kind == "invalid index"
+	}
+	if !dropped || !listed {
+		t.Fatalf("the key's failed build is dropped (%v), another invalid index kept and listed (%v): %v %+v", dropped, listed, summaries(cs), kept)
+	}
+}
