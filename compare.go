@@ -41,6 +41,10 @@ type Comparison struct {
 	// Empty, when the feature target has no table, says where definitions
 	// were looked for ("" otherwise).
 	Empty string
+	// Unrendered, on a dirty database, is why the changes could not be
+	// rendered (Steps is then empty); generate refuses the dirty database
+	// first, check reports both.
+	Unrendered error
 	// Unmanaged are what the live tables have that the definitions do not
 	// derive and the plan keeps (decision 40), not ignored: listed by check
 	// and generate --verbose, never a difference by themselves.
@@ -113,7 +117,12 @@ func (p *Project) Compare(ctx context.Context, env *Env, o TargetOptions) (*Comp
 	}
 	cmp.Changes, cmp.Unmanaged = diff.Plan(cmp.Current, cmp.Target, p.policy(env))
 	if err := cmp.render(cmp.Current); err != nil {
-		return nil, err
+		if !cmp.State.Dirty {
+			return nil, err
+		}
+		// a stopped migration may be what keeps the plan from rendering (a
+		// rebuild's table left behind): the dirty version is the news
+		cmp.Unrendered = err
 	}
 	sw.lap(fmt.Sprintf("diff and render (%d changes)", len(cmp.Changes)))
 	return cmp, nil
@@ -322,7 +331,7 @@ func (p *Project) Generate(ctx context.Context, env *Env, o GenerateOptions) (*G
 		if err := baseline(cmp); err != nil {
 			return nil, err
 		}
-	} else if err := checkState(env, cmp.State, cmp.Dir, true); err != nil {
+	} else if err := p.stateError(ctx, env, cmp.State, cmp.Dir, true); err != nil {
 		return nil, err
 	}
 	res := &GenerateResult{Comparison: cmp}
@@ -414,6 +423,9 @@ type CheckResult struct {
 	// InSync is true when there are no changes, no pending migrations and the
 	// database is clean.
 	InSync bool
+	// DirtyAdvice, on a dirty database, says which file stopped part-way,
+	// what it left and how to go on.
+	DirtyAdvice string
 }
 
 // Check compares the live database with the target (for CI).
@@ -423,6 +435,9 @@ func (p *Project) Check(ctx context.Context, env *Env, o TargetOptions) (*CheckR
 		return nil, err
 	}
 	r := &CheckResult{Comparison: cmp, Pending: cmp.Pending()}
+	if cmp.State.Dirty {
+		r.DirtyAdvice = p.dirtyAdvice(ctx, env, cmp.State.Version, cmp.Dir)
+	}
 	r.InSync = len(cmp.Changes) == 0 && len(r.Pending) == 0 && !cmp.State.Dirty
 	return r, nil
 }

@@ -191,16 +191,15 @@ func (r *runner) run(body []byte, target int) error {
 	return r.drv.SetVersion(target, false)
 }
 
-// cleanRunner opens the environment's runner and refuses a dirty database.
-func (p *Project) cleanRunner(ctx context.Context, env *Env) (*runner, State, error) {
+// openRunner opens the environment's runner and reads the version. A dirty
+// version is not refused here: another run may be applying that file and
+// hold the lock; each step refuses it under the lock, once that run is done.
+func (p *Project) openRunner(ctx context.Context, env *Env) (*runner, State, error) {
 	r, err := p.runner(ctx, env)
 	if err != nil {
 		return nil, State{}, err
 	}
 	st, err := r.state()
-	if err == nil {
-		err = checkState(env, st, r.dir, false)
-	}
 	if err != nil {
 		r.close()
 		return nil, State{}, err
@@ -222,7 +221,7 @@ var errStop = errors.New("stop")
 // version read there, so it only ever goes up; when another run applied the
 // files meanwhile, it says so.
 func (p *Project) Up(ctx context.Context, env *Env, n int, out io.Writer) ([]Applied, error) {
-	r, first, err := p.cleanRunner(ctx, env)
+	r, first, err := p.openRunner(ctx, env)
 	if err != nil {
 		return nil, err
 	}
@@ -239,7 +238,7 @@ func (p *Project) Up(ctx context.Context, env *Env, n int, out io.Writer) ([]App
 				fmt.Fprintf(out, "%s: another run moved the database from version %s to %s meanwhile\n", env.Name, versionText(expect), versionText(st.Version))
 			}
 			expect = st.Version
-			if err := checkState(env, st, r.dir, false); err != nil {
+			if err := p.stateError(ctx, env, st, r.dir, false); err != nil {
 				return err
 			}
 			if st.Version >= 0 {
@@ -355,7 +354,7 @@ func (p *Project) explain(ctx context.Context, env *Env, ex stores.Explainer, er
 // version meanwhile, Down stops and says so rather than revert what it did
 // not mean to.
 func (p *Project) Down(ctx context.Context, env *Env, n int, out io.Writer) ([]Applied, error) {
-	r, first, err := p.cleanRunner(ctx, env)
+	r, first, err := p.openRunner(ctx, env)
 	if err != nil {
 		return nil, err
 	}
@@ -372,7 +371,7 @@ func (p *Project) Down(ctx context.Context, env *Env, n int, out io.Writer) ([]A
 				return fmt.Errorf("%s: another run moved the database from version %s to %s meanwhile; stopped without reverting anything more (run `mxmigrate status -n %s`)",
 					env.Name, versionText(expect), versionText(st.Version), env.Name)
 			}
-			if err := checkState(env, st, r.dir, false); err != nil {
+			if err := p.stateError(ctx, env, st, r.dir, false); err != nil {
 				return err
 			}
 			if st.Version < 0 {
@@ -436,6 +435,9 @@ type Status struct {
 	PendingFiles []string `json:"pending"`
 	// Applied counts the directory's migrations at or below Version.
 	Applied int `json:"-"`
+	// Advice, on a dirty database, says which file stopped part-way, what
+	// it left and how to go on.
+	Advice string `json:"advice,omitempty"`
 }
 
 // Status reads the environment's version and pending files. It only reads:
@@ -464,6 +466,9 @@ func (p *Project) Status(ctx context.Context, env *Env) (*Status, error) {
 	}
 	s.Pending = pending(dir, st.Version)
 	s.Applied = len(dir.Files) - len(s.Pending)
+	if st.Dirty {
+		s.Advice = p.dirtyAdvice(ctx, env, st.Version, dir)
+	}
 	for _, f := range s.Pending {
 		s.PendingFiles = append(s.PendingFiles, f.Base()+".up.sql")
 	}

@@ -206,3 +206,30 @@ func TestConversionErrorNamesTheStatement(t *testing.T) {
 		t.Fatalf("the row must survive: %d", n)
 	}
 }
+
+// TestDirtyVersionIsExplained: a run killed (kill -9) in a DuckDB file
+// leaves the version dirty and nothing of the file applied (one
+// transaction). status, up, generate and check say which file, that it ran
+// in one transaction, and the way on; following it applies the file.
+func TestDirtyVersionIsExplained(t *testing.T) {
+	dir := hproject(t, "dev", feature("a/b", "n"))
+	mx(t, dir, "generate", "-n", "dev:metaxy_features", "-m", "init").Must(t, 0)
+	mx(t, dir, "up", "-n", "dev:metaxy_features").Must(t, 0)
+	write(t, filepath.Join(dir, "defs.toml"), feature("a/b", "n", "m"))
+	mx(t, dir, "generate", "-n", "dev:metaxy_features", "-m", "more").Must(t, 0)
+	// what a killed up leaves: the version marked dirty, the file rolled back
+	sqlExec(t, filepath.Join(dir, "h.duckdb"), "UPDATE schema_migrations_metaxy_features SET version = 2, dirty = true")
+	want := []string{"dirty at version 2", "If `up` stopped in migrations/features/000002_more.up.sql", "ALTER TABLE", "runs in one transaction, so nothing of it was applied",
+		"mxmigrate force -n dev:metaxy_features 1", "mxmigrate up -n dev:metaxy_features"}
+	mx(t, dir, "status", "-n", "dev:metaxy_features").Must(t, 0, append([]string{"DIRTY"}, want...)...)
+	mx(t, dir, "up", "-n", "dev:metaxy_features").Must(t, 3, want...)
+	mx(t, dir, "generate", "-n", "dev:metaxy_features", "--dry-run").Must(t, 3, want...)
+	mx(t, dir, "check", "-n", "dev:metaxy_features").Must(t, 1, want[1:]...)
+	// a dirty version 1 may also be a down of 2 that stopped
+	sqlExec(t, filepath.Join(dir, "h.duckdb"), "UPDATE schema_migrations_metaxy_features SET version = 1, dirty = true")
+	mx(t, dir, "status", "-n", "dev:metaxy_features").Must(t, 0, "If instead `down` stopped in migrations/features/000002_more.down.sql", "mxmigrate force -n dev:metaxy_features 2")
+	sqlExec(t, filepath.Join(dir, "h.duckdb"), "UPDATE schema_migrations_metaxy_features SET version = 2, dirty = true")
+	mx(t, dir, "force", "-n", "dev:metaxy_features", "1").Must(t, 0)
+	mx(t, dir, "up", "-n", "dev:metaxy_features").Must(t, 0, "applied 000002_more.up.sql")
+	mx(t, dir, "check", "-n", "dev:metaxy_features").Must(t, 0, "in sync")
+}

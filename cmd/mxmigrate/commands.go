@@ -365,9 +365,13 @@ func statusCmd(c *cli.Context) error {
 		}
 		state := "clean"
 		if s.Dirty {
-			state = "DIRTY (fix the database, then `mxmigrate force -n " + s.Env + " <version>`)"
+			state = "DIRTY"
 		}
 		fmt.Fprintf(c.App.Writer, "%s: version %s, %s; %d pending in %s (table %s)\n", s.Env, v, state, len(s.PendingFiles), s.Dir, s.Table)
+		if s.Advice != "" {
+			_, advice, _ := strings.Cut(s.Advice, ": ")
+			fmt.Fprintf(c.App.Writer, "  %s\n", strings.ReplaceAll(advice, "\n", "\n  "))
+		}
 		for _, f := range s.PendingFiles {
 			fmt.Fprintf(c.App.Writer, "  pending %s\n", f)
 		}
@@ -403,8 +407,11 @@ func checkCmd(c *cli.Context) error {
 			for _, f := range r.Pending {
 				pending = append(pending, f.Base()+".up.sql")
 			}
-			reports = append(reports, planJSON(env.Name, r.Comparison, map[string]any{
-				"in_sync": r.InSync, "pending": pending, "dirty": r.Comparison.State.Dirty, "catalog_queries": r.Comparison.CatalogQueries}))
+			extra := map[string]any{"in_sync": r.InSync, "pending": pending, "dirty": r.Comparison.State.Dirty, "catalog_queries": r.Comparison.CatalogQueries}
+			if r.DirtyAdvice != "" {
+				extra["advice"] = r.DirtyAdvice
+			}
+			reports = append(reports, planJSON(env.Name, r.Comparison, extra))
 			continue
 		}
 		if r.InSync {
@@ -415,6 +422,13 @@ func checkCmd(c *cli.Context) error {
 		fmt.Fprintf(c.App.Writer, "%s: the database differs from the target:\n", env.Name)
 		if r.Comparison.State.Dirty {
 			fmt.Fprintf(c.App.Writer, "  database is dirty at version %d\n", r.Comparison.State.Version)
+			if r.DirtyAdvice != "" {
+				_, advice, _ := strings.Cut(r.DirtyAdvice, "\n")
+				fmt.Fprintf(c.App.Writer, "%s\n", advice)
+			}
+			if r.Comparison.Unrendered != nil {
+				fmt.Fprintf(c.App.Writer, "  the changes below cannot be planned until that is resolved: %s\n", r.Comparison.Unrendered)
+			}
 		}
 		for _, f := range r.Pending {
 			fmt.Fprintf(c.App.Writer, "  pending %s (run `mxmigrate up -n %s`)\n", f.Base()+".up.sql", env.Name)

@@ -124,7 +124,8 @@ func TestOtherTablesUntouched(t *testing.T) {
 	e.mx(t, "up", "-n", "prod:metaxy_features").Must(t, 0)
 	e.mx(t, "check", "-n", "prod:metaxy_features").Must(t, 0)
 	e.editLock(t, func(string) string { return "" })
-	r := e.mx(t, "generate", "-n", "prod:metaxy_features", "-m", "none", "--allow-destructive").Must(t, 0)
+	e.mx(t, "generate", "-n", "prod:metaxy_features", "-m", "none", "--allow-destructive").Must(t, 3, "0 feature definitions found", "--allow-empty")
+	r := e.mx(t, "generate", "-n", "prod:metaxy_features", "-m", "none", "--allow-destructive", "--allow-empty").Must(t, 0)
 	for _, bad := range []string{"unrelated", "prod_other__thing", "weird", "schema_migrations"} {
 		if strings.Contains(r.Stdout, bad) {
 			t.Errorf("plan mentions %s:\n%s", bad, r.Stdout)

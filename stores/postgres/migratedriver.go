@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/golang-migrate/migrate/v4/database"
 	_ "github.com/golang-migrate/migrate/v4/database/pgx/v5" // registers golang-migrate's driver "pgx5" for URLs
@@ -161,7 +162,7 @@ func (d *Driver) Unlock() error {
 // cannot tell): the runner prints it while it waits.
 func (d *Driver) LockHolder() string {
 	q := `SELECT l.pid, coalesce(a.usename, ''), coalesce(a.application_name, ''), coalesce(a.state, ''),
-		coalesce(extract(epoch FROM now() - a.query_start), 0)::float8, left(regexp_replace(coalesce(a.query, ''), '\s+', ' ', 'g'), 120)
+		coalesce(extract(epoch FROM now() - a.query_start), 0)::float8, left(coalesce(a.query, ''), 8000)
 	FROM pg_catalog.pg_locks l LEFT JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid
 	WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
 	  AND l.classid::bigint = $1 AND l.objid::bigint = $2 AND l.database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())`
@@ -180,9 +181,26 @@ func (d *Driver) LockHolder() string {
 		s += ", application " + app
 	}
 	if state != "" {
-		s += fmt.Sprintf(", %s for %s: %s", state, (time.Duration(secs * float64(time.Second))).Round(time.Second), query)
+		s += fmt.Sprintf(", %s for %s: %s", state, (time.Duration(secs * float64(time.Second))).Round(time.Second), firstStatement(query))
 	}
 	return s
+}
+
+// firstStatement is the first statement of a query without its comments
+// (a migration file starts with its header), on one line, cut to 120 bytes.
+func firstStatement(q string) string {
+	if st := sqlx.Split(q); len(st) > 0 {
+		q = st[0].Text
+	}
+	q = strings.Join(strings.Fields(q), " ")
+	if len(q) > 120 {
+		cut := 120
+		for cut > 0 && !utf8.RuneStart(q[cut]) {
+			cut--
+		}
+		q = q[:cut] + " ..."
+	}
+	return q
 }
 
 // Run runs a migration file in one transaction, as golang-migrate's pgx

@@ -1,0 +1,201 @@
+package mxmigrate
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"regexp"
+	"strings"
+
+	"github.com/mxmigrate/mxmigrate/generator"
+	"github.com/mxmigrate/mxmigrate/internal/sqlx"
+	"github.com/mxmigrate/mxmigrate/stores"
+)
+
+// dirtyAdvice says what is known of a dirty version v, for status, up,
+// down, generate and check: which file stopped part-way (a failure, or a
+// process killed with kill -9), what it does, whether it ran in one
+// transaction (then nothing of it was applied, and forcing the version
+// before it is safe), what it left behind (invalid indexes, rebuild
+// tables) with the statement that removes each, and the commands to go on.
+// golang-migrate's table does not say whether an up or a down stopped, so
+// both are named where both are possible.
+func (p *Project) dirtyAdvice(ctx context.Context, env *Env, v int64, dir *generator.Dir) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: the database is dirty at version %s: a run stopped part-way (a failed statement, or a killed process).", env.Name, versionText(v))
+	force := func(to int64) string { return fmt.Sprintf("`mxmigrate force -n %s %d`", env.Name, to) }
+	up := fmt.Sprintf("`mxmigrate up -n %s`", env.Name)
+	next, hasNext := dir.Next(v)
+	if v < 0 {
+		if hasNext {
+			fmt.Fprintf(&b, "\n  `down` stopped in %s.", p.rel(next.Down))
+			b.WriteString(p.fileAdvice(ctx, env, next.Down))
+		}
+		return b.String()
+	}
+	f, ok := dir.Find(uint64(v))
+	if !ok {
+		fmt.Fprintf(&b, "\n  %s has no migration %d (wrong directory, or files missing): check out the matching migrations, then run status again; or, once you know the version the tables are at, %s.",
+			p.rel(env.Dir), v, strings.Replace(force(v), fmt.Sprint(v), "<version>", 1))
+		return b.String()
+	}
+	prev := int64(-1)
+	if pf, ok := dir.Prev(f.Version); ok {
+		prev = int64(pf.Version)
+	}
+	fmt.Fprintf(&b, "\n  If `up` stopped in %s:", p.rel(f.Up))
+	b.WriteString(p.fileAdvice(ctx, env, f.Up))
+	fmt.Fprintf(&b, "\n  Then %s (the version before it) and %s.", force(prev), up)
+	if hasNext {
+		fmt.Fprintf(&b, "\n  If instead `down` stopped in %s:", p.rel(next.Down))
+		b.WriteString(p.fileAdvice(ctx, env, next.Down))
+		fmt.Fprintf(&b, "\n  Then %s.", force(int64(next.Version)))
+	}
+	fmt.Fprintf(&b, "\n  `mxmigrate check -n %s` shows how the tables differ from the target.", env.Name)
+	return b.String()
+}
+
+// fileAdvice says what the file at path does and what a stop in it left.
+func (p *Project) fileAdvice(ctx context.Context, env *Env, path string) string {
+	body, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Sprintf(" (cannot read it: %v)", err)
+	}
+	var b strings.Builder
+	stmts := sqlx.Split(string(body))
+	fmt.Fprintf(&b, " it runs %d statement(s)", len(stmts))
+	for i, st := range stmts {
+		if i == 4 {
+			fmt.Fprintf(&b, "\n      ... (%d more)", len(stmts)-4)
+			break
+		}
+		first, _, _ := strings.Cut(st.Text, "\n")
+		fmt.Fprintf(&b, "\n      %d: %s", st.Line, capText(first, 1, 120))
+	}
+	noTx := bytes.Contains(body, []byte(generator.NoTxMarker))
+	switch {
+	case noTx:
+		b.WriteString("\n    It runs outside a transaction, so what it did stays.")
+		b.WriteString(p.indexLeftover(ctx, env, body))
+	case env.Dialect.Transactional():
+		b.WriteString("\n    It runs in one transaction, so nothing of it was applied.")
+	default:
+		b.WriteString("\n    It runs statement by statement without a transaction: what ran before the stop stays, and its statements are written to be run again (IF [NOT] EXISTS; a rebuild resumes from the table it marked).")
+		b.WriteString(p.tableLeftovers(ctx, env, body))
+	}
+	return b.String()
+}
+
+// indexLeftover says whether the index a concurrent file builds or drops
+// exists, and whether it is valid.
+func (p *Project) indexLeftover(ctx context.Context, env *Env, body []byte) string {
+	m := concurrentIndexOn.FindSubmatch(body)
+	drop := false
+	if m == nil {
+		if m = concurrentDrop.FindSubmatch(body); m == nil {
+			return ""
+		}
+		drop = true
+	}
+	name := unquote(string(m[1]))
+	h, err := env.Conn.Open(ctx, stores.OpenOptions{ReadOnly: true, ExitSoon: p.ExitSoon})
+	if err != nil {
+		return ""
+	}
+	defer h.Close()
+	var table string
+	if !drop {
+		table = unquote(string(m[2]))
+	}
+	live, err := env.Dialect.Inspect(ctx, h, nil)
+	if err != nil {
+		return ""
+	}
+	for _, t := range live.Tables {
+		if table != "" && t.Name != table {
+			continue
+		}
+		for _, ix := range t.Indexes {
+			if ix.Name != name {
+				continue
+			}
+			if ix.Invalid {
+				return fmt.Sprintf("\n    Index %s on %s is INVALID, left by the stopped build: remove it with `DROP INDEX CONCURRENTLY IF EXISTS %s;`", env.Dialect.Quote(name), t.Name, env.Dialect.Quote(name))
+			}
+			if drop {
+				return fmt.Sprintf("\n    Index %s still exists: the drop did not happen (running the file again drops it).", env.Dialect.Quote(name))
+			}
+			return fmt.Sprintf("\n    Index %s exists and is valid: the build finished before the stop, so the database is at the version this file leads to.", env.Dialect.Quote(name))
+		}
+	}
+	if drop {
+		return fmt.Sprintf("\n    Index %s no longer exists: the drop finished before the stop.", env.Dialect.Quote(name))
+	}
+	return fmt.Sprintf("\n    Index %s does not exist: the build never started.", env.Dialect.Quote(name))
+}
+
+// stateError is checkState's refusal, with what is known of a dirty
+// version in place of the bare refusal.
+func (p *Project) stateError(ctx context.Context, env *Env, st State, dir *generator.Dir, requireLatest bool) error {
+	err := checkState(env, st, dir, requireLatest)
+	if err != nil && st.Dirty {
+		return &Refusal{p.dirtyAdvice(ctx, env, st.Version, dir)}
+	}
+	return err
+}
+
+// tableLeftovers names the rebuild tables a file uses that exist, with
+// their rows, and the statement that removes each.
+func (p *Project) tableLeftovers(ctx context.Context, env *Env, body []byte) string {
+	var names []string
+	seen := map[string]bool{}
+	for _, m := range scratchTable.FindAllSubmatch(body, -1) {
+		n := unquote(string(m[1]))
+		if !seen[n] {
+			seen[n] = true
+			names = append(names, n)
+		}
+	}
+	if len(names) == 0 {
+		return ""
+	}
+	h, err := env.Conn.Open(ctx, stores.OpenOptions{ReadOnly: true, ExitSoon: p.ExitSoon})
+	if err != nil {
+		return ""
+	}
+	defer h.Close()
+	live, err := env.Dialect.Inspect(ctx, h, names)
+	if err != nil {
+		return ""
+	}
+	var b strings.Builder
+	for _, n := range names {
+		t := live.Table(n)
+		if t == nil {
+			continue
+		}
+		rows := "rows unknown"
+		if t.Stats != nil && t.Stats.Rows >= 0 {
+			rows = fmt.Sprintf("%d rows", t.Stats.Rows)
+		}
+		fmt.Fprintf(&b, "\n    Table %s (%s) is left by the stopped rebuild: running the file again uses it; to give the rebuild up instead, check which table holds the rows you want (the rebuild exchanges the two), then `DROP TABLE %s;`", env.Dialect.Quote(n), rows, env.Dialect.Quote(n))
+	}
+	return b.String()
+}
+
+var (
+	ident             = "(\"(?:[^\"]|\"\")+\"|`(?:[^`]|``)+`|[A-Za-z_][A-Za-z0-9_$]*)"
+	concurrentIndexOn = regexp.MustCompile(`(?im)^CREATE\s+(?:UNIQUE\s+)?INDEX\s+CONCURRENTLY\s+(?:IF\s+NOT\s+EXISTS\s+)?` + ident + `\s+ON\s+(?:ONLY\s+)?` + ident)
+	concurrentDrop    = regexp.MustCompile(`(?im)^DROP\s+INDEX\s+CONCURRENTLY\s+(?:IF\s+EXISTS\s+)?` + ident)
+	scratchTable      = regexp.MustCompile("([\"`]?[A-Za-z0-9_$]*__mxmigrate_(?:new|rebuild)[A-Za-z0-9_]*[\"`]?)")
+)
+
+// unquote removes the quotes of a quoted identifier.
+func unquote(s string) string {
+	if len(s) >= 2 && (s[0] == '"' || s[0] == '`') && s[len(s)-1] == s[0] {
+		q := string(s[0])
+		return strings.ReplaceAll(s[1:len(s)-1], q+q, q)
+	}
+	return s
+}

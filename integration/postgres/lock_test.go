@@ -1,0 +1,79 @@
+package postgres_test
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mxmigrate/mxmigrate/integration/itest"
+)
+
+// TestNoWaitBesideAConcurrentBuild (issue 18): while `up` builds an index
+// CONCURRENTLY (held up here by an open writer, as a long build on a big
+// table is), status, check and generate --dry-run answer without waiting
+// for the migrations lock, and a second up polls for it without waiting
+// inside the database, then gives up naming the holder. golang-migrate's
+// driver waited in pg_advisory_lock, holding a snapshot the build waits
+// for: "deadlock detected", a dirty version and an INVALID index. Here the
+// build finishes once the writer ends, and the index is valid.
+func TestNoWaitBesideAConcurrentBuild(t *testing.T) {
+	e, db := migratedWithRows(t, 2000)
+	itest.Edit(t, filepath.Join(e.dir, "metaxy.toml"), func(s string) string {
+		return strings.Replace(s, "inject_index = false", "inject_index = true", 1)
+	})
+	e.mx(t, "generate", "-n", "prod:metaxy_features", "-m", "index").Must(t, 0)
+	ctx := context.Background()
+	blocker, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer blocker.Close()
+	for _, q := range []string{"BEGIN", "LOCK TABLE prod_media__videos IN ROW EXCLUSIVE MODE"} {
+		if _, err := blocker.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	done := make(chan itest.Result, 1)
+	go func() { done <- e.mx(t, "up", "-n", "prod:metaxy_features") }()
+	// wait until the build waits for the writer (pg_locks), or up ends
+	var pid int
+	for pid == 0 {
+		err := db.QueryRow(`SELECT a.pid FROM pg_stat_activity a JOIN pg_locks l ON l.pid = a.pid
+			WHERE a.pid <> pg_backend_pid() AND a.query LIKE '%CREATE INDEX CONCURRENTLY%' AND l.locktype = 'virtualxid' AND NOT l.granted LIMIT 1`).Scan(&pid)
+		if err != nil && !strings.Contains(err.Error(), "no rows") {
+			t.Fatal(err)
+		}
+		select {
+		case r := <-done:
+			t.Fatalf("up ended before its index build waited:\n%s%s", r.Stdout, r.Stderr)
+		default:
+			if pid == 0 {
+				time.Sleep(20 * time.Millisecond) // polls the state; no order of events depends on it
+			}
+		}
+	}
+	e.mx(t, "status", "-n", "prod:metaxy_features").Must(t, 0, "DIRTY")
+	e.mx(t, "check", "-n", "prod:metaxy_features").Must(t, 1, "dirty")
+	e.mx(t, "generate", "-n", "prod:metaxy_features", "--dry-run").Must(t, 3, "dirty")
+	e.mx(t, "url", "-n", "prod:metaxy_features").Must(t, 0, "pgx5://")
+	r := e.mx(t, "up", "-n", "prod:metaxy_features", "--lock-wait", "1s").Must(t, 3, "another run holds the migrations lock", "held by pid")
+	if !strings.Contains(r.Stdout+r.Stderr, "CREATE INDEX CONCURRENTLY") {
+		t.Errorf("the message should say what the holder runs:\n%s", r.Stderr)
+	}
+	var waiting int
+	if err := db.QueryRow(`SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`).Scan(&waiting); err != nil || waiting != 0 {
+		t.Fatalf("a session waits for an advisory lock inside the database: %d %v", waiting, err)
+	}
+	if _, err := blocker.ExecContext(ctx, "ROLLBACK"); err != nil {
+		t.Fatal(err)
+	}
+	(<-done).Must(t, 0, "applied")
+	var invalid int
+	if err := db.QueryRow(`SELECT count(*) FROM pg_index WHERE NOT indisvalid`).Scan(&invalid); err != nil || invalid != 0 {
+		t.Fatalf("invalid indexes: %d %v", invalid, err)
+	}
+	e.mx(t, "status", "-n", "prod:metaxy_features").Must(t, 0, "clean")
+	e.mx(t, "check", "-n", "prod:metaxy_features").Must(t, 0, "in sync")
+}
