@@ -2,6 +2,7 @@ package stores
 
 import (
 	"github.com/mxmigrate/mxmigrate/diff"
+	"github.com/mxmigrate/mxmigrate/schema"
 )
 
 // ObjectStatement renders a DropObject or CreateObject change with the
@@ -65,4 +66,36 @@ func withObjects(changes []diff.Change, render func([]diff.Change) ([]Statement,
 		d = append(d, ObjectStatement(first[i].Inverse()))
 	}
 	return u, d, nil
+}
+
+// RebuildObjects are the objects mxmigrate does not model that a rebuild of
+// table from (as it is) into to (the new shape) creates again on the new
+// table: those of to that from has too. An object dropped on purpose
+// (manage_unknown = "drop", or with its column) is not in to; one created
+// by a down file after the rebuild (withObjects) is not in from.
+func RebuildObjects(from, to *schema.Table) []*schema.Object {
+	var out []*schema.Object
+	for _, o := range to.Objects {
+		for _, x := range from.Objects {
+			if o.Same(x) {
+				out = append(out, o)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// Lost names an object a rebuild cannot create again, and why, for plan
+// lines: "check ck on t (CHECK (m > 0)): it refers to column m, which the
+// new table does not have".
+func Lost(table string, o *schema.Object, why string) string {
+	s := o.Kind + " " + o.ID() + " on " + table
+	if o.Name == "" {
+		s = o.Kind + " on " + table
+	}
+	if o.Definition != "" {
+		s += " (" + o.Definition + ")"
+	}
+	return s + ": " + why
 }

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/mxmigrate/mxmigrate/schema"
+	"github.com/mxmigrate/mxmigrate/stores"
 )
 
 // tableObject is an object read by a catalog query, before it is put on its
@@ -67,3 +68,58 @@ func (d Dialect) columnObjects(table, column, def, comment, tableComment string,
 }
 
 func sqlLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+// carried is what a rebuild (Render) creates again, on the new table, of the
+// objects mxmigrate does not model that the table has (decision 41), and
+// what it cannot: column DEFAULTs and CHECK, UNIQUE and FOREIGN KEY
+// constraints go in the new CREATE TABLE (from the catalog's own text),
+// comments are set again after the rename; indexes are recreated by Render
+// as every index of a rebuilt table is.
+type carried struct {
+	defaults    map[string]string // column -> "DEFAULT expr"
+	constraints []string          // "CHECK((n >= 0))", in CREATE TABLE
+	after       []string          // statements once the table has its name
+	kept        []string          // what is carried, for the plan's note
+	lost        []string          // what is not, and why (stores.Lost)
+}
+
+// carry is what a rebuild of b into a carries and loses.
+func carry(b, a *schema.Table) carried {
+	c := carried{defaults: map[string]string{}}
+	for _, o := range stores.RebuildObjects(b, a) {
+		if col := missingColumn(o.Columns, a); col != "" {
+			c.lost = append(c.lost, stores.Lost(a.Name, o, "it refers to column "+col+", which the new table does not have"))
+			continue
+		}
+		switch o.Kind {
+		case "default":
+			c.defaults[o.Name] = o.Definition
+		case "check", "unique", "foreign key":
+			c.constraints = append(c.constraints, o.Definition)
+		case "comment":
+			c.after = append(c.after, o.CreateSQL)
+		default:
+			c.lost = append(c.lost, stores.Lost(a.Name, o, "a DuckDB rebuild cannot create it again"))
+			continue
+		}
+		name := o.Kind + " " + o.ID()
+		switch {
+		case o.Kind == "default" || o.Kind == "comment" && o.Name != "":
+			name = o.Kind + " of " + o.Name
+		case o.Name == "":
+			name = "the table's " + o.Kind
+		}
+		c.kept = append(c.kept, name)
+	}
+	return c
+}
+
+// missingColumn is the first of cols that t does not have ("" if none).
+func missingColumn(cols []string, t *schema.Table) string {
+	for _, c := range cols {
+		if t.Column(c) == nil {
+			return c
+		}
+	}
+	return ""
+}

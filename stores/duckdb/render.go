@@ -34,33 +34,12 @@ func (d Dialect) Render(changes []diff.Change, before, after *schema.Schema) ([]
 		byTable[c.Table] = append(byTable[c.Table], c)
 	}
 	restricted := map[string]bool{} // existing tables whose indexes must go first
-	rebuild := map[string]bool{}
+	rebuild := rebuilds(changes, before, after)
 	for name, cs := range byTable {
-		b, a := bt[name], at[name]
-		if b == nil || a == nil {
+		if bt[name] == nil || at[name] == nil {
 			continue
 		}
 		for _, c := range cs {
-			switch c.Kind {
-			case diff.DropPrimaryKey:
-				rebuild[name] = true
-			case diff.AlterColumnType:
-				if keyed(b, c.Column.Name) {
-					rebuild[name] = true
-				}
-			case diff.DropColumn:
-				if keyedFrom(b, c.Column.Name) {
-					rebuild[name] = true
-				}
-			case diff.AlterColumnNull:
-				// DROP NOT NULL between DROP INDEX and CREATE INDEX in one
-				// transaction aborts the process at COMMIT ("pure virtual
-				// method called", DuckDB 1.5.6, once the table was read back
-				// from the file): such tables are rebuilt instead.
-				if c.Column.Nullable && (len(b.Indexes) > 0 || len(a.Indexes) > 0) {
-					rebuild[name] = true
-				}
-			}
 			switch c.Kind {
 			case diff.DropColumn, diff.AlterColumnType, diff.AlterColumnNull, diff.DropPrimaryKey, diff.AddPrimaryKey:
 				restricted[name] = true
@@ -69,15 +48,6 @@ func (d Dialect) Render(changes []diff.Change, before, after *schema.Schema) ([]
 					restricted[name] = true
 				}
 			}
-		}
-		drops := 0
-		for _, c := range cs {
-			if c.Kind == diff.DropColumn {
-				drops++
-			}
-		}
-		if drops > 0 && drops == len(b.Columns) {
-			rebuild[name] = true // DuckDB cannot drop a table's last column
 		}
 		if rebuild[name] {
 			restricted[name] = true
@@ -151,6 +121,51 @@ func (d Dialect) Render(changes []diff.Change, before, after *schema.Schema) ([]
 		}
 	}
 	return out, nil
+}
+
+// rebuilds returns the existing tables that changes (from before to after)
+// rebuild rather than alter in place (see Render).
+func rebuilds(changes []diff.Change, before, after *schema.Schema) map[string]bool {
+	bt, at := before.Index(), after.Index()
+	byTable := map[string][]diff.Change{}
+	for _, c := range changes {
+		byTable[c.Table] = append(byTable[c.Table], c)
+	}
+	rebuild := map[string]bool{}
+	for name, cs := range byTable {
+		b, a := bt[name], at[name]
+		if b == nil || a == nil {
+			continue
+		}
+		drops := 0
+		for _, c := range cs {
+			switch c.Kind {
+			case diff.DropPrimaryKey:
+				rebuild[name] = true
+			case diff.AlterColumnType:
+				if keyed(b, c.Column.Name) {
+					rebuild[name] = true
+				}
+			case diff.DropColumn:
+				drops++
+				if keyedFrom(b, c.Column.Name) {
+					rebuild[name] = true
+				}
+			case diff.AlterColumnNull:
+				// DROP NOT NULL between DROP INDEX and CREATE INDEX in one
+				// transaction aborts the process at COMMIT ("pure virtual
+				// method called", DuckDB 1.5.6, once the table was read back
+				// from the file): such tables are rebuilt instead.
+				if c.Column.Nullable && (len(b.Indexes) > 0 || len(a.Indexes) > 0) {
+					rebuild[name] = true
+				}
+			}
+		}
+		if drops > 0 && drops == len(b.Columns) {
+			rebuild[name] = true // DuckDB cannot drop a table's last column
+		}
+	}
+	return rebuild
 }
 
 var _ stores.Cautioner = Dialect{}
@@ -304,21 +319,55 @@ func (d Dialect) rebuild(b, a *schema.Table, absorbed []diff.Change, before, aft
 		// nothing in common: keep the row count, the new columns start NULL
 		cols, sel = []string{d.Quote(a.Columns[0].Name)}, []string{"NULL"}
 	}
-	shape := a.Clone()
-	shape.Indexes = nil
+	kept := carry(b, a)
 	note := fmt.Sprintf("rebuild %s: DuckDB cannot drop a primary key, retype or drop a key or indexed column, nor drop NOT NULL on an indexed table, in place: the table is recreated and its rows copied", a.Name)
+	if len(kept.kept) > 0 {
+		note += "; the new table keeps " + strings.Join(kept.kept, ", ")
+	}
+	if len(kept.lost) > 0 {
+		note += "; LOST: " + strings.Join(kept.lost, "; ")
+	}
 	copying := &stores.Cost{Table: b.Name, Effect: stores.Rewrites, Lock: lockDB}
-	meta := &stores.Cost{Table: b.Name, Effect: stores.MetadataOnly, Lock: lockDB}
+	meta := func() *stores.Cost { return &stores.Cost{Table: b.Name, Effect: stores.MetadataOnly, Lock: lockDB} }
 	// CREATE TABLE, not IF NOT EXISTS: a table of that name that neither
 	// schema knows (out of scope) makes the file fail and roll back; it is
 	// never dropped or written to. The rename's target is the table this
 	// file has just dropped.
-	return append(guards, []stores.Statement{
-		{SQL: d.createTable(shape, tmp), Changes: absorbed, Note: note, Cost: copying},
+	out := append(guards, []stores.Statement{
+		{SQL: d.rebuildTable(a, tmp, kept), Changes: absorbed, Note: note, Cost: copying},
 		{SQL: "INSERT INTO " + d.Quote(tmp) + " (" + strings.Join(cols, ", ") + ")\nSELECT " + strings.Join(sel, ", ") + " FROM " + d.Quote(b.Name) + ";", Cost: copying},
-		{SQL: "DROP TABLE " + d.Quote(b.Name) + ";", Cost: meta},
-		{SQL: "ALTER TABLE " + d.Quote(tmp) + " RENAME TO " + d.Quote(a.Name) + ";", Cost: meta},
+		{SQL: "DROP TABLE " + d.Quote(b.Name) + ";", Cost: meta()},
+		{SQL: "ALTER TABLE " + d.Quote(tmp) + " RENAME TO " + d.Quote(a.Name) + ";", Cost: meta()},
 	}...)
+	for _, sql := range kept.after {
+		out = append(out, stores.Statement{SQL: sql, Note: "keep what the table had", Cost: meta()})
+	}
+	return out
+}
+
+// rebuildTable is the CREATE TABLE of a rebuild: t's columns and primary
+// key (not its indexes, which Render recreates after), with the column
+// DEFAULTs and table constraints the old table had (carry).
+func (d Dialect) rebuildTable(t *schema.Table, name string, c carried) string {
+	var lines []string
+	for _, col := range t.Columns {
+		l := "    " + d.Quote(col.Name) + " " + typeName(col.Type)
+		if def := c.defaults[col.Name]; def != "" {
+			l += " " + def
+		}
+		if !col.Nullable {
+			l += " NOT NULL"
+		}
+		lines = append(lines, l)
+	}
+	if t.PrimaryKey != nil {
+		// DuckDB ignores constraint names, so none is written.
+		lines = append(lines, "    PRIMARY KEY ("+sqlx.QuoteList(d, t.PrimaryKey.Columns)+")")
+	}
+	for _, k := range c.constraints {
+		lines = append(lines, "    "+k)
+	}
+	return "CREATE TABLE " + d.Quote(name) + " (\n" + strings.Join(lines, ",\n") + "\n);"
 }
 
 // guard is the statement that stops a file (which then rolls back) before
@@ -357,10 +406,24 @@ func widens(from, to *schema.Column) bool {
 // what DuckDB does to values that pass: a TIMESTAMPTZ becomes the wall-clock
 // time of the session's time zone and loses its zone; a TIMESTAMP is read
 // as a wall-clock time there.
-func (d Dialect) Caveats(cs []diff.Change, _ *schema.Schema) []string {
+//
+// A rebuild that cannot create again on the new table an object mxmigrate
+// does not model (carry: it refers to a column the new table does not have)
+// says so on the first change of its table, which is then destructive.
+func (d Dialect) Caveats(cs []diff.Change, before *schema.Schema) []string {
 	out := make([]string, len(cs))
+	losses := rebuildLosses(cs, before)
 	for i, c := range cs {
+		lost := losses[i]
 		if c.Kind != diff.AlterColumnType || widens(c.From, c.Column) {
+			if lost != "" {
+				plain := c
+				plain.Caveat = ""
+				out[i] = lost
+				if why := plain.Destructive(); why != "" {
+					out[i] = why + "; " + lost
+				}
+			}
 			continue
 		}
 		ft, tt := typeName(c.From.Type), typeName(c.Column.Type)
@@ -382,7 +445,31 @@ func (d Dialect) Caveats(cs []diff.Change, _ *schema.Schema) []string {
 		case c.From.Type == schema.Timestamp && c.Column.Type == schema.TimestampTZ:
 			s += "; each value is read as a wall-clock time in the TimeZone setting of the session that runs the file"
 		}
+		if lost != "" {
+			s += "; " + lost
+		}
 		out[i] = s
+	}
+	return out
+}
+
+// rebuildLosses says, by the index in cs of the first change of each table
+// that cs rebuild, what the rebuild loses (carry), if anything.
+func rebuildLosses(cs []diff.Change, before *schema.Schema) map[int]string {
+	out := map[int]string{}
+	if before == nil {
+		return out
+	}
+	after := diff.Apply(before, cs)
+	rebuild := rebuilds(cs, before, after)
+	for i, c := range cs {
+		if !rebuild[c.Table] || stores.IsObject(c) || c.Kind == diff.DropIndex || c.Kind == diff.CreateIndex {
+			continue
+		}
+		rebuild[c.Table] = false // the first change only
+		if lost := carry(before.Table(c.Table), after.Table(c.Table)).lost; len(lost) > 0 {
+			out[i] = fmt.Sprintf("rebuilds table %s, and the new table cannot have what the old one has: %s", c.Table, strings.Join(lost, "; "))
+		}
 	}
 	return out
 }
