@@ -97,12 +97,12 @@ type runner struct {
 	wait time.Duration
 }
 
-func (p *Project) runner(ctx context.Context, env *Env) (*runner, error) {
+func (p *Project) runner(ctx context.Context, env *Env, out io.Writer) (*runner, error) {
 	dir, err := p.readDir(env)
 	if err != nil {
 		return nil, err
 	}
-	h, err := env.Conn.Open(ctx, stores.OpenOptions{})
+	h, err := p.openWaiting(ctx, env, out)
 	if err != nil {
 		return nil, fmt.Errorf("%s: connect: %s", env.Name, stores.MaskPassword(err.Error()))
 	}
@@ -110,7 +110,39 @@ func (p *Project) runner(ctx context.Context, env *Env) (*runner, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: connect: %s", env.Name, stores.MaskPassword(err.Error()))
 	}
-	return &runner{env: env, dir: dir, drv: drv, wait: p.LockWait}, nil
+	return &runner{env: env, dir: dir, drv: drv, out: out, wait: p.LockWait}, nil
+}
+
+// openWaiting opens the database for writing. A database another process
+// holds (DuckDB allows one writing process per file: another mxmigrate up,
+// a notebook) is the lock of that dialect: it is polled, like the
+// migrations lock, for up to the lock wait, saying so once.
+func (p *Project) openWaiting(ctx context.Context, env *Env, out io.Writer) (*stores.Handle, error) {
+	wait := p.LockWait
+	if wait <= 0 {
+		wait = DefaultLockWait
+	}
+	deadline := time.Now().Add(wait)
+	said := false
+	for {
+		h, err := env.Conn.Open(ctx, stores.OpenOptions{})
+		var busy *stores.InUseError
+		if err == nil || !errors.As(err, &busy) {
+			return h, err
+		}
+		if time.Now().After(deadline) {
+			return nil, fmt.Errorf("%w; gave up after %s (wait longer with --lock-wait)", err, wait)
+		}
+		if !said && out != nil {
+			said = true
+			fmt.Fprintf(out, "%s: waiting up to %s for the database: %s\n", env.Name, wait, err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
 }
 
 func (r *runner) close() { r.drv.Close() }
@@ -194,8 +226,8 @@ func (r *runner) run(body []byte, target int) error {
 // openRunner opens the environment's runner and reads the version. A dirty
 // version is not refused here: another run may be applying that file and
 // hold the lock; each step refuses it under the lock, once that run is done.
-func (p *Project) openRunner(ctx context.Context, env *Env) (*runner, State, error) {
-	r, err := p.runner(ctx, env)
+func (p *Project) openRunner(ctx context.Context, env *Env, out io.Writer) (*runner, State, error) {
+	r, err := p.runner(ctx, env, out)
 	if err != nil {
 		return nil, State{}, err
 	}
@@ -221,12 +253,11 @@ var errStop = errors.New("stop")
 // version read there, so it only ever goes up; when another run applied the
 // files meanwhile, it says so.
 func (p *Project) Up(ctx context.Context, env *Env, n int, out io.Writer) ([]Applied, error) {
-	r, first, err := p.openRunner(ctx, env)
+	r, first, err := p.openRunner(ctx, env, out)
 	if err != nil {
 		return nil, err
 	}
 	defer r.close()
-	r.out = out
 	var done []Applied
 	expect := first.Version // the version this run last saw or left
 	for n <= 0 || len(done) < n {
@@ -354,12 +385,11 @@ func (p *Project) explain(ctx context.Context, env *Env, ex stores.Explainer, er
 // version meanwhile, Down stops and says so rather than revert what it did
 // not mean to.
 func (p *Project) Down(ctx context.Context, env *Env, n int, out io.Writer) ([]Applied, error) {
-	r, first, err := p.openRunner(ctx, env)
+	r, first, err := p.openRunner(ctx, env, out)
 	if err != nil {
 		return nil, err
 	}
 	defer r.close()
-	r.out = out
 	var done []Applied
 	expect := first.Version
 	for n < 0 || len(done) < n {
@@ -409,7 +439,7 @@ func (p *Project) Down(ctx context.Context, env *Env, n int, out io.Writer) ([]A
 // Force records version as applied and clean without running anything
 // (-1 records that nothing is applied).
 func (p *Project) Force(ctx context.Context, env *Env, version int) error {
-	r, err := p.runner(ctx, env)
+	r, err := p.runner(ctx, env, nil)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package integration
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -232,4 +233,66 @@ func TestDirtyVersionIsExplained(t *testing.T) {
 	mx(t, dir, "force", "-n", "dev:metaxy_features", "1").Must(t, 0)
 	mx(t, dir, "up", "-n", "dev:metaxy_features").Must(t, 0, "applied 000002_more.up.sql")
 	mx(t, dir, "check", "-n", "dev:metaxy_features").Must(t, 0, "in sync")
+}
+
+// TestUpWaitsForTheFile: on DuckDB the database file is the lock (one
+// writing process per file): a second writer polls for it, says so, gives
+// up after --lock-wait naming the holder, or goes on once it is free.
+func TestUpWaitsForTheFile(t *testing.T) {
+	dir := hproject(t, "dev", feature("a/b", "n"))
+	mx(t, dir, "generate", "-n", "dev:metaxy_features", "-m", "init").Must(t, 0)
+	h, err := duckdb.OpenPath(context.Background(), filepath.Join(dir, "h.duckdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	mx(t, dir, "up", "-n", "dev:metaxy_features", "--lock-wait", "1s").Must(t, 3, "waiting up to 1s for the database", "in use by another process", "gave up after 1s")
+	cmd := exec.Command(binary, "up", "-n", "dev:metaxy_features")
+	cmd.Dir = dir
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var errb strings.Builder
+	cmd.Stderr = &errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	line := make([]byte, 4096)
+	n, _ := out.Read(line) // the first thing up says: that it waits
+	if !strings.Contains(string(line[:n]), "waiting up to 30s for the database") {
+		cmd.Process.Kill()
+		t.Fatalf("up should say it waits: %q", line[:n])
+	}
+	h.Close()
+	rest, _ := io.ReadAll(out)
+	if err := cmd.Wait(); err != nil || !strings.Contains(string(rest), "applied 000001_init.up.sql") {
+		t.Fatalf("up after the file was freed: %v\n%s%s", err, rest, errb.String())
+	}
+}
+
+// TestBidiControlsAreRefusedOrEscaped: Unicode bidirectional controls
+// (U+202A-202E, U+2066-2069), which show text in another order than it
+// runs, are refused in names and escaped in file comments and in output.
+func TestBidiControlsAreRefusedOrEscaped(t *testing.T) {
+	const rlo, lri = "\u202e", "\u2066"
+	dir := hproject(t, "dev", feature("a/b"+rlo+"c"))
+	mx(t, dir, "generate", "-n", "dev:metaxy_features").Must(t, 3, "bidirectional control", `U+202E`)
+	dir = hproject(t, "dev", feature("a/b")+"[[feature.column]]\nname = \"n"+lri+"x\"\ntype = \"string\"\nnullable = true\n")
+	mx(t, dir, "generate", "-n", "dev:metaxy_features").Must(t, 3, "bidirectional control", `U+2066`)
+	mx(t, hproject(t, `"de`+rlo+`v"`, feature("a/b")), "status").Must(t, 3, "bidirectional control")
+	dir = hproject(t, "dev", feature("a/b"))
+	r := mx(t, dir, "generate", "-n", "dev:metaxy_features", "-m", "init "+rlo+"DROP TABLE victim"+lri)
+	r.Must(t, 0)
+	all := r.Stdout + r.Stderr
+	for _, f := range files(t, filepath.Join(dir, "migrations", "features")) {
+		all += read(t, filepath.Join(dir, "migrations", "features", f))
+	}
+	if strings.ContainsAny(all, rlo+lri) || !strings.Contains(all, `\u202e`) {
+		t.Fatalf("a bidirectional control reached a file or the output raw (or was not escaped):\n%s", all)
+	}
+	r = mx(t, dir, "status", "-n", "dev"+rlo+":metaxy_features").Must(t, 2)
+	if strings.ContainsAny(r.Stdout+r.Stderr, rlo) {
+		t.Fatalf("an error echoed a bidirectional control raw:\n%s", r.Stderr)
+	}
 }

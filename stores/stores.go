@@ -234,6 +234,13 @@ type Statement struct {
 	Cost *Cost
 }
 
+// InUseError is a database that another process holds so that this one
+// cannot open it to write (DuckDB: one writing process per file). Writing
+// commands wait for it as for the migrations lock.
+type InUseError struct{ Msg string }
+
+func (e *InUseError) Error() string { return e.Msg }
+
 // URLOptions change a printed URL: Protocol replaces only the scheme, Port
 // only the port.
 type URLOptions struct {

@@ -198,8 +198,8 @@ var lockRE = regexp.MustCompile(`(?i)could not set lock on file.*?(Conflicting l
 
 func explainOpen(path string, err error) error {
 	if m := lockRE.FindStringSubmatch(err.Error()); m != nil {
-		return fmt.Errorf("DuckDB database file %s is in use by another process (%s); DuckDB allows one writer process per file: close that process (a Python session, notebook or DuckDB CLI) and try again",
-			path, strings.TrimRight(m[1], ". "))
+		return &stores.InUseError{Msg: fmt.Sprintf("DuckDB database file %s is in use by another process (%s); DuckDB allows one writer process per file: close that process (a Python session, notebook or DuckDB CLI) and try again",
+			path, strings.TrimRight(m[1], ". "))}
 	}
 	return fmt.Errorf("open DuckDB database %s: %w", path, err)
 }
