@@ -188,10 +188,10 @@ func tmpName(table string) string {
 
 const rebuildSuffix = "__mxmigrate_new"
 
-// canRebuild refuses a rebuild that would lose what mxmigrate does not model
-// (TTL, column defaults, codecs, comments: a new table would not have them),
-// or whose scratch table is a table of the environment or exists in the
-// database (Inspect reads it): mxmigrate never drops a table it did not make.
+// canRebuild refuses a rebuild whose scratch table is a table of the
+// environment or exists in the database (Inspect reads it): mxmigrate never
+// drops a table it did not make. What the table has that mxmigrate does not
+// model goes to the new table (carry), or is named as lost by Caveats.
 func canRebuild(t *schema.Table, before, after *schema.Schema) error {
 	if t == nil {
 		return nil
@@ -203,17 +203,11 @@ func canRebuild(t *schema.Table, before, after *schema.Schema) error {
 	if t.Storage == nil {
 		return nil
 	}
-	var lost []string
 	for _, u := range t.Storage.Unmodeled {
 		if rest, ok := strings.CutPrefix(u, scratchPrefix); ok {
 			return fmt.Errorf("table %s would be rebuilt through table %s, which exists in the database%s: mxmigrate builds that table and then drops it, so it does not rebuild through a table it did not make. Drop or rename %s if you do not need it, then generate again",
 				t.Name, tmp, strings.TrimPrefix(rest, chdb.QuoteIdent(tmp)), tmp)
 		}
-		lost = append(lost, u)
-	}
-	if len(lost) > 0 {
-		return fmt.Errorf("table %s would be rebuilt (a new table, its rows copied in), and the new table would lose what mxmigrate does not manage: %s. Remove those from the table first (and set them again after), or rebuild it by hand (docs/clickhouse.md, \"Rebuilds\")",
-			t.Name, strings.Join(lost, "; "))
 	}
 	return nil
 }
@@ -258,12 +252,15 @@ func (d Dialect) rebuild(from, to *schema.Table, cs []diff.Change, why string) (
 	tmp := tmpName(to.Name)
 	q, qt := d.Quote(to.Name), d.Quote(tmp)
 	lit := chdb.QuoteString
+	kept := d.carry(from, to)
 	var cols, exprs []string
+	stored := false // a MATERIALIZED column is copied
 	for _, c := range to.Columns {
 		old := from.Column(c.Name)
-		if old == nil {
-			continue
+		if old == nil || kept.computed[c.Name] {
+			continue // new, or computed when read (ALIAS)
 		}
+		stored = stored || strings.HasPrefix(kept.columns[c.Name], " MATERIALIZED ")
 		cols = append(cols, d.Quote(c.Name))
 		src := d.Quote(c.Name)
 		ft, tt := d.columnType(old), d.columnType(c)
@@ -285,6 +282,17 @@ func (d Dialect) rebuild(from, to *schema.Table, cs []diff.Change, why string) (
 		cols, exprs = []string{d.Quote(c.Name)}, []string{"defaultValueOfTypeName(" + lit(d.columnType(c)) + ")"}
 	}
 	note := fmt.Sprintf("rebuild %s: %s. Its rows are copied into %s, which then takes its place (EXCHANGE TABLES)", to.Name, why, tmp)
+	if len(kept.kept) > 0 {
+		note += "; the new table keeps " + strings.Join(kept.kept, ", ")
+	}
+	if len(kept.lost) > 0 {
+		note += "; LOST: " + strings.Join(kept.lost, "; ")
+	}
+	insert := "INSERT INTO " + qt + " (" + strings.Join(cols, ", ") + ")\n"
+	if stored {
+		// the stored values, not the expression evaluated again
+		insert += "SETTINGS insert_allow_materialized_columns = 1\n"
+	}
 	for _, c := range to.Columns {
 		if old := from.Column(c.Name); old != nil {
 			if g, ok := d.guard(to.Name, c.Name, d.columnType(old), d.columnType(c)); ok {
@@ -298,7 +306,7 @@ func (d Dialect) rebuild(from, to *schema.Table, cs []diff.Change, why string) (
 	meta := func() *stores.Cost {
 		return &stores.Cost{Table: to.Name, Effect: stores.MetadataOnly, Lock: lockNone}
 	}
-	create := d.createTable(keepSettings(from, to), tmp, "", false)
+	create := d.createTableWith(keepSettings(from, to), tmp, "", false, &kept)
 	mark := rebuildMark(to.Name, create)
 	out = []stores.Statement{
 		{SQL: fmt.Sprintf("SELECT throwIf(countIf(name = %s AND comment != %s) > 0 AND countIf(name = %s AND comment = %s) = 0,\n    %s)\nFROM system.tables\nWHERE database = currentDatabase() AND name IN (%s, %s);",
@@ -308,7 +316,11 @@ func (d Dialect) rebuild(from, to *schema.Table, cs []diff.Change, why string) (
 			Note: note + ". First: stop if " + tmp + " exists and is not this file's own leftover (marked by its comment)", Cost: meta()},
 		{SQL: "DROP TABLE IF EXISTS " + qt + " SYNC;", Note: "this file's own leftover of an earlier run, if any", Cost: meta()},
 		{SQL: create + "\nCOMMENT " + lit(mark) + ";", Changes: cs, Cost: copying()},
-		{SQL: "INSERT INTO " + qt + " (" + strings.Join(cols, ", ") + ")\nSELECT " + strings.Join(exprs, ", ") + "\nFROM " + q + ";", Cost: copying()},
+		{SQL: insert + "SELECT " + strings.Join(exprs, ", ") + "\nFROM " + q + ";", Cost: copying()},
+	}
+	comment, clear := "''", "clear the mark"
+	if kept.comment != "" {
+		comment, clear = kept.comment, "the table's own comment replaces the mark"
 	}
 	if st, ok := d.countCheck(from, to); ok {
 		out = append(out, st)
@@ -316,7 +328,7 @@ func (d Dialect) rebuild(from, to *schema.Table, cs []diff.Change, why string) (
 	return guards, append(out, []stores.Statement{
 		{SQL: "EXCHANGE TABLES " + qt + " AND " + q + ";", Cost: meta()},
 		{SQL: "DROP TABLE IF EXISTS " + qt + " SYNC;", Note: "the old table", Cost: meta()},
-		{SQL: "ALTER TABLE " + q + " MODIFY COMMENT '';", Note: "the rebuild is done: clear the mark", Cost: meta()},
+		{SQL: "ALTER TABLE " + q + " MODIFY COMMENT " + comment + ";", Note: "the rebuild is done: " + clear, Cost: meta()},
 	}...)
 }
 
@@ -365,8 +377,19 @@ func keepSettings(from, to *schema.Table) *schema.Table {
 	if t.Storage.Settings == nil {
 		t.Storage.Settings = map[string]string{}
 	}
+	dropped := map[string]bool{} // settings dropped on purpose (manage_unknown = "drop")
+	for _, o := range from.Objects {
+		if o.Kind == "setting" {
+			dropped[o.Name] = true
+		}
+	}
+	for _, o := range to.Objects {
+		if o.Kind == "setting" {
+			dropped[o.Name] = false
+		}
+	}
 	for k, v := range from.Storage.Settings {
-		if _, set := t.Storage.Settings[k]; !set {
+		if _, set := t.Storage.Settings[k]; !set && !dropped[k] {
 			t.Storage.Settings[k] = v
 		}
 	}
@@ -455,6 +478,16 @@ func (d Dialect) guard(table, col, from, to string) (stores.Statement, bool) {
 
 // createTable is CREATE TABLE for t under name.
 func (d Dialect) createTable(t *schema.Table, name, on string, ifNotExists bool) string {
+	return d.createTableWith(t, name, on, ifNotExists, nil)
+}
+
+// createTableWith is createTable with what a rebuild carries (c, if not nil):
+// column expressions, comments and codecs, constraints and projections, the
+// TTL (but not the table's comment: the rebuild's mark is there first).
+func (d Dialect) createTableWith(t *schema.Table, name, on string, ifNotExists bool, c *carried) string {
+	if c == nil {
+		c = &carried{}
+	}
 	var b strings.Builder
 	b.WriteString("CREATE TABLE ")
 	if ifNotExists {
@@ -462,13 +495,16 @@ func (d Dialect) createTable(t *schema.Table, name, on string, ifNotExists bool)
 	}
 	b.WriteString(d.Quote(name) + on + "\n(\n")
 	var lines []string
-	for _, c := range t.Columns {
-		lines = append(lines, "    "+d.Quote(c.Name)+" "+d.columnType(c))
+	for _, col := range t.Columns {
+		lines = append(lines, "    "+d.Quote(col.Name)+" "+d.columnType(col)+c.columns[col.Name])
 	}
 	for _, ix := range t.Indexes {
-		if ix.Using != "" {
+		if ix.Using != "" && !c.noIndex[ix.Name] {
 			lines = append(lines, "    INDEX "+d.Quote(ix.Name)+" "+ix.Columns[0]+" "+ix.Using)
 		}
+	}
+	for _, e := range c.elements {
+		lines = append(lines, "    "+e)
 	}
 	b.WriteString(strings.Join(lines, ",\n"))
 	b.WriteString("\n)\n")
@@ -499,6 +535,9 @@ func (d Dialect) createTable(t *schema.Table, name, on string, ifNotExists bool)
 		default:
 			b.WriteString("\nORDER BY (" + strings.Join(keys, ", ") + ")")
 		}
+	}
+	if c.ttl != "" {
+		b.WriteString("\n" + c.ttl)
 	}
 	if len(st.Settings) > 0 {
 		names := make([]string, 0, len(st.Settings))
@@ -567,12 +606,14 @@ func (d Dialect) Caveats(cs []diff.Change, before *schema.Schema) []string {
 			storage[c.Table] = c.Storage
 		}
 	}
+	var after *schema.Schema
+	first := map[string]bool{} // rebuilt tables whose first change is seen
 	out := make([]string, len(cs))
 	for i, c := range cs {
 		plain := c
 		plain.Caveat = ""
 		var parts []string
-		if why, ok := rebuild[c.Table]; ok {
+		if why, ok := rebuild[c.Table]; ok && !stores.IsObject(c) {
 			if c.Kind == diff.AlterStorage {
 				parts = append(parts, plain.Destructive())
 			} else {
@@ -592,6 +633,20 @@ func (d Dialect) Caveats(cs []diff.Change, before *schema.Schema) []string {
 					s += ": the file stops before EXCHANGE TABLES if the new table (FINAL) reads fewer rows than the old one (accept_collapse = true accepts it)"
 				}
 				parts = append(parts, s)
+			}
+			if old := before.Table(c.Table); old != nil && old.Storage != nil && st != nil && collapses(old.Storage.Engine) && !collapses(st.Engine) {
+				parts = append(parts, fmt.Sprintf("rows of %s that share its sorting key and are not merged yet are copied as they are: duplicates that FINAL (or the merges) hid become visible under %s", old.Storage.Engine, st.Engine))
+			}
+			if !first[c.Table] {
+				first[c.Table] = true
+				if after == nil {
+					after = diff.Apply(before, cs)
+				}
+				if old, t := before.Table(c.Table), after.Table(c.Table); old != nil && t != nil {
+					if lost := d.carry(old, t).lost; len(lost) > 0 {
+						parts = append(parts, "the new table cannot have what the old one has: "+strings.Join(lost, "; "))
+					}
+				}
 			}
 		}
 		switch {
