@@ -96,7 +96,7 @@ func createElements(create string) []string {
 }
 
 // carried is what a rebuild (see rebuild) creates again on the new table of
-// what the table has that mxmigrate does not model (decision 41), and what
+// what the table has that mxmigrate does not model (decision 42), and what
 // it cannot: column DEFAULT, MATERIALIZED and ALIAS expressions, comments
 // and codecs on the columns, CHECK constraints and projections as elements,
 // the TTL and the table's comment, all in the new CREATE TABLE from the

@@ -70,7 +70,7 @@ func (d Dialect) columnObjects(table, column, def, comment, tableComment string,
 func sqlLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
 // carried is what a rebuild (Render) creates again, on the new table, of the
-// objects mxmigrate does not model that the table has (decision 41), and
+// objects mxmigrate does not model that the table has (decision 42), and
 // what it cannot: column DEFAULTs and CHECK, UNIQUE and FOREIGN KEY
 // constraints go in the new CREATE TABLE (from the catalog's own text),
 // comments are set again after the rename; indexes are recreated by Render
