@@ -1,12 +1,18 @@
 package clickhouse_test
 
 import (
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/mxmigrate/mxmigrate/integration/itest"
+	"github.com/mxmigrate/mxmigrate/internal/chdb"
 )
 
 // TestKilledRebuildIsExplained (issue 18): a rebuild killed (kill -9) after
@@ -71,4 +77,73 @@ func stripComments(s string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// holdChDB opens the chDB data directory dir, says "ready", and holds it
+// until its standard input closes; then the process exits.
+func holdChDB(dir string) {
+	fd, err := syscall.Dup(0) // chdb.Open points standard input at /dev/null
+	if err != nil {
+		os.Exit(1)
+	}
+	stdin := os.NewFile(uintptr(fd), "stdin")
+	s, err := chdb.Open(dir)
+	if err == nil {
+		_, err = s.Query("default", "SELECT 1", "TabSeparated")
+	}
+	if err != nil {
+		fmt.Println("error", err)
+		os.Exit(1)
+	}
+	fmt.Println("ready")
+	io.Copy(io.Discard, stdin)
+	os.Exit(0)
+}
+
+// TestUpWaitsForTheDataDirectory: chDB's data directory takes one process
+// (ClickHouse locks its status file): a writing command waits for it as for
+// the migrations lock, says so, and gives up after --lock-wait, or goes on
+// once the other process is gone (it failed with ClickHouse's exception).
+func TestUpWaitsForTheDataDirectory(t *testing.T) {
+	dir := newProject(t)
+	mx(t, dir, "generate", "-n", "ch:metaxy_features", "-m", "init").Must(t, 0)
+	mx(t, dir, "status", "-n", "ch:metaxy_features").Must(t, 0) // creates nothing
+	holder := exec.Command(os.Args[0], "-test.run=^$")
+	holder.Env = append(os.Environ(), "MXMIGRATE_HOLD_CHDB="+filepath.Join(dir, "chdata"))
+	out, _ := holder.StdoutPipe()
+	release, err := holder.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := holder.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { release.Close(); holder.Wait() }()
+	buf := make([]byte, 256)
+	if n, _ := out.Read(buf); !strings.Contains(string(buf[:n]), "ready") {
+		t.Fatalf("holder: %q", buf[:n])
+	}
+	mx(t, dir, "up", "-n", "ch:metaxy_features", "--lock-wait", "1s").Must(t, 3, "waiting up to 1s for the database", "in use by another process", "gave up after 1s")
+	up := exec.Command(binary, "up", "-n", "ch:metaxy_features")
+	up.Dir = dir
+	upOut, err := up.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var errb strings.Builder
+	up.Stderr = &errb
+	if err := up.Start(); err != nil {
+		t.Fatal(err)
+	}
+	n, _ := upOut.Read(buf)
+	if !strings.Contains(string(buf[:n]), "waiting up to 30s for the database") {
+		up.Process.Kill()
+		t.Fatalf("up should say it waits: %q", buf[:n])
+	}
+	release.Close()
+	holder.Wait()
+	rest, _ := io.ReadAll(upOut)
+	if err := up.Wait(); err != nil || !strings.Contains(string(rest), "applied 000001_init.up.sql") {
+		t.Fatalf("up after the directory was freed: %v\n%s%s", err, rest, errb.String())
+	}
 }

@@ -17,6 +17,9 @@ import (
 var binary string
 
 func TestMain(m *testing.M) {
+	if dir := os.Getenv("MXMIGRATE_HOLD_CHDB"); dir != "" {
+		holdChDB(dir) // this binary run again as another process holding a data directory
+	}
 	if _, err := chdb.Load(); err != nil {
 		fmt.Fprintln(os.Stderr, "integration/clickhouse: these tests run on embedded ClickHouse:", err)
 		os.Exit(1)

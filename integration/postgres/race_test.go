@@ -26,7 +26,7 @@ func TestConcurrentUpOnlyGoesUp(t *testing.T) {
 	// refuses a database behind its directory, so apply, write, revert
 	e.mx(t, "up", "-n", "prod:metaxy_features").Must(t, 0)
 	e.mx(t, "generate", "-n", "prod:metaxy_features", "-m", "codec").Must(t, 0)
-	e.mx(t, "down", "-n", "prod:metaxy_features", "--all").Must(t, 0)
+	e.mx(t, "down", "-n", "prod:metaxy_features", "--all", "--yes").Must(t, 0)
 
 	p, err := mxmigrate.Load(config.Options{Path: filepath.Join(e.dir, "metaxy.toml"), Environ: e.vars}, io.Discard)
 	if err != nil {

@@ -191,3 +191,19 @@ func (r *rawConn) run(q, format string) ([]byte, error) {
 }
 
 func (r *rawConn) close() { r.a.closeConn(r.c) }
+
+// inUse reports whether another process holds the lock ClickHouse takes on
+// <dir>/status (flock, exclusive) while it has the directory open. The
+// probe takes and drops the same lock, non-blocking.
+func inUse(dir string) bool {
+	f, err := os.Open(dir + "/status")
+	if err != nil {
+		return false // never opened: nobody holds it
+	}
+	defer f.Close()
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		return errors.Is(err, syscall.EWOULDBLOCK)
+	}
+	syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+	return false
+}

@@ -57,8 +57,12 @@ var (
 	current   *Session
 )
 
+// ErrInUse: another process has the data directory open.
+var ErrInUse = errors.New("in use by another process")
+
 // Open opens (or shares) the session on the data directory path, creating the
-// directory when it does not exist.
+// directory when it does not exist. A directory another process has open is
+// ErrInUse (ClickHouse would print its exception and fail).
 func Open(path string) (*Session, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
@@ -79,6 +83,9 @@ func Open(path string) (*Session, error) {
 	}
 	if err := os.MkdirAll(abs, 0o755); err != nil {
 		return nil, fmt.Errorf("chDB data directory: %w", err)
+	}
+	if inUse(abs) {
+		return nil, fmt.Errorf("chDB data directory %s is %w (ClickHouse locks its status file: one process per directory)", abs, ErrInUse)
 	}
 	if err := detachStdin(); err != nil {
 		return nil, fmt.Errorf("chDB: detach standard input: %w", err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"database/sql"
+	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -276,6 +277,9 @@ func (s *store) openEmbedded(o stores.OpenOptions) (*stores.Handle, error) {
 	if err != nil {
 		if scratch != "" {
 			os.RemoveAll(scratch)
+		}
+		if errors.Is(err, chdb.ErrInUse) {
+			return nil, &stores.InUseError{Msg: fmt.Sprintf("store %q: %v", s.name, err)}
 		}
 		return nil, fmt.Errorf("store %q: %w", s.name, err)
 	}
