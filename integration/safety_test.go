@@ -3,7 +3,6 @@ package integration
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -247,28 +246,9 @@ func TestUpWaitsForTheFile(t *testing.T) {
 	}
 	defer h.Close()
 	mx(t, dir, "up", "-n", "dev:metaxy_features", "--lock-wait", "1s").Must(t, 3, "waiting up to 1s for the database", "in use by another process", "gave up after 1s")
-	cmd := exec.Command(binary, "up", "-n", "dev:metaxy_features")
-	cmd.Dir = dir
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var errb strings.Builder
-	cmd.Stderr = &errb
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	line := make([]byte, 4096)
-	n, _ := out.Read(line) // the first thing up says: that it waits
-	if !strings.Contains(string(line[:n]), "waiting up to 30s for the database") {
-		cmd.Process.Kill()
-		t.Fatalf("up should say it waits: %q", line[:n])
-	}
+	up := itest.StartWaiting(t, binary, dir, "waiting up to 30s for the database", "up", "-n", "dev:metaxy_features")
 	h.Close()
-	rest, _ := io.ReadAll(out)
-	if err := cmd.Wait(); err != nil || !strings.Contains(string(rest), "applied 000001_init.up.sql") {
-		t.Fatalf("up after the file was freed: %v\n%s%s", err, rest, errb.String())
-	}
+	up.Finish(t, "applied 000001_init.up.sql")
 }
 
 // TestBidiControlsAreRefusedOrEscaped: Unicode bidirectional controls

@@ -364,3 +364,23 @@ func (s *Schema) Clone() *Schema {
 	}
 	return c
 }
+
+// TableObject is an object a catalog query read, with the table it is on.
+type TableObject struct {
+	Table string
+	Obj   *Object
+}
+
+// Attach puts objects on their tables (those in s; others are dropped),
+// each table's objects sorted.
+func (s *Schema) Attach(objs []TableObject) {
+	byName := s.Index()
+	for _, o := range objs {
+		if t := byName[o.Table]; t != nil {
+			t.Objects = append(t.Objects, o.Obj)
+		}
+	}
+	for _, t := range s.Tables {
+		t.SortObjects()
+	}
+}

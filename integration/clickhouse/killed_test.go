@@ -124,26 +124,8 @@ func TestUpWaitsForTheDataDirectory(t *testing.T) {
 		t.Fatalf("holder: %q", buf[:n])
 	}
 	mx(t, dir, "up", "-n", "ch:metaxy_features", "--lock-wait", "1s").Must(t, 3, "waiting up to 1s for the database", "in use by another process", "gave up after 1s")
-	up := exec.Command(binary, "up", "-n", "ch:metaxy_features")
-	up.Dir = dir
-	upOut, err := up.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var errb strings.Builder
-	up.Stderr = &errb
-	if err := up.Start(); err != nil {
-		t.Fatal(err)
-	}
-	n, _ := upOut.Read(buf)
-	if !strings.Contains(string(buf[:n]), "waiting up to 30s for the database") {
-		up.Process.Kill()
-		t.Fatalf("up should say it waits: %q", buf[:n])
-	}
+	up := itest.StartWaiting(t, binary, dir, "waiting up to 30s for the database", "up", "-n", "ch:metaxy_features")
 	release.Close()
 	holder.Wait()
-	rest, _ := io.ReadAll(upOut)
-	if err := up.Wait(); err != nil || !strings.Contains(string(rest), "applied 000001_init.up.sql") {
-		t.Fatalf("up after the directory was freed: %v\n%s%s", err, rest, errb.String())
-	}
+	up.Finish(t, "applied 000001_init.up.sql")
 }

@@ -3,6 +3,7 @@ package itest
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -165,4 +166,47 @@ func Append(t testing.TB, p, body string) {
 func Edit(t testing.TB, p string, f func(string) string) {
 	t.Helper()
 	Write(t, p, f(Read(t, p)))
+}
+
+// Waiting is a command started by StartWaiting.
+type Waiting struct {
+	cmd  *exec.Cmd
+	out  io.Reader
+	errb *strings.Builder
+}
+
+// StartWaiting starts bin with args in dir and returns once the first thing
+// it prints holds said (e.g. that it waits for a lock): the command is then
+// known to be waiting, whatever the machine's load.
+func StartWaiting(t testing.TB, bin, dir, said string, args ...string) *Waiting {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Dir = dir
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &Waiting{cmd: cmd, out: out, errb: &strings.Builder{}}
+	cmd.Stderr = w.errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	first := make([]byte, 4096)
+	n, _ := out.Read(first)
+	if !strings.Contains(string(first[:n]), said) {
+		cmd.Process.Kill()
+		cmd.Wait()
+		t.Fatalf("%v should first say %q: %q\n%s", args, said, first[:n], w.errb.String())
+	}
+	return w
+}
+
+// Finish waits for the command to end and fails the test unless it
+// succeeded printing want.
+func (w *Waiting) Finish(t testing.TB, want string) {
+	t.Helper()
+	rest, _ := io.ReadAll(w.out)
+	if err := w.cmd.Wait(); err != nil || !strings.Contains(string(rest), want) {
+		t.Fatalf("%v: %v\n%s%s", w.cmd.Args, err, rest, w.errb.String())
+	}
 }

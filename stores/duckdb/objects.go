@@ -9,23 +9,10 @@ import (
 
 // tableObject is an object read by a catalog query, before it is put on its
 // table.
-type tableObject struct {
-	table string
-	obj   *schema.Object
-}
+type tableObject = schema.TableObject
 
 // attachObjects puts objects on their tables (those that were read), sorted.
-func attachObjects(s *schema.Schema, objs []tableObject) {
-	byName := s.Index()
-	for _, o := range objs {
-		if t := byName[o.table]; t != nil {
-			t.Objects = append(t.Objects, o.obj)
-		}
-	}
-	for _, t := range s.Tables {
-		t.SortObjects()
-	}
-}
+func attachObjects(s *schema.Schema, objs []tableObject) { s.Attach(objs) }
 
 // keepConstraint is why a DuckDB constraint is never dropped: DuckDB drops
 // none in place (ALTER TABLE ... DROP CONSTRAINT is not supported).
@@ -38,7 +25,7 @@ func constraintObject(table, typ, text, name string, cols []string) tableObject 
 	if name == "" {
 		name = table + "_" + strings.Join(cols, "_") + "_" + strings.ReplaceAll(kind, " ", "_")
 	}
-	return tableObject{table, &schema.Object{Kind: kind, Name: name, Definition: text, Columns: cols, Destructive: true, Keep: keepConstraint}}
+	return tableObject{Table: table, Obj: &schema.Object{Kind: kind, Name: name, Definition: text, Columns: cols, Destructive: true, Keep: keepConstraint}}
 }
 
 // columnObjects are a column's default and comment, and the table's comment
@@ -48,19 +35,19 @@ func (d Dialect) columnObjects(table, column, def, comment, tableComment string,
 	var out []tableObject
 	if def != "" {
 		alter := "ALTER TABLE " + t + " ALTER COLUMN " + c
-		out = append(out, tableObject{table, &schema.Object{Kind: "default", Name: column, Columns: []string{column},
+		out = append(out, tableObject{Table: table, Obj: &schema.Object{Kind: "default", Name: column, Columns: []string{column},
 			Definition: "DEFAULT " + def, Lock: lockDB, Destructive: true,
 			DropSQL: alter + " DROP DEFAULT;", CreateSQL: alter + " SET DEFAULT " + def + ";"}})
 	}
 	if comment != "" {
-		out = append(out, tableObject{table, &schema.Object{Kind: "comment", Name: column, Columns: []string{column},
+		out = append(out, tableObject{Table: table, Obj: &schema.Object{Kind: "comment", Name: column, Columns: []string{column},
 			Definition: sqlLiteral(comment), Lock: lockDB,
 			DropSQL:   "COMMENT ON COLUMN " + t + "." + c + " IS NULL;",
 			CreateSQL: "COMMENT ON COLUMN " + t + "." + c + " IS " + sqlLiteral(comment) + ";"}})
 	}
 	if tableComment != "" && !seen[table] {
 		seen[table] = true
-		out = append(out, tableObject{table, &schema.Object{Kind: "comment", Definition: sqlLiteral(tableComment), Lock: lockDB,
+		out = append(out, tableObject{Table: table, Obj: &schema.Object{Kind: "comment", Definition: sqlLiteral(tableComment), Lock: lockDB,
 			DropSQL:   "COMMENT ON TABLE " + t + " IS NULL;",
 			CreateSQL: "COMMENT ON TABLE " + t + " IS " + sqlLiteral(tableComment) + ";"}})
 	}

@@ -8,23 +8,10 @@ import (
 
 // tableObject is an object read by a catalog query, before it is put on its
 // table.
-type tableObject struct {
-	table string
-	obj   *schema.Object
-}
+type tableObject = schema.TableObject
 
 // attachObjects puts objects on their tables (those that were read), sorted.
-func attachObjects(s *schema.Schema, objs []tableObject) {
-	byName := s.Index()
-	for _, o := range objs {
-		if t := byName[o.table]; t != nil {
-			t.Objects = append(t.Objects, o.obj)
-		}
-	}
-	for _, t := range s.Tables {
-		t.SortObjects()
-	}
-}
+func attachObjects(s *schema.Schema, objs []tableObject) { s.Attach(objs) }
 
 // constraintKinds names pg_constraint.contype, and T a trigger.
 var constraintKinds = map[string]string{"u": "unique", "c": "check", "f": "foreign key", "x": "exclusion", "T": "trigger"}
@@ -45,7 +32,7 @@ func (d Dialect) constraintObject(table, name, contype, def string, cols []strin
 	if o.Kind == "" {
 		o.Kind = "constraint " + contype
 	}
-	return tableObject{table, o}
+	return tableObject{Table: table, Obj: o}
 }
 
 // columnObjects are a column's default (or identity, or generation
@@ -57,7 +44,7 @@ func (d Dialect) columnObjects(table, column, def, identity, generated, comment,
 	var out []tableObject
 	switch {
 	case generated != "":
-		out = append(out, tableObject{table, &schema.Object{Kind: "generated", Name: column, Columns: []string{column},
+		out = append(out, tableObject{Table: table, Obj: &schema.Object{Kind: "generated", Name: column, Columns: []string{column},
 			Definition: "GENERATED ALWAYS AS (" + def + ") STORED", Destructive: true,
 			Keep: "PostgreSQL cannot give an existing column a generation expression back, so mxmigrate never drops one"}})
 	case identity != "":
@@ -65,22 +52,22 @@ func (d Dialect) columnObjects(table, column, def, identity, generated, comment,
 		if identity == "d" {
 			how = "BY DEFAULT"
 		}
-		out = append(out, tableObject{table, &schema.Object{Kind: "identity", Name: column, Columns: []string{column},
+		out = append(out, tableObject{Table: table, Obj: &schema.Object{Kind: "identity", Name: column, Columns: []string{column},
 			Definition: "GENERATED " + how + " AS IDENTITY", Destructive: true,
 			Keep: "dropping an identity drops its sequence and where it stands, so mxmigrate never drops one"}})
 	case def != "":
-		out = append(out, tableObject{table, &schema.Object{Kind: "default", Name: column, Columns: []string{column},
+		out = append(out, tableObject{Table: table, Obj: &schema.Object{Kind: "default", Name: column, Columns: []string{column},
 			Definition: "DEFAULT " + def, Lock: lockAccessExclusive, Destructive: true,
 			DropSQL: alter + " DROP DEFAULT;", CreateSQL: alter + " SET DEFAULT " + def + ";"}})
 	}
 	if comment != "" {
-		out = append(out, tableObject{table, &schema.Object{Kind: "comment", Name: column, Columns: []string{column},
+		out = append(out, tableObject{Table: table, Obj: &schema.Object{Kind: "comment", Name: column, Columns: []string{column},
 			Definition: quoteLiteral(comment), Lock: lockAccessExclusive,
 			DropSQL:   "COMMENT ON COLUMN " + t + "." + c + " IS NULL;",
 			CreateSQL: "COMMENT ON COLUMN " + t + "." + c + " IS " + quoteLiteral(comment) + ";"}})
 	}
 	if tableComment != "" {
-		out = append(out, tableObject{table, &schema.Object{Kind: "comment", Definition: quoteLiteral(tableComment), Lock: lockAccessExclusive,
+		out = append(out, tableObject{Table: table, Obj: &schema.Object{Kind: "comment", Definition: quoteLiteral(tableComment), Lock: lockAccessExclusive,
 			DropSQL:   "COMMENT ON TABLE " + t + " IS NULL;",
 			CreateSQL: "COMMENT ON TABLE " + t + " IS " + quoteLiteral(tableComment) + ";"}})
 	}
