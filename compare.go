@@ -118,7 +118,7 @@ func (p *Project) Compare(ctx context.Context, env *Env, o TargetOptions) (*Comp
 	cmp.Changes, cmp.Unmanaged = diff.Plan(cmp.Current, cmp.Target, p.policy(env))
 	if err := cmp.render(cmp.Current); err != nil {
 		if !cmp.State.Dirty {
-			return nil, err
+			return nil, fmt.Errorf("%s: %w", env.Name, err)
 		}
 		// a stopped migration may be what keeps the plan from rendering (a
 		// rebuild's table left behind): the dirty version is the news
@@ -436,7 +436,7 @@ func (p *Project) Check(ctx context.Context, env *Env, o TargetOptions) (*CheckR
 	}
 	r := &CheckResult{Comparison: cmp, Pending: cmp.Pending()}
 	if cmp.State.Dirty {
-		r.DirtyAdvice = p.dirtyAdvice(ctx, env, cmp.State.Version, cmp.Dir)
+		r.DirtyAdvice = p.dirtyAdvice(ctx, env, cmp.State, cmp.Dir)
 	}
 	r.InSync = len(cmp.Changes) == 0 && len(r.Pending) == 0 && !cmp.State.Dirty
 	return r, nil

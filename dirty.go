@@ -10,10 +10,11 @@ import (
 
 	"github.com/mxmigrate/mxmigrate/generator"
 	"github.com/mxmigrate/mxmigrate/internal/sqlx"
+	"github.com/mxmigrate/mxmigrate/schema"
 	"github.com/mxmigrate/mxmigrate/stores"
 )
 
-// dirtyAdvice says what is known of a dirty version v, for status, up,
+// dirtyAdvice says what is known of a dirty version, for status, up,
 // down, generate and check: which file stopped part-way (a failure, or a
 // process killed with kill -9), what it does, whether it ran in one
 // transaction (then nothing of it was applied, and forcing the version
@@ -21,8 +22,14 @@ import (
 // tables) with the statement that removes each, and the commands to go on.
 // golang-migrate's table does not say whether an up or a down stopped, so
 // both are named where both are possible.
-func (p *Project) dirtyAdvice(ctx context.Context, env *Env, v int64, dir *generator.Dir) string {
+func (p *Project) dirtyAdvice(ctx context.Context, env *Env, st State, dir *generator.Dir) string {
+	v := st.Version
 	var b strings.Builder
+	if st.Holder != "" {
+		fmt.Fprintf(&b, "%s: version %s is marked dirty because a run is applying it now: the migrations lock is held by %s. Wait for it (`mxmigrate up` waits for it too); nothing needs repairing while it runs. (If that run's client was killed, its database session may still be running the statement: it ends on its own, or with pg_cancel_backend.)",
+			env.Name, versionText(v), st.Holder)
+		return b.String()
+	}
 	fmt.Fprintf(&b, "%s: the database is dirty at version %s: a run stopped part-way (a failed statement, or a killed process).", env.Name, versionText(v))
 	force := func(to int64) string { return fmt.Sprintf("`mxmigrate force -n %s %d`", env.Name, to) }
 	up := fmt.Sprintf("`mxmigrate up -n %s`", env.Name)
@@ -140,7 +147,7 @@ func (p *Project) indexLeftover(ctx context.Context, env *Env, body []byte) stri
 func (p *Project) stateError(ctx context.Context, env *Env, st State, dir *generator.Dir, requireLatest bool) error {
 	err := checkState(env, st, dir, requireLatest)
 	if err != nil && st.Dirty {
-		return &Refusal{p.dirtyAdvice(ctx, env, st.Version, dir)}
+		return &Refusal{p.dirtyAdvice(ctx, env, st, dir)}
 	}
 	return err
 }
@@ -169,6 +176,7 @@ func (p *Project) tableLeftovers(ctx context.Context, env *Env, body []byte) str
 	if err != nil {
 		return ""
 	}
+	marks := rebuildMark.FindAll(body, -1)
 	var b strings.Builder
 	for _, n := range names {
 		t := live.Table(n)
@@ -179,9 +187,32 @@ func (p *Project) tableLeftovers(ctx context.Context, env *Env, body []byte) str
 		if t.Stats != nil && t.Stats.Rows >= 0 {
 			rows = fmt.Sprintf("%d rows", t.Stats.Rows)
 		}
-		fmt.Fprintf(&b, "\n    Table %s (%s) is left by the stopped rebuild: running the file again uses it; to give the rebuild up instead, check which table holds the rows you want (the rebuild exchanges the two), then `DROP TABLE %s;`", env.Dialect.Quote(n), rows, env.Dialect.Quote(n))
+		if !carriesMark(t, marks) {
+			fmt.Fprintf(&b, "\n    Table %s (%s) exists but does not carry this file's mark: it is not its leftover (someone made it), and the file stops at it every time it runs. Rename or drop it once you know it holds nothing you need, then run the file again.", env.Dialect.Quote(n), rows)
+			continue
+		}
+		fmt.Fprintf(&b, "\n    Table %s (%s) is left by the stopped rebuild (it carries this file's mark): running the file again uses it; to give the rebuild up instead, check which table holds the rows you want (the rebuild exchanges the two), then `DROP TABLE %s;`", env.Dialect.Quote(n), rows, env.Dialect.Quote(n))
 	}
 	return b.String()
+}
+
+// rebuildMark is the comment a rebuild puts on the table it builds, so
+// that only its own leftover is taken for one (stores/clickhouse).
+var rebuildMark = regexp.MustCompile(`mxmigrate rebuild [0-9a-f]+`)
+
+// carriesMark reports whether a live table's comment is one of the marks.
+func carriesMark(t *schema.Table, marks [][]byte) bool {
+	if t.Storage == nil {
+		return len(marks) == 0
+	}
+	for _, u := range t.Storage.Unmodeled {
+		for _, m := range marks {
+			if strings.Contains(u, string(m)) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 var (

@@ -31,6 +31,10 @@ type State struct {
 	// Version is the applied version; -1 when none is.
 	Version int64
 	Dirty   bool
+	// Holder, on a dirty version read by a command that does not lock,
+	// names the session that holds the migrations lock ("" when none does
+	// or the dialect cannot tell): the version is being applied.
+	Holder string
 }
 
 // versionOf reads the state through golang-migrate's driver: the one way
@@ -78,7 +82,15 @@ func readState(env *Env, h *stores.Handle) (State, error) {
 		return State{}, fmt.Errorf("%s: %s", env.Name, stores.MaskPassword(err.Error()))
 	}
 	defer drv.Close()
-	return versionOf(env, drv)
+	st, err := versionOf(env, drv)
+	if err == nil && st.Dirty {
+		// dirty while another run holds the lock: that run is applying the
+		// file now (or its session still is, after its client was killed)
+		if lh, ok := drv.(lockHolder); ok {
+			st.Holder = stores.MaskPassword(lh.LockHolder())
+		}
+	}
+	return st, err
 }
 
 // runner applies an environment's directory through the dialect's
@@ -131,7 +143,7 @@ func (p *Project) openWaiting(ctx context.Context, env *Env, out io.Writer) (*st
 			return h, err
 		}
 		if time.Now().After(deadline) {
-			return nil, fmt.Errorf("%w; gave up after %s (wait longer with --lock-wait)", err, wait)
+			return nil, fmt.Errorf("%w; gave up %s (wait longer with --lock-wait)", err, gaveUp(wait))
 		}
 		if !said && out != nil {
 			said = true
@@ -155,6 +167,14 @@ func (r *runner) state() (State, error) { return versionOf(r.env, r.drv) }
 // PostgreSQL session would hold a snapshot that a running CREATE INDEX
 // CONCURRENTLY waits for), and the runner polls.
 const DefaultLockWait = 30 * time.Second
+
+// gaveUp says when a wait of length wait gave up.
+func gaveUp(wait time.Duration) string {
+	if wait < time.Millisecond {
+		return "at once (--lock-wait 0)"
+	}
+	return "after " + wait.String()
+}
 
 // lockHolder is a driver that can say who holds the lock it waits for.
 type lockHolder interface{ LockHolder() string }
@@ -186,8 +206,8 @@ func (r *runner) locked(ctx context.Context, fn func(State) error) error {
 			if holder != "" {
 				holder = " (held by " + holder + ")"
 			}
-			return fmt.Errorf("%s: another run holds the migrations lock of %s%s; gave up after %s: try again when it has finished (or wait longer with --lock-wait)",
-				r.env.Name, r.env.MigrationsTable, stores.MaskPassword(holder), wait)
+			return fmt.Errorf("%s: another run holds the migrations lock of %s%s; gave up %s: try again when it has finished (or wait longer with --lock-wait)",
+				r.env.Name, r.env.MigrationsTable, stores.MaskPassword(holder), gaveUp(wait))
 		}
 		if !said && r.out != nil {
 			said = true
@@ -439,7 +459,7 @@ func (p *Project) Down(ctx context.Context, env *Env, n int, out io.Writer) ([]A
 // Force records version as applied and clean without running anything
 // (-1 records that nothing is applied).
 func (p *Project) Force(ctx context.Context, env *Env, version int) error {
-	r, err := p.runner(ctx, env, nil)
+	r, err := p.runner(ctx, env, p.Warn)
 	if err != nil {
 		return err
 	}
@@ -497,7 +517,7 @@ func (p *Project) Status(ctx context.Context, env *Env) (*Status, error) {
 	s.Pending = pending(dir, st.Version)
 	s.Applied = len(dir.Files) - len(s.Pending)
 	if st.Dirty {
-		s.Advice = p.dirtyAdvice(ctx, env, st.Version, dir)
+		s.Advice = p.dirtyAdvice(ctx, env, st, dir)
 	}
 	for _, f := range s.Pending {
 		s.PendingFiles = append(s.PendingFiles, f.Base()+".up.sql")
@@ -551,7 +571,7 @@ func (p *Project) describe(ctx context.Context, env *Env, err error, path string
 	if !ok && replaySafe(env, err, body) {
 		st, ok = p.locate(ctx, env, body)
 	}
-	msg = capText(msg, 12, 300)
+	msg = capText(msg, 12, 500)
 	if !ok {
 		return fmt.Sprintf("%s\n  in %s", msg, path)
 	}

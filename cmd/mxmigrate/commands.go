@@ -423,8 +423,12 @@ func checkCmd(c *cli.Context) error {
 		if r.Comparison.State.Dirty {
 			fmt.Fprintf(c.App.Writer, "  database is dirty at version %d\n", r.Comparison.State.Version)
 			if r.DirtyAdvice != "" {
-				_, advice, _ := strings.Cut(r.DirtyAdvice, "\n")
-				fmt.Fprintf(c.App.Writer, "%s\n", advice)
+				first, more, _ := strings.Cut(r.DirtyAdvice, "\n")
+				if r.Comparison.State.Holder != "" {
+					_, more, _ = strings.Cut(first, ": ")
+					more = "  " + more
+				}
+				fmt.Fprintf(c.App.Writer, "%s\n", more)
 			}
 			if r.Comparison.Unrendered != nil {
 				fmt.Fprintf(c.App.Writer, "  the changes below cannot be planned until that is resolved: %s\n", r.Comparison.Unrendered)
@@ -433,7 +437,9 @@ func checkCmd(c *cli.Context) error {
 		for _, f := range r.Pending {
 			fmt.Fprintf(c.App.Writer, "  pending %s (run `mxmigrate up -n %s`)\n", f.Base()+".up.sql", env.Name)
 		}
-		printPlan(c, c.App.Writer, r.Comparison)
+		if r.Comparison.State.Holder == "" { // while a run applies a file, its half-done work is no plan
+			printPlan(c, c.App.Writer, r.Comparison)
+		}
 		printUnmanaged(c.App.Writer, env.Name, r.Comparison)
 	}
 	if c.Bool("json") {

@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/urfave/cli/v2"
 
@@ -41,29 +43,66 @@ func (e exitCode) Error() string { return fmt.Sprintf("exit %d", int(e)) }
 
 // maskWriter masks passwords in everything written to it (stores.MaskPassword):
 // errors, warnings and --verbose lines all go to stderr through it. It also
-// escapes Unicode bidirectional controls (schema.EscapeBidi), which would
-// show a name or message in another order than it is.
+// escapes control characters (escapeOutput): a value from the database in a
+// message must not clear the screen, set the clipboard, or show a name in
+// another order than it is.
 type maskWriter struct{ w io.Writer }
 
 func (m maskWriter) Write(p []byte) (int, error) {
-	if _, err := io.WriteString(m.w, schema.EscapeBidi(stores.MaskPassword(string(p)))); err != nil {
+	if _, err := io.WriteString(m.w, escapeOutput(stores.MaskPassword(string(p)))); err != nil {
 		return 0, err
 	}
 	return len(p), nil
 }
 
-// bidiWriter escapes Unicode bidirectional controls in everything written
-// to stdout (plans, SQL, JSON, where "\u202e" is the same string).
+// bidiWriter escapes control characters (escapeOutput) in everything
+// written to stdout (plans, SQL, JSON, where "\u202e" is the same string).
 type bidiWriter struct{ w io.Writer }
 
 // Unwrap is the writer written to (isTerminal looks through it).
 func (b bidiWriter) Unwrap() io.Writer { return b.w }
 
 func (b bidiWriter) Write(p []byte) (int, error) {
-	if _, err := io.WriteString(b.w, schema.EscapeBidi(string(p))); err != nil {
+	if _, err := io.WriteString(b.w, escapeOutput(string(p))); err != nil {
 		return 0, err
 	}
 	return len(p), nil
+}
+
+// sgr is a colour sequence, the only escape sequence mxmigrate writes.
+var sgr = regexp.MustCompile(`^\x1b\[[0-9;]*m`)
+
+// escapeOutput writes the control characters of s as escapes: C0 but
+// newline and tab as \x1b, C1 and the Unicode bidirectional controls as
+// \u0085 / \u202e (valid JSON escapes too), except the colour sequences
+// (SGR) the plan printer writes on a terminal.
+func escapeOutput(s string) string {
+	if !strings.ContainsFunc(s, needsEscape) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == 0x1b && sgr.MatchString(s[i:]):
+			m := sgr.FindString(s[i:])
+			b.WriteString(m)
+			i += len(m)
+			continue
+		case r < 0x20 && r != '\n' && r != '\t':
+			fmt.Fprintf(&b, `\x%02x`, r)
+		case needsEscape(r):
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
+}
+
+func needsEscape(r rune) bool {
+	return r != '\n' && r != '\t' && (unicode.IsControl(r) || schema.IsBidiControl(r))
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
@@ -116,15 +155,15 @@ func isNo(err error) bool {
 }
 
 // jsonErrors makes a --json command print a JSON object when it fails for
-// any reason but a usage error, so that a bot reading stdout always gets
+// any reason (usage errors its flags parser finds before it runs aside), so
+// that a bot reading stdout always gets
 // JSON: {"error": ..., "exit_code": ..., "refused": ...}. The message, masked,
 // also goes to stderr.
 func jsonErrors(action cli.ActionFunc) cli.ActionFunc {
 	return func(c *cli.Context) error {
 		err := action(c)
-		var ue *usageError
 		var code exitCode
-		if err == nil || !c.Bool("json") || errors.As(err, &ue) || errors.As(err, &code) {
+		if err == nil || !c.Bool("json") || errors.As(err, &code) {
 			return err
 		}
 		n := exitFor(err, c.App.ErrWriter)

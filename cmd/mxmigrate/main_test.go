@@ -254,3 +254,20 @@ func TestJSONIsNotHTMLEscaped(t *testing.T) {
 		t.Errorf("%s", b.String())
 	}
 }
+
+// TestOutputEscapesControls: a value from the database in a message cannot
+// clear the screen, write the clipboard (OSC 52) or reorder text; newlines,
+// tabs and the plan's own colours pass.
+func TestOutputEscapesControls(t *testing.T) {
+	for in, want := range map[string]string{
+		"a\x1b]52;c;cHduZWQ=\x07b\x1b[2J": `a\x1b]52;c;cHduZWQ=\x07b\x1b[2J`,
+		"line\n\tnext\r":                  "line\n\tnext\\x0d",
+		"\x1b[32m+ create\x1b[0m":         "\x1b[32m+ create\x1b[0m",
+		"x\u202ey\u0085":                  `x\u202ey\u0085`,
+		"plain ünïcode":                   "plain ünïcode",
+	} {
+		if got := escapeOutput(in); got != want {
+			t.Errorf("escapeOutput(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -64,6 +64,14 @@ func TestKilledRebuildIsExplained(t *testing.T) {
 		t.Fatalf("after the way on: %q", got)
 	}
 	mx(t, dir, "check", "-n", "ch:metaxy_features").Must(t, 0, "in sync")
+
+	// a table of that name made by hand is not called the file's leftover
+	query(t, dir, "CREATE TABLE "+scratch+" (x Int64) ENGINE = MergeTree ORDER BY x", "INSERT INTO "+scratch+" VALUES (1), (2)",
+		"INSERT INTO schema_migrations_metaxy_features (version, dirty, sequence) VALUES (2, 1, toUInt64(toUnixTimestamp64Nano(now64(9))))")
+	r := mx(t, dir, "status", "-n", "ch:metaxy_features").Must(t, 0, "`"+scratch+"` (2 rows) exists but does not carry this file's mark")
+	if strings.Contains(r.Stdout, "DROP TABLE `"+scratch+"`;") {
+		t.Errorf("the advice offers to drop a table the file did not make:\n%s", r.Stdout)
+	}
 }
 
 var exchange = regexp.MustCompile("^EXCHANGE TABLES `([^`]+)` AND")

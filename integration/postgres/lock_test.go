@@ -2,12 +2,18 @@ package postgres_test
 
 import (
 	"context"
+	"io"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/golang-migrate/migrate/v4/database"
+
+	"github.com/mxmigrate/mxmigrate"
+	"github.com/mxmigrate/mxmigrate/config"
 	"github.com/mxmigrate/mxmigrate/integration/itest"
+	"github.com/mxmigrate/mxmigrate/stores"
 )
 
 // TestNoWaitBesideAConcurrentBuild (issue 18): while `up` builds an index
@@ -54,9 +60,16 @@ func TestNoWaitBesideAConcurrentBuild(t *testing.T) {
 			}
 		}
 	}
-	e.mx(t, "status", "-n", "prod:metaxy_features").Must(t, 0, "DIRTY")
-	e.mx(t, "check", "-n", "prod:metaxy_features").Must(t, 1, "dirty")
-	e.mx(t, "generate", "-n", "prod:metaxy_features", "--dry-run").Must(t, 3, "dirty")
+	// the dirty version is a run at work, not a stopped one: no repair advice
+	for _, r := range []itest.Result{
+		e.mx(t, "status", "-n", "prod:metaxy_features").Must(t, 0, "DIRTY", "a run is applying it now", "held by pid"),
+		e.mx(t, "check", "-n", "prod:metaxy_features").Must(t, 1, "dirty", "a run is applying it now"),
+		e.mx(t, "generate", "-n", "prod:metaxy_features", "--dry-run").Must(t, 3, "a run is applying it now"),
+	} {
+		if out := r.Stdout + r.Stderr; strings.Contains(out, "INVALID") || strings.Contains(out, "mxmigrate force") || strings.Contains(out, "drop invalid index") {
+			t.Errorf("a running build is reported as a stopped one:\n%s", out)
+		}
+	}
 	e.mx(t, "url", "-n", "prod:metaxy_features").Must(t, 0, "pgx5://")
 	r := e.mx(t, "up", "-n", "prod:metaxy_features", "--lock-wait", "1s").Must(t, 3, "another run holds the migrations lock", "held by pid")
 	if !strings.Contains(r.Stdout+r.Stderr, "CREATE INDEX CONCURRENTLY") {
@@ -76,4 +89,69 @@ func TestNoWaitBesideAConcurrentBuild(t *testing.T) {
 	}
 	e.mx(t, "status", "-n", "prod:metaxy_features").Must(t, 0, "clean")
 	e.mx(t, "check", "-n", "prod:metaxy_features").Must(t, 0, "in sync")
+}
+
+// TestStockCLIAndMxmigrateShareTheLock: golang-migrate's pgx5 driver, opened
+// on `mxmigrate url` as the stock CLI opens it, and mxmigrate take the same
+// advisory lock: each waits for the other. (mxmigrate keyed it on
+// current_database(), the stock CLI on the URL's path "/<db>": they ran
+// past each other.)
+func TestStockCLIAndMxmigrateShareTheLock(t *testing.T) {
+	e := newProject(t)
+	e.mx(t, "generate", "-n", "prod:metaxy_features", "-m", "init").Must(t, 0)
+	u := strings.TrimSpace(e.mx(t, "url", "-n", "prod:metaxy_features").Must(t, 0).Stdout)
+	stock, err := database.Open(u) // its opening takes and drops the lock
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stock.Close()
+	if err := stock.Lock(); err != nil {
+		t.Fatal(err)
+	}
+	e.mx(t, "up", "-n", "prod:metaxy_features", "--lock-wait", "1s").Must(t, 3, "another run holds the migrations lock", "held by pid")
+	if err := stock.Unlock(); err != nil {
+		t.Fatal(err)
+	}
+	// mxmigrate holds it: the stock driver waits in pg_advisory_lock
+	p, err := mxmigrate.Load(config.Options{Path: filepath.Join(e.dir, "metaxy.toml"), Environ: e.vars}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env, err := p.Environment("prod:metaxy_features")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := env.Conn.Open(context.Background(), stores.OpenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ours, err := env.Dialect.MigrateDriver(h, env.MigrationsTable)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ours.Close()
+	if err := ours.Lock(); err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan error, 1)
+	go func() { got <- stock.Lock() }()
+	db := pg.Open(t, e.db)
+	for waiting := false; !waiting; {
+		if err := db.QueryRow(`SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted)`).Scan(&waiting); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case err := <-got:
+			t.Fatalf("the stock driver took the lock mxmigrate holds: %v", err)
+		default:
+			time.Sleep(10 * time.Millisecond) // polls the state; no order of events depends on it
+		}
+	}
+	if err := ours.Unlock(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-got; err != nil {
+		t.Fatalf("the stock driver, once mxmigrate let go: %v", err)
+	}
+	stock.Unlock()
 }

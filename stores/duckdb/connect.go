@@ -196,10 +196,17 @@ func openFile(path string, readOnly bool) (*sql.DB, error) {
 
 var lockRE = regexp.MustCompile(`(?i)could not set lock on file.*?(Conflicting lock is held in [^\n]*)`)
 
+// mxRun: the process holding the file is an mxmigrate binary.
+var mxRun = regexp.MustCompile(`held in \S*/mxmigrate \(PID`)
+
 func explainOpen(path string, err error) error {
 	if m := lockRE.FindStringSubmatch(err.Error()); m != nil {
+		held := strings.TrimRight(m[1], ". ")
+		if mxRun.MatchString(held) {
+			return &stores.InUseError{Msg: fmt.Sprintf("DuckDB database file %s is in use by another mxmigrate run (%s), applying migrations: wait for it to finish; DuckDB allows one writer process per file", path, held)}
+		}
 		return &stores.InUseError{Msg: fmt.Sprintf("DuckDB database file %s is in use by another process (%s); DuckDB allows one writer process per file: close that process (a Python session, notebook or DuckDB CLI) and try again",
-			path, strings.TrimRight(m[1], ". "))}
+			path, held)}
 	}
 	return fmt.Errorf("open DuckDB database %s: %w", path, err)
 }

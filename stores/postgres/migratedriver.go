@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -67,8 +68,10 @@ func openDriver(h *stores.Handle, table string) (*Driver, error) {
 		conn.Close()
 		return nil, errors.New("no current schema: the search_path names no schema that exists")
 	}
-	// the key golang-migrate's postgres and pgx drivers lock
-	key, err := database.GenerateAdvisoryLockId(dbName.String, schema.String, table)
+	// the key golang-migrate's postgres and pgx drivers lock when the stock
+	// CLI opens `mxmigrate url`: their database name is that URL's path,
+	// slash included ("/metaxy"), not current_database()
+	key, err := database.GenerateAdvisoryLockId(lockDatabase(h.ID, dbName.String), schema.String, table)
 	if err != nil {
 		conn.Close()
 		return nil, err
@@ -84,6 +87,17 @@ func openDriver(h *stores.Handle, table string) (*Driver, error) {
 		return nil, err
 	}
 	return d, nil
+}
+
+// lockDatabase is the database name golang-migrate's drivers key the
+// migrations lock on when opened by URL: the URL's path as url.Parse reads
+// it ("/metaxy"; "" when the URL names none). id is the store's URL (the
+// handle's ID); a connection string that is not a URL keys on name.
+func lockDatabase(id, name string) string {
+	if u, err := url.Parse(id); err == nil && u.Scheme != "" {
+		return u.Path
+	}
+	return name
 }
 
 func (d *Driver) qualified() string {
@@ -265,13 +279,13 @@ func failed(err error, query string, body []byte, offset int) error {
 	if !errors.As(err, &pe) {
 		return database.Error{OrigErr: err, Err: "migration failed", Query: body, Line: line}
 	}
-	msg := "migration failed: " + pe.Message
+	msg := "migration failed"
 	if l, col, ok := position(query, int(pe.Position)); ok {
 		line = uint(offset) + l
 		msg += fmt.Sprintf(" (column %d)", col)
 	}
 	if pe.Detail != "" {
-		msg += ", " + pe.Detail
+		msg += " (" + pe.Detail + ")"
 	}
 	return database.Error{OrigErr: err, Err: msg, Query: body, Line: line}
 }
