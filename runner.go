@@ -379,7 +379,8 @@ func (r *runner) recovery(f generator.File, down bool, body []byte) string {
 		return fmt.Sprintf("nothing of it was applied (the file runs in one transaction), and the database is marked dirty at version %d. Fix the cause, then `mxmigrate force -n %s %d` (the version before it) and `mxmigrate up -n %s` again",
 			f.Version, env.Name, prev, env.Name)
 	}
-	return fmt.Sprintf("the database is marked dirty at version %d. Fix the cause, repair the database if needed, then `mxmigrate force -n %s <version>`", f.Version, env.Name)
+	return fmt.Sprintf("the database is marked dirty at version %d. The file runs statement by statement without a transaction: what ran stays, and its statements are written to run again. Fix the cause, then `mxmigrate force -n %s %d` (the version before it) and `mxmigrate up -n %s` (`mxmigrate status -n %s` says what it left)",
+		f.Version, env.Name, prev, env.Name, env.Name)
 }
 
 // concurrentIndex finds the index a concurrent build creates.

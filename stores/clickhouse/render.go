@@ -355,7 +355,7 @@ func (d Dialect) countCheck(from, to *schema.Table) (stores.Statement, bool) {
 	cmp, why := "!=", "rows were written to "+to.Name+" during the copy"
 	switch {
 	case collapses(newEngine):
-		why = fmt.Sprintf("%s merged rows that share its sorting key (%s), or rows were written during the copy. Set accept_collapse = true in [ext.mxmigrate.clickhouse] and generate again to accept the loss", newEngine, strings.Join(to.Storage.OrderBy, ", "))
+		why = fmt.Sprintf("%s merged rows that share its sorting key (%s), or rows were written during the copy. To accept the loss: set accept_collapse = true in [ext.mxmigrate.clickhouse], force the version before this file, delete this file's pair and rehash, then generate again", newEngine, strings.Join(to.Storage.OrderBy, ", "))
 	case collapses(oldEngine):
 		// the old table's merges may lower its plain count meanwhile, but
 		// never below what was copied
@@ -678,7 +678,13 @@ func (d Dialect) typeCaveat(c diff.Change) string {
 	case checkTextTime:
 		s += "the file stops before the change if a value does not read back as written (to its last digit)"
 	case checkText:
-		s += "the file stops before the change if a value does not read back as the same text ('007' and '7' would merge into 7)"
+		s += "the file stops before the change if a value does not read back as the same text"
+		switch {
+		case strings.HasPrefix(tb, "Int") || strings.HasPrefix(tb, "UInt") || isFloat(tb) || strings.HasPrefix(tb, "Decimal"):
+			s += " ('007' and '7' would merge into 7)"
+		case tb == "Bool":
+			s += " ('1' and 'true' would merge into true)"
+		}
 	default:
 		s += "the file stops before the change if a value does not convert and back unchanged"
 		if isFloat(fb) && !isFloat(tb) {
