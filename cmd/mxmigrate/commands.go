@@ -238,7 +238,22 @@ func writeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
+// flagAfterArgs refuses a flag written after an argument, which urfave/cli
+// takes for an argument ("force -n E 1 --lock-wait 2s").
+func flagAfterArgs(c *cli.Context) error {
+	args := c.Args().Slice()
+	for i, a := range args {
+		if i > 0 && strings.HasPrefix(a, "-") && !negativeRE.MatchString(a) {
+			return usagef("%s: flags go before the arguments: %q comes after %q", c.Command.Name, a, args[0])
+		}
+	}
+	return nil
+}
+
 func countArg(c *cli.Context) (int, error) {
+	if err := flagAfterArgs(c); err != nil {
+		return 0, err
+	}
 	switch c.Args().Len() {
 	case 0:
 		return 0, nil
@@ -473,6 +488,9 @@ func urlCmd(c *cli.Context) error {
 }
 
 func forceCmd(c *cli.Context) error {
+	if err := flagAfterArgs(c); err != nil {
+		return err
+	}
 	if c.Args().Len() != 1 {
 		return usagef("force needs exactly one VERSION (-1 for none applied)")
 	}
