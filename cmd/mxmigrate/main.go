@@ -268,7 +268,7 @@ func envFlag(usage string) *cli.StringFlag {
 // lockWaitFlag: how long up, down and force wait for another run's
 // migrations lock.
 func lockWaitFlag() *cli.DurationFlag {
-	return &cli.DurationFlag{Name: "lock-wait", Value: mxmigrate.DefaultLockWait, Usage: "wait at most `DURATION` for the migrations lock another run holds (polling; never waiting inside the database)", EnvVars: []string{"MXMIGRATE_LOCK_WAIT"}}
+	return &cli.DurationFlag{Name: "lock-wait", Value: mxmigrate.DefaultLockWait, Usage: "wait at most `DURATION` for another run: the migrations lock it holds, or the DuckDB file / chDB directory another process has open (polling; never waiting inside the database)", EnvVars: []string{"MXMIGRATE_LOCK_WAIT"}}
 }
 
 func jsonFlag() *cli.BoolFlag {
