@@ -106,23 +106,15 @@ func (p *Project) indexLeftover(ctx context.Context, env *Env, body []byte) stri
 		drop = true
 	}
 	name := unquote(string(m[1]))
-	h, err := env.Conn.Open(ctx, stores.OpenOptions{ReadOnly: true, ExitSoon: p.ExitSoon})
-	if err != nil {
-		return ""
-	}
-	defer h.Close()
-	var table string
+	var scope []string // a concurrent drop does not name its table: all of them
 	if !drop {
-		table = unquote(string(m[2]))
+		scope = []string{unquote(string(m[2]))}
 	}
-	live, err := env.Dialect.Inspect(ctx, h, nil)
-	if err != nil {
+	live := p.liveNow(ctx, env, scope)
+	if live == nil {
 		return ""
 	}
 	for _, t := range live.Tables {
-		if table != "" && t.Name != table {
-			continue
-		}
 		for _, ix := range t.Indexes {
 			if ix.Name != name {
 				continue
@@ -140,6 +132,22 @@ func (p *Project) indexLeftover(ctx context.Context, env *Env, body []byte) stri
 		return fmt.Sprintf("\n    Index %s no longer exists: the drop finished before the stop.", env.Dialect.Quote(name))
 	}
 	return fmt.Sprintf("\n    Index %s does not exist: the build never started.", env.Dialect.Quote(name))
+}
+
+// liveNow reads the named tables that exist (nil: all) for the advice, on
+// a read-only connection of its own; nil when it cannot (the advice then
+// says less).
+func (p *Project) liveNow(ctx context.Context, env *Env, tables []string) *schema.Schema {
+	h, err := env.Conn.Open(ctx, stores.OpenOptions{ReadOnly: true, ExitSoon: p.ExitSoon})
+	if err != nil {
+		return nil
+	}
+	defer h.Close()
+	live, err := env.Dialect.Inspect(ctx, h, tables)
+	if err != nil {
+		return nil
+	}
+	return live
 }
 
 // stateError is checkState's refusal, with what is known of a dirty
@@ -167,13 +175,8 @@ func (p *Project) tableLeftovers(ctx context.Context, env *Env, body []byte) str
 	if len(names) == 0 {
 		return ""
 	}
-	h, err := env.Conn.Open(ctx, stores.OpenOptions{ReadOnly: true, ExitSoon: p.ExitSoon})
-	if err != nil {
-		return ""
-	}
-	defer h.Close()
-	live, err := env.Dialect.Inspect(ctx, h, names)
-	if err != nil {
+	live := p.liveNow(ctx, env, names)
+	if live == nil {
 		return ""
 	}
 	marks := rebuildMark.FindAll(body, -1)
@@ -216,9 +219,11 @@ func carriesMark(t *schema.Table, marks [][]byte) bool {
 }
 
 var (
-	ident             = "(\"(?:[^\"]|\"\")+\"|`(?:[^`]|``)+`|[A-Za-z_][A-Za-z0-9_$]*)"
-	concurrentIndexOn = regexp.MustCompile(`(?im)^CREATE\s+(?:UNIQUE\s+)?INDEX\s+CONCURRENTLY\s+(?:IF\s+NOT\s+EXISTS\s+)?` + ident + `\s+ON\s+(?:ONLY\s+)?` + ident)
-	concurrentDrop    = regexp.MustCompile(`(?im)^DROP\s+INDEX\s+CONCURRENTLY\s+(?:IF\s+EXISTS\s+)?` + ident)
+	// concurrentIndexOn finds the index a concurrent build creates (as
+	// written, quotes and all) and its table; concurrentDrop the index a
+	// concurrent drop drops
+	concurrentIndexOn = regexp.MustCompile(`(?im)^CREATE\s+(?:UNIQUE\s+)?INDEX\s+CONCURRENTLY\s+(?:IF\s+NOT\s+EXISTS\s+)?("(?:[^"]|"")+"|\S+)\s+ON\s+(?:ONLY\s+)?("(?:[^"]|"")+"|[^\s(]+)`)
+	concurrentDrop    = regexp.MustCompile(`(?im)^DROP\s+INDEX\s+CONCURRENTLY\s+(?:IF\s+EXISTS\s+)?("(?:[^"]|"")+"|[^\s;]+)`)
 	scratchTable      = regexp.MustCompile("([\"`]?[A-Za-z0-9_$]*__mxmigrate_(?:new|rebuild)[A-Za-z0-9_]*[\"`]?)")
 )
 

@@ -11,13 +11,13 @@ import (
 	"regexp"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/golang-migrate/migrate/v4/database"
 
 	"github.com/mxmigrate/mxmigrate/generator"
 	"github.com/mxmigrate/mxmigrate/internal/sqlx"
 	"github.com/mxmigrate/mxmigrate/internal/testhook"
+	"github.com/mxmigrate/mxmigrate/schema"
 	"github.com/mxmigrate/mxmigrate/stores"
 )
 
@@ -130,31 +130,76 @@ func (p *Project) runner(ctx context.Context, env *Env, out io.Writer) (*runner,
 // a notebook) is the lock of that dialect: it is polled, like the
 // migrations lock, for up to the lock wait, saying so once.
 func (p *Project) openWaiting(ctx context.Context, env *Env, out io.Writer) (*stores.Handle, error) {
-	wait := p.LockWait
-	if wait <= 0 {
-		wait = DefaultLockWait
-	}
-	deadline := time.Now().Add(wait)
-	said := false
+	pt := newPatience(p.LockWait, out)
 	for {
 		h, err := env.Conn.Open(ctx, stores.OpenOptions{})
 		var busy *stores.InUseError
 		if err == nil || !errors.As(err, &busy) {
 			return h, err
 		}
-		if time.Now().After(deadline) {
-			return nil, fmt.Errorf("%w; gave up %s (wait longer with --lock-wait)", err, gaveUp(wait))
+		if pt.over() {
+			return nil, fmt.Errorf("%w; gave up %s (wait longer with --lock-wait)", err, pt.gaveUp())
 		}
-		if !said && out != nil {
-			said = true
-			fmt.Fprintf(out, "%s: waiting up to %s for the database: %s\n", env.Name, wait, err)
+		if pt.first() {
+			pt.say("%s: waiting up to %s for the database: %s\n", env.Name, pt.wait, err)
 		}
-		select {
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-time.After(200 * time.Millisecond):
+		if err := pt.pause(ctx, 200*time.Millisecond); err != nil {
+			return nil, err
 		}
 	}
+}
+
+// patience is a bounded wait for what another run holds (the migrations
+// lock, a database file): up to wait, polling, saying once that it waits.
+type patience struct {
+	wait     time.Duration
+	deadline time.Time
+	out      io.Writer
+	waited   bool
+}
+
+// newPatience starts a wait of wait (DefaultLockWait when 0); out, when
+// set, is told that it waits.
+func newPatience(wait time.Duration, out io.Writer) *patience {
+	if wait <= 0 {
+		wait = DefaultLockWait
+	}
+	return &patience{wait: wait, deadline: time.Now().Add(wait), out: out}
+}
+
+// over reports whether the wait is over.
+func (pt *patience) over() bool { return time.Now().After(pt.deadline) }
+
+// first reports whether this is the first time it waits: the time to say so.
+func (pt *patience) first() bool {
+	f := !pt.waited
+	pt.waited = true
+	return f
+}
+
+// say tells out (if any) what it waits for.
+func (pt *patience) say(format string, args ...any) {
+	if pt.out != nil {
+		fmt.Fprintf(pt.out, format, args...)
+	}
+}
+
+// pause waits for one poll, or returns ctx's error.
+func (pt *patience) pause(ctx context.Context, d time.Duration) error {
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(d):
+		return nil
+	}
+}
+
+// gaveUp says when the wait gave up.
+func (pt *patience) gaveUp() string {
+	if pt.wait < time.Millisecond {
+		return "at once (--lock-wait 0)"
+	}
+	return "after " + pt.wait.String()
 }
 
 func (r *runner) close() { r.drv.Close() }
@@ -168,28 +213,25 @@ func (r *runner) state() (State, error) { return versionOf(r.env, r.drv) }
 // CONCURRENTLY waits for), and the runner polls.
 const DefaultLockWait = 30 * time.Second
 
-// gaveUp says when a wait of length wait gave up.
-func gaveUp(wait time.Duration) string {
-	if wait < time.Millisecond {
-		return "at once (--lock-wait 0)"
-	}
-	return "after " + wait.String()
-}
-
 // lockHolder is a driver that can say who holds the lock it waits for.
 type lockHolder interface{ LockHolder() string }
+
+// holder is " (held by <session>)" when the driver can tell, else "".
+func (r *runner) holder() string {
+	if lh, ok := r.drv.(lockHolder); ok {
+		if h := lh.LockHolder(); h != "" {
+			return " (held by " + stores.MaskPassword(h) + ")"
+		}
+	}
+	return ""
+}
 
 // locked runs fn holding the driver's lock, with the version read under it.
 func (r *runner) locked(ctx context.Context, fn func(State) error) error {
 	if testhook.BeforeLock != nil {
 		testhook.BeforeLock()
 	}
-	wait := r.wait
-	if wait <= 0 {
-		wait = DefaultLockWait
-	}
-	deadline := time.Now().Add(wait)
-	said := false
+	pt := newPatience(r.wait, r.out)
 	for {
 		err := r.drv.Lock()
 		if err == nil {
@@ -198,28 +240,16 @@ func (r *runner) locked(ctx context.Context, fn func(State) error) error {
 		if !errors.Is(err, database.ErrLocked) {
 			return fmt.Errorf("%s: take the migrations lock: %s", r.env.Name, stores.MaskPassword(err.Error()))
 		}
-		holder := ""
-		if lh, ok := r.drv.(lockHolder); ok && (!said || time.Now().After(deadline)) {
-			holder = lh.LockHolder()
-		}
-		if time.Now().After(deadline) {
-			if holder != "" {
-				holder = " (held by " + holder + ")"
+		if last := pt.over(); last || pt.first() {
+			holder := r.holder()
+			if last {
+				return fmt.Errorf("%s: another run holds the migrations lock of %s%s; gave up %s: try again when it has finished (or wait longer with --lock-wait)",
+					r.env.Name, r.env.MigrationsTable, holder, pt.gaveUp())
 			}
-			return fmt.Errorf("%s: another run holds the migrations lock of %s%s; gave up %s: try again when it has finished (or wait longer with --lock-wait)",
-				r.env.Name, r.env.MigrationsTable, stores.MaskPassword(holder), gaveUp(wait))
+			pt.say("%s: waiting up to %s for the migrations lock%s\n", r.env.Name, pt.wait, holder)
 		}
-		if !said && r.out != nil {
-			said = true
-			if holder != "" {
-				holder = " (held by " + holder + ")"
-			}
-			fmt.Fprintf(r.out, "%s: waiting up to %s for the migrations lock%s\n", r.env.Name, wait, stores.MaskPassword(holder))
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(100 * time.Millisecond):
+		if err := pt.pause(ctx, 100*time.Millisecond); err != nil {
+			return err
 		}
 	}
 	defer r.drv.Unlock()
@@ -367,7 +397,7 @@ func (r *runner) recovery(f generator.File, down bool, body []byte) string {
 	}
 	switch {
 	case bytes.Contains(body, []byte(generator.NoTxMarker)):
-		m := concurrentIndex.FindSubmatch(body)
+		m := concurrentIndexOn.FindSubmatch(body)
 		if m == nil {
 			// a concurrent drop: running it again finishes it
 			return fmt.Sprintf("the database is marked dirty at version %d. The file runs outside a transaction; a failed DROP INDEX CONCURRENTLY can be run again. Fix the cause, then `mxmigrate force -n %s %d` (the version before it) and `mxmigrate up -n %s` again",
@@ -382,9 +412,6 @@ func (r *runner) recovery(f generator.File, down bool, body []byte) string {
 	return fmt.Sprintf("the database is marked dirty at version %d. The file runs statement by statement without a transaction: what ran stays, and its statements are written to run again. Fix the cause, then `mxmigrate force -n %s %d` (the version before it) and `mxmigrate up -n %s` (`mxmigrate status -n %s` says what it left)",
 		f.Version, env.Name, prev, env.Name, env.Name)
 }
-
-// concurrentIndex finds the index a concurrent build creates.
-var concurrentIndex = regexp.MustCompile(`(?im)^CREATE\s+(?:UNIQUE\s+)?INDEX\s+CONCURRENTLY\s+("(?:[^"]|"")+"|\S+)`)
 
 // explain asks the dialect, on a connection of its own, for more about a
 // failure (PostgreSQL: the sessions a lock timeout waited for).
@@ -592,11 +619,8 @@ func capText(s string, maxLines, width int) string {
 	}
 	for i, l := range lines {
 		if len(l) > width {
-			cut := width
-			for cut > 0 && !utf8.RuneStart(l[cut]) {
-				cut--
-			}
-			lines[i] = l[:cut] + fmt.Sprintf(" ... (%d more bytes)", len(l)-cut)
+			cut := schema.TruncateBytes(l, width)
+			lines[i] = cut + fmt.Sprintf(" ... (%d more bytes)", len(l)-len(cut))
 		}
 	}
 	out := strings.Join(lines, "\n")

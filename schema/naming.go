@@ -183,22 +183,6 @@ func IsBidiControl(r rune) bool {
 	return r >= '\u202a' && r <= '\u202e' || r >= '\u2066' && r <= '\u2069' || r == '\u200e' || r == '\u200f' || r == '\u061c'
 }
 
-// EscapeBidi writes the bidirectional controls in s as Go escapes (\u202e).
-func EscapeBidi(s string) string {
-	if !strings.ContainsFunc(s, IsBidiControl) {
-		return s
-	}
-	var b strings.Builder
-	for _, r := range s {
-		if IsBidiControl(r) {
-			fmt.Fprintf(&b, `\u%04x`, r)
-		} else {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
 // ByteLimit is the Namer of a database that keeps the first N bytes of an
 // identifier (0: no limit), as PostgreSQL does with 63.
 type ByteLimit int

@@ -42,28 +42,27 @@ type exitCode int
 func (e exitCode) Error() string { return fmt.Sprintf("exit %d", int(e)) }
 
 // maskWriter masks passwords in everything written to it (stores.MaskPassword):
-// errors, warnings and --verbose lines all go to stderr through it. It also
-// escapes control characters (escapeOutput): a value from the database in a
-// message must not clear the screen, set the clipboard, or show a name in
-// another order than it is.
+// errors, warnings and --verbose lines all go to stderr through it.
 type maskWriter struct{ w io.Writer }
 
 func (m maskWriter) Write(p []byte) (int, error) {
-	if _, err := io.WriteString(m.w, escapeOutput(stores.MaskPassword(string(p)))); err != nil {
+	if _, err := io.WriteString(m.w, stores.MaskPassword(string(p))); err != nil {
 		return 0, err
 	}
 	return len(p), nil
 }
 
-// bidiWriter escapes control characters (escapeOutput) in everything
-// written to stdout (plans, SQL, JSON, where "\u202e" is the same string).
-type bidiWriter struct{ w io.Writer }
+// escapeWriter escapes control characters (escapeOutput) in everything
+// written to stdout and stderr: a value from the database in a message must
+// not clear the screen, set the clipboard, or show a name in another order
+// than it is (in JSON, "\u202e" is the same string).
+type escapeWriter struct{ w io.Writer }
 
 // Unwrap is the writer written to (isTerminal looks through it).
-func (b bidiWriter) Unwrap() io.Writer { return b.w }
+func (e escapeWriter) Unwrap() io.Writer { return e.w }
 
-func (b bidiWriter) Write(p []byte) (int, error) {
-	if _, err := io.WriteString(b.w, escapeOutput(string(p))); err != nil {
+func (e escapeWriter) Write(p []byte) (int, error) {
+	if _, err := io.WriteString(e.w, escapeOutput(string(p))); err != nil {
 		return 0, err
 	}
 	return len(p), nil
@@ -106,8 +105,8 @@ func needsEscape(r rune) bool {
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
-	stderr = maskWriter{stderr}
-	stdout = bidiWriter{stdout}
+	stderr = maskWriter{escapeWriter{stderr}}
+	stdout = escapeWriter{stdout}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	app := newApp(stdout, stderr)

@@ -140,19 +140,6 @@ func (d Dialect) ReadText(ctx context.Context, q stores.Queryer, table string, c
 	return sqlx.ReadText(ctx, q, "read "+table, "SELECT "+strings.Join(sel, ", ")+" FROM "+d.Quote(table), len(columns))
 }
 
-type rowsCloser interface {
-	Err() error
-	Close() error
-}
-
-func closeRows(r rowsCloser) error {
-	err := r.Err()
-	if cerr := r.Close(); err == nil {
-		err = cerr
-	}
-	return err
-}
-
 func anyStrings(v any) []string {
 	switch x := v.(type) {
 	case []any:

@@ -186,20 +186,14 @@ func (d *Driver) Version() (int, bool, error) {
 
 // Drop drops every table and view in the current schema.
 func (d *Driver) Drop() error {
-	rows, err := d.h.Query(`SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = current_schema() AND NOT internal`)
-	if err != nil {
-		return err
-	}
 	var names []string
-	for rows.Next() {
+	err := sqlx.Scan(context.Background(), d.h, "list tables", `SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = current_schema() AND NOT internal`, nil, func(r *sql.Rows) error {
 		var n string
-		if err := rows.Scan(&n); err != nil {
-			rows.Close()
-			return err
-		}
+		err := r.Scan(&n)
 		names = append(names, n)
-	}
-	if err := closeRows(rows); err != nil {
+		return err
+	})
+	if err != nil {
 		return err
 	}
 	for _, n := range names {

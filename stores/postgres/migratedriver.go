@@ -11,13 +11,13 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/golang-migrate/migrate/v4/database"
 	_ "github.com/golang-migrate/migrate/v4/database/pgx/v5" // registers golang-migrate's driver "pgx5" for URLs
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/mxmigrate/mxmigrate/internal/sqlx"
+	"github.com/mxmigrate/mxmigrate/schema"
 	"github.com/mxmigrate/mxmigrate/stores"
 )
 
@@ -208,11 +208,7 @@ func firstStatement(q string) string {
 	}
 	q = strings.Join(strings.Fields(q), " ")
 	if len(q) > 120 {
-		cut := 120
-		for cut > 0 && !utf8.RuneStart(q[cut]) {
-			cut--
-		}
-		q = q[:cut] + " ..."
+		q = schema.TruncateBytes(q, 120) + " ..."
 	}
 	return q
 }
@@ -352,20 +348,14 @@ func (d *Driver) Version() (int, bool, error) {
 // Drop drops every table of the current schema (database.Driver's contract).
 func (d *Driver) Drop() error {
 	ctx := context.Background()
-	rows, err := d.conn.QueryContext(ctx, `SELECT tablename FROM pg_catalog.pg_tables WHERE schemaname = $1`, d.schema)
-	if err != nil {
-		return err
-	}
 	var names []string
-	for rows.Next() {
+	err := sqlx.Scan(ctx, d.conn, "list tables", `SELECT tablename FROM pg_catalog.pg_tables WHERE schemaname = $1`, []any{d.schema}, func(r *sql.Rows) error {
 		var n string
-		if err := rows.Scan(&n); err != nil {
-			rows.Close()
-			return err
-		}
+		err := r.Scan(&n)
 		names = append(names, n)
-	}
-	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return err
+	})
+	if err != nil {
 		return err
 	}
 	for _, n := range names {
