@@ -21,10 +21,10 @@ test:
 	bash scripts/test.sh
 
 # Fast subset that needs no server nor library: not the integration suites,
-# stores/postgres (whose conformance run starts PostgreSQL in Docker), nor
-# stores/clickhouse and internal/chdb (embedded ClickHouse: libchdb).
+# dialect/postgres (whose conformance run starts PostgreSQL in Docker), nor
+# dialect/clickhouse and internal/chdb (embedded ClickHouse: libchdb).
 unit:
-	$(GO) test -count=1 $$($(GO) list ./... | grep -v -e /integration -e /stores/postgres$$ -e /stores/clickhouse$$ -e /internal/chdb$$)
+	$(GO) test -count=1 $$($(GO) list ./... | grep -v -e /integration -e /dialect/postgres$$ -e /dialect/clickhouse$$ -e /internal/chdb$$)
 
 # Go benchmarks, then SPEC section 13's scenario on DuckDB and PostgreSQL
 # (integration/bench); prints the figures and rewrites BENCHMARKS.md.
@@ -38,9 +38,9 @@ bench:
 demo: build
 	bash scripts/demo.sh
 
-# The packages that know no dialect's engine (and stores/postgres, pure Go)
+# The packages that know no dialect's engine (and dialect/postgres, pure Go)
 # must build for Windows and macOS; DuckDB's cgo library is not cross-built.
-PORTABLE := . ./config ./features ./target ./schema ./diff ./generator ./introspect ./stores ./internal/sqlx ./stores/postgres ./stores/clickhouse ./internal/chdb
+PORTABLE := . ./config ./features ./desired ./schema ./diff ./generator ./dialect ./plan ./internal/catalog ./internal/sqltext ./internal/dburl ./internal/redact ./dialect/postgres ./dialect/clickhouse ./internal/chdb
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi

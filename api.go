@@ -2,14 +2,14 @@ package mxmigrate
 
 import (
 	"github.com/mxmigrate/mxmigrate/config"
+	"github.com/mxmigrate/mxmigrate/desired"
+	"github.com/mxmigrate/mxmigrate/dialect"
 	"github.com/mxmigrate/mxmigrate/schema"
-	"github.com/mxmigrate/mxmigrate/stores"
-	"github.com/mxmigrate/mxmigrate/target"
 )
 
 // URLOptions change a store URL: Protocol replaces only the scheme, Port only
 // the port.
-type URLOptions = stores.URLOptions
+type URLOptions = dialect.URLOptions
 
 // SystemMetadata mirrors Metaxy's get_system_slqa_metadata: the store's URL
 // and its two system tables (with the store's table prefix).
@@ -18,7 +18,7 @@ func SystemMetadata(store *config.Store, o URLOptions) (string, *schema.Schema, 
 	if err != nil {
 		return "", nil, err
 	}
-	r, err := target.System(target.Options{TablePrefix: store.TablePrefix, Naming: schema.DefaultConvention, Names: d})
+	r, err := desired.System(desired.Options{TablePrefix: store.TablePrefix, Naming: schema.DefaultConvention, Names: d})
 	if err != nil {
 		return "", nil, err
 	}
@@ -26,8 +26,8 @@ func SystemMetadata(store *config.Store, o URLOptions) (string, *schema.Schema, 
 }
 
 // storeURL finds the store's dialect and returns it with the store's URL.
-func storeURL(st *config.Store, o URLOptions) (stores.Dialect, string, error) {
-	d, err := stores.ForStore(st)
+func storeURL(st *config.Store, o URLOptions) (dialect.Dialect, string, error) {
+	d, err := dialect.ForStore(st)
 	if err != nil {
 		return nil, "", err
 	}
@@ -56,7 +56,7 @@ type FeatureOptions struct {
 }
 
 // FilterFeatureMetadata mirrors Metaxy's filter_feature_sqla_metadata: from
-// the source schema (every feature table, as target.FeatureTables builds it)
+// the source schema (every feature table, as desired.FeatureTables builds it)
 // keep the project's tables, add the injected primary key and index, and
 // return them with the store's URL.
 func FilterFeatureMetadata(store *config.Store, source *schema.Schema, o FeatureOptions) (string, *schema.Schema, error) {
@@ -64,7 +64,7 @@ func FilterFeatureMetadata(store *config.Store, source *schema.Schema, o Feature
 	if err != nil {
 		return "", nil, err
 	}
-	to := target.Options{TablePrefix: store.TablePrefix, Naming: schema.DefaultConvention, Names: d,
+	to := desired.Options{TablePrefix: store.TablePrefix, Naming: schema.DefaultConvention, Names: d,
 		Project: o.Project, AllProjects: !o.FilterByProject}
 	if c := o.Configured; c != nil {
 		to.Naming = c.Mx.Naming
@@ -80,7 +80,7 @@ func FilterFeatureMetadata(store *config.Store, source *schema.Schema, o Feature
 	if o.InjectIndex != nil {
 		to.InjectIndex = *o.InjectIndex
 	}
-	s, err := target.Select(source, to)
+	s, err := desired.Select(source, to)
 	if err != nil {
 		return "", nil, err
 	}

@@ -10,11 +10,13 @@ import (
 	"time"
 
 	"github.com/mxmigrate/mxmigrate/config"
+	"github.com/mxmigrate/mxmigrate/desired"
+	"github.com/mxmigrate/mxmigrate/dialect"
 	"github.com/mxmigrate/mxmigrate/diff"
 	"github.com/mxmigrate/mxmigrate/generator"
-	"github.com/mxmigrate/mxmigrate/introspect"
+	"github.com/mxmigrate/mxmigrate/internal/catalog"
+	"github.com/mxmigrate/mxmigrate/plan"
 	"github.com/mxmigrate/mxmigrate/schema"
-	"github.com/mxmigrate/mxmigrate/stores"
 )
 
 // Comparison is an environment's target compared with its live database:
@@ -28,7 +30,7 @@ type Comparison struct {
 	// Steps are the migration files the changes are written as (one, unless
 	// the dialect splits a plan: PostgreSQL's online forms), each statement
 	// with its cost on the live tables.
-	Steps []stores.Step
+	Steps []plan.Step
 	// State is the migrations table's state.
 	State State
 	// CatalogQueries counts the catalog queries introspection ran.
@@ -96,7 +98,7 @@ func (p *Project) Compare(ctx context.Context, env *Env, o TargetOptions) (*Comp
 		return nil, err
 	}
 	sw.lap("open " + env.Dialect.Name() + " database (overlapping the above)")
-	live, queries, err := p.introspect(ctx, env, h, introspect.Scope(cmp.Target, cmp.Dir.Managed()))
+	live, queries, err := p.introspect(ctx, env, h, desired.Scope(cmp.Target, cmp.Dir.Managed()))
 	if err != nil {
 		h.Close()
 		return nil, err
@@ -166,10 +168,10 @@ func (p *Project) checkManaged(env *Env, tgt *schema.Schema, managed []string) e
 // the dialect's account is put on them (type names, caveats).
 func (cmp *Comparison) render(from *schema.Schema) error {
 	d := cmp.Env.Dialect
-	stores.Annotate(d, cmp.Changes, from)
+	dialect.Annotate(d, cmp.Changes, from)
 	after := diff.Apply(from, cmp.Changes)
 	var err error
-	cmp.Steps, err = stores.Plan(d, cmp.Changes, from, after, from)
+	cmp.Steps, err = dialect.Plan(d, cmp.Changes, from, after, from)
 	return err
 }
 
@@ -177,7 +179,7 @@ func (cmp *Comparison) render(from *schema.Schema) error {
 type opening chan opened
 
 type opened struct {
-	h   *stores.Handle
+	h   *dialect.Handle
 	err error
 }
 
@@ -186,13 +188,13 @@ type opened struct {
 func (p *Project) openAsync(ctx context.Context, env *Env) opening {
 	ch := make(opening, 1)
 	go func() {
-		h, err := env.Conn.Open(ctx, stores.OpenOptions{ReadOnly: true, ExitSoon: p.ExitSoon})
+		h, err := env.Conn.Open(ctx, dialect.OpenOptions{ReadOnly: true, ExitSoon: p.ExitSoon})
 		ch <- opened{h, err}
 	}()
 	return ch
 }
 
-func (o opening) wait() (*stores.Handle, error) {
+func (o opening) wait() (*dialect.Handle, error) {
 	r := <-o
 	return r.h, r.err
 }
@@ -208,10 +210,30 @@ func (o opening) discard() {
 
 // introspect reads the tables in scope and the migrations table, counting
 // the catalog queries.
-func (p *Project) introspect(ctx context.Context, env *Env, h *stores.Handle, scope []string) (*schema.Schema, int, error) {
-	counter := &introspect.Counter{Q: h}
-	live, err := introspect.Current(ctx, env.Dialect, counter, append(scope, env.MigrationsTable))
+func (p *Project) introspect(ctx context.Context, env *Env, h *dialect.Handle, scope []string) (*schema.Schema, int, error) {
+	counter := &catalog.Counter{Q: h}
+	live, err := inspectScope(ctx, env.Dialect, counter, append(scope, env.MigrationsTable))
 	return live, counter.Count(), err
+}
+
+// inspectScope reads the live schema of the tables in scope that exist.
+func inspectScope(ctx context.Context, d dialect.Dialect, q dialect.Queryer, scope []string) (*schema.Schema, error) {
+	s, err := d.Inspect(ctx, q, scope)
+	if err != nil {
+		return nil, fmt.Errorf("introspect %s database: %w", d.Name(), err)
+	}
+	in := make(map[string]bool, len(scope))
+	for _, n := range scope {
+		in[n] = true
+	}
+	out := &schema.Schema{}
+	for _, t := range s.Tables {
+		if in[t.Name] {
+			out.Tables = append(out.Tables, t)
+		}
+	}
+	out.Sort()
+	return out, nil
 }
 
 // Pending returns the directory's migrations newer than the database's version.

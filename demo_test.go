@@ -10,8 +10,8 @@ import (
 
 	"github.com/mxmigrate/mxmigrate"
 	"github.com/mxmigrate/mxmigrate/config"
+	_ "github.com/mxmigrate/mxmigrate/dialect/duckdb"
 	"github.com/mxmigrate/mxmigrate/integration/itest"
-	_ "github.com/mxmigrate/mxmigrate/stores/duckdb"
 )
 
 // TestDemoMigrationsAreCurrent fails when the committed demo migrations

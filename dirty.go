@@ -8,10 +8,10 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/mxmigrate/mxmigrate/dialect"
 	"github.com/mxmigrate/mxmigrate/generator"
-	"github.com/mxmigrate/mxmigrate/internal/sqlx"
+	"github.com/mxmigrate/mxmigrate/internal/sqltext"
 	"github.com/mxmigrate/mxmigrate/schema"
-	"github.com/mxmigrate/mxmigrate/stores"
 )
 
 // dirtyAdvice says what is known of a dirty version, for status, up,
@@ -70,7 +70,7 @@ func (p *Project) fileAdvice(ctx context.Context, env *Env, path string) string 
 		return fmt.Sprintf(" (cannot read it: %v)", err)
 	}
 	var b strings.Builder
-	stmts := sqlx.Split(string(body))
+	stmts := sqltext.Split(string(body))
 	fmt.Fprintf(&b, " it runs %d statement(s)", len(stmts))
 	for i, st := range stmts {
 		if i == 4 {
@@ -138,7 +138,7 @@ func (p *Project) indexLeftover(ctx context.Context, env *Env, body []byte) stri
 // a read-only connection of its own; nil when it cannot (the advice then
 // says less).
 func (p *Project) liveNow(ctx context.Context, env *Env, tables []string) *schema.Schema {
-	h, err := env.Conn.Open(ctx, stores.OpenOptions{ReadOnly: true, ExitSoon: p.ExitSoon})
+	h, err := env.Conn.Open(ctx, dialect.OpenOptions{ReadOnly: true, ExitSoon: p.ExitSoon})
 	if err != nil {
 		return nil
 	}
@@ -200,7 +200,7 @@ func (p *Project) tableLeftovers(ctx context.Context, env *Env, body []byte) str
 }
 
 // rebuildMark is the comment a rebuild puts on the table it builds, so
-// that only its own leftover is taken for one (stores/clickhouse).
+// that only its own leftover is taken for one (dialect/clickhouse).
 var rebuildMark = regexp.MustCompile(`mxmigrate rebuild [0-9a-f]+`)
 
 // carriesMark reports whether a live table's comment is one of the marks.

@@ -6,9 +6,9 @@ import (
 	"sort"
 
 	"github.com/mxmigrate/mxmigrate/config"
+	"github.com/mxmigrate/mxmigrate/desired"
+	"github.com/mxmigrate/mxmigrate/dialect"
 	"github.com/mxmigrate/mxmigrate/generator"
-	"github.com/mxmigrate/mxmigrate/stores"
-	"github.com/mxmigrate/mxmigrate/target"
 )
 
 // Env is one environment ("<store>:<target>") resolved once per command:
@@ -20,8 +20,8 @@ type Env struct {
 	Target string
 	// Store is the store's configuration; Conn is it parsed by its dialect.
 	Store   *config.Store
-	Dialect stores.Dialect
-	Conn    stores.Store
+	Dialect dialect.Dialect
+	Conn    dialect.Store
 	// Dir is the migrations directory, absolute.
 	Dir string
 	// MigrationsTable is golang-migrate's table for this environment, as the
@@ -69,11 +69,11 @@ func (p *Project) resolve(e *config.Environment) (*Env, error) {
 	if err := p.checkOwnDir(e); err != nil {
 		return nil, err
 	}
-	d, err := stores.ForStore(e.Store)
+	d, err := dialect.ForStore(e.Store)
 	if err != nil {
 		return nil, err
 	}
-	if tuner, ok := d.(stores.Tuner); ok {
+	if tuner, ok := d.(dialect.Tuner); ok {
 		settings, where, err := p.Config.Ext(d.Name())
 		if err != nil {
 			return nil, err
@@ -86,7 +86,7 @@ func (p *Project) resolve(e *config.Environment) (*Env, error) {
 	if err != nil {
 		return nil, err
 	}
-	table, err := target.MigrationsTable(d, e.MigrationsTable, e.MigrationsTableSet)
+	table, err := desired.MigrationsTable(d, e.MigrationsTable, e.MigrationsTableSet)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", e.Name, err)
 	}
@@ -106,16 +106,16 @@ type managedTable struct {
 // from feature tables: Metaxy's two system tables and the migrations tables
 // of both targets.
 func (p *Project) storeTables(env *Env) []managedTable {
-	to := target.Options{TablePrefix: env.Store.TablePrefix, Names: env.Dialect}
+	to := desired.Options{TablePrefix: env.Store.TablePrefix, Names: env.Dialect}
 	out := []managedTable{
-		{Name: target.SystemTable(to, target.FeatureVersionsTable), What: "Metaxy's system table " + target.FeatureVersionsTable},
-		{Name: target.SystemTable(to, target.EventsTable), What: "Metaxy's system table " + target.EventsTable},
+		{Name: desired.SystemTable(to, desired.FeatureVersionsTable), What: "Metaxy's system table " + desired.FeatureVersionsTable},
+		{Name: desired.SystemTable(to, desired.EventsTable), What: "Metaxy's system table " + desired.EventsTable},
 	}
 	for _, t := range []string{config.TargetSystem, config.TargetFeatures} {
 		if t == env.Target {
 			out = append(out, managedTable{Name: env.MigrationsTable, What: "the migrations table of " + env.Name, Own: true})
 		} else if o, err := p.Config.Environment(env.Store.Name + ":" + t); err == nil {
-			if name, err := target.MigrationsTable(env.Dialect, o.MigrationsTable, o.MigrationsTableSet); err == nil {
+			if name, err := desired.MigrationsTable(env.Dialect, o.MigrationsTable, o.MigrationsTableSet); err == nil {
 				out = append(out, managedTable{Name: name, What: "the migrations table of " + o.Name})
 			}
 		}
@@ -123,7 +123,7 @@ func (p *Project) storeTables(env *Env) []managedTable {
 	return out
 }
 
-// reserved is storeTables as target.Options.Reserved takes it.
+// reserved is storeTables as desired.Options.Reserved takes it.
 func (p *Project) reserved(env *Env) map[string]string {
 	out := map[string]string{}
 	for _, t := range p.storeTables(env) {

@@ -6,8 +6,8 @@ import (
 
 	"github.com/mxmigrate/mxmigrate"
 	"github.com/mxmigrate/mxmigrate/config"
+	"github.com/mxmigrate/mxmigrate/desired"
 	"github.com/mxmigrate/mxmigrate/features"
-	"github.com/mxmigrate/mxmigrate/target"
 )
 
 // The Go counterpart of Metaxy's get_system_slqa_metadata.
@@ -39,7 +39,7 @@ func ExampleFilterFeatureMetadata() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	source, err := target.FeatureTables(set, target.Options{})
+	source, err := desired.FeatureTables(set, desired.Options{})
 	if err != nil {
 		log.Fatal(err)
 	}

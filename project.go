@@ -10,11 +10,11 @@ import (
 	"time"
 
 	"github.com/mxmigrate/mxmigrate/config"
+	"github.com/mxmigrate/mxmigrate/desired"
+	"github.com/mxmigrate/mxmigrate/dialect"
 	"github.com/mxmigrate/mxmigrate/features"
 	"github.com/mxmigrate/mxmigrate/generator"
 	"github.com/mxmigrate/mxmigrate/schema"
-	"github.com/mxmigrate/mxmigrate/stores"
-	"github.com/mxmigrate/mxmigrate/target"
 )
 
 // Version is mxmigrate's version, written into every generated file. Release
@@ -128,7 +128,7 @@ func (p *Project) features(ctx context.Context, env *Env, o TargetOptions) (*fea
 
 // emptyTarget says where the feature definitions were looked for when none
 // is for the selected project(s), and how many other projects have.
-func emptyTarget(set *features.Set, looked []string, to target.Options) string {
+func emptyTarget(set *features.Set, looked []string, to desired.Options) string {
 	who := fmt.Sprintf("project %q", to.Project)
 	if to.AllProjects {
 		who = "any project"
@@ -146,9 +146,9 @@ func (p *Project) storeRows(ctx context.Context, storeName string) ([]features.S
 	if err != nil {
 		return nil, "", fmt.Errorf("--definitions-from-store: %w", err)
 	}
-	table := target.SystemTable(p.targetOptions(env, TargetOptions{}), target.FeatureVersionsTable)
+	table := desired.SystemTable(p.targetOptions(env, TargetOptions{}), desired.FeatureVersionsTable)
 	src := fmt.Sprintf("store %s (%s)", env.Store.Name, table)
-	h, err := env.Conn.Open(ctx, stores.OpenOptions{ReadOnly: true, ExitSoon: p.ExitSoon})
+	h, err := env.Conn.Open(ctx, dialect.OpenOptions{ReadOnly: true, ExitSoon: p.ExitSoon})
 	if err != nil {
 		return nil, "", err
 	}
@@ -181,9 +181,9 @@ func deref(s *string) string {
 }
 
 // targetOptions resolves target options against the configuration.
-func (p *Project) targetOptions(env *Env, o TargetOptions) target.Options {
+func (p *Project) targetOptions(env *Env, o TargetOptions) desired.Options {
 	c := p.Config
-	to := target.Options{
+	to := desired.Options{
 		TablePrefix:      env.Store.TablePrefix,
 		Naming:           c.Mx.Naming,
 		Names:            env.Dialect,
@@ -220,11 +220,11 @@ func (p *Project) target(ctx context.Context, env *Env, o TargetOptions) (*schem
 	empty := ""
 	c := p.Config
 	var (
-		r   *target.Result
+		r   *desired.Result
 		err error
 	)
 	if env.Target == config.TargetSystem {
-		r, err = target.System(to)
+		r, err = desired.System(to)
 	} else {
 		if !to.AllProjects && to.Project == "" {
 			return nil, "", fmt.Errorf("%s: no project: set `project = \"...\"` in metaxy.toml, or pass --project P or --all-projects", c.Path)
@@ -234,7 +234,7 @@ func (p *Project) target(ctx context.Context, env *Env, o TargetOptions) (*schem
 		if set, looked, err = p.features(ctx, env, o); err != nil {
 			return nil, "", err
 		}
-		r, err = target.Features(set, to)
+		r, err = desired.Features(set, to)
 		if err == nil && len(r.Schema.Tables) == 0 {
 			empty = emptyTarget(set, looked, to)
 			r.Warnings = append(r.Warnings, empty)
@@ -243,7 +243,7 @@ func (p *Project) target(ctx context.Context, env *Env, o TargetOptions) (*schem
 	if err != nil {
 		return nil, "", err
 	}
-	if shaper, ok := env.Dialect.(stores.Shaper); ok {
+	if shaper, ok := env.Dialect.(dialect.Shaper); ok {
 		warnings, notes, err := shaper.Shape(r.Schema)
 		if err != nil {
 			return nil, "", fmt.Errorf("%s: %w", env.Name, err)
@@ -266,7 +266,7 @@ func (p *Project) target(ctx context.Context, env *Env, o TargetOptions) (*schem
 
 // keyNote says, for --verbose, which key the injected primary key and index
 // of the feature tables have ("" when none was injected).
-func keyNote(to target.Options, s *schema.Schema) string {
+func keyNote(to desired.Options, s *schema.Schema) string {
 	injected := false
 	for _, t := range s.Tables {
 		injected = injected || t.PrimaryKey != nil || len(t.Indexes) > 0

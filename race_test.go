@@ -10,10 +10,10 @@ import (
 	"testing"
 
 	"github.com/mxmigrate/mxmigrate/config"
+	"github.com/mxmigrate/mxmigrate/dialect"
+	_ "github.com/mxmigrate/mxmigrate/dialect/duckdb"
 	"github.com/mxmigrate/mxmigrate/generator"
 	"github.com/mxmigrate/mxmigrate/internal/testhook"
-	"github.com/mxmigrate/mxmigrate/stores"
-	_ "github.com/mxmigrate/mxmigrate/stores/duckdb"
 )
 
 // raceProject is a DuckDB project whose features directory holds two
@@ -60,7 +60,7 @@ func TestConcurrentUpOnlyGoesUp(t *testing.T) {
 		if _, err := p.Up(ctx, env, 0, io.Discard); err != nil {
 			t.Errorf("the other run: %v", err)
 		}
-		h, err := env.Conn.Open(ctx, stores.OpenOptions{})
+		h, err := env.Conn.Open(ctx, dialect.OpenOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -83,7 +83,7 @@ func TestConcurrentUpOnlyGoesUp(t *testing.T) {
 	if strings.Contains(out.String(), "dirty") || strings.Contains(out.String(), "revert") {
 		t.Errorf("output must not claim dirt or reverts:\n%s", out.String())
 	}
-	h, err := env.Conn.Open(ctx, stores.OpenOptions{})
+	h, err := env.Conn.Open(ctx, dialect.OpenOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,15 +14,17 @@ import (
 
 	"github.com/golang-migrate/migrate/v4/database"
 
+	"github.com/mxmigrate/mxmigrate/dialect"
 	"github.com/mxmigrate/mxmigrate/generator"
-	"github.com/mxmigrate/mxmigrate/internal/sqlx"
+	"github.com/mxmigrate/mxmigrate/internal/redact"
+	"github.com/mxmigrate/mxmigrate/internal/sqltext"
 	"github.com/mxmigrate/mxmigrate/internal/testhook"
+	"github.com/mxmigrate/mxmigrate/plan"
 	"github.com/mxmigrate/mxmigrate/schema"
-	"github.com/mxmigrate/mxmigrate/stores"
 )
 
 // URL returns the golang-migrate URL of an environment (SPEC section 6).
-func (p *Project) URL(env *Env, o stores.URLOptions) (string, error) {
+func (p *Project) URL(env *Env, o dialect.URLOptions) (string, error) {
 	return env.Conn.MigrateURL(env.MigrationsTable, o)
 }
 
@@ -44,7 +46,7 @@ type State struct {
 func versionOf(env *Env, drv database.Driver) (State, error) {
 	v, dirty, err := drv.Version()
 	if err != nil {
-		return State{}, fmt.Errorf("%s: read migrations table %s: %s", env.Name, env.MigrationsTable, stores.MaskPassword(err.Error()))
+		return State{}, fmt.Errorf("%s: read migrations table %s: %s", env.Name, env.MigrationsTable, redact.MaskPassword(err.Error()))
 	}
 	if v == database.NilVersion {
 		return State{Version: -1, Dirty: dirty}, nil
@@ -55,7 +57,7 @@ func versionOf(env *Env, drv database.Driver) (State, error) {
 // recordedState reads the state of an open database whose catalog says
 // whether the migrations table exists: without it nothing was applied, and
 // nothing is created. Either way h is closed.
-func recordedState(env *Env, h *stores.Handle, exists bool) (State, error) {
+func recordedState(env *Env, h *dialect.Handle, exists bool) (State, error) {
 	if !exists {
 		h.Close()
 		return State{Version: -1}, nil
@@ -76,10 +78,10 @@ func pending(dir *generator.Dir, version int64) []generator.File {
 
 // readState reads the state of an open database through the dialect's
 // golang-migrate driver, which takes h over and closes it.
-func readState(env *Env, h *stores.Handle) (State, error) {
+func readState(env *Env, h *dialect.Handle) (State, error) {
 	drv, err := env.Dialect.MigrateDriver(h, env.MigrationsTable)
 	if err != nil {
-		return State{}, fmt.Errorf("%s: %s", env.Name, stores.MaskPassword(err.Error()))
+		return State{}, fmt.Errorf("%s: %s", env.Name, redact.MaskPassword(err.Error()))
 	}
 	defer drv.Close()
 	st, err := versionOf(env, drv)
@@ -87,7 +89,7 @@ func readState(env *Env, h *stores.Handle) (State, error) {
 		// dirty while another run holds the lock: that run is applying the
 		// file now (or its session still is, after its client was killed)
 		if lh, ok := drv.(lockHolder); ok {
-			st.Holder = stores.MaskPassword(lh.LockHolder())
+			st.Holder = redact.MaskPassword(lh.LockHolder())
 		}
 	}
 	return st, err
@@ -116,11 +118,11 @@ func (p *Project) runner(ctx context.Context, env *Env, out io.Writer) (*runner,
 	}
 	h, err := p.openWaiting(ctx, env, out)
 	if err != nil {
-		return nil, fmt.Errorf("%s: connect: %s", env.Name, stores.MaskPassword(err.Error()))
+		return nil, fmt.Errorf("%s: connect: %s", env.Name, redact.MaskPassword(err.Error()))
 	}
 	drv, err := env.Dialect.MigrateDriver(h, env.MigrationsTable)
 	if err != nil {
-		return nil, fmt.Errorf("%s: connect: %s", env.Name, stores.MaskPassword(err.Error()))
+		return nil, fmt.Errorf("%s: connect: %s", env.Name, redact.MaskPassword(err.Error()))
 	}
 	return &runner{env: env, dir: dir, drv: drv, out: out, wait: p.LockWait}, nil
 }
@@ -129,11 +131,11 @@ func (p *Project) runner(ctx context.Context, env *Env, out io.Writer) (*runner,
 // holds (DuckDB allows one writing process per file: another mxmigrate up,
 // a notebook) is the lock of that dialect: it is polled, like the
 // migrations lock, for up to the lock wait, saying so once.
-func (p *Project) openWaiting(ctx context.Context, env *Env, out io.Writer) (*stores.Handle, error) {
+func (p *Project) openWaiting(ctx context.Context, env *Env, out io.Writer) (*dialect.Handle, error) {
 	pt := newPatience(p.LockWait, out)
 	for {
-		h, err := env.Conn.Open(ctx, stores.OpenOptions{})
-		var busy *stores.InUseError
+		h, err := env.Conn.Open(ctx, dialect.OpenOptions{})
+		var busy *dialect.InUseError
 		if err == nil || !errors.As(err, &busy) {
 			return h, err
 		}
@@ -220,7 +222,7 @@ type lockHolder interface{ LockHolder() string }
 func (r *runner) holder() string {
 	if lh, ok := r.drv.(lockHolder); ok {
 		if h := lh.LockHolder(); h != "" {
-			return " (held by " + stores.MaskPassword(h) + ")"
+			return " (held by " + redact.MaskPassword(h) + ")"
 		}
 	}
 	return ""
@@ -238,7 +240,7 @@ func (r *runner) locked(ctx context.Context, fn func(State) error) error {
 			break
 		}
 		if !errors.Is(err, database.ErrLocked) {
-			return fmt.Errorf("%s: take the migrations lock: %s", r.env.Name, stores.MaskPassword(err.Error()))
+			return fmt.Errorf("%s: take the migrations lock: %s", r.env.Name, redact.MaskPassword(err.Error()))
 		}
 		if last := pt.over(); last || pt.first() {
 			holder := r.holder()
@@ -367,8 +369,8 @@ func (p *Project) step(ctx context.Context, r *runner, f generator.File, down bo
 	}
 	start := time.Now()
 	if err := r.run(body, target); err != nil {
-		why := stores.MaskPassword(p.describe(ctx, env, err, path, body))
-		if ex, ok := env.Dialect.(stores.Explainer); ok {
+		why := redact.MaskPassword(p.describe(ctx, env, err, path, body))
+		if ex, ok := env.Dialect.(dialect.Explainer); ok {
 			if more := p.explain(ctx, env, ex, err); more != "" {
 				why += "\n" + more
 			}
@@ -415,12 +417,12 @@ func (r *runner) recovery(f generator.File, down bool, body []byte) string {
 
 // explain asks the dialect, on a connection of its own, for more about a
 // failure (PostgreSQL: the sessions a lock timeout waited for).
-func (p *Project) explain(ctx context.Context, env *Env, ex stores.Explainer, err error) string {
+func (p *Project) explain(ctx context.Context, env *Env, ex dialect.Explainer, err error) string {
 	err = originalError(err)
 	if !ex.Explains(err) {
 		return ""
 	}
-	h, oerr := env.Conn.Open(ctx, stores.OpenOptions{ReadOnly: true})
+	h, oerr := env.Conn.Open(ctx, dialect.OpenOptions{ReadOnly: true})
 	if oerr != nil {
 		return ""
 	}
@@ -525,14 +527,14 @@ func (p *Project) Status(ctx context.Context, env *Env) (*Status, error) {
 	if err != nil {
 		return nil, err
 	}
-	h, err := env.Conn.Open(ctx, stores.OpenOptions{ReadOnly: true, ExitSoon: p.ExitSoon})
+	h, err := env.Conn.Open(ctx, dialect.OpenOptions{ReadOnly: true, ExitSoon: p.ExitSoon})
 	if err != nil {
-		return nil, fmt.Errorf("%s: connect: %s", env.Name, stores.MaskPassword(err.Error()))
+		return nil, fmt.Errorf("%s: connect: %s", env.Name, redact.MaskPassword(err.Error()))
 	}
 	live, err := env.Dialect.Inspect(ctx, h, []string{env.MigrationsTable})
 	if err != nil {
 		h.Close()
-		return nil, fmt.Errorf("%s: %s", env.Name, stores.MaskPassword(err.Error()))
+		return nil, fmt.Errorf("%s: %s", env.Name, redact.MaskPassword(err.Error()))
 	}
 	st, err := recordedState(env, h, live.Table(env.MigrationsTable) != nil)
 	if err != nil {
@@ -577,17 +579,17 @@ func (p *Project) describe(ctx context.Context, env *Env, err error, path string
 		}
 		line = de.Line
 	}
-	var st sqlx.Stmt
+	var st sqltext.Stmt
 	ok := false
 	if line > 1 {
-		st, ok = sqlx.At(string(body), int(line))
+		st, ok = sqltext.At(string(body), int(line))
 	}
 	if !ok && len(de.Query) > 0 {
 		// the statement the driver ran (ClickHouse's runs a file statement
 		// by statement): find it in the file, when it is one of them (a
 		// driver that runs the whole file at once reports the whole file)
-		var found []sqlx.Stmt
-		for _, cand := range sqlx.Split(string(body)) {
+		var found []sqltext.Stmt
+		for _, cand := range sqltext.Split(string(body)) {
 			if t := strings.TrimSpace(strings.TrimSuffix(cand.Text, ";")); t != "" && strings.Contains(string(de.Query), t) {
 				found = append(found, cand)
 			}
@@ -636,10 +638,10 @@ func capText(s string, maxLines, width int) string {
 // than a catalog change (a rewrite, scan or index build of a big table would
 // be done twice, holding its lock, only to name a line).
 func replaySafe(env *Env, err error, body []byte) bool {
-	if ex, ok := env.Dialect.(stores.Explainer); ok && ex.Explains(originalError(err)) {
+	if ex, ok := env.Dialect.(dialect.Explainer); ok && ex.Explains(originalError(err)) {
 		return false
 	}
-	for _, e := range []stores.Effect{stores.Scans, stores.BuildsIndex, stores.RewritesColumn, stores.Rewrites} {
+	for _, e := range []plan.Effect{plan.Scans, plan.BuildsIndex, plan.RewritesColumn, plan.Rewrites} {
 		if bytes.Contains(body, []byte("-- cost: "+string(e))) {
 			return false
 		}
@@ -676,24 +678,24 @@ var replayable = regexp.MustCompile(`(?i)^(CREATE|ALTER|DROP|INSERT|UPDATE|DELET
 // statements one by one in a transaction that is always rolled back, on a
 // connection of its own. It does so only on transactional dialects and when
 // every statement is plain DDL or DML.
-func (p *Project) locate(ctx context.Context, env *Env, body []byte) (sqlx.Stmt, bool) {
-	stmts := sqlx.Split(string(body))
+func (p *Project) locate(ctx context.Context, env *Env, body []byte) (sqltext.Stmt, bool) {
+	stmts := sqltext.Split(string(body))
 	if !env.Dialect.Transactional() || len(stmts) == 0 {
-		return sqlx.Stmt{}, false
+		return sqltext.Stmt{}, false
 	}
 	for _, st := range stmts {
 		if !replayable.MatchString(st.Text) {
-			return sqlx.Stmt{}, false
+			return sqltext.Stmt{}, false
 		}
 	}
-	h, err := env.Conn.Open(ctx, stores.OpenOptions{})
+	h, err := env.Conn.Open(ctx, dialect.OpenOptions{})
 	if err != nil {
-		return sqlx.Stmt{}, false
+		return sqltext.Stmt{}, false
 	}
 	defer h.Close()
 	tx, err := h.BeginTx(ctx, nil)
 	if err != nil {
-		return sqlx.Stmt{}, false
+		return sqltext.Stmt{}, false
 	}
 	defer tx.Rollback()
 	for _, st := range stmts {
@@ -701,5 +703,5 @@ func (p *Project) locate(ctx context.Context, env *Env, body []byte) (sqlx.Stmt,
 			return st, true
 		}
 	}
-	return sqlx.Stmt{}, false
+	return sqltext.Stmt{}, false
 }

@@ -5,8 +5,8 @@ import (
 	"testing"
 
 	"github.com/mxmigrate/mxmigrate/diff"
+	"github.com/mxmigrate/mxmigrate/plan"
 	"github.com/mxmigrate/mxmigrate/schema"
-	"github.com/mxmigrate/mxmigrate/stores"
 )
 
 // FuzzHeaderInjection: whatever the environment (store name), message, note
@@ -21,7 +21,7 @@ func FuzzHeaderInjection(f *testing.F) {
 		const stmt = "CREATE TABLE planned (x INT);"
 		c := diff.Change{Kind: diff.DropColumn, Table: table, Column: &schema.Column{Name: table, Type: schema.String}}
 		out := string(Render(Header{Tool: "mxmigrate " + env, Environment: env, Dialect: env, Message: message, Direction: "up", Transactional: true},
-			[]stores.Statement{{SQL: stmt, Note: note, Changes: []diff.Change{c}}}))
+			[]plan.Statement{{SQL: stmt, Note: note, Changes: []diff.Change{c}}}))
 		for i, line := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
 			if line != "" && !strings.HasPrefix(line, "-- ") && line != stmt {
 				t.Fatalf("line %d is neither a comment nor the planned statement: %q\n%s", i+1, line, out)

@@ -10,8 +10,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/mxmigrate/mxmigrate/dialect/duckdb"
 	"github.com/mxmigrate/mxmigrate/integration/itest"
-	"github.com/mxmigrate/mxmigrate/stores/duckdb"
 )
 
 func sqlExec(t *testing.T, dbPath string, stmts ...string) {

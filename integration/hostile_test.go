@@ -7,9 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mxmigrate/mxmigrate/dialect/dialecttest"
+	"github.com/mxmigrate/mxmigrate/dialect/duckdb"
 	"github.com/mxmigrate/mxmigrate/integration/itest"
-	"github.com/mxmigrate/mxmigrate/stores/duckdb"
-	"github.com/mxmigrate/mxmigrate/stores/storetest"
 )
 
 // videoRows is an INSERT of two rows into the media fixture's videos table
@@ -47,7 +47,7 @@ func textRows(t *testing.T, got [][]*string) string {
 // generate, up, status, check, down and up again on DuckDB: the rows of the
 // altered table survive every step and check ends in sync.
 func TestHostileNamesThroughTheCLI(t *testing.T) {
-	for _, c := range itest.HostileCases(storetest.HostileNames) {
+	for _, c := range itest.HostileCases(dialecttest.HostileNames) {
 		t.Run(c.Prefix, func(t *testing.T) {
 			dir := project(t, "media")
 			itest.Append(t, filepath.Join(dir, "metaxy.toml"), c.Config("metaxy.ext.duckdb.DuckDBMetadataStore", `database = "h.duckdb"`))

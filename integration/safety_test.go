@@ -10,8 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mxmigrate/mxmigrate/dialect/duckdb"
 	"github.com/mxmigrate/mxmigrate/integration/itest"
-	"github.com/mxmigrate/mxmigrate/stores/duckdb"
 )
 
 // Issue 18's regression tests on embedded DuckDB, through the binary as a

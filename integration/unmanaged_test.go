@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mxmigrate/mxmigrate/stores/duckdb"
+	"github.com/mxmigrate/mxmigrate/dialect/duckdb"
 )
 
 // duckCatalog is every index, constraint, default and comment of table as

@@ -5,5 +5,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/provision.sh
-go test -run '^$' -bench . -benchmem -benchtime 5x ./diff ./stores/duckdb
+go test -run '^$' -bench . -benchmem -benchtime 5x ./diff ./dialect/duckdb
 go run ./integration/bench "$@"

@@ -15,8 +15,8 @@ import (
 	"golang.org/x/term"
 
 	"github.com/mxmigrate/mxmigrate"
+	"github.com/mxmigrate/mxmigrate/dialect"
 	"github.com/mxmigrate/mxmigrate/diff"
-	"github.com/mxmigrate/mxmigrate/stores"
 )
 
 func commands() []*cli.Command {
@@ -479,7 +479,7 @@ func urlCmd(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	u, err := p.URL(envs[0], stores.URLOptions{Protocol: c.String("protocol"), Port: c.Int("port")})
+	u, err := p.URL(envs[0], dialect.URLOptions{Protocol: c.String("protocol"), Port: c.Int("port")})
 	if err != nil {
 		return err
 	}

@@ -18,11 +18,11 @@ import (
 
 	"github.com/mxmigrate/mxmigrate"
 	"github.com/mxmigrate/mxmigrate/config"
+	_ "github.com/mxmigrate/mxmigrate/dialect/clickhouse" // ClickHouse dialect (servers and embedded chDB)
+	_ "github.com/mxmigrate/mxmigrate/dialect/duckdb"     // DuckDB dialect and migrate driver
+	_ "github.com/mxmigrate/mxmigrate/dialect/postgres"   // PostgreSQL dialect and golang-migrate pgx5 driver
+	"github.com/mxmigrate/mxmigrate/internal/redact"
 	"github.com/mxmigrate/mxmigrate/schema"
-	"github.com/mxmigrate/mxmigrate/stores"
-	_ "github.com/mxmigrate/mxmigrate/stores/clickhouse" // ClickHouse dialect (servers and embedded chDB)
-	_ "github.com/mxmigrate/mxmigrate/stores/duckdb"     // DuckDB dialect and migrate driver
-	_ "github.com/mxmigrate/mxmigrate/stores/postgres"   // PostgreSQL dialect and golang-migrate pgx5 driver
 )
 
 func main() {
@@ -41,12 +41,12 @@ type exitCode int
 
 func (e exitCode) Error() string { return fmt.Sprintf("exit %d", int(e)) }
 
-// maskWriter masks passwords in everything written to it (stores.MaskPassword):
+// maskWriter masks passwords in everything written to it (redact.MaskPassword):
 // errors, warnings and --verbose lines all go to stderr through it.
 type maskWriter struct{ w io.Writer }
 
 func (m maskWriter) Write(p []byte) (int, error) {
-	if _, err := io.WriteString(m.w, stores.MaskPassword(string(p))); err != nil {
+	if _, err := io.WriteString(m.w, redact.MaskPassword(string(p))); err != nil {
 		return 0, err
 	}
 	return len(p), nil
@@ -166,7 +166,7 @@ func jsonErrors(action cli.ActionFunc) cli.ActionFunc {
 			return err
 		}
 		n := exitFor(err, c.App.ErrWriter)
-		if werr := writeJSON(c.App.Writer, map[string]any{"environment": c.String("name"), "error": stores.MaskPassword(err.Error()),
+		if werr := writeJSON(c.App.Writer, map[string]any{"environment": c.String("name"), "error": redact.MaskPassword(err.Error()),
 			"exit_code": n, "refused": mxmigrate.IsRefusal(err)}); werr != nil {
 			return werr
 		}

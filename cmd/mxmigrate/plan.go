@@ -8,12 +8,12 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/mxmigrate/mxmigrate"
-	"github.com/mxmigrate/mxmigrate/stores"
+	"github.com/mxmigrate/mxmigrate/plan"
 )
 
 // costed is one statement of a plan with the file it is in (1-based).
 type costed struct {
-	stmt stores.Statement
+	stmt plan.Statement
 	file int
 }
 
@@ -127,7 +127,7 @@ func statementOf(s costed) statementJSON {
 		return sj
 	}
 	sj.Table, sj.Effect, sj.Lock = c.Table, string(c.Effect), c.Lock
-	if c.Effect == stores.NewTable {
+	if c.Effect == plan.NewTable {
 		zero := int64(0)
 		sj.Rows, sj.Bytes = &zero, &zero
 		return sj

@@ -8,8 +8,8 @@ import (
 	"strings"
 
 	"github.com/mxmigrate/mxmigrate"
+	"github.com/mxmigrate/mxmigrate/dialect/duckdb"
 	"github.com/mxmigrate/mxmigrate/internal/chdb"
-	"github.com/mxmigrate/mxmigrate/stores/duckdb"
 )
 
 // commit and built are set by release builds (scripts/release.sh, -X);

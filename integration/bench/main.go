@@ -17,10 +17,10 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/mxmigrate/mxmigrate/dialect/clickhouse"
+	"github.com/mxmigrate/mxmigrate/dialect/duckdb"
 	"github.com/mxmigrate/mxmigrate/integration/itest"
 	"github.com/mxmigrate/mxmigrate/internal/chdb"
-	"github.com/mxmigrate/mxmigrate/stores/clickhouse"
-	"github.com/mxmigrate/mxmigrate/stores/duckdb"
 )
 
 var (
@@ -294,10 +294,10 @@ func engineFloor(spec string) {
 
 var nsRE = regexp.MustCompile(`BenchmarkDiffRender\S*\s+\d+\s+(\d+) ns/op`)
 
-// diffRender10k runs stores/duckdb's BenchmarkDiffRender (10,000 tables).
+// diffRender10k runs dialect/duckdb's BenchmarkDiffRender (10,000 tables).
 func diffRender10k() time.Duration {
 	_, file, _, _ := runtime.Caller(0)
-	cmd := exec.Command("go", "test", "-run", "^$", "-bench", "^BenchmarkDiffRender$", "-benchtime", "5x", "./stores/duckdb")
+	cmd := exec.Command("go", "test", "-run", "^$", "-bench", "^BenchmarkDiffRender$", "-benchtime", "5x", "./dialect/duckdb")
 	cmd.Dir = filepath.Dir(filepath.Dir(filepath.Dir(file)))
 	out, err := cmd.CombinedOutput()
 	check(err)

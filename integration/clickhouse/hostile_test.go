@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mxmigrate/mxmigrate/dialect/dialecttest"
 	"github.com/mxmigrate/mxmigrate/integration/itest"
-	"github.com/mxmigrate/mxmigrate/stores/storetest"
 )
 
 const chStore = "metaxy.ext.clickhouse.ClickHouseMetadataStore"
@@ -26,7 +26,7 @@ func backquote(s string) string { return "`" + strings.ReplaceAll(s, "`", "\\`")
 // clearly (golang-migrate's ClickHouse driver writes it unquoted) before
 // anything is created, unless it is a plain identifier, which works.
 func TestHostileNamesThroughTheCLI(t *testing.T) {
-	for _, name := range storetest.HostileNames {
+	for _, name := range dialecttest.HostileNames {
 		c := itest.HostileCase{Prefix: name + "_", System: "schema_migrations_h_system", Features: "schema_migrations_h_features"}
 		t.Run("prefix "+c.Prefix, func(t *testing.T) {
 			dir := newProject(t)
@@ -44,7 +44,7 @@ func TestHostileNamesThroughTheCLI(t *testing.T) {
 		})
 	}
 	refused := []itest.HostileCase{{Prefix: "ok_"}} // the default migrations tables derive from a hostile prefix below
-	for _, name := range storetest.HostileNames {
+	for _, name := range dialecttest.HostileNames {
 		refused = append(refused, itest.HostileCase{Prefix: "ok_", System: "schema_migrations_h_system", Features: name},
 			itest.HostileCase{Prefix: name + "_"})
 	}

@@ -7,9 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mxmigrate/mxmigrate/dialect/dialecttest"
+	"github.com/mxmigrate/mxmigrate/dialect/postgres"
 	"github.com/mxmigrate/mxmigrate/integration/itest"
-	"github.com/mxmigrate/mxmigrate/stores/postgres"
-	"github.com/mxmigrate/mxmigrate/stores/storetest"
 )
 
 // TestHostileNamesThroughTheCLI: table prefixes and migrations tables from
@@ -20,7 +20,7 @@ import (
 // migrations tables exist under their names.
 func TestHostileNamesThroughTheCLI(t *testing.T) {
 	d := postgres.Dialect{}
-	for _, c := range itest.HostileCases(storetest.HostileNames) {
+	for _, c := range itest.HostileCases(dialecttest.HostileNames) {
 		t.Run(c.Prefix, func(t *testing.T) {
 			e := newProject(t)
 			itest.Append(t, filepath.Join(e.dir, "metaxy.toml"), c.Config("metaxy.ext.postgresql.PostgreSQLMetadataStore", `connection_string = "${MEDIA_PG_URL}"`))

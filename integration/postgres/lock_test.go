@@ -12,8 +12,8 @@ import (
 
 	"github.com/mxmigrate/mxmigrate"
 	"github.com/mxmigrate/mxmigrate/config"
+	"github.com/mxmigrate/mxmigrate/dialect"
 	"github.com/mxmigrate/mxmigrate/integration/itest"
-	"github.com/mxmigrate/mxmigrate/stores"
 )
 
 // TestNoWaitBesideAConcurrentBuild (issue 18): while `up` builds an index
@@ -121,7 +121,7 @@ func TestStockCLIAndMxmigrateShareTheLock(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := env.Conn.Open(context.Background(), stores.OpenOptions{})
+	h, err := env.Conn.Open(context.Background(), dialect.OpenOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,8 +10,8 @@ import (
 
 	"github.com/mxmigrate/mxmigrate"
 	"github.com/mxmigrate/mxmigrate/config"
+	_ "github.com/mxmigrate/mxmigrate/dialect/postgres"
 	"github.com/mxmigrate/mxmigrate/internal/testhook"
-	_ "github.com/mxmigrate/mxmigrate/stores/postgres"
 )
 
 // TestConcurrentUpOnlyGoesUp: on PostgreSQL, a second `up` finishes between

@@ -9,7 +9,7 @@ package testhook
 var BeforeLock func()
 
 // RewriteStatement, when set, rewrites the SQL of every statement that
-// stores.Plan returns: dialect is the dialect's name, direction "up" or
+// dialect.Plan returns: dialect is the dialect's name, direction "up" or
 // "down", sql the statement as rendered (with its final ";"). It returns
 // the SQL to write instead, which may hold several statements, each ending
 // with ";". The conformance kit's sabotage tests (TestKitCatchesSabotage) use it

@@ -1,0 +1,381 @@
+package clickhouse
+
+import (
+	"context"
+	"crypto/tls"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	ch "github.com/ClickHouse/clickhouse-go/v2"
+
+	"github.com/mxmigrate/mxmigrate/config"
+	"github.com/mxmigrate/mxmigrate/dialect"
+	"github.com/mxmigrate/mxmigrate/internal/chdb"
+	"github.com/mxmigrate/mxmigrate/internal/dburl"
+	"github.com/mxmigrate/mxmigrate/internal/redact"
+)
+
+// store is a configured ClickHouse store: a server (clickhouse://...) or an
+// embedded data directory (chdb:...).
+type store struct {
+	name    string
+	raw     string // connection_string as written (templated)
+	cluster string
+	// server
+	u      *url.URL
+	secure bool
+	port   int // native protocol port
+	// chdb
+	dir string
+	db  string
+}
+
+// Configure reads config.connection_string: clickhouse://user:pass@host:port/db
+// (Metaxy's form; HTTP ports are mapped to the native protocol's) or
+// chdb:///abs/dir, chdb:rel/dir (relative to the configuration file), with
+// ?database=NAME (default "default").
+func (d Dialect) Configure(st *config.Store) (dialect.Store, error) {
+	raw, err := st.String("connection_string")
+	if err != nil {
+		return nil, err
+	}
+	if raw == "" {
+		if st.Has("connection_params") {
+			return nil, fmt.Errorf("%s: store %q sets connection_params but no %s: mxmigrate needs a URL (as Metaxy's sqlalchemy_url does), e.g. clickhouse://user:pass@host:8443/db",
+				st.ConfigPath, st.Name, st.Key("connection_string"))
+		}
+		return nil, fmt.Errorf("%s: store %q: %s is not set (e.g. clickhouse://user:pass@host:8443/db, or chdb:///path/to/dir for embedded ClickHouse)",
+			st.ConfigPath, st.Name, st.Key("connection_string"))
+	}
+	s := &store{name: st.Name, raw: raw, cluster: d.settings().cluster}
+	if rest, ok := strings.CutPrefix(raw, "chdb:"); ok {
+		p, q, _ := strings.Cut(rest, "?")
+		if strings.HasPrefix(p, "//") {
+			p = strings.TrimPrefix(p, "//")
+			if !strings.HasPrefix(p, "/") {
+				return nil, fmt.Errorf("%s: %s = %q: write chdb:///absolute/path or chdb:relative/path", st.ConfigPath, st.Key("connection_string"), raw)
+			}
+		}
+		if p == "" {
+			return nil, fmt.Errorf("%s: %s = %q: no data directory", st.ConfigPath, st.Key("connection_string"), raw)
+		}
+		vals, err := url.ParseQuery(q)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %s: %w", st.ConfigPath, st.Key("connection_string"), err)
+		}
+		for k := range vals {
+			if k != "database" {
+				return nil, fmt.Errorf("%s: %s = %q: unknown parameter %q (chdb: URLs take ?database=NAME)", st.ConfigPath, st.Key("connection_string"), raw, k)
+			}
+		}
+		if len(vals["database"]) > 1 {
+			return nil, fmt.Errorf("%s: %s = %q: ?database is given %d times", st.ConfigPath, st.Key("connection_string"), raw, len(vals["database"]))
+		}
+		if strings.HasPrefix(p, "~") {
+			return nil, fmt.Errorf("%s: %s = %q: ~ is not expanded: write chdb:///absolute/path, or a path relative to %s", st.ConfigPath, st.Key("connection_string"), raw, st.ConfigPath)
+		}
+		s.dir, s.db = st.Resolve(p), vals.Get("database")
+		if s.db == "" {
+			s.db = "default"
+		}
+		if err := checkDatabase(s.db); err != nil {
+			return nil, fmt.Errorf("%s: %s: %w", st.ConfigPath, st.Key("connection_string"), err)
+		}
+		return s, nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil || !strings.HasPrefix(u.Scheme, "clickhouse") || u.Host == "" {
+		return nil, fmt.Errorf("%s: %s: not a ClickHouse URL (clickhouse://user:pass@host:8443/db or chdb:///dir): %s",
+			st.ConfigPath, st.Key("connection_string"), redactUserinfo(raw))
+	}
+	if pw, ok := u.User.Password(); ok {
+		redact.RegisterSecret(pw)
+	}
+	q := u.Query()
+	for k, v := range q {
+		switch k {
+		case "secure", "protocol":
+		case "username", "user", "password":
+			// clickhouse-connect's spellings: credentials in the query
+			if k == "password" {
+				redact.RegisterSecret(v[0])
+			}
+		default:
+			return nil, fmt.Errorf("%s: %s: unknown parameter %q (ClickHouse URLs here take secure, protocol, username, password)", st.ConfigPath, st.Key("connection_string"), k)
+		}
+		if len(v) > 1 {
+			return nil, fmt.Errorf("%s: %s: parameter %q is given %d times", st.ConfigPath, st.Key("connection_string"), k, len(v))
+		}
+	}
+	// credentials in the userinfo win over the query's
+	user, pw, hasPW := u.User.Username(), "", false
+	if u.User != nil {
+		pw, hasPW = u.User.Password()
+	}
+	if user == "" {
+		user = q.Get("username")
+		if user == "" {
+			user = q.Get("user")
+		}
+	}
+	if !hasPW && q.Has("password") {
+		pw, hasPW = q.Get("password"), true
+	}
+	switch {
+	case hasPW:
+		u.User = url.UserPassword(user, pw)
+	case user != "":
+		u.User = url.User(user)
+	}
+	q.Del("username")
+	q.Del("user")
+	q.Del("password")
+	u.RawQuery = q.Encode()
+	s.u = u
+	s.secure, s.port = nativePort(u)
+	if err := checkDatabase(s.database()); err != nil {
+		return nil, fmt.Errorf("%s: %s: %w", st.ConfigPath, st.Key("connection_string"), err)
+	}
+	return s, nil
+}
+
+// redactUserinfo hides what stands between "://" and the last "@" of a URL
+// that does not parse (a password with a space, say).
+func redactUserinfo(raw string) string {
+	scheme, rest, ok := strings.Cut(raw, "://")
+	if !ok {
+		return redact.MaskPassword(raw)
+	}
+	host := rest
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		host = rest[:i]
+	}
+	if at := strings.LastIndex(host, "@"); at >= 0 {
+		return scheme + "://***@" + rest[at+1:]
+	}
+	return redact.MaskPassword(raw)
+}
+
+// checkDatabase refuses database names that are not plain identifiers:
+// golang-migrate's ClickHouse driver writes the name into its SQL quoted
+// with " doubled only (a backslash in the name breaks out), and ClickHouse's
+// own databases (system, information_schema) hold no migrations.
+func checkDatabase(db string) error {
+	if !identRE.MatchString(db) {
+		return fmt.Errorf("database %q: mxmigrate takes database names of letters, digits and underscores", db)
+	}
+	switch strings.ToLower(db) {
+	case "system", "information_schema":
+		return fmt.Errorf("database %q is ClickHouse's own: keep Metaxy's tables in a database of yours", db)
+	}
+	return nil
+}
+
+var identRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// metaxyPort is Metaxy's sqlalchemy_url rule, for URL: HTTP 8443 -> 9440
+// (secure), 8123 -> 9000; any other port -> 9440 when secure=True is set,
+// else 9000.
+func metaxyPort(u *url.URL) (secure bool, port int) {
+	p := u.Port()
+	secure = p == "8443" || u.Query().Get("secure") == "True"
+	switch {
+	case p == "8443":
+		return true, 9440
+	case p == "8123":
+		return secure, 9000
+	case secure:
+		return true, 9440
+	}
+	return false, 9000
+}
+
+// nativePort is where mxmigrate connects (and golang-migrate's URL points):
+// Metaxy's HTTP ports map as in its sqlalchemy_url (8443 -> 9440 with TLS,
+// 8123 -> 9000); the native ports 9000 and 9440 (TLS) and any other port
+// given are kept, since mxmigrate cannot know the native port of a
+// non-standard HTTP one; no port: 9000, or 9440 with TLS. TLS also with
+// secure=true/1, protocol=https, or a clickhouse+https scheme.
+func nativePort(u *url.URL) (secure bool, port int) {
+	q := u.Query()
+	sec := strings.ToLower(q.Get("secure"))
+	secure = sec == "true" || sec == "1" || strings.EqualFold(q.Get("protocol"), "https") ||
+		strings.HasSuffix(u.Scheme, "+https") || u.Port() == "8443" || u.Port() == "9440"
+	switch p := u.Port(); p {
+	case "8443":
+		return true, 9440
+	case "8123":
+		return secure, 9000
+	case "":
+		if secure {
+			return true, 9440
+		}
+		return false, 9000
+	default:
+		n, _ := strconv.Atoi(p)
+		return secure, n
+	}
+}
+
+func (s *store) embedded() bool { return s.dir != "" }
+
+func (s *store) database() string {
+	if s.embedded() {
+		return s.db
+	}
+	if db := strings.Trim(s.u.Path, "/"); db != "" {
+		return db
+	}
+	return "default"
+}
+
+// Open connects to the server, or opens the embedded data directory (the
+// database is created when missing).
+func (s *store) Open(ctx context.Context, o dialect.OpenOptions) (*dialect.Handle, error) {
+	if s.embedded() {
+		return s.openEmbedded(o)
+	}
+	pw, _ := s.u.User.Password()
+	opts := &ch.Options{
+		Addr:        []string{net.JoinHostPort(s.u.Hostname(), strconv.Itoa(s.port))},
+		Auth:        ch.Auth{Database: s.database(), Username: s.u.User.Username(), Password: pw},
+		DialTimeout: 10 * time.Second,
+		Protocol:    ch.Native,
+	}
+	if s.secure {
+		opts.TLS = &tls.Config{ServerName: s.u.Hostname()}
+	}
+	db := ch.OpenDB(opts)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("connect to ClickHouse %s (native protocol, port %d): %w", s.u.Host, s.port, err)
+	}
+	return &dialect.Handle{DB: db, ID: "clickhouse://" + s.u.Host + "/" + s.database()}, nil
+}
+
+// openEmbedded opens the data directory and the store's database in it,
+// creating them when missing, except for a read-only command: that reads an
+// empty database and creates nothing on disk (a directory that does not
+// exist is opened as an empty scratch directory, removed after; a database
+// that does not exist is made in memory only, ENGINE = Memory).
+func (s *store) openEmbedded(o dialect.OpenOptions) (*dialect.Handle, error) {
+	dir, scratch := s.dir, ""
+	if _, err := os.Stat(dir); o.ReadOnly && os.IsNotExist(err) {
+		if scratch, err = os.MkdirTemp("", "mxmigrate-chdb-"); err != nil {
+			return nil, err
+		}
+		dir = scratch
+	}
+	sess, err := chdb.Open(dir)
+	if err != nil {
+		if scratch != "" {
+			os.RemoveAll(scratch)
+		}
+		if errors.Is(err, chdb.ErrInUse) {
+			return nil, &dialect.InUseError{Msg: fmt.Sprintf("store %q: %v", s.name, err)}
+		}
+		return nil, fmt.Errorf("store %q: %w", s.name, err)
+	}
+	release := func() {
+		sess.Release(o.ExitSoon && scratch == "")
+		if scratch != "" {
+			os.RemoveAll(scratch)
+		}
+	}
+	if s.db != "default" {
+		out, err := sess.Query("", "SELECT engine FROM system.databases WHERE name = "+chdb.QuoteString(s.db), "TabSeparated")
+		engine := strings.TrimSpace(string(out))
+		var stmts []string
+		switch {
+		case err != nil:
+		case engine == "" && o.ReadOnly:
+			stmts = []string{"CREATE DATABASE " + chdb.QuoteIdent(s.db) + " ENGINE = Memory"}
+		case engine == "":
+			stmts = []string{"CREATE DATABASE " + chdb.QuoteIdent(s.db)}
+		case engine == "Memory" && !o.ReadOnly:
+			// made in memory by a read-only command of this process: now
+			// for real (nothing in it was ever on disk)
+			stmts = []string{"DROP DATABASE " + chdb.QuoteIdent(s.db), "CREATE DATABASE " + chdb.QuoteIdent(s.db)}
+		}
+		for _, q := range stmts {
+			if err == nil {
+				_, err = sess.Query("", q, "TabSeparated")
+			}
+		}
+		if err != nil {
+			release()
+			return nil, fmt.Errorf("store %q: database %s: %w", s.name, s.db, err)
+		}
+	}
+	db := sql.OpenDB(chdb.NewConnector(sess, s.db))
+	released := false
+	return &dialect.Handle{DB: db, ID: "chdb://" + s.dir + "?database=" + s.db, Release: func() error {
+		if released {
+			return nil
+		}
+		released = true
+		err := db.Close()
+		release()
+		return err
+	}}, nil
+}
+
+// URL mirrors Metaxy's sqlalchemy_url: clickhouse+native:// on the native
+// port, secure=True for TLS; a chdb: store's URL as written.
+func (s *store) URL(o dialect.URLOptions) (string, error) {
+	if s.embedded() {
+		if o.Port != 0 {
+			return "", fmt.Errorf("store %q is an embedded ClickHouse directory: it has no port (--port)", s.name)
+		}
+		return dburl.Apply(s.raw, o.Protocol, o.Port)
+	}
+	u := *s.u
+	u.Scheme = "clickhouse+native"
+	secure, port := metaxyPort(&u)
+	u.Host = net.JoinHostPort(u.Hostname(), strconv.Itoa(port))
+	q := u.Query()
+	if secure {
+		q.Del("protocol")
+		q.Set("secure", "True")
+	}
+	u.RawQuery = q.Encode()
+	return dburl.Apply(u.String(), o.Protocol, o.Port)
+}
+
+// MigrateURL is the URL of golang-migrate's ClickHouse driver (the stock CLI
+// built with -tags clickhouse): clickhouse://host:native-port?username=&password=&database=
+// with x-multi-statement, x-migrations-table, and x-cluster-name and
+// x-migrations-table-engine=MergeTree when clustered.
+func (s *store) MigrateURL(table string, o dialect.URLOptions) (string, error) {
+	if s.embedded() {
+		return "", fmt.Errorf("store %q is an embedded ClickHouse directory (chDB): golang-migrate's CLI cannot open it; apply with `mxmigrate up`", s.name)
+	}
+	if err := checkMigrationsTable(table); err != nil {
+		return "", err
+	}
+	q := url.Values{}
+	q.Set("username", s.u.User.Username())
+	if pw, ok := s.u.User.Password(); ok {
+		q.Set("password", pw)
+	}
+	q.Set("database", s.database())
+	if s.secure {
+		q.Set("secure", "true")
+	}
+	q.Set("x-multi-statement", "true")
+	q.Set("x-migrations-table", table)
+	if s.cluster != "" {
+		q.Set("x-cluster-name", s.cluster)
+		q.Set("x-migrations-table-engine", migrationsEngine(s.cluster))
+	}
+	u := url.URL{Scheme: "clickhouse", Host: net.JoinHostPort(s.u.Hostname(), strconv.Itoa(s.port)), RawQuery: q.Encode()}
+	return dburl.Apply(u.String(), o.Protocol, o.Port)
+}

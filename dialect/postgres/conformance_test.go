@@ -1,0 +1,180 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/mxmigrate/mxmigrate/config"
+	"github.com/mxmigrate/mxmigrate/dialect"
+	"github.com/mxmigrate/mxmigrate/dialect/dialecttest"
+	"github.com/mxmigrate/mxmigrate/diff"
+	"github.com/mxmigrate/mxmigrate/integration/itest"
+	"github.com/mxmigrate/mxmigrate/schema"
+)
+
+// literal is a PostgreSQL literal of type t, distinct for each n.
+func literal(t schema.Type, n int) string {
+	if lit, ok := dialecttest.StandardLiteral(t, n); ok {
+		return lit
+	}
+	switch t {
+	case schema.Bytes:
+		return fmt.Sprintf("'b%d'::bytea", n)
+	case schema.JSON:
+		return fmt.Sprintf(`'{"n": %d}'::jsonb`, n)
+	}
+	panic(t)
+}
+
+// castable: PostgreSQL casts every type to and from text; among the others
+// only numbers and dates/timestamps convert.
+func castable(from, to schema.Type) bool {
+	family := map[schema.Type]int{schema.Int64: 1, schema.Int32: 1, schema.Float64: 1, schema.Float32: 1, schema.Timestamp: 2, schema.TimestampTZ: 2, schema.Date: 2}
+	if from == schema.String || to == schema.String || from == to {
+		return true
+	}
+	f, t := family[from], family[to]
+	return f != 0 && f == t
+}
+
+// server is PostgreSQL in Docker, started by the first test that needs it.
+var (
+	serverOnce sync.Once
+	server     *itest.Postgres
+	serverErr  error
+)
+
+func pg(t testing.TB) *itest.Postgres {
+	t.Helper()
+	serverOnce.Do(func() { server, serverErr = itest.StartPostgres() })
+	if serverErr != nil {
+		t.Fatalf("dialect/postgres conformance needs PostgreSQL: %v", serverErr)
+	}
+	return server
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if server != nil {
+		server.Close()
+	}
+	os.Exit(code)
+}
+
+// TestConformance runs the conformance kit on PostgreSQL in Docker, each
+// check on a fresh database.
+func TestConformance(t *testing.T) { dialecttest.Run(t, harness()) }
+
+// harness is PostgreSQL's conformance harness: each check on a fresh
+// database of the container.
+func harness() dialecttest.Harness {
+	return dialecttest.Harness{
+		Dialect: Dialect{},
+		NewStore: func(t testing.TB) dialect.Store {
+			p := pg(t)
+			s, err := Dialect{}.Configure(&config.Store{Name: "conformance", Settings: map[string]any{"connection_string": p.DSN(p.NewDatabase(t))}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return s
+		},
+		Literal:  literal,
+		Castable: castable,
+		Golden:   "testdata/conformance.sql",
+	}
+}
+
+// TestKitCatchesSabotage: the kit's transitions fail, on a value check, when
+// PostgreSQL's plans are rewritten (testhook.RewriteStatement) to lose data
+// in ways that keep every row and every column: a table rewrite (ALTER TYPE
+// ... USING rewrites every row) that truncates timestamps to the year, a
+// type conversion that gives NULL, and a down file that does not restore a
+// column's values.
+func TestKitCatchesSabotage(t *testing.T) {
+	dialecttest.CatchesSabotage(t, harness(), []dialecttest.Sabotage{
+		// add-columns (not destructive) also rewrites videos, truncating
+		{Name: "value-truncating rebuild", Want: "videos.created", Rewrite: func(dir, sql string) string {
+			if dir != "up" || !strings.HasPrefix(sql, `ALTER TABLE "videos" ADD COLUMN "codec"`) {
+				return sql
+			}
+			return sql + "\n" + `ALTER TABLE "videos" ALTER COLUMN "created" TYPE TIMESTAMPTZ USING date_trunc('year', "created");`
+		}},
+		{Name: "nulling conversion", Want: "videos.fps", Rewrite: func(dir, sql string) string {
+			if dir != "up" || !strings.HasPrefix(sql, `ALTER TABLE "videos" ALTER COLUMN "fps" TYPE`) {
+				return sql
+			}
+			return strings.Replace(sql, `USING "fps"::DOUBLE PRECISION`, `USING NULL::DOUBLE PRECISION`, 1)
+		}},
+		// drop-not-null's down (the step is not destructive) also empties
+		// another table's column
+		{Name: "non-restoring down", Want: "videos.codec", Rewrite: func(dir, sql string) string {
+			if dir != "down" || sql != `ALTER TABLE "frames" ALTER COLUMN "label" SET NOT NULL;` {
+				return sql
+			}
+			return sql + "\n" + `UPDATE "videos" SET "codec" = NULL;`
+		}},
+	})
+}
+
+// TestJSONAdoption: a table Alembic made with sa.JSON (PostgreSQL json)
+// satisfies the logical json; json_type = "jsonb" plans the conversion,
+// named as PostgreSQL names the types, and it keeps the values.
+func TestJSONAdoption(t *testing.T) {
+	ctx := context.Background()
+	p := pg(t)
+	s, err := Dialect{}.Configure(&config.Store{Name: "adopt", Settings: map[string]any{"connection_string": p.DSN(p.NewDatabase(t))}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := s.Open(ctx, dialect.OpenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	if _, err := h.ExecContext(ctx, `CREATE TABLE t (id VARCHAR NOT NULL, by_field JSON NOT NULL, note TEXT); INSERT INTO t VALUES ('a', '{"x": "1"}', 'n')`); err != nil {
+		t.Fatal(err)
+	}
+	tgt := &schema.Schema{Tables: []*schema.Table{{Name: "t", Columns: []*schema.Column{
+		{Name: "id", Type: schema.String}, {Name: "by_field", Type: schema.JSON}, {Name: "note", Type: schema.String, Nullable: true}}}}}
+	plan := func(d dialect.Dialect) []diff.Change {
+		live, err := d.Inspect(ctx, h, []string{"t"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cs := diff.Compare(live, tgt)
+		dialect.Annotate(d, cs, live)
+		return cs
+	}
+	if cs := plan(Dialect{}); len(cs) != 0 {
+		t.Fatalf("json_type not set: %d changes, first %s", len(cs), cs[0].Summary())
+	}
+	jsonb, err := Dialect{}.Tune(map[string]any{"json_type": "jsonb"}, "ext.mxmigrate.postgresql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs := plan(jsonb)
+	if len(cs) != 1 || cs[0].Summary() != "~ alter column t.by_field type json -> jsonb" || !strings.Contains(cs[0].Destructive(), "from json to jsonb") {
+		t.Fatalf("json_type jsonb: %v", cs)
+	}
+	live, _ := jsonb.Inspect(ctx, h, []string{"t"})
+	stmts, err := jsonb.Render(cs, live, tgt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range stmts {
+		if _, err := h.ExecContext(ctx, st.SQL); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if cs := plan(jsonb); len(cs) != 0 {
+		t.Errorf("after the conversion: %s", cs[0].Summary())
+	}
+	var v string
+	if err := h.QueryRowContext(ctx, `SELECT by_field->>'x' FROM t`).Scan(&v); err != nil || v != "1" {
+		t.Errorf("value after the conversion: %q %v", v, err)
+	}
+}

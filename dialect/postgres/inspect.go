@@ -1,0 +1,178 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/mxmigrate/mxmigrate/dialect"
+	"github.com/mxmigrate/mxmigrate/internal/catalog"
+	"github.com/mxmigrate/mxmigrate/schema"
+)
+
+// Catalog queries: three per call whatever the number of tables, each
+// limited to the connection's current schema (search_path) and the tables asked for.
+const (
+	// columnsQuery also reads each table's size: rows as the planner
+	// estimates them (reltuples scaled to the table's current pages, -1
+	// before the first ANALYZE or VACUUM) and bytes (pg_table_size: heap,
+	// TOAST and maps, without indexes), computed once per table (the CTE)
+	// and repeated on each of its rows.
+	columnsQuery = `WITH s AS MATERIALIZED (
+  SELECT c.oid, c.relname, c.reltuples, c.relpages, pg_catalog.pg_relation_size(c.oid) AS heap, pg_catalog.pg_table_size(c.oid) AS bytes,
+    (SELECT min(a.attnum) FROM pg_catalog.pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) AS first
+  FROM pg_catalog.pg_class c
+  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+  WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p')
+    AND ($1::text[] IS NULL OR c.relname = ANY($1::text[]))
+)
+SELECT s.relname, a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull,
+  CASE WHEN s.reltuples < 0 THEN -1
+    WHEN s.relpages > 0 THEN round(s.reltuples / s.relpages * (s.heap / current_setting('block_size')::bigint))::bigint
+    WHEN s.heap = 0 THEN 0
+    ELSE -1 END,
+  s.bytes,
+  COALESCE(pg_catalog.pg_get_expr(d.adbin, d.adrelid), ''), a.attidentity::text, a.attgenerated::text,
+  COALESCE(pg_catalog.col_description(s.oid, a.attnum), ''),
+  CASE WHEN a.attnum = s.first THEN COALESCE(pg_catalog.obj_description(s.oid, 'pg_class'), '') ELSE '' END
+FROM s
+JOIN pg_catalog.pg_attribute a ON a.attrelid = s.oid
+LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+WHERE a.attnum > 0 AND NOT a.attisdropped
+ORDER BY s.relname, a.attnum`
+	// pkQuery reads primary keys, and the other constraints (unique, check,
+	// foreign key, exclusion) and the triggers mxmigrate does not model
+	// (decision 40), with their definitions.
+	pkQuery = `SELECT c.relname, con.conname,
+  array_to_json(ARRAY(SELECT a.attname FROM unnest(con.conkey) WITH ORDINALITY AS k(attnum, ord)
+    JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum ORDER BY k.ord))::text,
+  con.contype::text, pg_catalog.pg_get_constraintdef(con.oid), pg_catalog.quote_ident(current_schema())
+FROM pg_catalog.pg_constraint con
+JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE con.contype IN ('p', 'u', 'c', 'f', 'x') AND n.nspname = current_schema()
+  AND ($1::text[] IS NULL OR c.relname = ANY($1::text[]))
+UNION ALL
+SELECT c.relname, tg.tgname, '[]', 'T', pg_catalog.pg_get_triggerdef(tg.oid), pg_catalog.quote_ident(current_schema())
+FROM pg_catalog.pg_trigger tg
+JOIN pg_catalog.pg_class c ON c.oid = tg.tgrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE NOT tg.tgisinternal AND n.nspname = current_schema()
+  AND ($1::text[] IS NULL OR c.relname = ANY($1::text[]))`
+	indexesQuery = `SELECT t.relname, i.relname, ix.indisunique, ix.indisvalid,
+  array_to_json(ARRAY(SELECT COALESCE(a.attname, '') FROM unnest(ix.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
+    LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = ix.indrelid AND a.attnum = k.attnum
+    WHERE k.ord <= ix.indnkeyatts ORDER BY k.ord))::text,
+  pg_catalog.pg_get_indexdef(ix.indexrelid), pg_catalog.quote_ident(current_schema()),
+  ix.indpred IS NOT NULL OR ix.indnkeyatts < ix.indnatts OR am.amname <> 'btree'
+FROM pg_catalog.pg_index ix
+JOIN pg_catalog.pg_class i ON i.oid = ix.indexrelid
+JOIN pg_catalog.pg_class t ON t.oid = ix.indrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace
+JOIN pg_catalog.pg_am am ON am.oid = i.relam
+WHERE n.nspname = current_schema() AND NOT ix.indisprimary
+  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con WHERE con.conindid = ix.indexrelid)
+  AND ($1::text[] IS NULL OR t.relname = ANY($1::text[]))
+ORDER BY t.relname, i.relname`
+)
+
+// Inspect reads the named tables that exist; nil tables means all. The three
+// catalog queries run at once on a pool (separate connections), one by one on
+// a single connection.
+func (d Dialect) Inspect(ctx context.Context, q dialect.Queryer, tables []string) (*schema.Schema, error) {
+	arg := []any{nil}
+	if tables != nil {
+		arg = []any{tables}
+	}
+	var (
+		cols     []catalog.ColumnRow
+		pks, ixs []catalog.KeyRow
+		colObjs  []tableObject
+	)
+	var objs []tableObject
+	type indexDef struct {
+		def string
+		// special: a partial, covering or non-btree index, which serves
+		// no target index (they are plain) whatever its columns
+		special bool
+	}
+	defs := map[string]indexDef{} // table\x00index
+	keys := func(dst *[]catalog.KeyRow, withUnique bool) func(*sql.Rows) error {
+		return func(r *sql.Rows) error {
+			var k catalog.KeyRow
+			var list, contype, def, nsp string
+			var special bool
+			var err error
+			if withUnique {
+				var valid bool
+				err = r.Scan(&k.Table, &k.Name, &k.Unique, &valid, &list, &def, &nsp, &special)
+				k.Invalid = !valid
+			} else {
+				err = r.Scan(&k.Table, &k.Name, &list, &contype, &def, &nsp)
+			}
+			if err != nil {
+				return err
+			}
+			// pg_get_indexdef and pg_get_triggerdef name the table with its
+			// schema: the definition is kept without it, so that a down
+			// file recreates the object beside its table in any schema
+			def = strings.Replace(def, " ON "+nsp+".", " ON ", 1)
+			var cols []string
+			if err := json.Unmarshal([]byte(list), &cols); err != nil {
+				return fmt.Errorf("%s: %w", k.Name, err)
+			}
+			if !withUnique && contype != "p" {
+				objs = append(objs, d.constraintObject(k.Table, k.Name, contype, def, cols))
+				return nil
+			}
+			k.Columns = cols
+			if withUnique {
+				defs[k.Table+"\x00"+k.Name] = indexDef{def, special}
+			}
+			*dst = append(*dst, k)
+			return nil
+		}
+	}
+	err := catalog.Queries(q,
+		func() error {
+			return catalog.Scan(ctx, q, "read columns", columnsQuery, arg, func(r *sql.Rows) error {
+				var c catalog.ColumnRow
+				var def, identity, generated, comment, tableComment string
+				if err := r.Scan(&c.Table, &c.Name, &c.Type, &c.Nullable, &c.Stats.Rows, &c.Stats.Bytes, &def, &identity, &generated, &comment, &tableComment); err != nil {
+					return err
+				}
+				cols = append(cols, c)
+				colObjs = append(colObjs, d.columnObjects(c.Table, c.Name, def, identity, generated, comment, tableComment)...)
+				return nil
+			})
+		},
+		func() error { return catalog.Scan(ctx, q, "read primary keys", pkQuery, arg, keys(&pks, false)) },
+		func() error { return catalog.Scan(ctx, q, "read indexes", indexesQuery, arg, keys(&ixs, true)) },
+	)
+	if err != nil {
+		return nil, err
+	}
+	out := catalog.Assemble(cols, pks, ixs, d.NormalizeType)
+	for _, t := range out.Tables {
+		for _, ix := range t.Indexes {
+			x := defs[t.Name+"\x00"+ix.Name]
+			ix.Def = x.def
+			if x.special {
+				ix.Using = "(as defined)"
+			}
+		}
+	}
+	attachObjects(out, append(colObjs, objs...))
+	return out, nil
+}
+
+// ReadText reads table's rows, each column cast to text.
+func (d Dialect) ReadText(ctx context.Context, q dialect.Queryer, table string, columns []string) ([][]*string, error) {
+	sel := make([]string, len(columns))
+	for i, c := range columns {
+		sel[i] = d.Quote(c) + "::text"
+	}
+	return catalog.ReadText(ctx, q, "read "+table, "SELECT "+strings.Join(sel, ", ")+" FROM "+d.Quote(table), len(columns))
+}

@@ -1,0 +1,86 @@
+package catalog
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sync"
+)
+
+// Scan runs one catalog query and hands each row to scan. what names the
+// query in errors.
+func Scan(ctx context.Context, q Queryer, what, query string, args []any, scan func(*sql.Rows) error) error {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			rows.Close()
+			return fmt.Errorf("%s: %w", what, err)
+		}
+	}
+	err = rows.Err()
+	if cerr := rows.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	return nil
+}
+
+// Queries runs fns, each of which runs queries on q: at once when q is a
+// pool (Pooled), one after the other when it is one connection. It
+// returns the first error in argument order.
+func Queries(q Queryer, fns ...func() error) error {
+	if !Pooled(q) {
+		for _, fn := range fns {
+			if err := fn(); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	errs := make([]error, len(fns))
+	var wg sync.WaitGroup
+	for i, fn := range fns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = fn()
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ReadText runs query, whose columns are all text (or NULL), and returns its rows.
+func ReadText(ctx context.Context, q Queryer, what, query string, ncols int) ([][]*string, error) {
+	var out [][]*string
+	err := Scan(ctx, q, what, query, nil, func(r *sql.Rows) error {
+		vals := make([]sql.NullString, ncols)
+		ptrs := make([]any, ncols)
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := r.Scan(ptrs...); err != nil {
+			return err
+		}
+		row := make([]*string, ncols)
+		for i, v := range vals {
+			if v.Valid {
+				s := v.String
+				row[i] = &s
+			}
+		}
+		out = append(out, row)
+		return nil
+	})
+	return out, err
+}
