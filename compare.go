@@ -171,7 +171,7 @@ func (cmp *Comparison) render(from *schema.Schema) error {
 	dialect.Annotate(d, cmp.Changes, from)
 	after := diff.Apply(from, cmp.Changes)
 	var err error
-	cmp.Steps, err = dialect.Plan(d, cmp.Changes, from, after, from)
+	cmp.Steps, err = dialect.PlanFiles(d, cmp.Changes, from, after, from)
 	return err
 }
 

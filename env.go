@@ -73,14 +73,12 @@ func (p *Project) resolve(e *config.Environment) (*Env, error) {
 	if err != nil {
 		return nil, err
 	}
-	if tuner, ok := d.(dialect.Tuner); ok {
-		settings, where, err := p.Config.Ext(d.Name())
-		if err != nil {
-			return nil, err
-		}
-		if d, err = tuner.Tune(settings, p.Config.Path+": "+where); err != nil {
-			return nil, err
-		}
+	settings, where, err := p.Config.Ext(d.Name())
+	if err != nil {
+		return nil, err
+	}
+	if d, err = d.Tune(settings, p.Config.Path+": "+where); err != nil {
+		return nil, err
 	}
 	conn, err := d.Configure(e.Store)
 	if err != nil {

@@ -243,16 +243,14 @@ func (p *Project) target(ctx context.Context, env *Env, o TargetOptions) (*schem
 	if err != nil {
 		return nil, "", err
 	}
-	if shaper, ok := env.Dialect.(dialect.Shaper); ok {
-		warnings, notes, err := shaper.Shape(r.Schema)
-		if err != nil {
-			return nil, "", fmt.Errorf("%s: %w", env.Name, err)
-		}
-		r.Warnings = append(r.Warnings, warnings...)
-		for _, n := range notes {
-			if p.Notes != nil {
-				fmt.Fprintf(p.Notes, "%s: %s\n", env.Name, n)
-			}
+	warnings, notes, err := env.Dialect.Shape(r.Schema)
+	if err != nil {
+		return nil, "", fmt.Errorf("%s: %w", env.Name, err)
+	}
+	r.Warnings = append(r.Warnings, warnings...)
+	for _, n := range notes {
+		if p.Notes != nil {
+			fmt.Fprintf(p.Notes, "%s: %s\n", env.Name, n)
 		}
 	}
 	if n := keyNote(to, r.Schema); n != "" && p.Notes != nil && env.Target == config.TargetFeatures {

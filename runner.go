@@ -370,8 +370,8 @@ func (p *Project) step(ctx context.Context, r *runner, f generator.File, down bo
 	start := time.Now()
 	if err := r.run(body, target); err != nil {
 		why := redact.MaskPassword(p.describe(ctx, env, err, path, body))
-		if ex, ok := env.Dialect.(dialect.Explainer); ok {
-			if more := p.explain(ctx, env, ex, err); more != "" {
+		if err := originalError(err); env.Dialect.Explains(err) {
+			if more := env.Dialect.Explain(ctx, env.Conn, err); more != "" {
 				why += "\n" + more
 			}
 		}
@@ -413,21 +413,6 @@ func (r *runner) recovery(f generator.File, down bool, body []byte) string {
 	}
 	return fmt.Sprintf("the database is marked dirty at version %d. The file runs statement by statement without a transaction: what ran stays, and its statements are written to run again. Fix the cause, then `mxmigrate force -n %s %d` (the version before it) and `mxmigrate up -n %s` (`mxmigrate status -n %s` says what it left)",
 		f.Version, env.Name, prev, env.Name, env.Name)
-}
-
-// explain asks the dialect, on a connection of its own, for more about a
-// failure (PostgreSQL: the sessions a lock timeout waited for).
-func (p *Project) explain(ctx context.Context, env *Env, ex dialect.Explainer, err error) string {
-	err = originalError(err)
-	if !ex.Explains(err) {
-		return ""
-	}
-	h, oerr := env.Conn.Open(ctx, dialect.OpenOptions{ReadOnly: true})
-	if oerr != nil {
-		return ""
-	}
-	defer h.Close()
-	return ex.Explain(ctx, h, err)
 }
 
 // Down reverts n migrations (all with n < 0), reporting each to out. Each
@@ -638,7 +623,7 @@ func capText(s string, maxLines, width int) string {
 // than a catalog change (a rewrite, scan or index build of a big table would
 // be done twice, holding its lock, only to name a line).
 func replaySafe(env *Env, err error, body []byte) bool {
-	if ex, ok := env.Dialect.(dialect.Explainer); ok && ex.Explains(originalError(err)) {
+	if env.Dialect.Explains(originalError(err)) {
 		return false
 	}
 	for _, e := range []plan.Effect{plan.Scans, plan.BuildsIndex, plan.RewritesColumn, plan.Rewrites} {

@@ -13,9 +13,11 @@ import (
 	"github.com/mxmigrate/mxmigrate/schema"
 )
 
-// Dialect is everything mxmigrate knows about one database, composed of the
-// small interfaces below (one per concern, one file per concern in a dialect's
-// folder). A dialect package asserts it at compile time:
+// Dialect is everything mxmigrate knows about one database. It is composed
+// of the interfaces below, one per stage of the pipeline (one file per stage
+// in a dialect's folder); every method is required, and doc.go says which
+// ones most dialects implement with a one-line default. A dialect package
+// asserts it at compile time:
 //
 //	var _ dialect.Dialect = Dialect{}
 type Dialect interface {
@@ -25,17 +27,39 @@ type Dialect interface {
 	// StoreTypes are the Metaxy store class paths the dialect handles, e.g.
 	// "metaxy.ext.metadata_stores.duckdb.DuckDBMetadataStore".
 	StoreTypes() []string
+	// About describes the dialect to users: the README's store table (a
+	// test holds it to the registry) and `mxmigrate version` are written
+	// from it.
+	About() About
 
 	Connector
 	schema.Namer
 	Converter
 	Inspector
-	Renderer
+	Planner
 	Migrator
 }
 
-// Connector parses the dialect's part of a store's configuration.
+// About is what users read about a dialect.
+type About struct {
+	// Database names the database and how mxmigrate reaches it, as the
+	// README's store table says: "DuckDB (embedded file)".
+	Database string
+	// Docs is the dialect's page, from the repository's root ("" for none).
+	Docs string
+	// Versions, called by `mxmigrate version`, are its lines about the
+	// engine and client libraries built in, each "Label: text".
+	Versions func() []string
+}
+
+// Connector parses the dialect's part of the configuration.
 type Connector interface {
+	// Tune returns the dialect configured by the project-wide settings of
+	// [ext.mxmigrate.<Name>] (ClickHouse: engine, ORDER BY, cluster;
+	// PostgreSQL: json_type, lock_timeout, online_ddl), which the
+	// environment uses in place of the registered one; where names the
+	// section in messages. A dialect without settings returns itself.
+	Tune(settings map[string]any, where string) (Dialect, error)
 	// Configure reads [stores.<name>.config] (the keys the dialect knows;
 	// table_prefix is read by config) and says what is wrong with it, naming
 	// the key. It is called once per command, when the environment is resolved.
@@ -63,76 +87,6 @@ type OpenOptions struct {
 	ExitSoon bool
 }
 
-// Tuner is a dialect that takes project-wide settings from
-// [ext.mxmigrate.<dialect name>] (ClickHouse: engine, ORDER BY, cluster).
-// Tune returns the dialect configured by them, which the environment uses in
-// place of the registered one; where names the section in messages.
-type Tuner interface {
-	Tune(settings map[string]any, where string) (Dialect, error)
-}
-
-// Shaper is a dialect whose tables carry more than columns, a primary key and
-// indexes, or store some logical types as others. Shape completes a target
-// schema derived without the dialect, in place: the engine and sorting key of
-// ClickHouse tables, each type as the database will read it back. Warnings
-// are always shown, notes with --verbose.
-type Shaper interface {
-	Shape(s *schema.Schema) (warnings, notes []string, err error)
-}
-
-// Cautioner is a dialect on which some changes do something else to
-// existing rows than the dialect-neutral account says (ClickHouse gives NULLs
-// a default where PostgreSQL refuses the statement, and rebuilds a table to
-// change its sorting key's columns). Caveats returns, for each of cs applied
-// to before, its own account ("" to keep diff's); an account makes a safe
-// change destructive, and cannot make a destructive one safe.
-type Cautioner interface {
-	Caveats(cs []diff.Change, before *schema.Schema) []string
-}
-
-// TypeDisplayer is a dialect that names types in plans otherwise than in DDL
-// (PostgreSQL: jsonb, as its catalog does, where DDL says JSONB).
-type TypeDisplayer interface {
-	DisplayType(t schema.Type) string
-}
-
-// Annotate puts the dialect's account on changes (applied to before) before
-// they are shown or rendered: column types as the database names them, and
-// its caveats.
-func Annotate(d Dialect, cs []diff.Change, before *schema.Schema) {
-	show := d.TypeSQL
-	if td, ok := d.(TypeDisplayer); ok {
-		show = td.DisplayType
-	}
-	var caveats []string
-	if ct, ok := d.(Cautioner); ok {
-		caveats = ct.Caveats(cs, before)
-	}
-	for i := range cs {
-		c := &cs[i]
-		if c.From != nil {
-			c.FromType = show(c.From.Type)
-		}
-		if c.Column != nil {
-			c.ToType = show(c.Column.Type)
-		}
-		if i < len(caveats) {
-			c.Caveat = caveats[i]
-		}
-	}
-}
-
-// Explainer is a dialect that can say more about a migration that failed:
-// PostgreSQL names the sessions whose transactions held the lock a statement
-// gave up waiting for (lock_timeout).
-type Explainer interface {
-	// Explains reports whether Explain has something to say about err
-	// (without a database round trip).
-	Explains(err error) bool
-	// Explain queries the database on q and returns sentences for the user.
-	Explain(ctx context.Context, q Queryer, err error) string
-}
-
 // Converter maps logical types to the dialect's types and back.
 type Converter interface {
 	// TypeSQL renders a logical (or raw) type.
@@ -140,6 +94,9 @@ type Converter interface {
 	// NormalizeType maps a type name from the catalog to a logical type;
 	// names it does not know stay raw.
 	NormalizeType(catalog string) schema.Type
+	// DisplayType names a type in plans: TypeSQL, unless the database's
+	// catalog names it otherwise (PostgreSQL: jsonb where DDL says JSONB).
+	DisplayType(t schema.Type) string
 }
 
 // Inspector reads the live database.
@@ -148,21 +105,37 @@ type Inspector interface {
 	// schema in a constant number of catalog queries, whatever their number.
 	// q may be a pool (*sql.DB, *Handle), on which the dialect may run its
 	// queries at once, or one connection (*sql.Conn, *sql.Tx), on which it
-	// must run them one after the other (see Pooled).
+	// must run them one after the other (see catalog.Pooled).
 	Inspect(ctx context.Context, q Queryer, tables []string) (*schema.Schema, error)
 	// ReadText reads every row of table, each listed column cast to text
 	// (nil for NULL), in the order of columns.
 	ReadText(ctx context.Context, q Queryer, table string, columns []string) ([][]*string, error)
 }
 
-// Renderer turns changes into DDL.
-type Renderer interface {
+// Planner turns a target schema and changes into migration files.
+type Planner interface {
+	// Shape completes, in place, a target schema derived without the
+	// dialect, for a dialect whose tables carry more than columns, a primary
+	// key and indexes, or that stores some logical types as others
+	// (ClickHouse: each table's engine and sorting key, each type as the
+	// database reads it back). Warnings are always shown, notes with
+	// --verbose. Other dialects return nothing.
+	Shape(s *schema.Schema) (warnings, notes []string, err error)
+	// Caveats returns, for each of cs applied to before, the dialect's own
+	// account of what it does to existing rows ("" to keep diff's): an
+	// account makes a safe change destructive, and cannot make a destructive
+	// one safe (values that do not convert back, rows that merge).
+	Caveats(cs []diff.Change, before *schema.Schema) []string
+	// Plan turns changes, applied to before giving after (both limited to
+	// the scope), into migration files: each step's up statements and the
+	// down statements that undo them, planned around the database's ALTER
+	// TABLE limits so that rows are kept, each statement with its cost's
+	// effect and lock. A dialect that writes one file per plan returns
+	// plan.OneFile(d.Render, ...); PostgreSQL splits out what must run
+	// outside a transaction (CREATE INDEX CONCURRENTLY).
+	Plan(changes []diff.Change, before, after *schema.Schema) ([]plan.Step, error)
 	// Quote quotes an identifier.
 	Quote(ident string) string
-	// Render renders changes as statements. before is the schema the file
-	// starts from and after the schema it must leave (both limited to the
-	// scope): a dialect whose ALTER TABLE has limits plans around them here.
-	Render(changes []diff.Change, before, after *schema.Schema) ([]plan.Statement, error)
 	// Transactional reports whether a migration file runs in one transaction.
 	Transactional() bool
 }
@@ -174,6 +147,16 @@ type Migrator interface {
 	// owns h: closing the driver closes it. Version and dirty state are read
 	// through this driver only, so that every command agrees.
 	MigrateDriver(h *Handle, migrationsTable string) (database.Driver, error)
+	// Explains reports whether err is one Explain has more to say about
+	// (without a database round trip): PostgreSQL's lock timeout, a
+	// statement that gave up waiting for a lock, which the runner also
+	// never replays to find the failing line. Most dialects: false.
+	Explains(err error) bool
+	// Explain says more about a migration file that failed with an err
+	// Explains, in sentences for the user: PostgreSQL names the sessions
+	// whose transactions held the lock, reading them through a connection
+	// of its own to st. Most dialects: "".
+	Explain(ctx context.Context, st Store, err error) string
 }
 
 // Queryer runs catalog queries. *sql.DB, *sql.Conn, *sql.Tx and *Handle

@@ -1,42 +1,83 @@
-// Package stores is the seam between mxmigrate's neutral pipeline and the
-// databases it supports. A dialect is one folder, stores/<dialect>, whose
-// Dialect value holds everything mxmigrate knows about that database; the
-// rest of mxmigrate reaches it only through the Dialect interface and the
-// registry here.
+// Package dialect is the seam between mxmigrate's neutral pipeline and the
+// databases it supports: the Dialect interface, the Store a dialect
+// configures, and the registry. A dialect is one folder, dialect/<name>,
+// whose Dialect value holds everything mxmigrate knows about that database;
+// the rest of mxmigrate reaches it only through this package. Every method
+// of Dialect is required: there are no optional interfaces to discover, and
+// a dialect that has nothing to say for a hook writes its one-line default
+// (listed below). docs/architecture.md draws the pipeline around the seam.
 //
-// How to add a dialect (ClickHouse is the model: dialect/duckdb and
-// dialect/postgres follow this list too):
+// # Checklist for a new dialect
 //
-//  1. Create stores/<dialect> with a doc.go saying what it owns, and a
-//     dialect.go declaring `type Dialect struct{}` with Name (the name written
-//     into generated files and mxmigrate.sum), StoreTypes (Metaxy's class
-//     paths it handles, old and new module paths), Quote and Transactional,
-//     `var _ dialect.Dialect = Dialect{}` and `func init() { dialect.Register(Dialect{}) }`.
-//     Registering a name or a store type twice panics.
-//  2. names.go (or dialect.go): Limit and Physical, the one function every
-//     physical name goes through: Metaxy's table and column names cut the way
-//     the database cuts them, mxmigrate's own names (constraints, indexes,
-//     migrations tables) shortened with a hash (schema.ByteLimit does both).
-//  3. connect.go: Configure parses the dialect's keys of [stores.<name>.config]
-//     (through config.Store.String, which templates ${VAR}) and returns a
-//     Store: Open (honouring OpenOptions.ReadOnly: a read-only command creates
-//     nothing), URL (Metaxy's sqlalchemy_url, with --protocol/--port) and
+// ClickHouse (dialect/clickhouse) is the fullest model; dialect/duckdb the
+// shortest. A dialect touches its own folder and one import line:
+//
+//  1. dialect.go: `type Dialect struct{...}` (its zero value has the default
+//     settings), `var _ dialect.Dialect = Dialect{}` and
+//     `func init() { dialect.Register(Dialect{}) }`. Registering a name or a
+//     store type twice panics.
+//     - Name: written into generated files and mxmigrate.sum ("duckdb").
+//     - StoreTypes: Metaxy's store class paths, old and new module paths.
+//     - Tune(settings, where): [ext.mxmigrate.<Name>] for the whole project
+//     (ClickHouse engine and ORDER BY, PostgreSQL json_type and
+//     lock_timeout); name the key and where in errors. Default: `return d, nil`.
+//  2. Names (schema.Namer), in dialect.go: Limit (identifier bytes, 0 for
+//     none); Physical, the one function every physical name goes through
+//     (Metaxy's names cut as the database cuts them, mxmigrate's own names
+//     shortened with a hash: schema.ByteLimit does both); Fold, the name as
+//     the database compares it (DuckDB: ASCII case-insensitive; otherwise
+//     `return name`), which mxmigrate uses to find two names that are one.
+//  3. connect.go: Configure parses the dialect's keys of
+//     [stores.<name>.config] (through config.Store.String, which templates
+//     ${VAR}) and returns a Store: Open (honour OpenOptions.ReadOnly: a
+//     read-only command creates nothing; return *InUseError when another
+//     process holds the database so that writers wait for it), URL (Metaxy's
+//     sqlalchemy_url; internal/dburl applies --protocol/--port) and
 //     MigrateURL (what golang-migrate's CLI takes, with x-migrations-table).
-//     Errors name the key; passwords are masked (MaskPassword).
-//  4. convert.go: TypeSQL (logical -> dialect type) and NormalizeType (catalog
-//     type -> logical; aliases must compare equal, unknown types stay raw).
+//     Errors name the key; register passwords with redact.RegisterSecret.
+//     An in-memory database that database/sql would open once per
+//     connection needs a pool of one (SetMaxOpenConns(1)): Inspect runs its
+//     catalog queries at once on a pool (catalog.Queries).
+//  4. convert.go: TypeSQL (logical -> the dialect's type), NormalizeType
+//     (catalog type -> logical; aliases must compare equal, unknown types
+//     stay raw) and DisplayType (the type as plans show it; default
+//     `return d.TypeSQL(t)`).
 //  5. inspect.go: Inspect reads the tables asked for in a constant number of
-//     catalog queries (run them with internal/catalog.Queries: at once on a pool,
-//     one by one on a *sql.Conn or *sql.Tx); ReadText reads rows as text.
-//  6. render.go: Render turns diff changes into statements, planning around
-//     the database's ALTER TABLE limits (rebuilds, index drops) so that rows
-//     are kept; the shared DDL text is in internal/sqlx.
+//     catalog queries, with their sizes (schema.Stats, -1 when unknown), on a
+//     pool or on one connection (catalog.Queries, catalog.Scan,
+//     catalog.Assemble); ReadText reads rows as text (the kit compares them).
+//  6. render.go: Plan turns changes into files; a dialect that writes one
+//     file per plan returns `plan.OneFile(d.Render, changes, before, after)`,
+//     where Render writes the statements (internal/sqltext has the DDL every
+//     supported database shares), each with its plan.Cost (effect and lock),
+//     planning around the database's ALTER TABLE limits so that rows are
+//     kept. Caveats says what a change does to rows beyond diff's account
+//     (NULLs given a default, values that do not convert back); Shape
+//     completes a target schema where tables carry more than columns, keys
+//     and indexes (default: `return nil, nil, nil`); Quote; Transactional.
 //  7. migratedriver.go: MigrateDriver wraps an open Handle in golang-migrate's
-//     database.Driver for the dialect (golang-migrate's own where it has one).
-//     Version and dirty state are read through it and nothing else.
-//  8. conformance_test.go: run dialecttest.Run with a Harness (a fresh database
-//     per call, the dialect's literal and cast rules, testdata/conformance.sql
-//     written with go test -update and reviewed).
-//  9. Add `_ "github.com/mxmigrate/mxmigrate/stores/<dialect>"` to
-//     cmd/mxmigrate/main.go. Nothing else outside the folder changes.
+//     database.Driver (its table format and lock key, so that the stock CLI
+//     and mxmigrate agree); version and dirty state are read through it and
+//     nothing else. Explains/Explain add to the message of a file that failed
+//     (default: false and "").
+//  8. conformance_test.go: `func TestConformance(t *testing.T) {
+//     dialecttest.Run(t, harness) }` with a dialecttest.Harness (a fresh
+//     database per call, the dialect's literals and casts, a golden file),
+//     and `var update = flag.Bool("update", false, "rewrite golden files")`:
+//     the kit looks the flag up, and `go test -update` writes
+//     testdata/conformance.sql, which you review. Add
+//     TestKitCatchesSabotage (dialecttest.CatchesSabotage) too.
+//  9. One line outside the folder: `_ "github.com/mxmigrate/mxmigrate/dialect/<name>"`
+//     in cmd/mxmigrate/main.go. The CLI's usage, `mxmigrate version`, the
+//     README's store table (checked by a test) and integration/bench take
+//     the dialect from the registry.
+//
+// # Why each hook is on the interface
+//
+// Every hook has a caller in the pipeline and at least one dialect that
+// needs it: Tune (PostgreSQL, ClickHouse), Shape (ClickHouse), Caveats (all
+// three), DisplayType (PostgreSQL), Plan with several files (PostgreSQL's
+// online DDL), Explains/Explain (PostgreSQL's lock timeouts). A hook a
+// dialect does not need costs it a one-line default, which is cheaper to
+// read than a type assertion found in one caller.
 package dialect

@@ -7,37 +7,31 @@ import (
 	"github.com/mxmigrate/mxmigrate/schema"
 )
 
-// Stepper is a dialect that splits a plan into several files, where some
-// statements must run in a transaction of their own or outside any
-// (PostgreSQL's online forms: CREATE INDEX CONCURRENTLY, VALIDATE
-// CONSTRAINT after the NOT VALID constraint is committed). Others write one
-// file: Render of the changes, and of their inverse for down.
-type Stepper interface {
-	Steps(changes []diff.Change, before, after *schema.Schema) ([]plan.Step, error)
+// Annotate puts the dialect's account on changes (applied to before) before
+// they are shown or planned: column types as the database names them, and
+// its caveats.
+func Annotate(d Dialect, cs []diff.Change, before *schema.Schema) {
+	caveats := d.Caveats(cs, before)
+	for i := range cs {
+		c := &cs[i]
+		if c.From != nil {
+			c.FromType = d.DisplayType(c.From.Type)
+		}
+		if c.Column != nil {
+			c.ToType = d.DisplayType(c.Column.Type)
+		}
+		if i < len(caveats) {
+			c.Caveat = caveats[i]
+		}
+	}
 }
 
-// Plan splits changes (applied to before, giving after) into the files the
-// dialect writes, and prices each up statement with live's table sizes.
-func Plan(d Dialect, changes []diff.Change, before, after, live *schema.Schema) ([]plan.Step, error) {
-	var steps []plan.Step
-	if s, ok := d.(Stepper); ok {
-		var err error
-		if steps, err = s.Steps(changes, before, after); err != nil {
-			return nil, err
-		}
-	} else {
-		up, down, err := plan.WithObjects(changes, func(cs []diff.Change) ([]plan.Statement, []plan.Statement, error) {
-			up, err := d.Render(cs, before, after)
-			if err != nil {
-				return nil, nil, err
-			}
-			down, err := d.Render(diff.Inverse(cs), after, before)
-			return up, down, err
-		})
-		if err != nil {
-			return nil, err
-		}
-		steps = []plan.Step{{Up: up, Down: down}}
+// PlanFiles is the dialect's Plan of changes (applied to before, giving
+// after), with each up statement priced with live's table sizes.
+func PlanFiles(d Dialect, changes []diff.Change, before, after, live *schema.Schema) ([]plan.Step, error) {
+	steps, err := d.Plan(changes, before, after)
+	if err != nil {
+		return nil, err
 	}
 	if rw := testhook.RewriteStatement; rw != nil {
 		for i := range steps {

@@ -2,6 +2,7 @@ package dialect
 
 import (
 	"fmt"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"sync"
@@ -87,4 +88,23 @@ func ForStore(st *config.Store) (Dialect, error) {
 			st.ConfigPath, st.Name, st.Type, strings.Join(StoreTypes(), "\n  "))
 	}
 	return d, nil
+}
+
+// ModuleVersion is the version of the Go module at path built into this
+// program ("unknown" when it is not, or the program has no build
+// information), for About.Versions.
+func ModuleVersion(path string) string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "unknown"
+	}
+	for _, d := range bi.Deps {
+		if d.Replace != nil {
+			d = d.Replace
+		}
+		if d.Path == path {
+			return d.Version
+		}
+	}
+	return "unknown"
 }

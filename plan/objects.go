@@ -99,3 +99,21 @@ func Lost(table string, o *schema.Object, why string) string {
 	}
 	return s + ": " + why
 }
+
+// OneFile is the plan of a dialect that writes one file per plan: render of
+// changes (applied to before, giving after) up, and of their inverse down,
+// with the objects mxmigrate does not model around them (WithObjects).
+func OneFile(render func(changes []diff.Change, before, after *schema.Schema) ([]Statement, error), changes []diff.Change, before, after *schema.Schema) ([]Step, error) {
+	up, down, err := WithObjects(changes, func(cs []diff.Change) ([]Statement, []Statement, error) {
+		up, err := render(cs, before, after)
+		if err != nil {
+			return nil, nil, err
+		}
+		down, err := render(diff.Inverse(cs), after, before)
+		return up, down, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return []Step{{Up: up, Down: down}}, nil
+}

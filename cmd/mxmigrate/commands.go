@@ -94,9 +94,9 @@ func commands() []*cli.Command {
 		},
 		{
 			Name:  "version",
-			Usage: "print mxmigrate's version, commit, and the DuckDB, golang-migrate and ClickHouse versions in it",
+			Usage: "print mxmigrate's version, commit, golang-migrate's version, and each dialect's engine and client versions (" + strings.Join(dialect.Names(), ", ") + ")",
 			Action: func(c *cli.Context) error {
-				for _, l := range readBuildInfo().lines(engineVersion()) {
+				for _, l := range readBuildInfo().lines(dialectVersions()) {
 					fmt.Fprintln(c.App.Writer, l)
 				}
 				return nil

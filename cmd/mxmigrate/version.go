@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/mxmigrate/mxmigrate"
-	"github.com/mxmigrate/mxmigrate/dialect/duckdb"
+	"github.com/mxmigrate/mxmigrate/dialect"
 	"github.com/mxmigrate/mxmigrate/internal/chdb"
 )
 
@@ -18,9 +18,9 @@ var commit, built string
 
 // buildInfo is what `mxmigrate version` reports about this binary.
 type buildInfo struct {
-	Version, Commit, Built, Go          string
-	Modified, Static                    bool
-	DuckDB, Migrate, ClickHouseGo, ChDB string
+	Version, Commit, Built, Go string
+	Modified, Static           bool
+	Migrate                    string
 }
 
 // pseudoVersion matches the versions Go gives untagged commits:
@@ -30,7 +30,7 @@ var pseudoVersion = regexp.MustCompile(`[-.](\d{14})-([0-9a-f]{12})(\+dirty)?$`)
 
 func readBuildInfo() buildInfo {
 	b := buildInfo{Version: mxmigrate.Version, Commit: commit, Built: built, Static: chdb.Static,
-		Go: runtime.Version() + " " + runtime.GOOS + "/" + runtime.GOARCH, ChDB: chdb.LibraryPackage}
+		Go: runtime.Version() + " " + runtime.GOOS + "/" + runtime.GOARCH, Migrate: dialect.ModuleVersion("github.com/golang-migrate/migrate/v4")}
 	bi, ok := debug.ReadBuildInfo()
 	if !ok {
 		return b
@@ -61,24 +61,12 @@ func readBuildInfo() buildInfo {
 			b.Modified = s.Value == "true"
 		}
 	}
-	for _, d := range bi.Deps {
-		if d.Replace != nil {
-			d = d.Replace
-		}
-		switch d.Path {
-		case "github.com/duckdb/duckdb-go/v2":
-			b.DuckDB = "duckdb-go " + d.Version
-		case "github.com/golang-migrate/migrate/v4":
-			b.Migrate = d.Version
-		case "github.com/ClickHouse/clickhouse-go/v2":
-			b.ClickHouseGo = d.Version
-		}
-	}
 	return b
 }
 
-// lines renders b; engine is DuckDB's own version, read from the engine.
-func (b buildInfo) lines(engine string) []string {
+// lines renders b, then each registered dialect's lines ("Label: text",
+// dialect.About.Versions) with their labels aligned.
+func (b buildInfo) lines(dialects []string) []string {
 	c := b.Commit
 	if len(c) > 12 {
 		c = c[:12]
@@ -93,24 +81,33 @@ func (b buildInfo) lines(engine string) []string {
 		c += ", " + b.Built
 	}
 	link := "dynamically linked"
-	chdbLine := "libchdb loaded at run time when a chdb: store is opened; tested with npm's " + b.ChDB
 	if b.Static {
 		link = "statically linked"
-		chdbLine = "not available in this statically linked build (chdb: stores need `go install`)"
 	}
-	duck := engine
-	if b.DuckDB != "" {
-		duck += " (" + b.DuckDB + ")"
-	}
-	return []string{
+	out := []string{
 		"mxmigrate " + b.Version,
 		"commit:          " + c,
 		"go:              " + b.Go + ", " + link,
-		"DuckDB:          " + duck + ", built in",
 		"golang-migrate:  " + orUnknown(b.Migrate),
-		"ClickHouse:      clickhouse-go " + orUnknown(b.ClickHouseGo) + " (servers)",
-		"embedded chDB:   " + chdbLine,
 	}
+	for _, l := range dialects {
+		label, text, _ := strings.Cut(l, ": ")
+		out = append(out, fmt.Sprintf("%-17s%s", label+":", text))
+	}
+	return out
+}
+
+// dialectVersions are the registered dialects' version lines, in the
+// registry's order.
+func dialectVersions() []string {
+	var out []string
+	for _, n := range dialect.Names() {
+		d, _ := dialect.Lookup(n)
+		if v := d.About().Versions; v != nil {
+			out = append(out, v()...)
+		}
+	}
+	return out
 }
 
 func orUnknown(s string) string {
@@ -118,13 +115,4 @@ func orUnknown(s string) string {
 		return "unknown"
 	}
 	return s
-}
-
-// engineVersion is DuckDB's version as the linked engine reports it.
-func engineVersion() string {
-	v, err := duckdb.EngineVersion()
-	if err != nil {
-		return fmt.Sprintf("unknown (%v)", err)
-	}
-	return v
 }

@@ -1,8 +1,12 @@
 package clickhouse
 
 import (
+	"context"
+
 	"github.com/mxmigrate/mxmigrate/dialect"
+	"github.com/mxmigrate/mxmigrate/diff"
 	"github.com/mxmigrate/mxmigrate/internal/chdb"
+	"github.com/mxmigrate/mxmigrate/plan"
 	"github.com/mxmigrate/mxmigrate/schema"
 )
 
@@ -13,9 +17,6 @@ type Dialect struct {
 }
 
 var _ dialect.Dialect = Dialect{}
-var _ dialect.Tuner = Dialect{}
-var _ dialect.Shaper = Dialect{}
-var _ dialect.Cautioner = Dialect{}
 
 func init() { dialect.Register(Dialect{}) }
 
@@ -52,4 +53,34 @@ func (d Dialect) settings() *settings {
 		return &settings{jsonType: "String"}
 	}
 	return d.cfg
+}
+
+// DisplayType is TypeSQL: ClickHouse's catalog names types as its DDL does.
+func (d Dialect) DisplayType(t schema.Type) string { return d.TypeSQL(t) }
+
+// Plan writes one file per plan (statements run one by one; see
+// Transactional).
+func (d Dialect) Plan(changes []diff.Change, before, after *schema.Schema) ([]plan.Step, error) {
+	return plan.OneFile(d.Render, changes, before, after)
+}
+
+// Explains: ClickHouse has nothing to add to an error.
+func (Dialect) Explains(error) bool { return false }
+
+// Explain: nothing (see Explains).
+func (Dialect) Explain(context.Context, dialect.Store, error) string { return "" }
+
+// About: servers through clickhouse-go; the embedded engine is libchdb,
+// loaded at run time.
+func (Dialect) About() dialect.About {
+	return dialect.About{Database: "ClickHouse (server, or embedded `chdb:` directory)", Docs: "docs/clickhouse.md", Versions: func() []string {
+		embedded := "libchdb loaded at run time when a chdb: store is opened; tested with npm's " + chdb.LibraryPackage
+		if chdb.Static {
+			embedded = "not available in this statically linked build (chdb: stores need `go install`)"
+		}
+		return []string{
+			"ClickHouse: clickhouse-go " + dialect.ModuleVersion("github.com/ClickHouse/clickhouse-go/v2") + " (servers)",
+			"embedded chDB: " + embedded,
+		}
+	}}
 }

@@ -22,7 +22,7 @@ func planFiles(t *testing.T, d Dialect, h *dialect.Handle, target *schema.Table)
 	}
 	cs, _ := diff.Plan(live, &schema.Schema{Tables: []*schema.Table{target}}, diff.Policy{})
 	dialect.Annotate(d, cs, live)
-	steps, err := dialect.Plan(d, cs, live, diff.Apply(live, cs), live)
+	steps, err := dialect.PlanFiles(d, cs, live, diff.Apply(live, cs), live)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -167,17 +167,13 @@ func (d *db) insert(s *schema.Schema, rows int, seq *int, all bool, onValue func
 	}
 }
 
-// shape returns s as the dialect keeps it (a Shaper's Shape applied to a
-// copy): ClickHouse turns primary keys into ORDER BY and stores json as
-// String, for example.
+// shape returns s as the dialect keeps it (its Shape applied to a copy):
+// ClickHouse turns primary keys into ORDER BY and stores json as String, for
+// example.
 func shape(t testing.TB, dl dialect.Dialect, s *schema.Schema) *schema.Schema {
 	t.Helper()
-	sh, ok := dl.(dialect.Shaper)
-	if !ok {
-		return s
-	}
 	c := s.Clone()
-	if _, _, err := sh.Shape(c); err != nil {
+	if _, _, err := dl.Shape(c); err != nil {
 		t.Fatal(err)
 	}
 	return c
@@ -197,7 +193,7 @@ func render(t testing.TB, dl dialect.Dialect, env string, before, after *schema.
 	cs := diff.Compare(before, after)
 	dialect.Annotate(dl, cs, before)
 	applied := diff.Apply(before, cs)
-	steps, err := dialect.Plan(dl, cs, before, applied, before)
+	steps, err := dialect.PlanFiles(dl, cs, before, applied, before)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,10 +1,14 @@
 package duckdb
 
 import (
+	"context"
+	"fmt"
 	"strings"
 
 	"github.com/mxmigrate/mxmigrate/dialect"
+	"github.com/mxmigrate/mxmigrate/diff"
 	"github.com/mxmigrate/mxmigrate/internal/sqltext"
+	"github.com/mxmigrate/mxmigrate/plan"
 	"github.com/mxmigrate/mxmigrate/schema"
 )
 
@@ -48,3 +52,34 @@ func (Dialect) Quote(s string) string { return sqltext.QuoteDouble(s) }
 
 // Transactional: DDL is transactional; the driver runs each file in one transaction.
 func (Dialect) Transactional() bool { return true }
+
+// Tune: DuckDB takes no project-wide settings.
+func (d Dialect) Tune(map[string]any, string) (dialect.Dialect, error) { return d, nil }
+
+// DisplayType is TypeSQL: DuckDB's catalog names types as its DDL does.
+func (d Dialect) DisplayType(t schema.Type) string { return d.TypeSQL(t) }
+
+// Shape: DuckDB tables carry columns, a primary key and indexes only.
+func (Dialect) Shape(*schema.Schema) (warnings, notes []string, err error) { return nil, nil, nil }
+
+// Plan writes one file per plan (DuckDB runs each in one transaction).
+func (d Dialect) Plan(changes []diff.Change, before, after *schema.Schema) ([]plan.Step, error) {
+	return plan.OneFile(d.Render, changes, before, after)
+}
+
+// Explains: DuckDB has nothing to add to an error.
+func (Dialect) Explains(error) bool { return false }
+
+// Explain: nothing (see Explains).
+func (Dialect) Explain(context.Context, dialect.Store, error) string { return "" }
+
+// About: DuckDB is built in (cgo); the engine reports its own version.
+func (Dialect) About() dialect.About {
+	return dialect.About{Database: "DuckDB (embedded file)", Docs: "docs/duckdb.md", Versions: func() []string {
+		v, err := EngineVersion()
+		if err != nil {
+			v = fmt.Sprintf("unknown (%v)", err)
+		}
+		return []string{"DuckDB: " + v + " (duckdb-go " + dialect.ModuleVersion("github.com/duckdb/duckdb-go/v2") + "), built in"}
+	}}
+}

@@ -6,7 +6,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/mxmigrate/mxmigrate/dialect"
 	"github.com/mxmigrate/mxmigrate/diff"
 	"github.com/mxmigrate/mxmigrate/internal/sqltext"
 	"github.com/mxmigrate/mxmigrate/plan"
@@ -168,8 +167,6 @@ func rebuilds(changes []diff.Change, before, after *schema.Schema) map[string]bo
 	}
 	return rebuild
 }
-
-var _ dialect.Cautioner = Dialect{}
 
 // lockDB is what a DuckDB migration holds: the database file, which no other
 // process can open while mxmigrate writes to it.

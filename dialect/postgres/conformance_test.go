@@ -161,7 +161,7 @@ func TestJSONAdoption(t *testing.T) {
 		t.Fatalf("json_type jsonb: %v", cs)
 	}
 	live, _ := jsonb.Inspect(ctx, h, []string{"t"})
-	stmts, err := jsonb.Render(cs, live, tgt)
+	stmts, err := jsonb.(Dialect).Render(cs, live, tgt)
 	if err != nil {
 		t.Fatal(err)
 	}

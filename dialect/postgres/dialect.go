@@ -34,7 +34,6 @@ func (d Dialect) lockTimeoutValue() string {
 }
 
 var _ dialect.Dialect = Dialect{}
-var _ dialect.Tuner = Dialect{}
 
 func init() { dialect.Register(Dialect{}) }
 
@@ -69,3 +68,13 @@ func (Dialect) Quote(s string) string { return sqltext.QuoteDouble(s) }
 // Transactional: golang-migrate's pgx5 driver sends a file as one multi-statement
 // query, which PostgreSQL runs as one implicit transaction.
 func (Dialect) Transactional() bool { return true }
+
+// Shape: PostgreSQL tables carry columns, a primary key and indexes only.
+func (Dialect) Shape(*schema.Schema) (warnings, notes []string, err error) { return nil, nil, nil }
+
+// About: servers through pgx.
+func (Dialect) About() dialect.About {
+	return dialect.About{Database: "PostgreSQL", Docs: "docs/postgresql.md", Versions: func() []string {
+		return []string{"PostgreSQL: pgx " + dialect.ModuleVersion("github.com/jackc/pgx/v5") + " (servers)"}
+	}}
+}

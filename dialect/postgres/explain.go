@@ -13,8 +13,6 @@ import (
 	"github.com/mxmigrate/mxmigrate/internal/catalog"
 )
 
-var _ dialect.Explainer = Dialect{}
-
 // lockNotAvailable is SQLSTATE 55P03: lock_timeout ran out (or NOWAIT).
 const lockNotAvailable = "55P03"
 
@@ -33,8 +31,15 @@ ORDER BY xact_start
 LIMIT 5`
 
 // Explain says that the file gave up waiting for a lock and names the
-// sessions with open transactions that may hold it.
-func (Dialect) Explain(ctx context.Context, q dialect.Queryer, err error) string {
+// sessions with open transactions that may hold it, read through a
+// connection of its own to st.
+func (Dialect) Explain(ctx context.Context, st dialect.Store, err error) string {
+	h, oerr := st.Open(ctx, dialect.OpenOptions{ReadOnly: true})
+	if oerr != nil {
+		return ""
+	}
+	defer h.Close()
+	var q dialect.Queryer = h
 	var b strings.Builder
 	b.WriteString("The statement waited longer than lock_timeout for a lock that another session holds, and gave up so as not to block every session queued behind it (set lock_timeout in [ext.mxmigrate.postgresql] of metaxy.toml, for new files).")
 	var lines []string

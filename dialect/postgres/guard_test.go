@@ -43,7 +43,7 @@ func TestRetypeGuard(t *testing.T) {
 		for _, c := range cs {
 			why = append(why, c.Destructive())
 		}
-		steps, err := dialect.Plan(d, cs, live, diff.Apply(live, cs), live)
+		steps, err := dialect.PlanFiles(d, cs, live, diff.Apply(live, cs), live)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -4,16 +4,13 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/mxmigrate/mxmigrate/dialect"
 	"github.com/mxmigrate/mxmigrate/diff"
 	"github.com/mxmigrate/mxmigrate/internal/sqltext"
 	"github.com/mxmigrate/mxmigrate/plan"
 	"github.com/mxmigrate/mxmigrate/schema"
 )
 
-var _ dialect.Stepper = Dialect{}
-
-// Steps splits a plan into migration files. Every file that runs in a
+// Plan splits a plan into migration files. Every file that runs in a
 // transaction starts with SET LOCAL lock_timeout (unless turned off), so that
 // a statement queued behind a long transaction fails after that long instead
 // of blocking every session queued behind it. With online_ddl (the default),
@@ -31,7 +28,7 @@ var _ dialect.Stepper = Dialect{}
 // Files come in this order: concurrent index drops; the plan's other changes
 // (and the NOT VALID checks); concurrent index builds; validation; SET NOT
 // NULL and primary keys USING INDEX.
-func (d Dialect) Steps(changes []diff.Change, before, after *schema.Schema) ([]plan.Step, error) {
+func (d Dialect) Plan(changes []diff.Change, before, after *schema.Schema) ([]plan.Step, error) {
 	if d.offline {
 		return d.txSteps([]group{d.plain(changes, before)}, ""), nil
 	}

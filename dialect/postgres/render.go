@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/mxmigrate/mxmigrate/dialect"
 	"github.com/mxmigrate/mxmigrate/diff"
 	"github.com/mxmigrate/mxmigrate/internal/sqltext"
 	"github.com/mxmigrate/mxmigrate/plan"
@@ -127,8 +126,6 @@ func (d Dialect) createTable(t *schema.Table) string {
 func (d Dialect) createIndex(table string, ix *schema.Index) string {
 	return sqltext.CreateIndexSQL(d, table, ix)
 }
-
-var _ dialect.Cautioner = Dialect{}
 
 // guarded reports whether a change of type gets a guard: every change diff
 // calls destructive, but to or from json (jsonb keeps the parsed value, not

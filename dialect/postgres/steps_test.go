@@ -18,7 +18,7 @@ func stepsOf(t *testing.T, settings map[string]any, before, after *schema.Schema
 		t.Fatal(err)
 	}
 	cs := diff.Compare(before, after)
-	steps, err := dialect.Plan(sd, cs, before, diff.Apply(before, cs), before)
+	steps, err := dialect.PlanFiles(sd, cs, before, diff.Apply(before, cs), before)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,19 +17,21 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/mxmigrate/mxmigrate/dialect"
 	"github.com/mxmigrate/mxmigrate/dialect/clickhouse"
 	"github.com/mxmigrate/mxmigrate/dialect/duckdb"
+	_ "github.com/mxmigrate/mxmigrate/dialect/postgres"
 	"github.com/mxmigrate/mxmigrate/integration/itest"
 	"github.com/mxmigrate/mxmigrate/internal/chdb"
 )
 
 var (
-	floor   = flag.String("engine-floor", "", "internal: DIALECT:PATH: open this DuckDB file or chDB directory, read its catalog, exit")
-	sizes   = flag.String("sizes", "100,1000,5000", "numbers of feature tables for the scaling table")
-	runs    = flag.Int("runs", 5, "generate runs per measurement (the median is reported)")
-	dialect = flag.String("dialects", "duckdb,postgresql,clickhouse", "dialects to measure (clickhouse: embedded, through libchdb)")
-	out     = flag.String("out", "BENCHMARKS.md", "markdown report to write (empty: none)")
-	phases  = flag.Bool("phases", false, "print the phase timings (--verbose) of each measured generate's last run")
+	floor    = flag.String("engine-floor", "", "internal: DIALECT:PATH: open this DuckDB file or chDB directory, read its catalog, exit")
+	sizes    = flag.String("sizes", "100,1000,5000", "numbers of feature tables for the scaling table")
+	runs     = flag.Int("runs", 5, "generate runs per measurement (the median is reported)")
+	dialects = flag.String("dialects", strings.Join(dialect.Names(), ","), "dialects to measure, from the registry (clickhouse: embedded, through libchdb)")
+	out      = flag.String("out", "BENCHMARKS.md", "markdown report to write (empty: none)")
+	phases   = flag.Bool("phases", false, "print the phase timings (--verbose) of each measured generate's last run")
 )
 
 // Columns per feature table: 1 id + 14 user columns + Metaxy's 10 system columns = 25.
@@ -61,7 +63,7 @@ func main() {
 	cleanups = append(cleanups, cleanup)
 
 	var pg *itest.Postgres
-	if strings.Contains(*dialect, "postgresql") {
+	if strings.Contains(*dialects, "postgresql") {
 		pg, err = itest.StartPostgres()
 		check(err)
 		cleanups = append(cleanups, pg.Close)
@@ -70,7 +72,7 @@ func main() {
 	for _, s := range strings.Split(*sizes, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		check(err)
-		for _, d := range strings.Split(*dialect, ",") {
+		for _, d := range strings.Split(*dialects, ",") {
 			m := scenario(bin, strings.TrimSpace(d), n, pg)
 			fmt.Printf("%-10s %5d tables: generate %7.1f ms (median of %d), %d catalog queries, peak RSS %5.1f MB, %d changes",
 				m.dialect, m.tables, ms(m.wall), *runs, m.queries, m.rssMB, m.changes)
@@ -132,24 +134,35 @@ func definitions(n, extra int) string {
 
 var queriesRE = regexp.MustCompile(`(\d+) catalog queries`)
 
+// benchStores are the [stores.dev] tables of each registered dialect the
+// bench measures, and the variables they need: a registered dialect without
+// one stops the bench, naming it.
+var benchStores = map[string]func(pg *itest.Postgres) (store string, vars []string){
+	"duckdb": func(*itest.Postgres) (string, []string) {
+		return `type = "metaxy.ext.metadata_stores.duckdb.DuckDBMetadataStore"
+config = { database = "bench.duckdb" }`, nil
+	},
+	"postgresql": func(pg *itest.Postgres) (string, []string) {
+		db := pg.NewDatabase(benchTB{})
+		return `type = "metaxy.ext.metadata_stores.postgresql.PostgreSQLMetadataStore"
+config = { connection_string = "${BENCH_PG_URL}" }`, []string{"BENCH_PG_URL=" + pg.DSN(db)}
+	},
+	"clickhouse": func(*itest.Postgres) (string, []string) {
+		return `type = "metaxy.ext.clickhouse.ClickHouseMetadataStore"
+config = { connection_string = "chdb:chdata?database=bench" }`, nil
+	},
+}
+
 func scenario(bin, dialect string, n int, pg *itest.Postgres) measure {
 	dir, err := os.MkdirTemp("", "mxbench-")
 	check(err)
 	defer os.RemoveAll(dir)
-	store := `type = "metaxy.ext.metadata_stores.duckdb.DuckDBMetadataStore"
-config = { database = "bench.duckdb" }`
 	env := "dev"
-	var vars []string
-	if dialect == "postgresql" {
-		db := pg.NewDatabase(benchTB{})
-		store = `type = "metaxy.ext.metadata_stores.postgresql.PostgreSQLMetadataStore"
-config = { connection_string = "${BENCH_PG_URL}" }`
-		vars = []string{"BENCH_PG_URL=" + pg.DSN(db)}
+	setup, ok := benchStores[dialect]
+	if !ok {
+		check(fmt.Errorf("dialect %q has no store in integration/bench (benchStores): add one to measure it", dialect))
 	}
-	if dialect == "clickhouse" {
-		store = `type = "metaxy.ext.clickhouse.ClickHouseMetadataStore"
-config = { connection_string = "chdb:chdata?database=bench" }`
-	}
+	store, vars := setup(pg)
 	cfg := fmt.Sprintf(`project = "bench"
 [stores.%s]
 %s
