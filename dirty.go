@@ -8,7 +8,6 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/mxmigrate/mxmigrate/dialect"
 	"github.com/mxmigrate/mxmigrate/generator"
 	"github.com/mxmigrate/mxmigrate/internal/sqltext"
 	"github.com/mxmigrate/mxmigrate/schema"
@@ -134,22 +133,6 @@ func (p *Project) indexLeftover(ctx context.Context, env *Env, body []byte) stri
 	return fmt.Sprintf("\n    Index %s does not exist: the build never started.", env.Dialect.Quote(name))
 }
 
-// liveNow reads the named tables that exist (nil: all) for the advice, on
-// a read-only connection of its own; nil when it cannot (the advice then
-// says less).
-func (p *Project) liveNow(ctx context.Context, env *Env, tables []string) *schema.Schema {
-	h, err := env.Conn.Open(ctx, dialect.OpenOptions{ReadOnly: true, ExitSoon: p.ExitSoon})
-	if err != nil {
-		return nil
-	}
-	defer h.Close()
-	live, err := env.Dialect.Inspect(ctx, h, tables)
-	if err != nil {
-		return nil
-	}
-	return live
-}
-
 // stateError is checkState's refusal, with what is known of a dirty
 // version in place of the bare refusal.
 func (p *Project) stateError(ctx context.Context, env *Env, st State, dir *generator.Dir, requireLatest bool) error {
@@ -234,4 +217,27 @@ func unquote(s string) string {
 		return strings.ReplaceAll(s[1:len(s)-1], q+q, q)
 	}
 	return s
+}
+
+// capText keeps at most maxLines lines of s, each cut to width bytes (on a
+// rune boundary), saying how much was left out: a failing statement or a
+// database message that echoes it may be hundreds of kilobytes.
+func capText(s string, maxLines, width int) string {
+	lines := strings.Split(s, "\n")
+	more := 0
+	if len(lines) > maxLines {
+		more = len(lines) - maxLines
+		lines = lines[:maxLines]
+	}
+	for i, l := range lines {
+		if len(l) > width {
+			cut := schema.TruncateBytes(l, width)
+			lines[i] = cut + fmt.Sprintf(" ... (%d more bytes)", len(l)-len(cut))
+		}
+	}
+	out := strings.Join(lines, "\n")
+	if more > 0 {
+		out += fmt.Sprintf("\n... (%d more lines)", more)
+	}
+	return out
 }

@@ -20,79 +20,11 @@ import (
 	"github.com/mxmigrate/mxmigrate/internal/sqltext"
 	"github.com/mxmigrate/mxmigrate/internal/testhook"
 	"github.com/mxmigrate/mxmigrate/plan"
-	"github.com/mxmigrate/mxmigrate/schema"
 )
 
 // URL returns the golang-migrate URL of an environment (SPEC section 6).
 func (p *Project) URL(env *Env, o dialect.URLOptions) (string, error) {
 	return env.Conn.MigrateURL(env.MigrationsTable, o)
-}
-
-// State is what golang-migrate's migrations table records.
-type State struct {
-	// Version is the applied version; -1 when none is.
-	Version int64
-	Dirty   bool
-	// Holder, on a dirty version read by a command that does not lock,
-	// names the session that holds the migrations lock ("" when none does
-	// or the dialect cannot tell): the version is being applied.
-	Holder string
-}
-
-// versionOf reads the state through golang-migrate's driver: the one way
-// mxmigrate reads it, so that status, check, generate and up agree (and a
-// driver that keeps one row per change, as ClickHouse's does, is read as
-// golang-migrate itself reads it).
-func versionOf(env *Env, drv database.Driver) (State, error) {
-	v, dirty, err := drv.Version()
-	if err != nil {
-		return State{}, fmt.Errorf("%s: read migrations table %s: %s", env.Name, env.MigrationsTable, redact.MaskPassword(err.Error()))
-	}
-	if v == database.NilVersion {
-		return State{Version: -1, Dirty: dirty}, nil
-	}
-	return State{Version: int64(v), Dirty: dirty}, nil
-}
-
-// recordedState reads the state of an open database whose catalog says
-// whether the migrations table exists: without it nothing was applied, and
-// nothing is created. Either way h is closed.
-func recordedState(env *Env, h *dialect.Handle, exists bool) (State, error) {
-	if !exists {
-		h.Close()
-		return State{Version: -1}, nil
-	}
-	return readState(env, h)
-}
-
-// pending lists the directory's migrations newer than version.
-func pending(dir *generator.Dir, version int64) []generator.File {
-	var out []generator.File
-	for _, f := range dir.Files {
-		if int64(f.Version) > version {
-			out = append(out, f)
-		}
-	}
-	return out
-}
-
-// readState reads the state of an open database through the dialect's
-// golang-migrate driver, which takes h over and closes it.
-func readState(env *Env, h *dialect.Handle) (State, error) {
-	drv, err := env.Dialect.MigrateDriver(h, env.MigrationsTable)
-	if err != nil {
-		return State{}, fmt.Errorf("%s: %s", env.Name, redact.MaskPassword(err.Error()))
-	}
-	defer drv.Close()
-	st, err := versionOf(env, drv)
-	if err == nil && st.Dirty {
-		// dirty while another run holds the lock: that run is applying the
-		// file now (or its session still is, after its client was killed)
-		if lh, ok := drv.(lockHolder); ok {
-			st.Holder = redact.MaskPassword(lh.LockHolder())
-		}
-	}
-	return st, err
 }
 
 // runner applies an environment's directory through the dialect's
@@ -214,9 +146,6 @@ func (r *runner) state() (State, error) { return versionOf(r.env, r.drv) }
 // PostgreSQL session would hold a snapshot that a running CREATE INDEX
 // CONCURRENTLY waits for), and the runner polls.
 const DefaultLockWait = 30 * time.Second
-
-// lockHolder is a driver that can say who holds the lock it waits for.
-type lockHolder interface{ LockHolder() string }
 
 // holder is " (held by <session>)" when the driver can tell, else "".
 func (r *runner) holder() string {
@@ -592,29 +521,6 @@ func (p *Project) describe(ctx context.Context, env *Env, err error, path string
 	}
 	text := capText(st.Text, 8, 200)
 	return fmt.Sprintf("%s\n  at %s:%d:\n  %s", msg, path, st.Line, strings.ReplaceAll(text, "\n", "\n  "))
-}
-
-// capText keeps at most maxLines lines of s, each cut to width bytes (on a
-// rune boundary), saying how much was left out: a failing statement or a
-// database message that echoes it may be hundreds of kilobytes.
-func capText(s string, maxLines, width int) string {
-	lines := strings.Split(s, "\n")
-	more := 0
-	if len(lines) > maxLines {
-		more = len(lines) - maxLines
-		lines = lines[:maxLines]
-	}
-	for i, l := range lines {
-		if len(l) > width {
-			cut := schema.TruncateBytes(l, width)
-			lines[i] = cut + fmt.Sprintf(" ... (%d more bytes)", len(l)-len(cut))
-		}
-	}
-	out := strings.Join(lines, "\n")
-	if more > 0 {
-		out += fmt.Sprintf("\n... (%d more lines)", more)
-	}
-	return out
 }
 
 // replaySafe reports whether locate may run a failed file again to find its

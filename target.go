@@ -1,0 +1,282 @@
+package mxmigrate
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/mxmigrate/mxmigrate/config"
+	"github.com/mxmigrate/mxmigrate/desired"
+	"github.com/mxmigrate/mxmigrate/dialect"
+	"github.com/mxmigrate/mxmigrate/diff"
+	"github.com/mxmigrate/mxmigrate/features"
+	"github.com/mxmigrate/mxmigrate/generator"
+	"github.com/mxmigrate/mxmigrate/schema"
+)
+
+// TargetOptions select and shape the target schema.
+type TargetOptions struct {
+	// Project overrides the configured project; AllProjects takes every project.
+	Project     string
+	AllProjects bool
+	// DefinitionsFromStore reads feature definitions from that store's
+	// feature_versions table ("." or the environment's own store name for itself).
+	DefinitionsFromStore string
+	// InjectPrimaryKey and InjectIndex override [ext.sqlalchemy] when set.
+	InjectPrimaryKey *bool
+	InjectIndex      *bool
+}
+
+// Features merges the feature definitions: lock file, then definition files,
+// then (optionally) the store, later sources winning.
+func (p *Project) Features(ctx context.Context, env *Env, o TargetOptions) (*features.Set, error) {
+	set, _, err := p.features(ctx, env, o)
+	return set, err
+}
+
+// features is Features, also naming each source with its count of
+// definitions (for the message about an empty target).
+func (p *Project) features(ctx context.Context, env *Env, o TargetOptions) (*features.Set, []string, error) {
+	c := p.Config
+	lock, err := features.LoadLockFile(c.LockPath, c.Project)
+	if err != nil {
+		return nil, nil, err
+	}
+	sources := []features.Source{{Name: c.LockPath, Features: lock}}
+	defs, err := features.LoadDefinitionFiles(c.Mx.Definitions, c.Project)
+	if err != nil {
+		return nil, nil, err
+	}
+	sources = append(sources, defs...)
+	if o.DefinitionsFromStore != "" {
+		name := o.DefinitionsFromStore
+		if name == "." {
+			name = env.Store.Name
+		}
+		rows, src, err := p.storeRows(ctx, name)
+		if err != nil {
+			return nil, nil, err
+		}
+		fs, err := features.FromStoreRows(src, rows)
+		if err != nil {
+			return nil, nil, err
+		}
+		sources = append(sources, features.Source{Name: src, Features: fs})
+	}
+	set, err := features.Merge(sources...)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, w := range set.Warnings {
+		p.warnf("%s", w)
+	}
+	var looked []string
+	for _, src := range sources {
+		looked = append(looked, fmt.Sprintf("%s (%d)", p.rel(src.Name), len(src.Features)))
+	}
+	if _, err := os.Stat(c.LockPath); os.IsNotExist(err) {
+		looked[0] = p.rel(c.LockPath) + " (no such file)"
+	}
+	if o.DefinitionsFromStore == "" {
+		looked = append(looked, "not the store: --definitions-from-store reads its feature_versions table")
+	}
+	return set, looked, nil
+}
+
+// emptyTarget says where the feature definitions were looked for when none
+// is for the selected project(s), and how many other projects have.
+func emptyTarget(set *features.Set, looked []string, to desired.Options) string {
+	who := fmt.Sprintf("project %q", to.Project)
+	if to.AllProjects {
+		who = "any project"
+	}
+	s := fmt.Sprintf("0 feature definitions found for %s (looked in %s)", who, strings.Join(looked, "; "))
+	if others := len(set.Features); others > 0 && !to.AllProjects {
+		s += fmt.Sprintf("; %d found for other projects (--project P or --all-projects)", others)
+	}
+	return s
+}
+
+// storeRows reads the feature_versions table of a store (--definitions-from-store).
+func (p *Project) storeRows(ctx context.Context, storeName string) ([]features.StoreRow, string, error) {
+	env, err := p.Environment(storeName + ":" + config.TargetSystem)
+	if err != nil {
+		return nil, "", fmt.Errorf("--definitions-from-store: %w", err)
+	}
+	table := desired.SystemTable(p.targetOptions(env, TargetOptions{}), desired.FeatureVersionsTable)
+	src := fmt.Sprintf("store %s (%s)", env.Store.Name, table)
+	h, err := env.Conn.Open(ctx, dialect.OpenOptions{ReadOnly: true, ExitSoon: p.ExitSoon})
+	if err != nil {
+		return nil, "", err
+	}
+	defer h.Close()
+	s, err := env.Dialect.Inspect(ctx, h, []string{table})
+	if err != nil {
+		return nil, "", err
+	}
+	if s.Table(table) == nil {
+		return nil, "", fmt.Errorf("--definitions-from-store: %s has no table %s (run `mxmigrate up -n %s:%s` and `metaxy push` first)", env.Store.Name, table, env.Store.Name, config.TargetSystem)
+	}
+	cols := []string{"project", "feature_key", "metaxy_definition_version", "recorded_at", "feature_spec", "feature_schema", "feature_class_path", "deleted_at"}
+	rows, err := env.Dialect.ReadText(ctx, h, table, cols)
+	if err != nil {
+		return nil, "", fmt.Errorf("read %s: %w", src, err)
+	}
+	out := make([]features.StoreRow, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, features.StoreRow{Project: deref(r[0]), FeatureKey: deref(r[1]), DefinitionVersion: deref(r[2]),
+			RecordedAt: deref(r[3]), FeatureSpec: deref(r[4]), FeatureSchema: deref(r[5]), ClassPath: deref(r[6]), DeletedAt: r[7]})
+	}
+	return out, src, nil
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// targetOptions resolves target options against the configuration.
+func (p *Project) targetOptions(env *Env, o TargetOptions) desired.Options {
+	c := p.Config
+	to := desired.Options{
+		TablePrefix:      env.Store.TablePrefix,
+		Naming:           c.Mx.Naming,
+		Names:            env.Dialect,
+		InjectPrimaryKey: c.SQLAlchemy.InjectPrimaryKey,
+		InjectIndex:      c.SQLAlchemy.InjectIndex,
+		Project:          c.Project,
+		AllProjects:      o.AllProjects,
+		ColumnTypes:      c.Mx.ColumnTypes,
+		Key:              c.Mx.Key,
+	}
+	if o.Project != "" {
+		to.Project = o.Project
+	}
+	to.Reserved = p.reserved(env)
+	if o.InjectPrimaryKey != nil {
+		to.InjectPrimaryKey = *o.InjectPrimaryKey
+	}
+	if o.InjectIndex != nil {
+		to.InjectIndex = *o.InjectIndex
+	}
+	return to
+}
+
+// Target derives the environment's target schema.
+func (p *Project) Target(ctx context.Context, env *Env, o TargetOptions) (*schema.Schema, error) {
+	s, _, err := p.target(ctx, env, o)
+	return s, err
+}
+
+// target is Target, also saying, when the feature target has no table,
+// where definitions were looked for ("" otherwise).
+func (p *Project) target(ctx context.Context, env *Env, o TargetOptions) (*schema.Schema, string, error) {
+	to := p.targetOptions(env, o)
+	empty := ""
+	c := p.Config
+	var (
+		r   *desired.Result
+		err error
+	)
+	if env.Target == config.TargetSystem {
+		r, err = desired.System(to)
+	} else {
+		if !to.AllProjects && to.Project == "" {
+			return nil, "", fmt.Errorf("%s: no project: set `project = \"...\"` in metaxy.toml, or pass --project P or --all-projects", c.Path)
+		}
+		var set *features.Set
+		var looked []string
+		if set, looked, err = p.features(ctx, env, o); err != nil {
+			return nil, "", err
+		}
+		r, err = desired.Features(set, to)
+		if err == nil && len(r.Schema.Tables) == 0 {
+			empty = emptyTarget(set, looked, to)
+			r.Warnings = append(r.Warnings, empty)
+		}
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	warnings, notes, err := env.Dialect.Shape(r.Schema)
+	if err != nil {
+		return nil, "", fmt.Errorf("%s: %w", env.Name, err)
+	}
+	r.Warnings = append(r.Warnings, warnings...)
+	for _, n := range notes {
+		if p.Notes != nil {
+			fmt.Fprintf(p.Notes, "%s: %s\n", env.Name, n)
+		}
+	}
+	if n := keyNote(to, r.Schema); n != "" && p.Notes != nil && env.Target == config.TargetFeatures {
+		fmt.Fprintf(p.Notes, "%s: %s\n", env.Name, n)
+	}
+	for _, w := range r.Warnings {
+		p.warnf("%s", w)
+	}
+	return r.Schema, empty, nil
+}
+
+// keyNote says, for --verbose, which key the injected primary key and index
+// of the feature tables have ("" when none was injected).
+func keyNote(to desired.Options, s *schema.Schema) string {
+	injected := false
+	for _, t := range s.Tables {
+		injected = injected || t.PrimaryKey != nil || len(t.Indexes) > 0
+	}
+	if !injected || !(to.InjectPrimaryKey || to.InjectIndex) {
+		return ""
+	}
+	what := "index"
+	switch {
+	case to.InjectPrimaryKey && to.InjectIndex:
+		what = "primary key and index"
+	case to.InjectPrimaryKey:
+		what = "primary key"
+	}
+	if to.Key == nil {
+		return fmt.Sprintf("injected %s on (%s), the default; Metaxy's SQLModel integration uses (metaxy_feature_version, %s, metaxy_updated_at): set [ext.mxmigrate] key to match the Metaxy version you run",
+			what, strings.Join(config.DefaultKey, ", "), config.IDColumns)
+	}
+	return fmt.Sprintf("injected %s on (%s), from [ext.mxmigrate] key", what, strings.Join(to.Key, ", "))
+}
+
+// readDir reads and verifies the environment's migrations directory.
+func (p *Project) readDir(env *Env) (*generator.Dir, error) {
+	dir, err := generator.ReadDir(env.Dir)
+	if err != nil {
+		return nil, err
+	}
+	suggested := filepath.Join(p.rel(p.Config.Mx.Dir), env.Store.Name, strings.TrimPrefix(env.Target, "metaxy_"))
+	if err := dir.Verify(env.Identity(), env.Name, suggested,
+		"mxmigrate rehash -n "+env.Name); err != nil {
+		return nil, err
+	}
+	return dir, nil
+}
+
+// policy is the environment's policy for what mxmigrate did not create
+// (decision 40): [ext.mxmigrate] manage_unknown and ignore, and which live
+// indexes are mxmigrate's own (named by the naming convention for their
+// columns, so that an index the target stops asking for is still dropped).
+func (p *Project) policy(env *Env) diff.Policy {
+	mx := &p.Config.Mx
+	conv := mx.Naming
+	names := env.Dialect
+	return diff.Policy{
+		Drop:   mx.ManageUnknown == config.ManageDrop,
+		Ignore: mx.Ignored,
+		Owned: func(table string, ix *schema.Index) bool {
+			if ix.Unique || ix.Using != "" || len(ix.Columns) == 0 || slices.Contains(ix.Columns, "") {
+				return false
+			}
+			n, err := schema.Name(conv.IX, table, ix.Columns, "")
+			return err == nil && names.Fold(names.Physical(schema.OwnName, n)) == names.Fold(ix.Name)
+		},
+	}
+}
