@@ -3,12 +3,15 @@ package mxmigrate
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"sort"
 
 	"github.com/mxmigrate/mxmigrate/config"
 	"github.com/mxmigrate/mxmigrate/desired"
 	"github.com/mxmigrate/mxmigrate/dialect"
+	"github.com/mxmigrate/mxmigrate/diff"
 	"github.com/mxmigrate/mxmigrate/generator"
+	"github.com/mxmigrate/mxmigrate/schema"
 )
 
 // Env is one environment ("<store>:<target>") resolved once per command:
@@ -27,6 +30,15 @@ type Env struct {
 	// MigrationsTable is golang-migrate's table for this environment, as the
 	// database keeps it (through the dialect's Namer).
 	MigrationsTable string
+
+	// tables are the store's tables mxmigrate manages apart from feature
+	// tables (storeTables); names are the target's options from the
+	// configuration (prefix, naming, injected key, project), which a
+	// command's TargetOptions override; policy is what to do with objects
+	// mxmigrate did not create.
+	tables []managedTable
+	names  desired.Options
+	policy diff.Policy
 }
 
 // Identity is what the environment's directory records about whom its DDL is for.
@@ -89,7 +101,10 @@ func (p *Project) resolve(e *config.Environment) (*Env, error) {
 		return nil, fmt.Errorf("%s: %w", e.Name, err)
 	}
 	env := &Env{Name: e.Name, Target: e.Target, Store: e.Store, Dialect: d, Conn: conn, Dir: e.Dir, MigrationsTable: table}
-	return env, p.checkOwnTable(env)
+	env.tables = p.storeTables(env)
+	env.names = p.targetNames(env)
+	env.policy = p.policy(env)
+	return env, checkOwnTable(env)
 }
 
 // managedTable is a table of a store that mxmigrate manages apart from
@@ -121,22 +136,13 @@ func (p *Project) storeTables(env *Env) []managedTable {
 	return out
 }
 
-// reserved is storeTables as desired.Options.Reserved takes it.
-func (p *Project) reserved(env *Env) map[string]string {
-	out := map[string]string{}
-	for _, t := range p.storeTables(env) {
-		out[t.Name] = t.What
-	}
-	return out
-}
-
 // checkOwnTable refuses a migrations table that is the other target's
 // migrations table or a system table of the same store (as the database
 // compares names): two environments recording versions in one table skip
 // each other's migrations.
-func (p *Project) checkOwnTable(env *Env) error {
+func checkOwnTable(env *Env) error {
 	fold := env.Dialect.Fold
-	for _, t := range p.storeTables(env) {
+	for _, t := range env.tables {
 		if !t.Own && fold(t.Name) == fold(env.MigrationsTable) {
 			return fmt.Errorf("%s: its migrations table %q is also %s; give each environment its own ([ext.mxmigrate.environments.%q] migrations_table = \"...\")",
 				env.Name, env.MigrationsTable, t.What, env.Name)
@@ -186,5 +192,76 @@ func realPath(p string) string {
 		}
 		rest = filepath.Join(filepath.Base(p), rest)
 		p = parent
+	}
+}
+
+// TargetOptions select and shape the target schema.
+type TargetOptions struct {
+	// Project overrides the configured project; AllProjects takes every project.
+	Project     string
+	AllProjects bool
+	// DefinitionsFromStore reads feature definitions from that store's
+	// feature_versions table ("." or the environment's own store name for itself).
+	DefinitionsFromStore string
+	// InjectPrimaryKey and InjectIndex override [ext.sqlalchemy] when set.
+	InjectPrimaryKey *bool
+	InjectIndex      *bool
+}
+
+// targetNames are the target's options as the configuration sets them, for
+// env (resolve).
+func (p *Project) targetNames(env *Env) desired.Options {
+	c := p.Config
+	to := desired.Options{
+		TablePrefix:      env.Store.TablePrefix,
+		Naming:           c.Mx.Naming,
+		Names:            env.Dialect,
+		InjectPrimaryKey: c.SQLAlchemy.InjectPrimaryKey,
+		InjectIndex:      c.SQLAlchemy.InjectIndex,
+		Project:          c.Project,
+		ColumnTypes:      c.Mx.ColumnTypes,
+		Key:              c.Mx.Key,
+		Reserved:         map[string]string{},
+	}
+	for _, t := range env.tables {
+		to.Reserved[t.Name] = t.What
+	}
+	return to
+}
+
+// targetOptions are env's target options with a command's overrides.
+func (env *Env) targetOptions(o TargetOptions) desired.Options {
+	to := env.names
+	to.AllProjects = o.AllProjects
+	if o.Project != "" {
+		to.Project = o.Project
+	}
+	if o.InjectPrimaryKey != nil {
+		to.InjectPrimaryKey = *o.InjectPrimaryKey
+	}
+	if o.InjectIndex != nil {
+		to.InjectIndex = *o.InjectIndex
+	}
+	return to
+}
+
+// policy is the environment's policy for what mxmigrate did not create
+// (decision 40): [ext.mxmigrate] manage_unknown and ignore, and which live
+// indexes are mxmigrate's own (named by the naming convention for their
+// columns, so that an index the target stops asking for is still dropped).
+func (p *Project) policy(env *Env) diff.Policy {
+	mx := &p.Config.Mx
+	conv := mx.Naming
+	names := env.Dialect
+	return diff.Policy{
+		Drop:   mx.ManageUnknown == config.ManageDrop,
+		Ignore: mx.Ignored,
+		Owned: func(table string, ix *schema.Index) bool {
+			if ix.Unique || ix.Using != "" || len(ix.Columns) == 0 || slices.Contains(ix.Columns, "") {
+				return false
+			}
+			n, err := schema.Name(conv.IX, table, ix.Columns, "")
+			return err == nil && names.Fold(names.Physical(schema.OwnName, n)) == names.Fold(ix.Name)
+		},
 	}
 }

@@ -4,50 +4,53 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/mxmigrate/mxmigrate/desired"
 	"github.com/mxmigrate/mxmigrate/dialect"
 	"github.com/mxmigrate/mxmigrate/internal/catalog"
 	"github.com/mxmigrate/mxmigrate/schema"
 )
 
-// opening is a database being opened in the background.
-type opening chan opened
-
-type opened struct {
-	h   *dialect.Handle
-	err error
+// live is the database as the pipeline's second stage reads it.
+type live struct {
+	// tables are the tables in scope that exist, without the migrations table.
+	tables *schema.Schema
+	state  State
+	// queries counts the catalog queries introspection ran.
+	queries int
 }
 
-// openAsync opens the environment's database for reading while the caller
-// goes on (DuckDB loads its whole catalog when it opens a file).
-func (p *Project) openAsync(ctx context.Context, env *Env) opening {
-	ch := make(opening, 1)
-	go func() {
-		h, err := env.Conn.Open(ctx, dialect.OpenOptions{ReadOnly: true, ExitSoon: p.ExitSoon})
-		ch <- opened{h, err}
-	}()
-	return ch
-}
-
-func (o opening) wait() (*dialect.Handle, error) {
-	r := <-o
-	return r.h, r.err
-}
-
-// discard closes the database once it is open.
-func (o opening) discard() {
-	go func() {
-		if r := <-o; r.err == nil {
-			r.h.Close()
-		}
-	}()
-}
-
-// introspect reads the tables in scope and the migrations table, counting
-// the catalog queries.
-func (p *Project) introspect(ctx context.Context, env *Env, h *dialect.Handle, scope []string) (*schema.Schema, int, error) {
+// introspect is the pipeline's second stage: it waits for the database,
+// reads the tables in scope and the migrations table, counting the catalog
+// queries, then the migrations state through golang-migrate's driver, which
+// owns the database from there on (without the table nothing was ever
+// applied).
+func (in *inputs) introspect(ctx context.Context) (*live, error) {
+	env := in.env
+	h, err := in.opened.wait()
+	if err != nil {
+		return nil, err
+	}
+	in.clock.lap("open " + env.Dialect.Name() + " database (overlapping the above)")
 	counter := &catalog.Counter{Q: h}
-	live, err := inspectScope(ctx, env.Dialect, counter, append(scope, env.MigrationsTable))
-	return live, counter.Count(), err
+	scope := desired.Scope(in.target, in.dir.Managed())
+	all, err := inspectScope(ctx, env.Dialect, counter, append(scope, env.MigrationsTable))
+	if err != nil {
+		h.Close()
+		return nil, err
+	}
+	in.clock.lap(fmt.Sprintf("introspect (%d catalog queries)", counter.Count()))
+	st, err := recordedState(env, h, all.Table(env.MigrationsTable) != nil)
+	if err != nil {
+		return nil, err
+	}
+	in.clock.lap("read migrations state")
+	l := &live{tables: &schema.Schema{}, state: st, queries: counter.Count()}
+	for _, t := range all.Tables {
+		if t.Name != env.MigrationsTable {
+			l.tables.Tables = append(l.tables.Tables, t)
+		}
+	}
+	return l, nil
 }
 
 // inspectScope reads the live schema of the tables in scope that exist.

@@ -123,3 +123,5 @@ func IsRefusal(err error) bool {
 
 // lockHolder is a driver that can say who holds the lock it waits for.
 type lockHolder interface{ LockHolder() string }
+
+func (r *Refusal) Error() string { return r.Msg }

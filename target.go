@@ -5,29 +5,31 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/mxmigrate/mxmigrate/config"
 	"github.com/mxmigrate/mxmigrate/desired"
 	"github.com/mxmigrate/mxmigrate/dialect"
-	"github.com/mxmigrate/mxmigrate/diff"
 	"github.com/mxmigrate/mxmigrate/features"
 	"github.com/mxmigrate/mxmigrate/generator"
 	"github.com/mxmigrate/mxmigrate/schema"
 )
 
-// TargetOptions select and shape the target schema.
-type TargetOptions struct {
-	// Project overrides the configured project; AllProjects takes every project.
-	Project     string
-	AllProjects bool
-	// DefinitionsFromStore reads feature definitions from that store's
-	// feature_versions table ("." or the environment's own store name for itself).
-	DefinitionsFromStore string
-	// InjectPrimaryKey and InjectIndex override [ext.sqlalchemy] when set.
-	InjectPrimaryKey *bool
-	InjectIndex      *bool
+// derive is the pipeline's second stage: the environment's target, and the
+// check that the directory's manifest claims no table the environment does
+// not own.
+func (in *inputs) derive(ctx context.Context) error {
+	target, empty, err := in.p.target(ctx, in.env, in.o)
+	if err == nil {
+		err = in.p.checkManaged(in.env, target, in.dir.Managed())
+	}
+	if err != nil {
+		in.opened.discard()
+		return err
+	}
+	in.target, in.empty = target, empty
+	in.clock.lap(fmt.Sprintf("derive target (%d tables)", len(target.Tables)))
+	return nil
 }
 
 // Features merges the feature definitions: lock file, then definition files,
@@ -106,7 +108,7 @@ func (p *Project) storeRows(ctx context.Context, storeName string) ([]features.S
 	if err != nil {
 		return nil, "", fmt.Errorf("--definitions-from-store: %w", err)
 	}
-	table := desired.SystemTable(p.targetOptions(env, TargetOptions{}), desired.FeatureVersionsTable)
+	table := desired.SystemTable(env.targetOptions(TargetOptions{}), desired.FeatureVersionsTable)
 	src := fmt.Sprintf("store %s (%s)", env.Store.Name, table)
 	h, err := env.Conn.Open(ctx, dialect.OpenOptions{ReadOnly: true, ExitSoon: p.ExitSoon})
 	if err != nil {
@@ -140,33 +142,6 @@ func deref(s *string) string {
 	return *s
 }
 
-// targetOptions resolves target options against the configuration.
-func (p *Project) targetOptions(env *Env, o TargetOptions) desired.Options {
-	c := p.Config
-	to := desired.Options{
-		TablePrefix:      env.Store.TablePrefix,
-		Naming:           c.Mx.Naming,
-		Names:            env.Dialect,
-		InjectPrimaryKey: c.SQLAlchemy.InjectPrimaryKey,
-		InjectIndex:      c.SQLAlchemy.InjectIndex,
-		Project:          c.Project,
-		AllProjects:      o.AllProjects,
-		ColumnTypes:      c.Mx.ColumnTypes,
-		Key:              c.Mx.Key,
-	}
-	if o.Project != "" {
-		to.Project = o.Project
-	}
-	to.Reserved = p.reserved(env)
-	if o.InjectPrimaryKey != nil {
-		to.InjectPrimaryKey = *o.InjectPrimaryKey
-	}
-	if o.InjectIndex != nil {
-		to.InjectIndex = *o.InjectIndex
-	}
-	return to
-}
-
 // Target derives the environment's target schema.
 func (p *Project) Target(ctx context.Context, env *Env, o TargetOptions) (*schema.Schema, error) {
 	s, _, err := p.target(ctx, env, o)
@@ -176,7 +151,7 @@ func (p *Project) Target(ctx context.Context, env *Env, o TargetOptions) (*schem
 // target is Target, also saying, when the feature target has no table,
 // where definitions were looked for ("" otherwise).
 func (p *Project) target(ctx context.Context, env *Env, o TargetOptions) (*schema.Schema, string, error) {
-	to := p.targetOptions(env, o)
+	to := env.targetOptions(o)
 	empty := ""
 	c := p.Config
 	var (
@@ -246,37 +221,36 @@ func keyNote(to desired.Options, s *schema.Schema) string {
 	return fmt.Sprintf("injected %s on (%s), from [ext.mxmigrate] key", what, strings.Join(to.Key, ", "))
 }
 
-// readDir reads and verifies the environment's migrations directory.
-func (p *Project) readDir(env *Env) (*generator.Dir, error) {
-	dir, err := generator.ReadDir(env.Dir)
-	if err != nil {
-		return nil, err
+// checkManaged refuses a scope that mxmigrate.sum widened to tables the
+// environment does not own (a hand-edited manifest accepted by rehash):
+// the features environment never touches the store's system or migrations
+// tables, the system environment nothing but its two tables.
+func (p *Project) checkManaged(env *Env, tgt *schema.Schema, managed []string) error {
+	fold := env.Dialect.Fold
+	bad := func(t, what string) error {
+		return fmt.Errorf("%s: %s records that its migrations created %s, which is %s; the manifest was edited: remove %q from it (then `mxmigrate rehash -n %s`)",
+			env.Name, filepath.Join(p.rel(env.Dir), generator.SumFile), t, what, t, env.Name)
 	}
-	suggested := filepath.Join(p.rel(p.Config.Mx.Dir), env.Store.Name, strings.TrimPrefix(env.Target, "metaxy_"))
-	if err := dir.Verify(env.Identity(), env.Name, suggested,
-		"mxmigrate rehash -n "+env.Name); err != nil {
-		return nil, err
-	}
-	return dir, nil
-}
-
-// policy is the environment's policy for what mxmigrate did not create
-// (decision 40): [ext.mxmigrate] manage_unknown and ignore, and which live
-// indexes are mxmigrate's own (named by the naming convention for their
-// columns, so that an index the target stops asking for is still dropped).
-func (p *Project) policy(env *Env) diff.Policy {
-	mx := &p.Config.Mx
-	conv := mx.Naming
-	names := env.Dialect
-	return diff.Policy{
-		Drop:   mx.ManageUnknown == config.ManageDrop,
-		Ignore: mx.Ignored,
-		Owned: func(table string, ix *schema.Index) bool {
-			if ix.Unique || ix.Using != "" || len(ix.Columns) == 0 || slices.Contains(ix.Columns, "") {
-				return false
+	if env.Target == config.TargetSystem {
+		own := map[string]bool{}
+		for _, t := range tgt.Tables {
+			own[fold(t.Name)] = true
+		}
+		for _, m := range managed {
+			if !own[fold(m)] {
+				return bad(m, "not one of Metaxy's system tables")
 			}
-			n, err := schema.Name(conv.IX, table, ix.Columns, "")
-			return err == nil && names.Fold(names.Physical(schema.OwnName, n)) == names.Fold(ix.Name)
-		},
+		}
+		return nil
 	}
+	reserved := map[string]string{}
+	for _, t := range env.tables {
+		reserved[fold(t.Name)] = t.What
+	}
+	for _, m := range managed {
+		if what, ok := reserved[fold(m)]; ok {
+			return bad(m, what)
+		}
+	}
+	return nil
 }
