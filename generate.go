@@ -61,12 +61,14 @@ func (e *DestructiveError) Error() string {
 	return b.String()
 }
 
-// Generate plans the environment and writes the next migration.
+// Generate plans the environment and writes the next migration: the
+// pipeline of Compare, then admit (the refusals), files (rendered), and
+// write (numbered, recorded in mxmigrate.sum).
 func (p *Project) Generate(ctx context.Context, env *Env, o GenerateOptions) (*GenerateResult, error) {
 	// An existing directory is read, compared and written under its lock,
 	// so that a concurrent generate's half-written migration is never read.
 	// A missing one is not created before there is something to write
-	// (Write then takes the lock and refuses if another run wrote first).
+	// (write then takes the lock and refuses if another run wrote first).
 	locked := false
 	if _, err := os.Stat(env.Dir); err == nil && !o.DryRun {
 		unlock, err := generator.Lock(env.Dir)
@@ -80,6 +82,23 @@ func (p *Project) Generate(ctx context.Context, env *Env, o GenerateOptions) (*G
 	if err != nil {
 		return nil, err
 	}
+	res, err := p.admit(ctx, cmp, o)
+	if err != nil || res.NoChanges {
+		return res, err
+	}
+	ms := res.files(o)
+	if o.DryRun {
+		return res, nil
+	}
+	return res, res.write(ms, locked)
+}
+
+// admit is the stage that refuses what must not be written: a baseline of a
+// directory or database that is not empty, a dirty or out-of-date database,
+// dropping every feature table of an empty definition set (without
+// AllowEmpty), destructive changes (without AllowDestructive).
+func (p *Project) admit(ctx context.Context, cmp *Comparison, o GenerateOptions) (*GenerateResult, error) {
+	env := cmp.Env
 	if o.Baseline {
 		if err := baseline(cmp); err != nil {
 			return nil, err
@@ -104,10 +123,17 @@ func (p *Project) Generate(ctx context.Context, env *Env, o GenerateOptions) (*G
 				env.Name, cmp.Empty, drops)
 		}
 	}
-	destructive := diff.Destructive(cmp.Changes)
-	if len(destructive) > 0 && !o.AllowDestructive {
+	if destructive := diff.Destructive(cmp.Changes); len(destructive) > 0 && !o.AllowDestructive {
 		return res, &DestructiveError{Env: env.Name, Changes: destructive}
 	}
+	return res, nil
+}
+
+// files renders the plan's steps as files (res.Files, res.Up, res.Down) and
+// returns them as the migrations write numbers.
+func (res *GenerateResult) files(o GenerateOptions) []generator.Migration {
+	cmp := res.Comparison
+	env := cmp.Env
 	h := generator.Header{Tool: "mxmigrate " + Version, Environment: env.Name, Dialect: env.Dialect.Name(),
 		Message: o.Message, Transactional: env.Dialect.Transactional()}
 	if h.Message == "" {
@@ -134,23 +160,27 @@ func (p *Project) Generate(ctx context.Context, env *Env, o GenerateOptions) (*G
 		ms = append(ms, generator.Migration{Name: name, Format: o.Format, Up: f.Up, Down: f.Down,
 			Creates: creates, Drops: drops, Identity: env.Identity(), BasedOn: cmp.Dir.Latest()})
 	}
-	if o.DryRun {
-		return res, nil
-	}
+	return ms
+}
+
+// write writes ms as the directory's next migrations, under its lock (taken
+// here unless Generate holds it already).
+func (res *GenerateResult) write(ms []generator.Migration, locked bool) error {
+	dir := res.Comparison.Env.Dir
 	if !locked {
-		unlock, err := generator.Lock(env.Dir)
+		unlock, err := generator.Lock(dir)
 		if err != nil {
-			return res, err
+			return err
 		}
 		defer unlock()
 	}
-	files, err := generator.WriteAllLocked(env.Dir, ms)
+	files, err := generator.WriteAllLocked(dir, ms)
 	if err != nil {
-		return res, err
+		return err
 	}
 	res.File = files[0]
 	res.Written = files
-	return res, nil
+	return nil
 }
 
 // CheckResult says whether the live database matches the target.

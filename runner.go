@@ -234,6 +234,69 @@ var errStop = errors.New("stop")
 // version read there, so it only ever goes up; when another run applied the
 // files meanwhile, it says so.
 func (p *Project) Up(ctx context.Context, env *Env, n int, out io.Writer) ([]Applied, error) {
+	if n <= 0 {
+		n = -1
+	}
+	return p.apply(ctx, env, n, out, upward)
+}
+
+// way is what Up and Down do at each turn of the loop they share (apply).
+type way struct {
+	down bool
+	// moved says what to do when another run moved the database from the
+	// version this run last saw or left: Up goes on from there (and says
+	// so), Down stops.
+	moved func(env *Env, expect, got int64) error
+	// next is the file to run from st, and the version it leaves (errStop
+	// when there is none).
+	next func(env *Env, dir *generator.Dir, st State) (generator.File, int, error)
+	// idle is what is said when nothing ran.
+	idle func(version int64) string
+}
+
+var upward = way{
+	moved: func(env *Env, expect, got int64) error { return nil },
+	next: func(env *Env, dir *generator.Dir, st State) (generator.File, int, error) {
+		if st.Version >= 0 {
+			if _, ok := dir.Find(uint64(st.Version)); !ok {
+				return generator.File{}, 0, fmt.Errorf("%s: the database is at version %d, which %s does not have (wrong directory, or files missing)", env.Name, st.Version, env.Dir)
+			}
+		}
+		f, ok := dir.Next(st.Version)
+		if !ok {
+			return generator.File{}, 0, errStop
+		}
+		return f, int(f.Version), nil
+	},
+	idle: func(v int64) string { return "no pending migrations (at version " + versionText(v) + ")" },
+}
+
+var downward = way{
+	down: true,
+	moved: func(env *Env, expect, got int64) error {
+		return fmt.Errorf("%s: another run moved the database from version %s to %s meanwhile; stopped without reverting anything more (run `mxmigrate status -n %s`)",
+			env.Name, versionText(expect), versionText(got), env.Name)
+	},
+	next: func(env *Env, dir *generator.Dir, st State) (generator.File, int, error) {
+		if st.Version < 0 {
+			return generator.File{}, 0, errStop
+		}
+		f, ok := dir.Find(uint64(st.Version))
+		if !ok {
+			return generator.File{}, 0, fmt.Errorf("%s: the database is at version %d, which %s does not have", env.Name, st.Version, env.Dir)
+		}
+		prev := database.NilVersion
+		if pf, ok := dir.Prev(f.Version); ok {
+			prev = int(pf.Version)
+		}
+		return f, prev, nil
+	},
+	idle: func(int64) string { return "nothing to revert" },
+}
+
+// apply runs up to n files (all with n < 0) the way w says, each under the
+// migrations lock from the version read there, reporting each to out.
+func (p *Project) apply(ctx context.Context, env *Env, n int, out io.Writer, w way) ([]Applied, error) {
 	r, first, err := p.openRunner(ctx, env, out)
 	if err != nil {
 		return nil, err
@@ -241,32 +304,32 @@ func (p *Project) Up(ctx context.Context, env *Env, n int, out io.Writer) ([]App
 	defer r.close()
 	var done []Applied
 	expect := first.Version // the version this run last saw or left
-	for n <= 0 || len(done) < n {
+	for n < 0 || len(done) < n {
 		if err := ctx.Err(); err != nil {
 			return done, err
 		}
 		err := r.locked(ctx, func(st State) error {
-			if st.Version != expect && out != nil {
-				fmt.Fprintf(out, "%s: another run moved the database from version %s to %s meanwhile\n", env.Name, versionText(expect), versionText(st.Version))
+			if st.Version != expect {
+				if err := w.moved(env, expect, st.Version); err != nil {
+					return err
+				}
+				if out != nil {
+					fmt.Fprintf(out, "%s: another run moved the database from version %s to %s meanwhile\n", env.Name, versionText(expect), versionText(st.Version))
+				}
 			}
 			expect = st.Version
 			if err := p.stateError(ctx, env, st, r.dir, false); err != nil {
 				return err
 			}
-			if st.Version >= 0 {
-				if _, ok := r.dir.Find(uint64(st.Version)); !ok {
-					return fmt.Errorf("%s: the database is at version %d, which %s does not have (wrong directory, or files missing)", env.Name, st.Version, env.Dir)
-				}
-			}
-			f, ok := r.dir.Next(st.Version)
-			if !ok {
-				return errStop
-			}
-			a, err := p.step(ctx, r, f, false, int(f.Version), out)
+			f, target, err := w.next(env, r.dir, st)
 			if err != nil {
 				return err
 			}
-			expect = int64(f.Version)
+			a, err := p.step(ctx, r, f, w.down, target, out)
+			if err != nil {
+				return err
+			}
+			expect = int64(target)
 			done = append(done, a)
 			return nil
 		})
@@ -278,7 +341,7 @@ func (p *Project) Up(ctx context.Context, env *Env, n int, out io.Writer) ([]App
 		}
 	}
 	if len(done) == 0 && out != nil {
-		fmt.Fprintf(out, "%s: no pending migrations (at version %s)\n", env.Name, versionText(expect))
+		fmt.Fprintf(out, "%s: %s\n", env.Name, w.idle(expect))
 	}
 	return done, nil
 }
@@ -349,55 +412,7 @@ func (r *runner) recovery(f generator.File, down bool, body []byte) string {
 // version meanwhile, Down stops and says so rather than revert what it did
 // not mean to.
 func (p *Project) Down(ctx context.Context, env *Env, n int, out io.Writer) ([]Applied, error) {
-	r, first, err := p.openRunner(ctx, env, out)
-	if err != nil {
-		return nil, err
-	}
-	defer r.close()
-	var done []Applied
-	expect := first.Version
-	for n < 0 || len(done) < n {
-		if err := ctx.Err(); err != nil {
-			return done, err
-		}
-		err := r.locked(ctx, func(st State) error {
-			if st.Version != expect {
-				return fmt.Errorf("%s: another run moved the database from version %s to %s meanwhile; stopped without reverting anything more (run `mxmigrate status -n %s`)",
-					env.Name, versionText(expect), versionText(st.Version), env.Name)
-			}
-			if err := p.stateError(ctx, env, st, r.dir, false); err != nil {
-				return err
-			}
-			if st.Version < 0 {
-				return errStop
-			}
-			f, ok := r.dir.Find(uint64(st.Version))
-			if !ok {
-				return fmt.Errorf("%s: the database is at version %d, which %s does not have", env.Name, st.Version, env.Dir)
-			}
-			prev := database.NilVersion
-			if pf, ok := r.dir.Prev(f.Version); ok {
-				prev = int(pf.Version)
-			}
-			a, err := p.step(ctx, r, f, true, prev, out)
-			if err != nil {
-				return err
-			}
-			expect = int64(prev)
-			done = append(done, a)
-			return nil
-		})
-		if err == errStop {
-			break
-		}
-		if err != nil {
-			return done, err
-		}
-	}
-	if len(done) == 0 && out != nil {
-		fmt.Fprintf(out, "%s: nothing to revert\n", env.Name)
-	}
-	return done, nil
+	return p.apply(ctx, env, n, out, downward)
 }
 
 // Force records version as applied and clean without running anything

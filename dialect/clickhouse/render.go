@@ -22,21 +22,37 @@ import (
 // ON CLUSTER, and rebuilds are refused (an INSERT ... SELECT copies only the
 // shard it runs on).
 func (d Dialect) Render(changes []diff.Change, before, after *schema.Schema) ([]plan.Statement, error) {
+	if err := d.plannable(changes, before, after); err != nil {
+		return nil, err
+	}
+	out := plan.Rebuilt(&planner{d: d, changes: changes, before: before, done: map[string]bool{}}, changes, before, after)
+	for _, s := range out {
+		if strings.Count(s.SQL, ";") > 1 {
+			return nil, fmt.Errorf("statement %q holds a \";\": golang-migrate's ClickHouse driver splits files at every \";\", so no name, expression or setting may contain one", s.SQL)
+		}
+	}
+	return out, nil
+}
+
+// plannable refuses what ClickHouse has not (primary key constraints,
+// secondary indexes), a rebuild through a table mxmigrate did not make, and
+// any rebuild on a cluster.
+func (d Dialect) plannable(changes []diff.Change, before, after *schema.Schema) error {
 	cfg := d.settings()
 	for _, c := range changes {
 		switch c.Kind {
 		case diff.AddPrimaryKey, diff.DropPrimaryKey:
-			return nil, fmt.Errorf("table %s: ClickHouse tables have no primary key constraint (their ORDER BY is the key): %s", c.Table, c.Summary())
+			return fmt.Errorf("table %s: ClickHouse tables have no primary key constraint (their ORDER BY is the key): %s", c.Table, c.Summary())
 		case diff.CreateIndex, diff.DropIndex:
 			if c.Index.Using == "" {
-				return nil, fmt.Errorf("table %s: ClickHouse has no secondary indexes, only data-skipping ones: %s", c.Table, c.Summary())
+				return fmt.Errorf("table %s: ClickHouse has no secondary indexes, only data-skipping ones: %s", c.Table, c.Summary())
 			}
 		}
 	}
 	rebuild := rebuilds(changes, before)
 	for t := range rebuild {
 		if err := canRebuild(before.Table(t), before, after); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	if cfg.cluster != "" && len(rebuild) > 0 {
@@ -45,88 +61,98 @@ func (d Dialect) Render(changes []diff.Change, before, after *schema.Schema) ([]
 			names = append(names, t+" ("+why+")")
 		}
 		sort.Strings(names)
-		return nil, fmt.Errorf("on cluster %s these tables would have to be rebuilt, which mxmigrate does not do on a cluster (an INSERT ... SELECT copies only the shard it runs on): %s. Rebuild them by hand on each shard (docs/clickhouse.md, \"Rebuilds on a cluster\"), or leave their engine, ORDER BY and PARTITION BY as they are",
+		return fmt.Errorf("on cluster %s these tables would have to be rebuilt, which mxmigrate does not do on a cluster (an INSERT ... SELECT copies only the shard it runs on): %s. Rebuild them by hand on each shard (docs/clickhouse.md, \"Rebuilds on a cluster\"), or leave their engine, ORDER BY and PARTITION BY as they are",
 			cfg.cluster, strings.Join(names, "; "))
 	}
-	// guards (checks of values a type change would alter) come first, so
-	// that a file stops before it changes anything
-	var guards, out []plan.Statement
-	done := map[string]bool{}
+	return nil
+}
+
+// planner is Render's plan.Rebuilder: what ClickHouse rebuilds, and how.
+// Guards (checks of values a type change would alter) come first in a
+// file, so that it stops before it changes anything.
+type planner struct {
+	d       Dialect
+	changes []diff.Change
+	before  *schema.Schema
+	// done: the columns whose type and nullability changes one MODIFY
+	// COLUMN made already
+	done map[string]bool
+}
+
+// Rebuilds: see rebuilds.
+func (p *planner) Rebuilds(changes []diff.Change, before, _ *schema.Schema) map[string]string {
+	return rebuilds(changes, before)
+}
+
+// Rebuild: see Dialect.rebuild.
+func (p *planner) Rebuild(r plan.Rebuild) (guards, statements []plan.Statement) {
+	return p.d.rebuild(r)
+}
+
+// InPlace makes c with an idempotent statement (IF [NOT] EXISTS, MODIFY
+// COLUMN); a column's type and nullability change in one MODIFY COLUMN.
+func (p *planner) InPlace(c diff.Change) (guards, out []plan.Statement) {
+	d := p.d
+	on := d.settings().onCluster()
+	q := d.Quote(c.Table)
 	add := func(sql string, cs ...diff.Change) {
-		out = append(out, plan.Statement{SQL: sql + ";", Changes: cs, Cost: cost(cs[0], plan.IsNew(cs[0], before))})
+		out = append(out, plan.Statement{SQL: sql + ";", Changes: cs, Cost: cost(cs[0], plan.IsNew(cs[0], p.before))})
 	}
-	on := cfg.onCluster()
-	for _, c := range changes {
-		q := d.Quote(c.Table)
-		if why, ok := rebuild[c.Table]; ok {
-			if done[c.Table] {
-				continue
-			}
-			done[c.Table] = true
-			var own []diff.Change
-			for _, x := range changes {
-				if x.Table == c.Table {
-					own = append(own, x)
-				}
-			}
-			g, st := d.rebuild(before.Table(c.Table), after.Table(c.Table), own, why)
-			guards = append(guards, g...)
-			out = append(out, st...)
-			continue
-		}
-		switch c.Kind {
-		case diff.CreateTable:
-			add(d.createTable(c.Def, c.Table, on, true), c)
-		case diff.DropTable:
-			add("DROP TABLE IF EXISTS "+q+on+" SYNC", c)
-		case diff.AddColumn:
-			add("ALTER TABLE "+q+on+" ADD COLUMN IF NOT EXISTS "+d.Quote(c.Column.Name)+" "+d.columnType(c.Column), c)
-		case diff.DropColumn:
-			add("ALTER TABLE "+q+on+" DROP COLUMN IF EXISTS "+d.Quote(c.Column.Name), c)
-		case diff.AlterColumnType, diff.AlterColumnNull:
-			key := c.Table + "\x00" + c.Column.Name
-			if done[key] {
-				continue
-			}
-			done[key] = true
-			var own []diff.Change
-			for _, x := range changes {
-				if (x.Kind == diff.AlterColumnType || x.Kind == diff.AlterColumnNull) && x.Table == c.Table && x.Column.Name == c.Column.Name {
-					own = append(own, x)
-				}
-			}
-			from, to := d.columnType(own[0].From), d.columnType(own[len(own)-1].Column)
-			col := d.Quote(c.Column.Name)
-			if g, ok := d.guard(c.Table, c.Column.Name, from, to); ok {
-				guards = append(guards, g)
-			}
-			_, wasNull := nullable(from)
-			_, isNull := nullable(to)
-			switch {
-			case wasNull && !isNull:
-				// ClickHouse needs a value for the NULLs: the type's own
-				// default, which a non-null column has anyway
-				add("ALTER TABLE "+q+on+" MODIFY COLUMN "+col+" "+to+" DEFAULT defaultValueOfTypeName("+chdb.QuoteString(to)+")", own...)
-				out[len(out)-1].Note = fmt.Sprintf("NULLs in %s.%s become the default value of %s", c.Table, c.Column.Name, to)
-			case isNull && !wasNull:
-				// and back: a missing value is NULL again
-				add("ALTER TABLE "+q+on+" MODIFY COLUMN "+col+" "+to+" DEFAULT NULL", own...)
-			default:
-				add("ALTER TABLE "+q+on+" MODIFY COLUMN "+col+" "+to, own...)
-			}
-		case diff.CreateIndex:
-			add("ALTER TABLE "+q+on+" ADD INDEX IF NOT EXISTS "+d.Quote(c.Index.Name)+" "+c.Index.Columns[0]+" "+c.Index.Using, c)
-		case diff.DropIndex:
-			add("ALTER TABLE "+q+on+" DROP INDEX IF EXISTS "+d.Quote(c.Index.Name), c)
+	switch c.Kind {
+	case diff.CreateTable:
+		add(d.createTable(c.Def, c.Table, on, true), c)
+	case diff.DropTable:
+		add("DROP TABLE IF EXISTS "+q+on+" SYNC", c)
+	case diff.AddColumn:
+		add("ALTER TABLE "+q+on+" ADD COLUMN IF NOT EXISTS "+d.Quote(c.Column.Name)+" "+d.columnType(c.Column), c)
+	case diff.DropColumn:
+		add("ALTER TABLE "+q+on+" DROP COLUMN IF EXISTS "+d.Quote(c.Column.Name), c)
+	case diff.AlterColumnType, diff.AlterColumnNull:
+		return p.modifyColumn(c)
+	case diff.CreateIndex:
+		add("ALTER TABLE "+q+on+" ADD INDEX IF NOT EXISTS "+d.Quote(c.Index.Name)+" "+c.Index.Columns[0]+" "+c.Index.Using, c)
+	case diff.DropIndex:
+		add("ALTER TABLE "+q+on+" DROP INDEX IF EXISTS "+d.Quote(c.Index.Name), c)
+	}
+	return nil, out
+}
+
+// modifyColumn makes every type and nullability change of c's column in
+// one MODIFY COLUMN (none when an earlier change of the column did), after
+// its guard.
+func (p *planner) modifyColumn(c diff.Change) (guards, out []plan.Statement) {
+	d := p.d
+	key := c.Table + "\x00" + c.Column.Name
+	if p.done[key] {
+		return nil, nil
+	}
+	p.done[key] = true
+	var own []diff.Change
+	for _, x := range p.changes {
+		if (x.Kind == diff.AlterColumnType || x.Kind == diff.AlterColumnNull) && x.Table == c.Table && x.Column.Name == c.Column.Name {
+			own = append(own, x)
 		}
 	}
-	out = append(guards, out...)
-	for _, s := range out {
-		if strings.Count(s.SQL, ";") > 1 {
-			return nil, fmt.Errorf("statement %q holds a \";\": golang-migrate's ClickHouse driver splits files at every \";\", so no name, expression or setting may contain one", s.SQL)
-		}
+	from, to := d.columnType(own[0].From), d.columnType(own[len(own)-1].Column)
+	if g, ok := d.guard(c.Table, c.Column.Name, from, to); ok {
+		guards = append(guards, g)
 	}
-	return out, nil
+	sql := "ALTER TABLE " + d.Quote(c.Table) + d.settings().onCluster() + " MODIFY COLUMN " + d.Quote(c.Column.Name) + " " + to
+	st := plan.Statement{Changes: own, Cost: cost(own[0], plan.IsNew(own[0], p.before))}
+	_, wasNull := nullable(from)
+	_, isNull := nullable(to)
+	switch {
+	case wasNull && !isNull:
+		// ClickHouse needs a value for the NULLs: the type's own default,
+		// which a non-null column has anyway
+		sql += " DEFAULT defaultValueOfTypeName(" + chdb.QuoteString(to) + ")"
+		st.Note = fmt.Sprintf("NULLs in %s.%s become the default value of %s", c.Table, c.Column.Name, to)
+	case isNull && !wasNull:
+		// and back: a missing value is NULL again
+		sql += " DEFAULT NULL"
+	}
+	st.SQL = sql + ";"
+	return guards, append(out, st)
 }
 
 // What ClickHouse's DDL holds on a table: no lock that stops inserts.
@@ -248,17 +274,18 @@ const markPrefix = "mxmigrate rebuild "
 // the mark, which it does once the exchange is done), then drops its own
 // leftover and starts the copy again. It never drops a table it did not make.
 // The guards of its type changes are returned apart (Render puts them first).
-func (d Dialect) rebuild(from, to *schema.Table, cs []diff.Change, why string) (guards, out []plan.Statement) {
+func (d Dialect) rebuild(r plan.Rebuild) (guards, out []plan.Statement) {
+	from, to, cs := r.From, r.To, r.Changes
 	tmp := tmpName(to.Name)
 	q, qt := d.Quote(to.Name), d.Quote(tmp)
 	lit := chdb.QuoteString
 	kept := d.carry(from, to)
 	var cols, exprs []string
 	stored := false // a MATERIALIZED column is copied
-	for _, c := range to.Columns {
-		old := from.Column(c.Name)
-		if old == nil || kept.computed[c.Name] {
-			continue // new, or computed when read (ALIAS)
+	for _, cc := range r.Columns() {
+		old, c := cc.From, cc.To
+		if kept.computed[c.Name] {
+			continue // computed when read (ALIAS)
 		}
 		stored = stored || strings.HasPrefix(kept.columns[c.Name], " MATERIALIZED ")
 		cols = append(cols, d.Quote(c.Name))
@@ -281,23 +308,15 @@ func (d Dialect) rebuild(from, to *schema.Table, cs []diff.Change, why string) (
 		c := to.Columns[0]
 		cols, exprs = []string{d.Quote(c.Name)}, []string{"defaultValueOfTypeName(" + lit(d.columnType(c)) + ")"}
 	}
-	note := fmt.Sprintf("rebuild %s: %s. Its rows are copied into %s, which then takes its place (EXCHANGE TABLES)", to.Name, why, tmp)
-	if len(kept.kept) > 0 {
-		note += "; the new table keeps " + strings.Join(kept.kept, ", ")
-	}
-	if len(kept.lost) > 0 {
-		note += "; LOST: " + strings.Join(kept.lost, "; ")
-	}
+	note := r.Note(fmt.Sprintf("rebuild %s: %s. Its rows are copied into %s, which then takes its place (EXCHANGE TABLES)", to.Name, r.Why, tmp), kept.kept, kept.lost)
 	insert := "INSERT INTO " + qt + " (" + strings.Join(cols, ", ") + ")\n"
 	if stored {
 		// the stored values, not the expression evaluated again
 		insert += "SETTINGS insert_allow_materialized_columns = 1\n"
 	}
-	for _, c := range to.Columns {
-		if old := from.Column(c.Name); old != nil {
-			if g, ok := d.guard(to.Name, c.Name, d.columnType(old), d.columnType(c)); ok {
-				guards = append(guards, g)
-			}
+	for _, c := range r.Columns() {
+		if g, ok := d.guard(to.Name, c.To.Name, d.columnType(c.From), d.columnType(c.To)); ok {
+			guards = append(guards, g)
 		}
 	}
 	copying := func() *plan.Cost {

@@ -29,47 +29,21 @@ import (
 //     set NOT NULL.
 func (d Dialect) Render(changes []diff.Change, before, after *schema.Schema) ([]plan.Statement, error) {
 	bt, at := before.Index(), after.Index()
-	byTable := map[string][]diff.Change{}
-	for _, c := range changes {
-		byTable[c.Table] = append(byTable[c.Table], c)
+	names := restrictedTables(changes, bt, at, rebuilds(changes, before, after))
+	restricted := map[string]bool{}
+	for _, n := range names {
+		restricted[n] = true
 	}
-	restricted := map[string]bool{} // existing tables whose indexes must go first
-	rebuild := rebuilds(changes, before, after)
-	for name, cs := range byTable {
-		if bt[name] == nil || at[name] == nil {
-			continue
-		}
-		for _, c := range cs {
-			switch c.Kind {
-			case diff.DropColumn, diff.AlterColumnType, diff.AlterColumnNull, diff.DropPrimaryKey, diff.AddPrimaryKey:
-				restricted[name] = true
-			case diff.AddColumn:
-				if !c.Column.Nullable {
-					restricted[name] = true
-				}
-			}
-		}
-		if rebuild[name] {
-			restricted[name] = true
-		}
-	}
-	var names []string
-	for n := range restricted {
-		if len(bt[n].Indexes) > 0 || len(at[n].Indexes) > 0 || rebuild[n] {
-			names = append(names, n)
-		} else {
-			delete(restricted, n)
-		}
-	}
-	sort.Strings(names)
-
 	// the index changes of restricted tables are carried out by the drops
-	// and recreations around them: they carry those changes
+	// and recreations around the other changes: they carry those changes
 	indexChange := map[string][]diff.Change{}
+	var rest []diff.Change
 	for _, c := range changes {
 		if restricted[c.Table] && (c.Kind == diff.DropIndex || c.Kind == diff.CreateIndex) {
 			k := c.Table + "\x00" + c.Index.Name
 			indexChange[k] = append(indexChange[k], c)
+		} else {
+			rest = append(rest, c)
 		}
 	}
 	carried := func(table, index string, kind diff.Kind) []diff.Change {
@@ -89,27 +63,7 @@ func (d Dialect) Render(changes []diff.Change, before, after *schema.Schema) ([]
 				Cost: &plan.Cost{Table: n, Effect: plan.MetadataOnly, Lock: lockDB}})
 		}
 	}
-	rebuilt := map[string]bool{}
-	for _, c := range changes {
-		if restricted[c.Table] && (c.Kind == diff.DropIndex || c.Kind == diff.CreateIndex) {
-			continue // covered by the drops above and the creates below
-		}
-		if rebuild[c.Table] {
-			if rebuilt[c.Table] {
-				continue
-			}
-			rebuilt[c.Table] = true
-			var absorbed []diff.Change
-			for _, x := range byTable[c.Table] {
-				if x.Kind != diff.DropIndex && x.Kind != diff.CreateIndex {
-					absorbed = append(absorbed, x)
-				}
-			}
-			out = append(out, d.rebuild(bt[c.Table], at[c.Table], absorbed, before, after)...)
-			continue
-		}
-		out = append(out, d.render(c, bt[c.Table] == nil)...)
-	}
+	out = append(out, plan.Rebuilt(planner{d, before, after}, rest, before, after)...)
 	for _, n := range names {
 		for _, ix := range sortedIndexes(at[n].Indexes) {
 			st := plan.Statement{SQL: d.createIndex(n, ix), Changes: carried(n, ix.Name, diff.CreateIndex),
@@ -121,6 +75,59 @@ func (d Dialect) Render(changes []diff.Change, before, after *schema.Schema) ([]
 		}
 	}
 	return out, nil
+}
+
+// restrictedTables are the existing tables (sorted) whose indexes Render
+// drops before their changes and creates again after: those with indexes
+// that a change DuckDB refuses on an indexed table touches, and those it
+// rebuilds.
+func restrictedTables(changes []diff.Change, bt, at map[string]*schema.Table, rebuild map[string]bool) []string {
+	restricted := map[string]bool{}
+	for _, c := range changes {
+		if bt[c.Table] == nil || at[c.Table] == nil {
+			continue
+		}
+		switch c.Kind {
+		case diff.DropColumn, diff.AlterColumnType, diff.AlterColumnNull, diff.DropPrimaryKey, diff.AddPrimaryKey:
+			restricted[c.Table] = true
+		case diff.AddColumn:
+			restricted[c.Table] = restricted[c.Table] || !c.Column.Nullable
+		}
+		restricted[c.Table] = restricted[c.Table] || rebuild[c.Table]
+	}
+	var names []string
+	for n, r := range restricted {
+		if r && (len(bt[n].Indexes) > 0 || len(at[n].Indexes) > 0 || rebuild[n]) {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	return names
+}
+
+// planner is Render's plan.Rebuilder: what DuckDB rebuilds, and how.
+type planner struct {
+	d             Dialect
+	before, after *schema.Schema
+}
+
+// Rebuilds: see rebuilds.
+func (p planner) Rebuilds(changes []diff.Change, before, after *schema.Schema) map[string]string {
+	out := map[string]string{}
+	for t := range rebuilds(changes, before, after) {
+		out[t] = "DuckDB cannot drop a primary key, retype or drop a key or indexed column, nor drop NOT NULL on an indexed table, in place"
+	}
+	return out
+}
+
+// Rebuild: its guards stay with it (a DuckDB file rolls back as a whole).
+func (p planner) Rebuild(r plan.Rebuild) (guards, statements []plan.Statement) {
+	return nil, p.d.rebuild(r, p.before, p.after)
+}
+
+// InPlace: see render.
+func (p planner) InPlace(c diff.Change) (guards, statements []plan.Statement) {
+	return nil, p.d.render(c, p.before.Table(c.Table) == nil)
 }
 
 // rebuilds returns the existing tables that changes (from before to after)
@@ -279,7 +286,8 @@ func (d Dialect) createIndex(table string, ix *schema.Index) string {
 
 // rebuild recreates table b in shape a, keeping every row: the columns both
 // shapes share are copied (cast where the type changed).
-func (d Dialect) rebuild(b, a *schema.Table, absorbed []diff.Change, before, after *schema.Schema) []plan.Statement {
+func (d Dialect) rebuild(r plan.Rebuild, before, after *schema.Schema) []plan.Statement {
+	b, a := r.From, r.To
 	// a name no table of either schema has (a feature could be called x/y/mxmigrate_rebuild)
 	tmp := d.Physical(schema.OwnName, a.Name+"__mxmigrate_rebuild")
 	taken := func(n string) bool {
@@ -297,18 +305,14 @@ func (d Dialect) rebuild(b, a *schema.Table, absorbed []diff.Change, before, aft
 	}
 	var cols, sel []string
 	var guards []plan.Statement
-	for _, c := range a.Columns {
-		old := b.Column(c.Name)
-		if old == nil {
-			continue
-		}
-		q := d.Quote(c.Name)
+	for _, c := range r.Columns() {
+		q := d.Quote(c.To.Name)
 		cols = append(cols, q)
-		if g, ok := d.guard(b.Name, old, c); ok {
+		if g, ok := d.guard(b.Name, c.From, c.To); ok {
 			guards = append(guards, g)
 		}
-		if old.Type != c.Type {
-			sel = append(sel, "CAST("+q+" AS "+typeName(c.Type)+")")
+		if c.From.Type != c.To.Type {
+			sel = append(sel, "CAST("+q+" AS "+typeName(c.To.Type)+")")
 		} else {
 			sel = append(sel, q)
 		}
@@ -318,13 +322,7 @@ func (d Dialect) rebuild(b, a *schema.Table, absorbed []diff.Change, before, aft
 		cols, sel = []string{d.Quote(a.Columns[0].Name)}, []string{"NULL"}
 	}
 	kept := carry(b, a)
-	note := fmt.Sprintf("rebuild %s: DuckDB cannot drop a primary key, retype or drop a key or indexed column, nor drop NOT NULL on an indexed table, in place: the table is recreated and its rows copied", a.Name)
-	if len(kept.kept) > 0 {
-		note += "; the new table keeps " + strings.Join(kept.kept, ", ")
-	}
-	if len(kept.lost) > 0 {
-		note += "; LOST: " + strings.Join(kept.lost, "; ")
-	}
+	note := r.Note(fmt.Sprintf("rebuild %s: %s: the table is recreated and its rows copied", a.Name, r.Why), kept.kept, kept.lost)
 	copying := &plan.Cost{Table: b.Name, Effect: plan.Rewrites, Lock: lockDB}
 	meta := func() *plan.Cost { return &plan.Cost{Table: b.Name, Effect: plan.MetadataOnly, Lock: lockDB} }
 	// CREATE TABLE, not IF NOT EXISTS: a table of that name that neither
@@ -332,7 +330,7 @@ func (d Dialect) rebuild(b, a *schema.Table, absorbed []diff.Change, before, aft
 	// never dropped or written to. The rename's target is the table this
 	// file has just dropped.
 	out := append(guards, []plan.Statement{
-		{SQL: d.rebuildTable(a, tmp, kept), Changes: absorbed, Note: note, Cost: copying},
+		{SQL: d.rebuildTable(a, tmp, kept), Changes: r.Changes, Note: note, Cost: copying},
 		{SQL: "INSERT INTO " + d.Quote(tmp) + " (" + strings.Join(cols, ", ") + ")\nSELECT " + strings.Join(sel, ", ") + " FROM " + d.Quote(b.Name) + ";", Cost: copying},
 		{SQL: "DROP TABLE " + d.Quote(b.Name) + ";", Cost: meta()},
 		{SQL: "ALTER TABLE " + d.Quote(tmp) + " RENAME TO " + d.Quote(a.Name) + ";", Cost: meta()},
