@@ -228,44 +228,14 @@ func build(path string, raw map[string]any, env map[string]string) (*Config, err
 	}
 	c.LockPath = c.abs(lock)
 
-	stores, err := b.table(raw["stores"], "stores")
-	if err != nil {
+	if err := b.stores(c, raw); err != nil {
 		return nil, err
 	}
-	for name, v := range stores {
-		if name == "" || strings.ContainsFunc(name, func(r rune) bool {
-			return r == ':' || unicode.IsSpace(r) || unicode.IsControl(r) || schema.IsBidiControl(r)
-		}) {
-			// -n <store>:<target> splits at the colon; shells split at spaces
-			return nil, fmt.Errorf("%s: stores.%q: a store name cannot be empty or hold ':', spaces, control or bidirectional control characters (environments are named <store>:<target>)", path, name)
-		}
-		sm, err := b.table(v, "stores."+name)
-		if err != nil {
-			return nil, err
-		}
-		if sm["type"] == nil {
-			c.Warnings = append(c.Warnings, fmt.Sprintf("%s: store %q has no `type`; ignoring it (as Metaxy does)", path, name))
-			continue
-		}
-		c.Stores[name] = b.store(name, sm, c.Dir)
-	}
-	sort.Strings(c.Warnings)
-
 	ext, err := b.table(dig(raw, "ext"), "ext")
 	if err != nil {
 		return nil, err
 	}
-	sa, err := b.table(ext["sqlalchemy"], "ext.sqlalchemy")
-	if err != nil {
-		return nil, err
-	}
-	if c.SQLAlchemy.Enable, err = b.boolean(sa["enable"], "ext.sqlalchemy.enable", false); err != nil {
-		return nil, err
-	}
-	if c.SQLAlchemy.InjectPrimaryKey, err = b.boolean(sa["inject_primary_key"], "ext.sqlalchemy.inject_primary_key", false); err != nil {
-		return nil, err
-	}
-	if c.SQLAlchemy.InjectIndex, err = b.boolean(sa["inject_index"], "ext.sqlalchemy.inject_index", false); err != nil {
+	if err := b.sqlalchemy(c, ext); err != nil {
 		return nil, err
 	}
 	mx, err := b.table(ext["mxmigrate"], "ext.mxmigrate")
@@ -276,6 +246,52 @@ func build(path string, raw map[string]any, env map[string]string) (*Config, err
 		return nil, err
 	}
 	return c, nil
+}
+
+// stores reads [stores.*]: a store without a type is ignored, as Metaxy
+// does (a warning).
+func (b *builder) stores(c *Config, raw map[string]any) error {
+	stores, err := b.table(raw["stores"], "stores")
+	if err != nil {
+		return err
+	}
+	for name, v := range stores {
+		if name == "" || strings.ContainsFunc(name, func(r rune) bool {
+			return r == ':' || unicode.IsSpace(r) || unicode.IsControl(r) || schema.IsBidiControl(r)
+		}) {
+			// -n <store>:<target> splits at the colon; shells split at spaces
+			return fmt.Errorf("%s: stores.%q: a store name cannot be empty or hold ':', spaces, control or bidirectional control characters (environments are named <store>:<target>)", b.path, name)
+		}
+		sm, err := b.table(v, "stores."+name)
+		if err != nil {
+			return err
+		}
+		if sm["type"] == nil {
+			c.Warnings = append(c.Warnings, fmt.Sprintf("%s: store %q has no `type`; ignoring it (as Metaxy does)", b.path, name))
+			continue
+		}
+		c.Stores[name] = b.store(name, sm, c.Dir)
+	}
+	sort.Strings(c.Warnings)
+	return nil
+}
+
+// sqlalchemy reads [ext.sqlalchemy]: enable, inject_primary_key, inject_index.
+func (b *builder) sqlalchemy(c *Config, ext map[string]any) error {
+	sa, err := b.table(ext["sqlalchemy"], "ext.sqlalchemy")
+	if err != nil {
+		return err
+	}
+	if c.SQLAlchemy.Enable, err = b.boolean(sa["enable"], "ext.sqlalchemy.enable", false); err != nil {
+		return err
+	}
+	if c.SQLAlchemy.InjectPrimaryKey, err = b.boolean(sa["inject_primary_key"], "ext.sqlalchemy.inject_primary_key", false); err != nil {
+		return err
+	}
+	if c.SQLAlchemy.InjectIndex, err = b.boolean(sa["inject_index"], "ext.sqlalchemy.inject_index", false); err != nil {
+		return err
+	}
+	return nil
 }
 
 // Ext returns the table [ext.mxmigrate.<name>] (nil when absent) and its key
@@ -324,7 +340,18 @@ func (b *builder) store(name string, sm map[string]any, dir string) *Store {
 	return s
 }
 
+// mx reads [ext.mxmigrate], key by key (the first error wins).
 func (b *builder) mx(c *Config, mx map[string]any) error {
+	for _, read := range []func(*Config, map[string]any) error{b.mxDir, b.mxDefinitions, b.mxNaming, b.mxTypes, b.mxUnknown, b.mxEnvironments} {
+		if err := read(c, mx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// mxDir reads dir (default "migrations").
+func (b *builder) mxDir(c *Config, mx map[string]any) error {
 	dir, err := b.str(mx["dir"], "ext.mxmigrate.dir")
 	if err != nil {
 		return err
@@ -333,6 +360,11 @@ func (b *builder) mx(c *Config, mx map[string]any) error {
 		dir = "migrations"
 	}
 	c.Mx.Dir = c.abs(dir)
+	return nil
+}
+
+// mxDefinitions reads definitions: one glob pattern or a list.
+func (b *builder) mxDefinitions(c *Config, mx map[string]any) error {
 	switch defs := mx["definitions"].(type) {
 	case nil:
 	case string:
@@ -352,6 +384,12 @@ func (b *builder) mx(c *Config, mx map[string]any) error {
 	default:
 		return fmt.Errorf("%s: ext.mxmigrate.definitions must be a list of glob patterns", b.path)
 	}
+	return nil
+}
+
+// mxNaming reads naming_convention (pk and ix; SQLAlchemy's others are
+// accepted and unused) and key (the injected key's columns).
+func (b *builder) mxNaming(c *Config, mx map[string]any) error {
 	c.Mx.Naming = schema.DefaultConvention
 	nc, err := b.table(mx["naming_convention"], "ext.mxmigrate.naming_convention")
 	if err != nil {
@@ -374,9 +412,12 @@ func (b *builder) mx(c *Config, mx map[string]any) error {
 			// uq, ck, fk: valid in SQLAlchemy, unused by Metaxy's tables.
 		}
 	}
-	if c.Mx.Key, err = b.key(mx["key"]); err != nil {
-		return err
-	}
+	c.Mx.Key, err = b.key(mx["key"])
+	return err
+}
+
+// mxTypes reads column_types.
+func (b *builder) mxTypes(c *Config, mx map[string]any) error {
 	ct, err := b.table(mx["column_types"], "ext.mxmigrate.column_types")
 	if err != nil {
 		return err
@@ -400,6 +441,12 @@ func (b *builder) mx(c *Config, mx map[string]any) error {
 			c.Mx.ColumnTypes[fk][col] = t
 		}
 	}
+	return nil
+}
+
+// mxUnknown reads ignore and manage_unknown (decision 40).
+func (b *builder) mxUnknown(c *Config, mx map[string]any) error {
+	var err error
 	if c.Mx.Ignore, err = b.ignore(mx["ignore"]); err != nil {
 		return err
 	}
@@ -415,6 +462,12 @@ func (b *builder) mx(c *Config, mx map[string]any) error {
 	default:
 		return fmt.Errorf("%s: ext.mxmigrate.manage_unknown must be %q (default: objects mxmigrate did not create are kept and listed) or %q (plan dropping them), got %q", b.path, ManageKeep, ManageDrop, mu)
 	}
+	return nil
+}
+
+// mxEnvironments reads environments: a directory and a migrations table
+// per "<store>:<target>".
+func (b *builder) mxEnvironments(c *Config, mx map[string]any) error {
 	envs, err := b.table(mx["environments"], "ext.mxmigrate.environments")
 	if err != nil {
 		return err

@@ -54,6 +54,8 @@ func SystemTable(o Options, base string) string {
 }
 
 // System returns Metaxy's two system tables (SPEC section 5.1).
+// It is long because it spells out both tables' columns, keys and indexes, as
+// Metaxy declares them.
 func System(o Options) (*Result, error) {
 	r := &Result{Schema: &schema.Schema{}}
 	v := func(n string) *schema.Column { return &schema.Column{Name: n, Type: schema.String, Nullable: true} }

@@ -33,7 +33,28 @@ func Compare(current, target *schema.Schema) []Change {
 	return out
 }
 
+// compareTable is the changes from the live table cur to its target tgt, in
+// the order Sort keeps: columns, storage, primary key, indexes, objects.
 func compareTable(cur, tgt *schema.Table) []Change {
+	out := compareColumns(cur, tgt)
+	name := tgt.Name
+	if !SameStorage(cur.Storage, tgt.Storage) {
+		out = append(out, Change{Kind: AlterStorage, Table: name, FromStorage: cur.Storage.Clone(), Storage: tgt.Storage.Clone()})
+	}
+	if !samePK(cur.PrimaryKey, tgt.PrimaryKey) {
+		if cur.PrimaryKey != nil {
+			out = append(out, Change{Kind: DropPrimaryKey, Table: name, PrimaryKey: cur.PrimaryKey})
+		}
+		if tgt.PrimaryKey != nil {
+			out = append(out, Change{Kind: AddPrimaryKey, Table: name, PrimaryKey: tgt.PrimaryKey})
+		}
+	}
+	out = append(out, compareIndexes(cur, tgt)...)
+	return append(out, compareObjects(cur, tgt)...)
+}
+
+// compareColumns: columns added, retyped (then made (not) null), dropped.
+func compareColumns(cur, tgt *schema.Table) []Change {
 	var out []Change
 	name := tgt.Name
 	curCols := make(map[string]*schema.Column, len(cur.Columns))
@@ -62,17 +83,14 @@ func compareTable(cur, tgt *schema.Table) []Change {
 			out = append(out, Change{Kind: DropColumn, Table: name, Column: c})
 		}
 	}
-	if !SameStorage(cur.Storage, tgt.Storage) {
-		out = append(out, Change{Kind: AlterStorage, Table: name, FromStorage: cur.Storage.Clone(), Storage: tgt.Storage.Clone()})
-	}
-	if !samePK(cur.PrimaryKey, tgt.PrimaryKey) {
-		if cur.PrimaryKey != nil {
-			out = append(out, Change{Kind: DropPrimaryKey, Table: name, PrimaryKey: cur.PrimaryKey})
-		}
-		if tgt.PrimaryKey != nil {
-			out = append(out, Change{Kind: AddPrimaryKey, Table: name, PrimaryKey: tgt.PrimaryKey})
-		}
-	}
+	return out
+}
+
+// compareIndexes: target indexes no live index serves (dropping a live one
+// of the same name first), then live indexes nothing needs.
+func compareIndexes(cur, tgt *schema.Table) []Change {
+	var out []Change
+	name := tgt.Name
 	kept, used := servingIndexes(cur, tgt)
 	for _, ix := range tgt.Indexes {
 		if kept[ix] {
@@ -88,6 +106,14 @@ func compareTable(cur, tgt *schema.Table) []Change {
 			out = append(out, Change{Kind: DropIndex, Table: name, Index: ci})
 		}
 	}
+	return out
+}
+
+// compareObjects: objects mxmigrate does not model that differ, dropped
+// then created (a ClickHouse setting the target sets is storage).
+func compareObjects(cur, tgt *schema.Table) []Change {
+	var out []Change
+	name := tgt.Name
 	for _, co := range cur.Objects {
 		if co.Kind == "setting" && tgt.Storage != nil {
 			if _, set := tgt.Storage.Settings[co.Name]; set {
@@ -190,6 +216,8 @@ func Destructive(cs []Change) []Change {
 
 // Apply returns s with cs applied (s itself is not modified). It is the
 // model of what a migration does, used by planners and tests.
+// It is long because it has one short case per change kind, which read best
+// side by side with the kinds.
 func Apply(s *schema.Schema, cs []Change) *schema.Schema {
 	out := s.Clone()
 	idx := out.Index()

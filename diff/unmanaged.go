@@ -55,48 +55,21 @@ func Plan(current, target *schema.Schema, p Policy) ([]Change, []Unmanaged) {
 			dropped[c.Table][c.Column.Name] = true
 		}
 	}
-	ignored := func(table, name string) bool { return p.Ignore != nil && p.Ignore(table, name) }
 	var out []Change
 	var kept []Unmanaged
 	for _, c := range all {
-		var u Unmanaged
-		var cols []string
-		droppable := true
+		u, cols, droppable, ok := unmanagedOf(c, tgt, p)
 		switch {
-		case c.Kind == DropObject:
-			o := c.Object
-			u = Unmanaged{Table: c.Table, Kind: o.Kind, Name: o.ID(), Definition: o.Definition}
-			cols = o.Columns
-			if o.DropSQL == "" {
-				droppable, u.Note = false, o.Keep
-			}
-		case c.Kind == DropIndex && tgt[c.Table] != nil && tgt[c.Table].Index(c.Index.Name) == nil:
-			pk := tgt[c.Table].PrimaryKey
-			if c.Index.Invalid && pk != nil && pk.Name == c.Index.Name ||
-				p.Owned != nil && p.Owned(c.Table, c.Index) {
-				// mxmigrate's: named by the convention, or what is left of
-				// the concurrent build of the target key's index
-				out = append(out, c)
-				continue
-			}
-			u = Unmanaged{Table: c.Table, Kind: IndexKind(c.Index), Name: c.Index.Name, Definition: IndexDefinition(c.Index)}
-			cols = c.Index.Columns
-		default:
+		case !ok:
 			out = append(out, c)
-			continue
-		}
-		if droppable && slices.ContainsFunc(cols, func(col string) bool { return dropped[c.Table][col] }) {
+		case droppable && slices.ContainsFunc(cols, func(col string) bool { return dropped[c.Table][col] }):
 			out = append(out, c) // goes with its column: the down restores it
-			continue
-		}
-		if ignored(u.Table, u.Name) {
-			continue
-		}
-		if p.Drop && droppable {
+		case p.Ignore != nil && p.Ignore(u.Table, u.Name):
+		case p.Drop && droppable:
 			out = append(out, c)
-			continue
+		default:
+			kept = append(kept, u)
 		}
-		kept = append(kept, u)
 	}
 	sort.SliceStable(kept, func(i, j int) bool {
 		a, b := kept[i], kept[j]
@@ -109,6 +82,33 @@ func Plan(current, target *schema.Schema, p Policy) ([]Change, []Unmanaged) {
 		return a.Name < b.Name
 	})
 	return out, kept
+}
+
+// unmanagedOf says whether c drops something mxmigrate did not create (ok),
+// which, the columns it refers to, and whether a plan can drop it (its
+// statement is known) and create it again.
+func unmanagedOf(c Change, tgt map[string]*schema.Table, p Policy) (u Unmanaged, cols []string, droppable, ok bool) {
+	switch {
+	case c.Kind == DropObject:
+		o := c.Object
+		u = Unmanaged{Table: c.Table, Kind: o.Kind, Name: o.ID(), Definition: o.Definition}
+		if o.DropSQL == "" {
+			u.Note = o.Keep
+			return u, o.Columns, false, true
+		}
+		return u, o.Columns, true, true
+	case c.Kind == DropIndex && tgt[c.Table] != nil && tgt[c.Table].Index(c.Index.Name) == nil:
+		pk := tgt[c.Table].PrimaryKey
+		if c.Index.Invalid && pk != nil && pk.Name == c.Index.Name ||
+			p.Owned != nil && p.Owned(c.Table, c.Index) {
+			// mxmigrate's: named by the convention, or what is left of the
+			// concurrent build of the target key's index
+			return u, nil, false, false
+		}
+		u = Unmanaged{Table: c.Table, Kind: IndexKind(c.Index), Name: c.Index.Name, Definition: IndexDefinition(c.Index)}
+		return u, c.Index.Columns, true, true
+	}
+	return u, nil, false, false
 }
 
 // IndexKind names a live index's kind in listings: "index", "unique index",

@@ -127,31 +127,9 @@ func (m *mapper) resolve(p *node, depth int) (schema.Type, bool, string) {
 		return "", false, "property schema is not an object"
 	}
 	for _, key := range []string{"anyOf", "oneOf"} {
-		alts := p.get(key)
-		if alts == nil || alts.kind != 'a' {
-			continue
+		if alts := p.get(key); alts != nil && alts.kind == 'a' {
+			return m.alternatives(key, alts, depth)
 		}
-		nullable := false
-		var t schema.Type
-		for _, a := range alts.items {
-			if ty := a.get("type"); ty.isString() && ty.str == "null" && len(a.keys) <= 1 {
-				nullable = true
-				continue
-			}
-			at, an, reason := m.resolve(a, depth+1)
-			if reason != "" {
-				return "", false, reason
-			}
-			nullable = nullable || an
-			if t != "" && t != at {
-				return "", false, fmt.Sprintf("%s mixes types %s and %s", key, t, at)
-			}
-			t = at
-		}
-		if t == "" {
-			return "", false, key + " allows only null"
-		}
-		return t, nullable, ""
 	}
 	if all := p.get("allOf"); all != nil && all.kind == 'a' && len(all.items) == 1 {
 		return m.resolve(all.items[0], depth+1)
@@ -176,6 +154,38 @@ func (m *mapper) resolve(p *node, depth int) (schema.Type, bool, string) {
 	if c := p.get("const"); c != nil {
 		return enumType(&node{kind: 'a', items: []*node{c}})
 	}
+	return typeKeyword(p)
+}
+
+// alternatives is the type of an anyOf or oneOf: one type, nullable when an
+// alternative is null.
+func (m *mapper) alternatives(key string, alts *node, depth int) (schema.Type, bool, string) {
+	nullable := false
+	var t schema.Type
+	for _, a := range alts.items {
+		if ty := a.get("type"); ty.isString() && ty.str == "null" && len(a.keys) <= 1 {
+			nullable = true
+			continue
+		}
+		at, an, reason := m.resolve(a, depth+1)
+		if reason != "" {
+			return "", false, reason
+		}
+		nullable = nullable || an
+		if t != "" && t != at {
+			return "", false, fmt.Sprintf("%s mixes types %s and %s", key, t, at)
+		}
+		t = at
+	}
+	if t == "" {
+		return "", false, key + " allows only null"
+	}
+	return t, nullable, ""
+}
+
+// typeKeyword is the type of a schema's "type" keyword: one JSON type, or a
+// list of one and "null".
+func typeKeyword(p *node) (schema.Type, bool, string) {
 	ty := p.get("type")
 	if ty == nil {
 		return "", false, "no type (an untyped or Any field)"

@@ -19,6 +19,8 @@ import (
 	"github.com/mxmigrate/mxmigrate/diff"
 )
 
+// commands is the CLI's command table, one entry per command with its flags;
+// it is long because it is the whole table, which reads best in one place.
 func commands() []*cli.Command {
 	return []*cli.Command{
 		{
@@ -173,33 +175,46 @@ func generate(c *cli.Context, to mxmigrate.TargetOptions) error {
 	}
 	printPlan(c, out, res.Comparison)
 	if c.Bool("dry-run") {
-		if len(res.Files) == 1 {
-			fmt.Fprintf(out, "\n-- ---- up ----\n%s\n-- ---- down ----\n%s", res.Up, res.Down)
-			return nil
-		}
-		for i, f := range res.Files {
-			fmt.Fprintf(out, "\n-- ---- file %d of %d: up ----\n%s\n-- ---- file %d of %d: down ----\n%s", i+1, len(res.Files), f.Up, i+1, len(res.Files), f.Down)
-		}
+		printDryRun(out, res)
 		return nil
 	}
+	printWritten(out, env.Name, res, c.Bool("baseline"))
+	return nil
+}
+
+// printDryRun prints the files a dry run would write.
+func printDryRun(out io.Writer, res *mxmigrate.GenerateResult) {
+	if len(res.Files) == 1 {
+		fmt.Fprintf(out, "\n-- ---- up ----\n%s\n-- ---- down ----\n%s", res.Up, res.Down)
+		return
+	}
+	for i, f := range res.Files {
+		fmt.Fprintf(out, "\n-- ---- file %d of %d: up ----\n%s\n-- ---- file %d of %d: down ----\n%s", i+1, len(res.Files), f.Up, i+1, len(res.Files), f.Down)
+	}
+}
+
+// printWritten names the files written, and for a baseline how to record
+// or apply it.
+func printWritten(out io.Writer, env string, res *mxmigrate.GenerateResult, baseline bool) {
 	for _, f := range res.Written {
 		fmt.Fprintf(out, "wrote %s\nwrote %s\n", relPath(f.Up), relPath(f.Down))
 	}
 	if n := len(res.Written); n > 1 {
 		fmt.Fprintf(out, "The plan takes %d files: statements that must not share a transaction are in files of their own; `mxmigrate up` applies them in order.\n", n)
 	}
-	if c.Bool("baseline") {
-		if len(res.Comparison.LiveChanges) == 0 {
-			fmt.Fprintf(out, "The database already matches this baseline: record it as applied with `mxmigrate force -n %s %d`.\n", env.Name, res.File.Version)
-		} else if createsAll(res.Comparison.LiveChanges, len(res.Comparison.Target.Tables)) {
-			fmt.Fprintf(out, "None of its tables exist yet: apply it with `mxmigrate up -n %s`.\n", env.Name)
-		} else {
-			// up would stop at the first CREATE TABLE of a table that exists, leaving the version dirty
-			fmt.Fprintf(out, "The database differs from this baseline in %d place(s) (`mxmigrate check -n %s` lists them). Do not apply it with up: its tables exist. Record it with `mxmigrate force -n %s %d`, then `mxmigrate generate -n %s` writes the differences as the next migration (or fix the tables by hand before recording it).\n",
-				len(res.Comparison.LiveChanges), env.Name, env.Name, res.File.Version, env.Name)
-		}
+	if !baseline {
+		return
 	}
-	return nil
+	switch {
+	case len(res.Comparison.LiveChanges) == 0:
+		fmt.Fprintf(out, "The database already matches this baseline: record it as applied with `mxmigrate force -n %s %d`.\n", env, res.File.Version)
+	case createsAll(res.Comparison.LiveChanges, len(res.Comparison.Target.Tables)):
+		fmt.Fprintf(out, "None of its tables exist yet: apply it with `mxmigrate up -n %s`.\n", env)
+	default:
+		// up would stop at the first CREATE TABLE of a table that exists, leaving the version dirty
+		fmt.Fprintf(out, "The database differs from this baseline in %d place(s) (`mxmigrate check -n %s` lists them). Do not apply it with up: its tables exist. Record it with `mxmigrate force -n %s %d`, then `mxmigrate generate -n %s` writes the differences as the next migration (or fix the tables by hand before recording it).\n",
+			len(res.Comparison.LiveChanges), env, env, res.File.Version, env)
+	}
 }
 
 // createsAll reports whether the changes create all n tables and do nothing
@@ -418,44 +433,10 @@ func checkCmd(c *cli.Context) error {
 			fmt.Fprintf(c.App.ErrWriter, "%s: %d catalog queries\n", env.Name, r.Comparison.CatalogQueries)
 		}
 		if c.Bool("json") {
-			pending := []string{}
-			for _, f := range r.Pending {
-				pending = append(pending, f.Base()+".up.sql")
-			}
-			extra := map[string]any{"in_sync": r.InSync, "pending": pending, "dirty": r.Comparison.State.Dirty, "catalog_queries": r.Comparison.CatalogQueries}
-			if r.DirtyAdvice != "" {
-				extra["advice"] = r.DirtyAdvice
-			}
-			reports = append(reports, planJSON(env.Name, r.Comparison, extra))
+			reports = append(reports, checkJSON(env.Name, r))
 			continue
 		}
-		if r.InSync {
-			fmt.Fprintf(c.App.Writer, "%s: in sync\n", env.Name)
-			printUnmanaged(c.App.Writer, env.Name, r.Comparison)
-			continue
-		}
-		fmt.Fprintf(c.App.Writer, "%s: the database differs from the target:\n", env.Name)
-		if r.Comparison.State.Dirty {
-			fmt.Fprintf(c.App.Writer, "  database is dirty at version %d\n", r.Comparison.State.Version)
-			if r.DirtyAdvice != "" {
-				first, more, _ := strings.Cut(r.DirtyAdvice, "\n")
-				if r.Comparison.State.Holder != "" {
-					_, more, _ = strings.Cut(first, ": ")
-					more = "  " + more
-				}
-				fmt.Fprintf(c.App.Writer, "%s\n", more)
-			}
-			if r.Comparison.Unrendered != nil {
-				fmt.Fprintf(c.App.Writer, "  the changes below cannot be planned until that is resolved: %s\n", r.Comparison.Unrendered)
-			}
-		}
-		for _, f := range r.Pending {
-			fmt.Fprintf(c.App.Writer, "  pending %s (run `mxmigrate up -n %s`)\n", f.Base()+".up.sql", env.Name)
-		}
-		if r.Comparison.State.Holder == "" { // while a run applies a file, its half-done work is no plan
-			printPlan(c, c.App.Writer, r.Comparison)
-		}
-		printUnmanaged(c.App.Writer, env.Name, r.Comparison)
+		printCheck(c, env.Name, r)
 	}
 	if c.Bool("json") {
 		if err := writeJSON(c.App.Writer, reports); err != nil {
@@ -466,6 +447,52 @@ func checkCmd(c *cli.Context) error {
 		return exitCode(exitNo)
 	}
 	return nil
+}
+
+// checkJSON is check's --json report of one environment.
+func checkJSON(env string, r *mxmigrate.CheckResult) map[string]any {
+	pending := []string{}
+	for _, f := range r.Pending {
+		pending = append(pending, f.Base()+".up.sql")
+	}
+	extra := map[string]any{"in_sync": r.InSync, "pending": pending, "dirty": r.Comparison.State.Dirty, "catalog_queries": r.Comparison.CatalogQueries}
+	if r.DirtyAdvice != "" {
+		extra["advice"] = r.DirtyAdvice
+	}
+	return planJSON(env, r.Comparison, extra)
+}
+
+// printCheck prints check's report of one environment: in sync, or how the
+// database differs (dirty version and its advice, pending files, plan).
+func printCheck(c *cli.Context, env string, r *mxmigrate.CheckResult) {
+	w := c.App.Writer
+	if r.InSync {
+		fmt.Fprintf(w, "%s: in sync\n", env)
+		printUnmanaged(w, env, r.Comparison)
+		return
+	}
+	fmt.Fprintf(w, "%s: the database differs from the target:\n", env)
+	if r.Comparison.State.Dirty {
+		fmt.Fprintf(w, "  database is dirty at version %d\n", r.Comparison.State.Version)
+		if r.DirtyAdvice != "" {
+			first, more, _ := strings.Cut(r.DirtyAdvice, "\n")
+			if r.Comparison.State.Holder != "" {
+				_, more, _ = strings.Cut(first, ": ")
+				more = "  " + more
+			}
+			fmt.Fprintf(w, "%s\n", more)
+		}
+		if r.Comparison.Unrendered != nil {
+			fmt.Fprintf(w, "  the changes below cannot be planned until that is resolved: %s\n", r.Comparison.Unrendered)
+		}
+	}
+	for _, f := range r.Pending {
+		fmt.Fprintf(w, "  pending %s (run `mxmigrate up -n %s`)\n", f.Base()+".up.sql", env)
+	}
+	if r.Comparison.State.Holder == "" { // while a run applies a file, its half-done work is no plan
+		printPlan(c, w, r.Comparison)
+	}
+	printUnmanaged(w, env, r.Comparison)
 }
 
 func urlCmd(c *cli.Context) error {

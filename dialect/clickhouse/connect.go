@@ -57,43 +57,63 @@ func (d Dialect) Configure(st *config.Store) (dialect.Store, error) {
 	}
 	s := &store{name: st.Name, raw: raw, cluster: d.settings().cluster}
 	if rest, ok := strings.CutPrefix(raw, "chdb:"); ok {
-		p, q, _ := strings.Cut(rest, "?")
-		if strings.HasPrefix(p, "//") {
-			p = strings.TrimPrefix(p, "//")
-			if !strings.HasPrefix(p, "/") {
-				return nil, fmt.Errorf("%s: %s = %q: write chdb:///absolute/path or chdb:relative/path", st.ConfigPath, st.Key("connection_string"), raw)
-			}
-		}
-		if p == "" {
-			return nil, fmt.Errorf("%s: %s = %q: no data directory", st.ConfigPath, st.Key("connection_string"), raw)
-		}
-		vals, err := url.ParseQuery(q)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %s: %w", st.ConfigPath, st.Key("connection_string"), err)
-		}
-		for k := range vals {
-			if k != "database" {
-				return nil, fmt.Errorf("%s: %s = %q: unknown parameter %q (chdb: URLs take ?database=NAME)", st.ConfigPath, st.Key("connection_string"), raw, k)
-			}
-		}
-		if len(vals["database"]) > 1 {
-			return nil, fmt.Errorf("%s: %s = %q: ?database is given %d times", st.ConfigPath, st.Key("connection_string"), raw, len(vals["database"]))
-		}
-		if strings.HasPrefix(p, "~") {
-			return nil, fmt.Errorf("%s: %s = %q: ~ is not expanded: write chdb:///absolute/path, or a path relative to %s", st.ConfigPath, st.Key("connection_string"), raw, st.ConfigPath)
-		}
-		s.dir, s.db = st.Resolve(p), vals.Get("database")
-		if s.db == "" {
-			s.db = "default"
-		}
-		if err := checkDatabase(s.db); err != nil {
-			return nil, fmt.Errorf("%s: %s: %w", st.ConfigPath, st.Key("connection_string"), err)
-		}
-		return s, nil
+		err = s.readChdbURL(st, rest)
+	} else {
+		err = s.readServerURL(st)
 	}
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// readChdbURL reads a chdb: URL (rest is what follows "chdb:") into s: the
+// data directory, resolved against the configuration file, and ?database.
+func (s *store) readChdbURL(st *config.Store, rest string) error {
+	raw := s.raw
+	p, q, _ := strings.Cut(rest, "?")
+	if strings.HasPrefix(p, "//") {
+		p = strings.TrimPrefix(p, "//")
+		if !strings.HasPrefix(p, "/") {
+			return fmt.Errorf("%s: %s = %q: write chdb:///absolute/path or chdb:relative/path", st.ConfigPath, st.Key("connection_string"), raw)
+		}
+	}
+	if p == "" {
+		return fmt.Errorf("%s: %s = %q: no data directory", st.ConfigPath, st.Key("connection_string"), raw)
+	}
+	vals, err := url.ParseQuery(q)
+	if err != nil {
+		return fmt.Errorf("%s: %s: %w", st.ConfigPath, st.Key("connection_string"), err)
+	}
+	for k := range vals {
+		if k != "database" {
+			return fmt.Errorf("%s: %s = %q: unknown parameter %q (chdb: URLs take ?database=NAME)", st.ConfigPath, st.Key("connection_string"), raw, k)
+		}
+	}
+	if len(vals["database"]) > 1 {
+		return fmt.Errorf("%s: %s = %q: ?database is given %d times", st.ConfigPath, st.Key("connection_string"), raw, len(vals["database"]))
+	}
+	if strings.HasPrefix(p, "~") {
+		return fmt.Errorf("%s: %s = %q: ~ is not expanded: write chdb:///absolute/path, or a path relative to %s", st.ConfigPath, st.Key("connection_string"), raw, st.ConfigPath)
+	}
+	s.dir, s.db = st.Resolve(p), vals.Get("database")
+	if s.db == "" {
+		s.db = "default"
+	}
+	if err := checkDatabase(s.db); err != nil {
+		return fmt.Errorf("%s: %s: %w", st.ConfigPath, st.Key("connection_string"), err)
+	}
+	return nil
+}
+
+// readServerURL reads a clickhouse:// URL into s: credentials (in the userinfo
+// or clickhouse-connect's query parameters, registered as secrets), the
+// native port for an HTTP one, and the database.
+func (s *store) readServerURL(st *config.Store) error {
+	raw := s.raw
 	u, err := url.Parse(raw)
 	if err != nil || !strings.HasPrefix(u.Scheme, "clickhouse") || u.Host == "" {
-		return nil, fmt.Errorf("%s: %s: not a ClickHouse URL (clickhouse://user:pass@host:8443/db or chdb:///dir): %s",
+		return fmt.Errorf("%s: %s: not a ClickHouse URL (clickhouse://user:pass@host:8443/db or chdb:///dir): %s",
 			st.ConfigPath, st.Key("connection_string"), redactUserinfo(raw))
 	}
 	if pw, ok := u.User.Password(); ok {
@@ -109,10 +129,10 @@ func (d Dialect) Configure(st *config.Store) (dialect.Store, error) {
 				redact.RegisterSecret(v[0])
 			}
 		default:
-			return nil, fmt.Errorf("%s: %s: unknown parameter %q (ClickHouse URLs here take secure, protocol, username, password)", st.ConfigPath, st.Key("connection_string"), k)
+			return fmt.Errorf("%s: %s: unknown parameter %q (ClickHouse URLs here take secure, protocol, username, password)", st.ConfigPath, st.Key("connection_string"), k)
 		}
 		if len(v) > 1 {
-			return nil, fmt.Errorf("%s: %s: parameter %q is given %d times", st.ConfigPath, st.Key("connection_string"), k, len(v))
+			return fmt.Errorf("%s: %s: parameter %q is given %d times", st.ConfigPath, st.Key("connection_string"), k, len(v))
 		}
 	}
 	// credentials in the userinfo win over the query's
@@ -142,9 +162,9 @@ func (d Dialect) Configure(st *config.Store) (dialect.Store, error) {
 	s.u = u
 	s.secure, s.port = nativePort(u)
 	if err := checkDatabase(s.database()); err != nil {
-		return nil, fmt.Errorf("%s: %s: %w", st.ConfigPath, st.Key("connection_string"), err)
+		return fmt.Errorf("%s: %s: %w", st.ConfigPath, st.Key("connection_string"), err)
 	}
-	return s, nil
+	return nil
 }
 
 // redactUserinfo hides what stands between "://" and the last "@" of a URL
@@ -266,6 +286,8 @@ func (s *store) Open(ctx context.Context, o dialect.OpenOptions) (*dialect.Handl
 // empty database and creates nothing on disk (a directory that does not
 // exist is opened as an empty scratch directory, removed after; a database
 // that does not exist is made in memory only, ENGINE = Memory).
+// It is long because each of its cases (directory or not, database or not,
+// read-only or not) needs its own few lines, in order.
 func (s *store) openEmbedded(o dialect.OpenOptions) (*dialect.Handle, error) {
 	dir, scratch := s.dir, ""
 	if _, err := os.Stat(dir); o.ReadOnly && os.IsNotExist(err) {

@@ -33,30 +33,14 @@ ORDER BY table, name`
 
 // Inspect reads the named tables that exist (nil: all) of the connection's
 // database: columns with their types, engine, sorting key, partition key,
-// settings, and data-skipping indexes.
+// settings, and data-skipping indexes, in three catalog queries run at once
+// on a pool.
 func (d Dialect) Inspect(ctx context.Context, q dialect.Queryer, tables []string) (*schema.Schema, error) {
-	out := &schema.Schema{}
 	if tables != nil && len(tables) == 0 {
-		return out, nil
+		return &schema.Schema{}, nil
 	}
-	// the tables asked for, and the scratch table a rebuild of each would
-	// build (tmpName), read by the same query so that a plan refuses to
-	// rebuild through a table that exists (canRebuild): it is reported on
-	// its table (Storage.Unmodeled), not as a table of its own
-	scratchOf := map[string]string{} // scratch name -> table
-	withScratch := append([]string(nil), tables...)
-	for _, t := range tables {
-		scratchOf[tmpName(t)] = t
-	}
-	for _, t := range tables {
-		delete(scratchOf, t) // a table asked for is itself
-	}
-	tmps := make([]string, 0, len(scratchOf))
-	for tmp := range scratchOf {
-		tmps = append(tmps, tmp)
-	}
-	sort.Strings(tmps)
-	withScratch = append(withScratch, tmps...)
+	in := &inspection{d: d, out: &schema.Schema{}, scratch: map[string]string{}, byName: map[string]*schema.Table{}}
+	withScratch := in.withScratch(tables)
 	filter := func(col string, list []string) string {
 		if tables == nil {
 			return ""
@@ -67,53 +51,9 @@ func (d Dialect) Inspect(ctx context.Context, q dialect.Queryer, tables []string
 		}
 		return "\n  AND " + col + " IN (" + strings.Join(lits, ", ") + ")"
 	}
-	tablesFilter := filter("name", withScratch)
-	scratch := map[string]string{} // table -> "<scratch> (<rows> rows)"
-	byName := map[string]*schema.Table{}
-	type colRow struct {
-		table, name, typ, defaultKind, defaultExpr, codec, comment string
-	}
-	type ixRow struct {
-		table, name, expr, typ string
-		granularity            int64
-	}
-	var cols []colRow
-	var ixs []ixRow
 	err := catalog.Queries(q,
 		func() error {
-			return catalog.Scan(ctx, q, "read tables", strings.Replace(tablesQuery, "%s", tablesFilter, 1), nil, func(r *sql.Rows) error {
-				var name, engine, full, sorting, partition, comment, create string
-				var st schema.Stats
-				if err := r.Scan(&name, &engine, &full, &sorting, &partition, &comment, &st.Rows, &st.Bytes, &create); err != nil {
-					return err
-				}
-				// total_rows and total_bytes: exact for MergeTree tables
-				// (NULL, read as -1, for engines that do not know)
-				if base, ok := scratchOf[name]; ok {
-					scratch[base] = scratchText(name, st.Rows, comment)
-					return nil
-				}
-				t := &schema.Table{Name: name, Stats: &st}
-				if strings.Contains(engine, "MergeTree") {
-					t.Storage = parseStorage(full, sorting, partition)
-				} else {
-					t.Storage = &schema.Storage{Engine: engineOf(full)}
-				}
-				if i := topLevel(full, " TTL "); i >= 0 {
-					ttl := full[i+1:]
-					if j := topLevel(ttl, " SETTINGS "); j >= 0 {
-						ttl = ttl[:j]
-					}
-					t.Storage.Unmodeled = append(t.Storage.Unmodeled, ttl)
-				}
-				if comment != "" {
-					t.Storage.Unmodeled = append(t.Storage.Unmodeled, "COMMENT "+chdb.QuoteString(comment))
-				}
-				t.Objects = d.tableObjects(name, create, t.Storage)
-				byName[name] = t
-				out.Tables = append(out.Tables, t)
-				return nil
-			})
+			return catalog.Scan(ctx, q, "read tables", strings.Replace(tablesQuery, "%s", filter("name", withScratch), 1), nil, in.table)
 		},
 		func() error {
 			return catalog.Scan(ctx, q, "read columns", strings.Replace(columnsQuery, "%s", filter("table", tables), 1), nil, func(r *sql.Rows) error {
@@ -121,7 +61,7 @@ func (d Dialect) Inspect(ctx context.Context, q dialect.Queryer, tables []string
 				if err := r.Scan(&c.table, &c.name, &c.typ, &c.defaultKind, &c.defaultExpr, &c.codec, &c.comment); err != nil {
 					return err
 				}
-				cols = append(cols, c)
+				in.cols = append(in.cols, c)
 				return nil
 			})
 		},
@@ -131,7 +71,7 @@ func (d Dialect) Inspect(ctx context.Context, q dialect.Queryer, tables []string
 				if err := r.Scan(&x.table, &x.name, &x.expr, &x.typ, &x.granularity); err != nil {
 					return err
 				}
-				ixs = append(ixs, x)
+				in.ixs = append(in.ixs, x)
 				return nil
 			})
 		},
@@ -139,40 +79,124 @@ func (d Dialect) Inspect(ctx context.Context, q dialect.Queryer, tables []string
 	if err != nil {
 		return nil, err
 	}
-	if tables == nil {
-		for _, t := range out.Tables {
-			if s := byName[tmpName(t.Name)]; s != nil && s != t {
-				scratch[t.Name] = scratchText(s.Name, s.Stats.Rows, "")
+	return in.assemble(tables == nil), nil
+}
+
+// inspection is one Inspect: the catalog's rows as they come, then the
+// schema assembled from them.
+type inspection struct {
+	d   Dialect
+	out *schema.Schema
+	// scratchOf: scratch table name -> the table a rebuild builds it for
+	scratchOf map[string]string
+	scratch   map[string]string // table -> "<scratch> (<rows> rows)"
+	byName    map[string]*schema.Table
+	cols      []colRow
+	ixs       []ixRow
+}
+
+type colRow struct {
+	table, name, typ, defaultKind, defaultExpr, codec, comment string
+}
+
+type ixRow struct {
+	table, name, expr, typ string
+	granularity            int64
+}
+
+// withScratch is tables with, for each, the scratch table a rebuild of it
+// would build (tmpName), read by the same query so that a plan refuses to
+// rebuild through a table that exists (canRebuild): it is reported on its
+// table (Storage.Unmodeled), not as a table of its own.
+func (in *inspection) withScratch(tables []string) []string {
+	in.scratchOf = map[string]string{}
+	for _, t := range tables {
+		in.scratchOf[tmpName(t)] = t
+	}
+	for _, t := range tables {
+		delete(in.scratchOf, t) // a table asked for is itself
+	}
+	tmps := make([]string, 0, len(in.scratchOf))
+	for tmp := range in.scratchOf {
+		tmps = append(tmps, tmp)
+	}
+	sort.Strings(tmps)
+	return append(append([]string(nil), tables...), tmps...)
+}
+
+// table reads one row of the tables query: a table, or a scratch table.
+func (in *inspection) table(r *sql.Rows) error {
+	var name, engine, full, sorting, partition, comment, create string
+	var st schema.Stats
+	if err := r.Scan(&name, &engine, &full, &sorting, &partition, &comment, &st.Rows, &st.Bytes, &create); err != nil {
+		return err
+	}
+	// total_rows and total_bytes: exact for MergeTree tables (NULL, read as
+	// -1, for engines that do not know)
+	if base, ok := in.scratchOf[name]; ok {
+		in.scratch[base] = scratchText(name, st.Rows, comment)
+		return nil
+	}
+	t := &schema.Table{Name: name, Stats: &st}
+	if strings.Contains(engine, "MergeTree") {
+		t.Storage = parseStorage(full, sorting, partition)
+	} else {
+		t.Storage = &schema.Storage{Engine: engineOf(full)}
+	}
+	if i := topLevel(full, " TTL "); i >= 0 {
+		ttl := full[i+1:]
+		if j := topLevel(ttl, " SETTINGS "); j >= 0 {
+			ttl = ttl[:j]
+		}
+		t.Storage.Unmodeled = append(t.Storage.Unmodeled, ttl)
+	}
+	if comment != "" {
+		t.Storage.Unmodeled = append(t.Storage.Unmodeled, "COMMENT "+chdb.QuoteString(comment))
+	}
+	t.Objects = in.d.tableObjects(name, create, t.Storage)
+	in.byName[name] = t
+	in.out.Tables = append(in.out.Tables, t)
+	return nil
+}
+
+// assemble puts the columns, data-skipping indexes and scratch tables on
+// their tables (all: every table was read, so a scratch table is one of
+// them).
+func (in *inspection) assemble(all bool) *schema.Schema {
+	if all {
+		for _, t := range in.out.Tables {
+			if s := in.byName[tmpName(t.Name)]; s != nil && s != t {
+				in.scratch[t.Name] = scratchText(s.Name, s.Stats.Rows, "")
 			}
 		}
 	}
-	for name, text := range scratch {
-		if t := byName[name]; t != nil && t.Storage != nil {
+	for name, text := range in.scratch {
+		if t := in.byName[name]; t != nil && t.Storage != nil {
 			t.Storage.Unmodeled = append(t.Storage.Unmodeled, text)
 		}
 	}
-	for _, c := range cols {
-		t := byName[c.table]
+	for _, c := range in.cols {
+		t := in.byName[c.table]
 		if t == nil {
 			continue // a view, or a table created between the queries
 		}
 		base, null := nullable(c.typ)
-		t.Columns = append(t.Columns, &schema.Column{Name: c.name, Type: d.NormalizeType(base), Nullable: null})
+		t.Columns = append(t.Columns, &schema.Column{Name: c.name, Type: in.d.NormalizeType(base), Nullable: null})
 		if u := unmodeledColumn(c.defaultKind, c.defaultExpr, c.codec, c.comment); u != "" && t.Storage != nil {
 			t.Storage.Unmodeled = append(t.Storage.Unmodeled, "column "+c.name+": "+u)
-			t.Objects = append(t.Objects, d.columnObjects(c.table, c.name, c.defaultKind, c.defaultExpr, c.codec, c.comment)...)
+			t.Objects = append(t.Objects, in.d.columnObjects(c.table, c.name, c.defaultKind, c.defaultExpr, c.codec, c.comment)...)
 		}
 	}
-	for _, t := range out.Tables {
+	for _, t := range in.out.Tables {
 		t.SortObjects()
 	}
-	for _, x := range ixs {
-		if t := byName[x.table]; t != nil {
+	for _, x := range in.ixs {
+		if t := in.byName[x.table]; t != nil {
 			t.Indexes = append(t.Indexes, &schema.Index{Name: x.name, Columns: []string{x.expr},
 				Using: "TYPE " + x.typ + " GRANULARITY " + strconv.FormatInt(x.granularity, 10)})
 		}
 	}
-	return out, nil
+	return in.out
 }
 
 // scratchPrefix starts the account, among a table's Unmodeled, of the table
@@ -193,11 +217,7 @@ func scratchText(name string, rows int64, comment string) string {
 // ReadText reads table's rows, each column as text (NULL stays nil; maps as
 // their JSON text).
 func (d Dialect) ReadText(ctx context.Context, q dialect.Queryer, table string, columns []string) ([][]*string, error) {
-	sel := make([]string, len(columns))
-	for i, c := range columns {
-		sel[i] = "toString(" + d.Quote(c) + ")"
-	}
-	return catalog.ReadText(ctx, q, "read "+table, "SELECT "+strings.Join(sel, ", ")+" FROM "+d.Quote(table), len(columns))
+	return catalog.ReadColumns(ctx, q, d.Quote, table, columns, func(c string) string { return "toString(" + c + ")" })
 }
 
 // unmodeledColumn describes a column's default, codec and comment, which

@@ -137,13 +137,22 @@ func (d Dialect) carry(from, to *schema.Table) carried {
 		}
 		return ""
 	}
-	lose := func(o *schema.Object, why string) { c.lost = append(c.lost, plan.Lost(to.Name, o, why)) }
 	for _, ix := range to.Indexes {
 		if col := refersTo(nil, strings.Join(ix.Columns, ", ")); col != "" && ix.Using != "" {
 			c.noIndex[ix.Name] = true
 			c.lost = append(c.lost, fmt.Sprintf("index %s on %s (%s %s): it refers to column %s, which the new table does not have", ix.Name, to.Name, strings.Join(ix.Columns, ", "), ix.Using, col))
 		}
 	}
+	d.carryObjects(&c, from, to, refersTo)
+	c.carryStorage(from, to, refersTo)
+	return c
+}
+
+// carryObjects puts on c the objects of from that to has (RebuildObjects)
+// which the new table's CREATE TABLE can hold: column defaults, comments
+// and codecs, CHECK constraints, projections; the rest is lost.
+func (d Dialect) carryObjects(c *carried, from, to *schema.Table, refersTo func(cols []string, def string) string) {
+	lose := func(o *schema.Object, why string) { c.lost = append(c.lost, plan.Lost(to.Name, o, why)) }
 	parts := map[string][3]string{} // column -> default, comment, codec
 	for _, o := range plan.RebuildObjects(from, to) {
 		if col := refersTo(o.Columns, o.Definition); col != "" {
@@ -186,8 +195,12 @@ func (d Dialect) carry(from, to *schema.Table) carried {
 			c.columns[col] = p[0] + p[1] + p[2]
 		}
 	}
-	// the TTL and the table's comment: as the table has them now (from), or
-	// had them (to, in a down file, where from is a model without them)
+}
+
+// carryStorage puts on c the TTL and the table's comment: as the table has
+// them now (from), or had them (to, in a down file, where from is a model
+// without them).
+func (c *carried) carryStorage(from, to *schema.Table, refersTo func(cols []string, def string) string) {
 	seen := map[string]bool{}
 	for _, t := range []*schema.Table{from, to} {
 		if t.Storage == nil {
@@ -212,5 +225,4 @@ func (d Dialect) carry(from, to *schema.Table) carried {
 			}
 		}
 	}
-	return c
 }

@@ -280,6 +280,51 @@ func (d Dialect) rebuild(r plan.Rebuild) (guards, out []plan.Statement) {
 	q, qt := d.Quote(to.Name), d.Quote(tmp)
 	lit := chdb.QuoteString
 	kept := d.carry(from, to)
+	insert := d.copyRows(r, tmp, &kept)
+	note := r.Note(fmt.Sprintf("rebuild %s: %s. Its rows are copied into %s, which then takes its place (EXCHANGE TABLES)", to.Name, r.Why, tmp), kept.kept, kept.lost)
+	for _, c := range r.Columns() {
+		if g, ok := d.guard(to.Name, c.To.Name, d.columnType(c.From), d.columnType(c.To)); ok {
+			guards = append(guards, g)
+		}
+	}
+	copying := func() *plan.Cost {
+		return &plan.Cost{Table: to.Name, Effect: plan.Rewrites, Lock: lockRebuild}
+	}
+	meta := func() *plan.Cost {
+		return &plan.Cost{Table: to.Name, Effect: plan.MetadataOnly, Lock: lockNone}
+	}
+	create := d.createTableWith(keepSettings(from, to), tmp, "", false, &kept)
+	mark := rebuildMark(to.Name, create)
+	out = []plan.Statement{
+		{SQL: fmt.Sprintf("SELECT throwIf(countIf(name = %s AND comment != %s) > 0 AND countIf(name = %s AND comment = %s) = 0,\n    %s)\nFROM system.tables\nWHERE database = currentDatabase() AND name IN (%s, %s);",
+			lit(tmp), lit(mark), lit(to.Name), lit(mark),
+			lit(fmt.Sprintf("mxmigrate: table %s exists and was not made by this file (a rebuild of %s builds it, then drops it): %s is left as it was. Drop or rename %s if you do not need it, then run the migration again", tmp, to.Name, to.Name, tmp)),
+			lit(to.Name), lit(tmp)),
+			Note: note + ". First: stop if " + tmp + " exists and is not this file's own leftover (marked by its comment)", Cost: meta()},
+		{SQL: "DROP TABLE IF EXISTS " + qt + " SYNC;", Note: "this file's own leftover of an earlier run, if any", Cost: meta()},
+		{SQL: create + "\nCOMMENT " + lit(mark) + ";", Changes: cs, Cost: copying()},
+		{SQL: insert, Cost: copying()},
+	}
+	comment, clear := "''", "clear the mark"
+	if kept.comment != "" {
+		comment, clear = kept.comment, "the table's own comment replaces the mark"
+	}
+	if st, ok := d.countCheck(from, to); ok {
+		out = append(out, st)
+	}
+	return guards, append(out, []plan.Statement{
+		{SQL: "EXCHANGE TABLES " + qt + " AND " + q + ";", Cost: meta()},
+		{SQL: "DROP TABLE IF EXISTS " + qt + " SYNC;", Note: "the old table", Cost: meta()},
+		{SQL: "ALTER TABLE " + q + " MODIFY COMMENT " + comment + ";", Note: "the rebuild is done: " + clear, Cost: meta()},
+	}...)
+}
+
+// copyRows is a rebuild's INSERT ... SELECT from the old table into tmp:
+// the columns both have, converted where the type changes (a NULL into a
+// non-Nullable type becomes its default, as MODIFY COLUMN does in place),
+// computed ones (ALIAS) left out, MATERIALIZED ones copied as stored.
+func (d Dialect) copyRows(r plan.Rebuild, tmp string, kept *carried) string {
+	lit := chdb.QuoteString
 	var cols, exprs []string
 	stored := false // a MATERIALIZED column is copied
 	for _, cc := range r.Columns() {
@@ -303,52 +348,17 @@ func (d Dialect) rebuild(r plan.Rebuild) (guards, out []plan.Statement) {
 		}
 		exprs = append(exprs, src)
 	}
-	if len(cols) == 0 && len(to.Columns) > 0 {
+	if len(cols) == 0 && len(r.To.Columns) > 0 {
 		// no column survives: keep the number of rows, with default values
-		c := to.Columns[0]
+		c := r.To.Columns[0]
 		cols, exprs = []string{d.Quote(c.Name)}, []string{"defaultValueOfTypeName(" + lit(d.columnType(c)) + ")"}
 	}
-	note := r.Note(fmt.Sprintf("rebuild %s: %s. Its rows are copied into %s, which then takes its place (EXCHANGE TABLES)", to.Name, r.Why, tmp), kept.kept, kept.lost)
-	insert := "INSERT INTO " + qt + " (" + strings.Join(cols, ", ") + ")\n"
+	insert := "INSERT INTO " + d.Quote(tmp) + " (" + strings.Join(cols, ", ") + ")\n"
 	if stored {
 		// the stored values, not the expression evaluated again
 		insert += "SETTINGS insert_allow_materialized_columns = 1\n"
 	}
-	for _, c := range r.Columns() {
-		if g, ok := d.guard(to.Name, c.To.Name, d.columnType(c.From), d.columnType(c.To)); ok {
-			guards = append(guards, g)
-		}
-	}
-	copying := func() *plan.Cost {
-		return &plan.Cost{Table: to.Name, Effect: plan.Rewrites, Lock: lockRebuild}
-	}
-	meta := func() *plan.Cost {
-		return &plan.Cost{Table: to.Name, Effect: plan.MetadataOnly, Lock: lockNone}
-	}
-	create := d.createTableWith(keepSettings(from, to), tmp, "", false, &kept)
-	mark := rebuildMark(to.Name, create)
-	out = []plan.Statement{
-		{SQL: fmt.Sprintf("SELECT throwIf(countIf(name = %s AND comment != %s) > 0 AND countIf(name = %s AND comment = %s) = 0,\n    %s)\nFROM system.tables\nWHERE database = currentDatabase() AND name IN (%s, %s);",
-			lit(tmp), lit(mark), lit(to.Name), lit(mark),
-			lit(fmt.Sprintf("mxmigrate: table %s exists and was not made by this file (a rebuild of %s builds it, then drops it): %s is left as it was. Drop or rename %s if you do not need it, then run the migration again", tmp, to.Name, to.Name, tmp)),
-			lit(to.Name), lit(tmp)),
-			Note: note + ". First: stop if " + tmp + " exists and is not this file's own leftover (marked by its comment)", Cost: meta()},
-		{SQL: "DROP TABLE IF EXISTS " + qt + " SYNC;", Note: "this file's own leftover of an earlier run, if any", Cost: meta()},
-		{SQL: create + "\nCOMMENT " + lit(mark) + ";", Changes: cs, Cost: copying()},
-		{SQL: insert + "SELECT " + strings.Join(exprs, ", ") + "\nFROM " + q + ";", Cost: copying()},
-	}
-	comment, clear := "''", "clear the mark"
-	if kept.comment != "" {
-		comment, clear = kept.comment, "the table's own comment replaces the mark"
-	}
-	if st, ok := d.countCheck(from, to); ok {
-		out = append(out, st)
-	}
-	return guards, append(out, []plan.Statement{
-		{SQL: "EXCHANGE TABLES " + qt + " AND " + q + ";", Cost: meta()},
-		{SQL: "DROP TABLE IF EXISTS " + qt + " SYNC;", Note: "the old table", Cost: meta()},
-		{SQL: "ALTER TABLE " + q + " MODIFY COMMENT " + comment + ";", Note: "the rebuild is done: " + clear, Cost: meta()},
-	}...)
+	return insert + "SELECT " + strings.Join(exprs, ", ") + "\nFROM " + d.Quote(r.To.Name) + ";"
 }
 
 // countCheck is the statement that stops a rebuild before EXCHANGE TABLES
@@ -503,6 +513,8 @@ func (d Dialect) createTable(t *schema.Table, name, on string, ifNotExists bool)
 // createTableWith is createTable with what a rebuild carries (c, if not nil):
 // column expressions, comments and codecs, constraints and projections, the
 // TTL (but not the table's comment: the rebuild's mark is there first).
+// It is long because it writes the statement's clauses in ClickHouse's
+// order, one after the other.
 func (d Dialect) createTableWith(t *schema.Table, name, on string, ifNotExists bool, c *carried) string {
 	if c == nil {
 		c = &carried{}
@@ -617,6 +629,8 @@ func identByte(c byte) bool {
 // rows written to the table during the copy are lost; and a rebuild into an
 // engine that merges rows sharing its sorting key says so. A type change
 // says what the file checks before it (guard) and what happens to values.
+// It is long because it has one case per kind of change, each with its own
+// account, which read best side by side.
 func (d Dialect) Caveats(cs []diff.Change, before *schema.Schema) []string {
 	rebuild := rebuilds(cs, before)
 	storage := map[string]*schema.Storage{} // a rebuilt table's new storage

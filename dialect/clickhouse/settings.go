@@ -127,6 +127,9 @@ func (Dialect) Tune(m map[string]any, where string) (dialect.Dialect, error) {
 	return Dialect{cfg: s}, nil
 }
 
+// set reads one key of [ext.mxmigrate.clickhouse] (or of one feature's
+// section) into ts, naming key in errors. It is long because it has one case
+// per setting, which read best side by side.
 func (ts *tableSettings) set(k string, v any, key string) error {
 	var err error
 	switch k {

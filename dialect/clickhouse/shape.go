@@ -29,20 +29,7 @@ func (d Dialect) Shape(s *schema.Schema) (warnings, notes []string, err error) {
 		if t.FeatureKey != "" {
 			what = "feature " + t.FeatureKey
 		}
-		for _, c := range t.Columns {
-			typ := c.Type
-			if typ == schema.JSON && cfg.jsonType != "JSON" {
-				typ = schema.String
-			}
-			if t.FeatureKey != "" && byFieldColumns[c.Name] {
-				typ = schema.RawExact("Map(String, String)")
-			}
-			c.Type = d.NormalizeType(d.TypeSQL(typ))
-			if sql := d.TypeSQL(c.Type); c.Nullable && !wrappable(sql) {
-				c.Nullable = false
-				warnings = append(warnings, fmt.Sprintf("%s: column %s is %s, which ClickHouse cannot make Nullable: it is created non-null (a missing value reads back empty)", what, c.Name, sql))
-			}
-		}
+		warnings = append(warnings, d.shapeColumns(t, what)...)
 		var ts tableSettings
 		var order []string
 		if t.FeatureKey != "" {
@@ -63,18 +50,7 @@ func (d Dialect) Shape(s *schema.Schema) (warnings, notes []string, err error) {
 		} else if t.PrimaryKey != nil {
 			order = append(order, t.PrimaryKey.Columns...)
 		}
-		if n := fileNameLen(t.Name); n > maxTableFileName {
-			return nil, nil, fmt.Errorf("%s: table name %s takes %d bytes as a ClickHouse file name (characters other than letters, digits and _ take 3), over the %d mxmigrate allows (ClickHouse refuses names past 209 bytes, file systems past 255, and a rebuild adds %d): use a shorter feature key or table_prefix",
-				what, t.Name, n, maxTableFileName, len(rebuildSuffix))
-		}
-		if strings.HasSuffix(t.Name, rebuildSuffix) {
-			return nil, nil, fmt.Errorf("%s: table %s ends with %s, which mxmigrate's table rebuilds use for their new table: rename the feature", what, t.Name, rebuildSuffix)
-		}
-		where := cfg.where + ".order_by"
-		if t.FeatureKey != "" && cfg.features[t.FeatureKey].orderBy != nil {
-			where = fmt.Sprintf("%s.features.%q.order_by", cfg.where, t.FeatureKey)
-		}
-		if err := checkOrder(t, order, what, where); err != nil {
+		if err := checkTableName(t, what, cfg, order); err != nil {
 			return nil, nil, err
 		}
 		engine := ts.engine
@@ -97,6 +73,47 @@ func (d Dialect) Shape(s *schema.Schema) (warnings, notes []string, err error) {
 		}
 	}
 	return warnings, notes, nil
+}
+
+// shapeColumns gives t's columns their types as ClickHouse reads them
+// back, non-null where it cannot wrap the type in Nullable (a warning each).
+func (d Dialect) shapeColumns(t *schema.Table, what string) (warnings []string) {
+	cfg := d.settings()
+	for _, c := range t.Columns {
+		typ := c.Type
+		if typ == schema.JSON && cfg.jsonType != "JSON" {
+			typ = schema.String
+		}
+		if t.FeatureKey != "" && byFieldColumns[c.Name] {
+			typ = schema.RawExact("Map(String, String)")
+		}
+		c.Type = d.NormalizeType(d.TypeSQL(typ))
+		if sql := d.TypeSQL(c.Type); c.Nullable && !wrappable(sql) {
+			c.Nullable = false
+			warnings = append(warnings, fmt.Sprintf("%s: column %s is %s, which ClickHouse cannot make Nullable: it is created non-null (a missing value reads back empty)", what, c.Name, sql))
+		}
+	}
+	return warnings
+}
+
+// checkTableName refuses a table name ClickHouse or a rebuild cannot have,
+// and a sorting key the table cannot take (checkOrder).
+func checkTableName(t *schema.Table, what string, cfg *settings, order []string) error {
+	if n := fileNameLen(t.Name); n > maxTableFileName {
+		return fmt.Errorf("%s: table name %s takes %d bytes as a ClickHouse file name (characters other than letters, digits and _ take 3), over the %d mxmigrate allows (ClickHouse refuses names past 209 bytes, file systems past 255, and a rebuild adds %d): use a shorter feature key or table_prefix",
+			what, t.Name, n, maxTableFileName, len(rebuildSuffix))
+	}
+	if strings.HasSuffix(t.Name, rebuildSuffix) {
+		return fmt.Errorf("%s: table %s ends with %s, which mxmigrate's table rebuilds use for their new table: rename the feature", what, t.Name, rebuildSuffix)
+	}
+	where := cfg.where + ".order_by"
+	if t.FeatureKey != "" && cfg.features[t.FeatureKey].orderBy != nil {
+		where = fmt.Sprintf("%s.features.%q.order_by", cfg.where, t.FeatureKey)
+	}
+	if err := checkOrder(t, order, what, where); err != nil {
+		return err
+	}
+	return nil
 }
 
 // checkOrder refuses a sorting key naming a column the table lacks or a

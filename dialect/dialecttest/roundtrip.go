@@ -115,6 +115,7 @@ func (g *gen) mutate(s *schema.Schema) *schema.Schema {
 // mutateTable changes t; orig is the table at the start of the step (nil if
 // new), so that a column NOT NULL there is never dropped: the down migration
 // could not add it back to a table with rows.
+// It is long because it has one case per kind of random change.
 func (g *gen) mutateTable(t, orig *schema.Table) {
 	wasNullable := func(c *schema.Column) bool {
 		if orig == nil {
@@ -205,6 +206,8 @@ func (g *gen) dropIndexesOn(t *schema.Table, col string) {
 // driver, checked to introspect back to its target with every row kept,
 // reverted, checked against the previous schema, and applied again. Literals
 // and casts follow the harness's rules.
+// It is long because it is the property test's whole loop (generate, apply,
+// check, revert, check, apply again), which reads best as one story.
 func RoundTrip(t testing.TB, h Harness) {
 	chains, steps, minSteps := h.Chains, h.Steps, h.MinSteps
 	if chains == 0 {

@@ -39,105 +39,110 @@ ORDER BY table_name, index_name`
 // Inspect reads the named tables that exist; nil tables means all. The three
 // catalog queries run at once on a pool, one by one on a single connection.
 func (d Dialect) Inspect(ctx context.Context, q dialect.Queryer, tables []string) (*schema.Schema, error) {
-	want := func(string) bool { return true }
+	in := &inspection{d: d, want: func(string) bool { return true }, defs: map[string]string{}, tableComments: map[string]bool{}}
 	if tables != nil {
 		set := make(map[string]bool, len(tables))
 		for _, t := range tables {
 			set[t] = true
 		}
-		want = func(n string) bool { return set[n] }
+		in.want = func(n string) bool { return set[n] }
 	}
-	var (
-		cols             []catalog.ColumnRow
-		pks, ixs         []catalog.KeyRow
-		colObjs, conObjs []tableObject
-		defs             = map[string]string{} // table\x00index -> CREATE INDEX
-		tableComments    = map[string]bool{}   // tables whose comment is read
-	)
 	err := catalog.Queries(q,
-		func() error {
-			return catalog.Scan(ctx, q, "read columns", columnsQuery, nil, func(r *sql.Rows) error {
-				var c catalog.ColumnRow
-				var rows sql.NullInt64
-				var def, comment, tableComment string
-				if err := r.Scan(&c.Table, &c.Name, &c.Type, &c.Nullable, &rows, &def, &comment, &tableComment); err != nil {
-					return err
-				}
-				if want(c.Table) {
-					colObjs = append(colObjs, d.columnObjects(c.Table, c.Name, def, comment, tableComment, tableComments)...)
-				}
-				c.Stats = schema.Stats{Rows: -1, Bytes: -1}
-				if rows.Valid {
-					c.Stats.Rows = rows.Int64
-				}
-				if want(c.Table) {
-					cols = append(cols, c)
-				}
-				return nil
-			})
-		},
-		func() error {
-			return catalog.Scan(ctx, q, "read primary keys", pkQuery, nil, func(r *sql.Rows) error {
-				// DuckDB keeps no constraint names: the name stays empty.
-				var k catalog.KeyRow
-				var list any
-				var typ, text, name string
-				if err := r.Scan(&k.Table, &list, &typ, &text, &name); err != nil {
-					return err
-				}
-				if !want(k.Table) {
-					return nil
-				}
-				k.Columns = anyStrings(list)
-				if typ == "PRIMARY KEY" {
-					pks = append(pks, k)
-				} else {
-					conObjs = append(conObjs, constraintObject(k.Table, typ, text, name, k.Columns))
-				}
-				return nil
-			})
-		},
-		func() error {
-			return catalog.Scan(ctx, q, "read indexes", indexesQuery, nil, func(r *sql.Rows) error {
-				var k catalog.KeyRow
-				var exprs any
-				var def string
-				if err := r.Scan(&k.Table, &k.Name, &k.Unique, &exprs, &def); err != nil {
-					return err
-				}
-				if !want(k.Table) {
-					return nil
-				}
-				defs[k.Table+"\x00"+k.Name] = def
-				var err error
-				if k.Columns, err = parseExpressions(exprs); err != nil {
-					return fmt.Errorf("index %s on %s: %w", k.Name, k.Table, err)
-				}
-				ixs = append(ixs, k)
-				return nil
-			})
-		},
+		func() error { return catalog.Scan(ctx, q, "read columns", columnsQuery, nil, in.column) },
+		func() error { return catalog.Scan(ctx, q, "read primary keys", pkQuery, nil, in.constraint) },
+		func() error { return catalog.Scan(ctx, q, "read indexes", indexesQuery, nil, in.index) },
 	)
 	if err != nil {
 		return nil, err
 	}
-	out := catalog.Assemble(cols, pks, ixs, normalize)
+	out := catalog.Assemble(in.cols, in.pks, in.ixs, normalize)
 	for _, t := range out.Tables {
 		for _, ix := range t.Indexes {
-			ix.Def = strings.TrimSuffix(strings.TrimSpace(defs[t.Name+"\x00"+ix.Name]), ";")
+			ix.Def = strings.TrimSuffix(strings.TrimSpace(in.defs[t.Name+"\x00"+ix.Name]), ";")
 		}
 	}
-	attachObjects(out, append(colObjs, conObjs...))
+	attachObjects(out, append(in.colObjs, in.conObjs...))
 	return out, nil
+}
+
+// inspection is one Inspect: the rows of its three queries, which may run
+// at once (each writes its own fields).
+type inspection struct {
+	d                Dialect
+	want             func(table string) bool
+	cols             []catalog.ColumnRow
+	pks, ixs         []catalog.KeyRow
+	colObjs, conObjs []tableObject
+	defs             map[string]string // table\x00index -> CREATE INDEX
+	tableComments    map[string]bool   // tables whose comment is read
+}
+
+// column reads a row of the columns query: a column with its table's row
+// estimate, and its DEFAULT and comments as objects.
+func (in *inspection) column(r *sql.Rows) error {
+	var c catalog.ColumnRow
+	var rows sql.NullInt64
+	var def, comment, tableComment string
+	if err := r.Scan(&c.Table, &c.Name, &c.Type, &c.Nullable, &rows, &def, &comment, &tableComment); err != nil {
+		return err
+	}
+	if !in.want(c.Table) {
+		return nil
+	}
+	in.colObjs = append(in.colObjs, in.d.columnObjects(c.Table, c.Name, def, comment, tableComment, in.tableComments)...)
+	c.Stats = schema.Stats{Rows: -1, Bytes: -1}
+	if rows.Valid {
+		c.Stats.Rows = rows.Int64
+	}
+	in.cols = append(in.cols, c)
+	return nil
+}
+
+// constraint reads a row of the constraints query: the primary key, or a
+// constraint mxmigrate does not model (an object). DuckDB keeps no
+// constraint names: the key's name stays empty.
+func (in *inspection) constraint(r *sql.Rows) error {
+	var k catalog.KeyRow
+	var list any
+	var typ, text, name string
+	if err := r.Scan(&k.Table, &list, &typ, &text, &name); err != nil {
+		return err
+	}
+	if !in.want(k.Table) {
+		return nil
+	}
+	k.Columns = anyStrings(list)
+	if typ == "PRIMARY KEY" {
+		in.pks = append(in.pks, k)
+	} else {
+		in.conObjs = append(in.conObjs, constraintObject(k.Table, typ, text, name, k.Columns))
+	}
+	return nil
+}
+
+// index reads a row of the indexes query, with its CREATE INDEX.
+func (in *inspection) index(r *sql.Rows) error {
+	var k catalog.KeyRow
+	var exprs any
+	var def string
+	if err := r.Scan(&k.Table, &k.Name, &k.Unique, &exprs, &def); err != nil {
+		return err
+	}
+	if !in.want(k.Table) {
+		return nil
+	}
+	in.defs[k.Table+"\x00"+k.Name] = def
+	var err error
+	if k.Columns, err = parseExpressions(exprs); err != nil {
+		return fmt.Errorf("index %s on %s: %w", k.Name, k.Table, err)
+	}
+	in.ixs = append(in.ixs, k)
+	return nil
 }
 
 // ReadText reads table's rows, each column cast to VARCHAR.
 func (d Dialect) ReadText(ctx context.Context, q dialect.Queryer, table string, columns []string) ([][]*string, error) {
-	sel := make([]string, len(columns))
-	for i, c := range columns {
-		sel[i] = "CAST(" + d.Quote(c) + " AS VARCHAR)"
-	}
-	return catalog.ReadText(ctx, q, "read "+table, "SELECT "+strings.Join(sel, ", ")+" FROM "+d.Quote(table), len(columns))
+	return catalog.ReadColumns(ctx, q, d.Quote, table, columns, func(c string) string { return "CAST(" + c + " AS VARCHAR)" })
 }
 
 func anyStrings(v any) []string {
@@ -156,6 +161,8 @@ func anyStrings(v any) []string {
 
 // parseExpressions reads duckdb_indexes().expressions, which DuckDB renders
 // like a Python list: [a, b] or ['"we,ird"', b]. Column names come back unquoted.
+// It is one scanner loop over the rendered list (quotes, brackets, commas),
+// long because its states share one position.
 func parseExpressions(v any) ([]string, error) {
 	if list := anyStrings(v); list != nil {
 		for i, e := range list {

@@ -86,93 +86,113 @@ func (d Dialect) Inspect(ctx context.Context, q dialect.Queryer, tables []string
 	if tables != nil {
 		arg = []any{tables}
 	}
-	var (
-		cols     []catalog.ColumnRow
-		pks, ixs []catalog.KeyRow
-		colObjs  []tableObject
-	)
-	var objs []tableObject
-	type indexDef struct {
-		def string
-		// special: a partial, covering or non-btree index, which serves
-		// no target index (they are plain) whatever its columns
-		special bool
-	}
-	defs := map[string]indexDef{} // table\x00index
-	keys := func(dst *[]catalog.KeyRow, withUnique bool) func(*sql.Rows) error {
-		return func(r *sql.Rows) error {
-			var k catalog.KeyRow
-			var list, contype, def, nsp string
-			var special bool
-			var err error
-			if withUnique {
-				var valid bool
-				err = r.Scan(&k.Table, &k.Name, &k.Unique, &valid, &list, &def, &nsp, &special)
-				k.Invalid = !valid
-			} else {
-				err = r.Scan(&k.Table, &k.Name, &list, &contype, &def, &nsp)
-			}
-			if err != nil {
-				return err
-			}
-			// pg_get_indexdef and pg_get_triggerdef name the table with its
-			// schema: the definition is kept without it, so that a down
-			// file recreates the object beside its table in any schema
-			def = strings.Replace(def, " ON "+nsp+".", " ON ", 1)
-			var cols []string
-			if err := json.Unmarshal([]byte(list), &cols); err != nil {
-				return fmt.Errorf("%s: %w", k.Name, err)
-			}
-			if !withUnique && contype != "p" {
-				objs = append(objs, d.constraintObject(k.Table, k.Name, contype, def, cols))
-				return nil
-			}
-			k.Columns = cols
-			if withUnique {
-				defs[k.Table+"\x00"+k.Name] = indexDef{def, special}
-			}
-			*dst = append(*dst, k)
-			return nil
-		}
-	}
+	in := &inspection{d: d, defs: map[string]indexDef{}}
 	err := catalog.Queries(q,
-		func() error {
-			return catalog.Scan(ctx, q, "read columns", columnsQuery, arg, func(r *sql.Rows) error {
-				var c catalog.ColumnRow
-				var def, identity, generated, comment, tableComment string
-				if err := r.Scan(&c.Table, &c.Name, &c.Type, &c.Nullable, &c.Stats.Rows, &c.Stats.Bytes, &def, &identity, &generated, &comment, &tableComment); err != nil {
-					return err
-				}
-				cols = append(cols, c)
-				colObjs = append(colObjs, d.columnObjects(c.Table, c.Name, def, identity, generated, comment, tableComment)...)
-				return nil
-			})
-		},
-		func() error { return catalog.Scan(ctx, q, "read primary keys", pkQuery, arg, keys(&pks, false)) },
-		func() error { return catalog.Scan(ctx, q, "read indexes", indexesQuery, arg, keys(&ixs, true)) },
+		func() error { return catalog.Scan(ctx, q, "read columns", columnsQuery, arg, in.column) },
+		func() error { return catalog.Scan(ctx, q, "read primary keys", pkQuery, arg, in.constraint) },
+		func() error { return catalog.Scan(ctx, q, "read indexes", indexesQuery, arg, in.index) },
 	)
 	if err != nil {
 		return nil, err
 	}
-	out := catalog.Assemble(cols, pks, ixs, d.NormalizeType)
+	out := catalog.Assemble(in.cols, in.pks, in.ixs, d.NormalizeType)
 	for _, t := range out.Tables {
 		for _, ix := range t.Indexes {
-			x := defs[t.Name+"\x00"+ix.Name]
+			x := in.defs[t.Name+"\x00"+ix.Name]
 			ix.Def = x.def
 			if x.special {
 				ix.Using = "(as defined)"
 			}
 		}
 	}
-	attachObjects(out, append(colObjs, objs...))
+	attachObjects(out, append(in.colObjs, in.conObjs...))
 	return out, nil
+}
+
+// inspection is one Inspect: the rows of its three queries, which may run
+// at once (each writes its own fields).
+type inspection struct {
+	d                Dialect
+	cols             []catalog.ColumnRow
+	pks, ixs         []catalog.KeyRow
+	colObjs, conObjs []tableObject
+	defs             map[string]indexDef // table\x00index
+}
+
+type indexDef struct {
+	def string
+	// special: a partial, covering or non-btree index, which serves no
+	// target index (they are plain) whatever its columns
+	special bool
+}
+
+// column reads a row of the columns query: a column with its table's size,
+// and its DEFAULT, identity, generation and comments as objects.
+func (in *inspection) column(r *sql.Rows) error {
+	var c catalog.ColumnRow
+	var def, identity, generated, comment, tableComment string
+	if err := r.Scan(&c.Table, &c.Name, &c.Type, &c.Nullable, &c.Stats.Rows, &c.Stats.Bytes, &def, &identity, &generated, &comment, &tableComment); err != nil {
+		return err
+	}
+	in.cols = append(in.cols, c)
+	in.colObjs = append(in.colObjs, in.d.columnObjects(c.Table, c.Name, def, identity, generated, comment, tableComment)...)
+	return nil
+}
+
+// constraint reads a row of the constraints query: the primary key, or a
+// constraint mxmigrate does not model (an object).
+func (in *inspection) constraint(r *sql.Rows) error {
+	var k catalog.KeyRow
+	var list, contype, def, nsp string
+	if err := r.Scan(&k.Table, &k.Name, &list, &contype, &def, &nsp); err != nil {
+		return err
+	}
+	cols, def, err := keyColumns(k.Name, list, def, nsp)
+	if err != nil {
+		return err
+	}
+	if contype != "p" {
+		in.conObjs = append(in.conObjs, in.d.constraintObject(k.Table, k.Name, contype, def, cols))
+		return nil
+	}
+	k.Columns = cols
+	in.pks = append(in.pks, k)
+	return nil
+}
+
+// index reads a row of the indexes query, with its definition.
+func (in *inspection) index(r *sql.Rows) error {
+	var k catalog.KeyRow
+	var list, def, nsp string
+	var valid, special bool
+	if err := r.Scan(&k.Table, &k.Name, &k.Unique, &valid, &list, &def, &nsp, &special); err != nil {
+		return err
+	}
+	k.Invalid = !valid
+	cols, def, err := keyColumns(k.Name, list, def, nsp)
+	if err != nil {
+		return err
+	}
+	k.Columns = cols
+	in.defs[k.Table+"\x00"+k.Name] = indexDef{def, special}
+	in.ixs = append(in.ixs, k)
+	return nil
+}
+
+// keyColumns decodes a key's column list (JSON) and keeps its definition
+// without the schema before the table's name: pg_get_indexdef and
+// pg_get_triggerdef name the table with its schema, and a down file
+// recreates the object beside its table in any schema.
+func keyColumns(name, list, def, nsp string) ([]string, string, error) {
+	def = strings.Replace(def, " ON "+nsp+".", " ON ", 1)
+	var cols []string
+	if err := json.Unmarshal([]byte(list), &cols); err != nil {
+		return nil, "", fmt.Errorf("%s: %w", name, err)
+	}
+	return cols, def, nil
 }
 
 // ReadText reads table's rows, each column cast to text.
 func (d Dialect) ReadText(ctx context.Context, q dialect.Queryer, table string, columns []string) ([][]*string, error) {
-	sel := make([]string, len(columns))
-	for i, c := range columns {
-		sel[i] = d.Quote(c) + "::text"
-	}
-	return catalog.ReadText(ctx, q, "read "+table, "SELECT "+strings.Join(sel, ", ")+" FROM "+d.Quote(table), len(columns))
+	return catalog.ReadColumns(ctx, q, d.Quote, table, columns, func(c string) string { return c + "::text" })
 }

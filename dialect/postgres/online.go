@@ -32,77 +32,95 @@ func (d Dialect) Plan(changes []diff.Change, before, after *schema.Schema) ([]pl
 	if d.offline {
 		return d.txSteps([]group{d.plain(changes, before)}, ""), nil
 	}
-	var drops, builds []plan.Step
-	var main, validate, final group
+	var ph phases
 	for _, c := range changes {
 		if plan.IsNew(c, before) {
-			main.add(d.plainOne(c, true))
+			ph.main.add(d.plainOne(c, true))
 			continue
 		}
 		switch {
 		case plan.IsObject(c):
 			// constraints, defaults, triggers mxmigrate does not model:
 			// their own statements, in the plan's transaction
-			main.add(d.plainOne(c, false))
+			ph.main.add(d.plainOne(c, false))
 		case c.Kind == diff.DropIndex && after.Table(c.Table) != nil:
-			drops = append(drops, d.concurrentDrop(c))
+			ph.drops = append(ph.drops, d.concurrentDrop(c))
 		case c.Kind == diff.CreateIndex:
-			builds = append(builds, d.concurrentBuild(c, c.Index))
+			ph.builds = append(ph.builds, d.concurrentBuild(c, c.Index))
 		case c.Kind == diff.AddPrimaryKey:
-			name := pkName(c.Table, c.PrimaryKey)
-			ix := &schema.Index{Name: name, Columns: c.PrimaryKey.Columns, Unique: true}
-			b := d.concurrentBuild(c, ix)
-			b.Label = "primary_key_index"
-			b.Note = fmt.Sprintf("builds the unique index of %s's primary key without blocking writes; the primary key takes it over in a later file", c.Table)
-			builds = append(builds, b)
-			t := d.Quote(c.Table)
-			// undone, the key takes its index with it: the down builds it
-			// again (plainly, in the file's transaction), so that the
-			// state is the earlier file's, from which this one applies again
-			final.add(d.pair(c,
-				plan.Statement{SQL: "ALTER TABLE " + t + " ADD CONSTRAINT " + d.Quote(name) + " PRIMARY KEY USING INDEX " + d.Quote(name) + ";",
-					Note: "takes over the unique index built concurrently", Cost: d.cost(c, plan.MetadataOnly, lockAccessExclusive)},
-				plan.Statement{SQL: "ALTER TABLE " + t + " DROP CONSTRAINT " + d.Quote(name) + ";", Cost: d.cost(c, plan.MetadataOnly, lockAccessExclusive)},
-				plan.Statement{SQL: "CREATE UNIQUE INDEX " + d.Quote(name) + " ON " + t + " (" + sqltext.QuoteList(d, ix.Columns) + ");",
-					Note: "the unique index the earlier file built, which dropping the key dropped", Cost: d.cost(c, plan.BuildsIndex, lockShare)}))
+			d.addPrimaryKey(&ph, c)
 		case c.Kind == diff.AlterColumnNull && !c.Column.Nullable:
-			t := d.Quote(c.Table)
-			col := d.Quote(c.Column.Name)
-			chk := d.Quote(notNullCheck(c.Table, c.Column.Name))
-			addCheck := plan.Statement{SQL: "ALTER TABLE " + t + " ADD CONSTRAINT " + chk + " CHECK (" + col + " IS NOT NULL) NOT VALID;",
-				Note: "set not null, 1 of 3: a check for new rows only (NOT VALID: no scan)", Cost: d.cost(c, plan.MetadataOnly, lockAccessExclusive)}
-			dropCheck := plan.Statement{SQL: "ALTER TABLE " + t + " DROP CONSTRAINT " + chk + ";", Cost: d.cost(c, plan.MetadataOnly, lockAccessExclusive)}
-			main.add(d.pair(c, addCheck, dropCheck))
-			validate.add(d.pair(c,
-				plan.Statement{SQL: "ALTER TABLE " + t + " VALIDATE CONSTRAINT " + chk + ";",
-					Note: "set not null, 2 of 3: checks the existing rows while reads and writes go on", Cost: d.cost(c, plan.Scans, lockShareUpdate)}))
-			final.add(d.pair(c,
-				plan.Statement{SQL: "ALTER TABLE " + t + " ALTER COLUMN " + col + " SET NOT NULL;",
-					Note: "set not null, 3 of 3: the validated check proves it, so PostgreSQL does not scan", Cost: d.cost(c, plan.MetadataOnly, lockAccessExclusive)},
-				plan.Statement{SQL: "ALTER TABLE " + t + " ALTER COLUMN " + col + " DROP NOT NULL;", Cost: d.cost(c, plan.MetadataOnly, lockAccessExclusive)}))
-			// undone, the check comes back validated, as the earlier file
-			// left it, so that SET NOT NULL applies again without a scan
-			final.add(d.pair(c,
-				plan.Statement{SQL: "ALTER TABLE " + t + " DROP CONSTRAINT " + chk + ";", Note: "the check is not needed any more", Cost: d.cost(c, plan.MetadataOnly, lockAccessExclusive)},
-				plan.Statement{SQL: "ALTER TABLE " + t + " ADD CONSTRAINT " + chk + " CHECK (" + col + " IS NOT NULL);",
-					Note: "the validated check the earlier files left", Cost: d.cost(c, plan.Scans, lockAccessExclusive)}))
+			d.setNotNull(&ph, c)
 		default:
-			main.add(d.plainOne(c, false))
+			ph.main.add(d.plainOne(c, false))
 		}
 	}
 	var steps []plan.Step
-	steps = append(steps, drops...)
-	steps = append(steps, d.txSteps([]group{main}, "")...)
-	steps = append(steps, builds...)
-	for _, s := range d.txSteps([]group{validate}, "validate") {
+	steps = append(steps, ph.drops...)
+	steps = append(steps, d.txSteps([]group{ph.main}, "")...)
+	steps = append(steps, ph.builds...)
+	for _, s := range d.txSteps([]group{ph.validate}, "validate") {
 		s.Note = "validates NOT NULL checks in a transaction of its own: it scans, holding a lock that lets reads and writes go on"
 		steps = append(steps, s)
 	}
-	for _, s := range d.txSteps([]group{final}, "set_not_null") {
+	for _, s := range d.txSteps([]group{ph.final}, "set_not_null") {
 		s.Note = "sets the validated columns NOT NULL and adds primary keys on their concurrently built indexes: metadata only"
 		steps = append(steps, s)
 	}
 	return steps, nil
+}
+
+// phases are the parts of an online plan, in the order Plan writes them.
+type phases struct {
+	drops, builds         []plan.Step
+	main, validate, final group
+}
+
+// addPrimaryKey builds the key's unique index concurrently in a file of its
+// own, then adds the key USING INDEX in the final file.
+func (d Dialect) addPrimaryKey(ph *phases, c diff.Change) {
+	name := pkName(c.Table, c.PrimaryKey)
+	ix := &schema.Index{Name: name, Columns: c.PrimaryKey.Columns, Unique: true}
+	b := d.concurrentBuild(c, ix)
+	b.Label = "primary_key_index"
+	b.Note = fmt.Sprintf("builds the unique index of %s's primary key without blocking writes; the primary key takes it over in a later file", c.Table)
+	ph.builds = append(ph.builds, b)
+	t := d.Quote(c.Table)
+	// undone, the key takes its index with it: the down builds it
+	// again (plainly, in the file's transaction), so that the
+	// state is the earlier file's, from which this one applies again
+	ph.final.add(d.pair(c,
+		plan.Statement{SQL: "ALTER TABLE " + t + " ADD CONSTRAINT " + d.Quote(name) + " PRIMARY KEY USING INDEX " + d.Quote(name) + ";",
+			Note: "takes over the unique index built concurrently", Cost: d.cost(c, plan.MetadataOnly, lockAccessExclusive)},
+		plan.Statement{SQL: "ALTER TABLE " + t + " DROP CONSTRAINT " + d.Quote(name) + ";", Cost: d.cost(c, plan.MetadataOnly, lockAccessExclusive)},
+		plan.Statement{SQL: "CREATE UNIQUE INDEX " + d.Quote(name) + " ON " + t + " (" + sqltext.QuoteList(d, ix.Columns) + ");",
+			Note: "the unique index the earlier file built, which dropping the key dropped", Cost: d.cost(c, plan.BuildsIndex, lockShare)}))
+}
+
+// setNotNull adds a NOT VALID check in the plan's file, validates it in a
+// file of its own, then sets NOT NULL (proved by the check, no scan) and
+// drops the check in the final file.
+func (d Dialect) setNotNull(ph *phases, c diff.Change) {
+	t := d.Quote(c.Table)
+	col := d.Quote(c.Column.Name)
+	chk := d.Quote(notNullCheck(c.Table, c.Column.Name))
+	addCheck := plan.Statement{SQL: "ALTER TABLE " + t + " ADD CONSTRAINT " + chk + " CHECK (" + col + " IS NOT NULL) NOT VALID;",
+		Note: "set not null, 1 of 3: a check for new rows only (NOT VALID: no scan)", Cost: d.cost(c, plan.MetadataOnly, lockAccessExclusive)}
+	dropCheck := plan.Statement{SQL: "ALTER TABLE " + t + " DROP CONSTRAINT " + chk + ";", Cost: d.cost(c, plan.MetadataOnly, lockAccessExclusive)}
+	ph.main.add(d.pair(c, addCheck, dropCheck))
+	ph.validate.add(d.pair(c,
+		plan.Statement{SQL: "ALTER TABLE " + t + " VALIDATE CONSTRAINT " + chk + ";",
+			Note: "set not null, 2 of 3: checks the existing rows while reads and writes go on", Cost: d.cost(c, plan.Scans, lockShareUpdate)}))
+	ph.final.add(d.pair(c,
+		plan.Statement{SQL: "ALTER TABLE " + t + " ALTER COLUMN " + col + " SET NOT NULL;",
+			Note: "set not null, 3 of 3: the validated check proves it, so PostgreSQL does not scan", Cost: d.cost(c, plan.MetadataOnly, lockAccessExclusive)},
+		plan.Statement{SQL: "ALTER TABLE " + t + " ALTER COLUMN " + col + " DROP NOT NULL;", Cost: d.cost(c, plan.MetadataOnly, lockAccessExclusive)}))
+	// undone, the check comes back validated, as the earlier file
+	// left it, so that SET NOT NULL applies again without a scan
+	ph.final.add(d.pair(c,
+		plan.Statement{SQL: "ALTER TABLE " + t + " DROP CONSTRAINT " + chk + ";", Note: "the check is not needed any more", Cost: d.cost(c, plan.MetadataOnly, lockAccessExclusive)},
+		plan.Statement{SQL: "ALTER TABLE " + t + " ADD CONSTRAINT " + chk + " CHECK (" + col + " IS NOT NULL);",
+			Note: "the validated check the earlier files left", Cost: d.cost(c, plan.Scans, lockAccessExclusive)}))
 }
 
 // group is statements that run together, each with its undo (in order).

@@ -153,6 +153,10 @@ config = { connection_string = "chdb:chdata?database=bench" }`, nil
 	},
 }
 
+// scenario measures generate on n feature tables of one dialect: set up the
+// project and the database through mxmigrate itself, change 10% of the
+// tables, run generate --dry-run runs times. It is long because it is the
+// benchmark's script, step after step.
 func scenario(bin, dialect string, n int, pg *itest.Postgres) measure {
 	dir, err := os.MkdirTemp("", "mxbench-")
 	check(err)

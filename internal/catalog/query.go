@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"sync"
 )
 
@@ -83,4 +84,14 @@ func ReadText(ctx context.Context, q Queryer, what, query string, ncols int) ([]
 		return nil
 	})
 	return out, err
+}
+
+// ReadColumns reads every row of table (quoted), each of columns as text
+// through asText (which gets the quoted column: a cast, say), NULL as nil.
+func ReadColumns(ctx context.Context, q Queryer, quote func(string) string, table string, columns []string, asText func(col string) string) ([][]*string, error) {
+	sel := make([]string, len(columns))
+	for i, c := range columns {
+		sel[i] = asText(quote(c))
+	}
+	return ReadText(ctx, q, "read "+table, "SELECT "+strings.Join(sel, ", ")+" FROM "+quote(table), len(columns))
 }

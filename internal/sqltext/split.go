@@ -12,6 +12,9 @@ type Stmt struct {
 // ('...', "...", $tag$...$tag$) and comments (--, /* */). A statement starts
 // at its first character that is not blank or comment; statements that hold
 // only comments and blanks are left out.
+//
+// It is one scanner loop over the file's bytes (quotes, dollar quotes,
+// comments, statement ends), long because its states share one position.
 func Split(body string) []Stmt {
 	var out []Stmt
 	start, line, startLine := 0, 1, 1
