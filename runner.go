@@ -240,8 +240,8 @@ func (p *Project) Up(ctx context.Context, env *Env, n int, out io.Writer) ([]App
 	return p.apply(ctx, env, n, out, upward)
 }
 
-// way is what Up and Down do at each turn of the loop they share (apply).
-type way struct {
+// direction is what Up and Down do at each turn of the loop they share (apply).
+type direction struct {
 	down bool
 	// moved says what to do when another run moved the database from the
 	// version this run last saw or left: Up goes on from there (and says
@@ -254,7 +254,7 @@ type way struct {
 	idle func(version int64) string
 }
 
-var upward = way{
+var upward = direction{
 	moved: func(env *Env, expect, got int64) error { return nil },
 	next: func(env *Env, dir *generator.Dir, st State) (generator.File, int, error) {
 		if st.Version >= 0 {
@@ -271,7 +271,7 @@ var upward = way{
 	idle: func(v int64) string { return "no pending migrations (at version " + versionText(v) + ")" },
 }
 
-var downward = way{
+var downward = direction{
 	down: true,
 	moved: func(env *Env, expect, got int64) error {
 		return fmt.Errorf("%s: another run moved the database from version %s to %s meanwhile; stopped without reverting anything more (run `mxmigrate status -n %s`)",
@@ -294,9 +294,9 @@ var downward = way{
 	idle: func(int64) string { return "nothing to revert" },
 }
 
-// apply runs up to n files (all with n < 0) the way w says, each under the
+// apply runs up to n files (all with n < 0) as w says, each under the
 // migrations lock from the version read there, reporting each to out.
-func (p *Project) apply(ctx context.Context, env *Env, n int, out io.Writer, w way) ([]Applied, error) {
+func (p *Project) apply(ctx context.Context, env *Env, n int, out io.Writer, w direction) ([]Applied, error) {
 	r, first, err := p.openRunner(ctx, env, out)
 	if err != nil {
 		return nil, err

@@ -237,6 +237,8 @@ config = { database = "x" }
 	}
 }
 
+// TestEnvironments is long because it is one scenario, step
+// after step.
 func TestEnvironments(t *testing.T) {
 	dir := t.TempDir()
 	write(t, filepath.Join(dir, "metaxy.toml"), base+`

@@ -18,6 +18,9 @@
 //     store type twice panics.
 //     - Name: written into generated files and mxmigrate.sum ("duckdb").
 //     - StoreTypes: Metaxy's store class paths, old and new module paths.
+//     - About: the database as the README's store table names it, its docs
+//     page, and its `mxmigrate version` lines (ModuleVersion reads a Go
+//     module's version from the build).
 //     - Tune(settings, where): [ext.mxmigrate.<Name>] for the whole project
 //     (ClickHouse engine and ORDER BY, PostgreSQL json_type and
 //     lock_timeout); name the key and where in errors. Default: `return d, nil`.
@@ -51,26 +54,44 @@
 //     where Render writes the statements (internal/sqltext has the DDL every
 //     supported database shares), each with its plan.Cost (effect and lock),
 //     planning around the database's ALTER TABLE limits so that rows are
-//     kept. Caveats says what a change does to rows beyond diff's account
-//     (NULLs given a default, values that do not convert back); Shape
-//     completes a target schema where tables carry more than columns, keys
-//     and indexes (default: `return nil, nil, nil`); Quote; Transactional.
+//     kept. Each Statement.SQL is whole, ";" included (files are written as
+//     given); a statement lists in Changes the changes it carries out (the
+//     file's comments name them), a statement that only prepares or
+//     follows, none. A
+//     CreateTable change carries the new table's indexes (Def.Indexes): the
+//     dialect creates them (cost: new table). What the database cannot alter
+//     in place goes through plan.Rebuilt: Rebuilds names the tables, Rebuild
+//     writes one (r.Changes on its first statement; a scratch name no table
+//     of before or after has, compared through Fold; r.Columns copied, and
+//     the row count kept when none is; the new table's indexes created, or
+//     dropped and created around the plan as DuckDB does), InPlace the rest.
+//     Caveats says what a change does to rows beyond diff's account (NULLs
+//     given a default, values that do not convert back); Shape completes a
+//     target schema where tables carry more than columns, keys and indexes
+//     (default: `return nil, nil, nil`); Quote; Transactional.
 //  7. migratedriver.go: MigrateDriver wraps an open Handle in golang-migrate's
 //     database.Driver (its table format and lock key, so that the stock CLI
 //     and mxmigrate agree); version and dirty state are read through it and
-//     nothing else. Explains/Explain add to the message of a file that failed
-//     (default: false and "").
+//     nothing else. Read-only commands open it only when the catalog shows
+//     the migrations table, on a read-only handle: it must not write on open
+//     when the table exists (create it when missing, or on Lock/SetVersion).
+//     Explains/Explain add to the message of a file that failed (default:
+//     false and "").
 //  8. conformance_test.go: `func TestConformance(t *testing.T) {
 //     dialecttest.Run(t, harness) }` with a dialecttest.Harness (a fresh
 //     database per call, the dialect's literals and casts, a golden file),
 //     and `var update = flag.Bool("update", false, "rewrite golden files")`:
 //     the kit looks the flag up, and `go test -update` writes
 //     testdata/conformance.sql, which you review. Add
-//     TestKitCatchesSabotage (dialecttest.CatchesSabotage) too.
+//     TestKitCatchesSabotage (dialecttest.CatchesSabotage): rewrites of the
+//     dialect's own statements that must make the kit fail on the column
+//     named in Want ("videos.created").
 //  9. One line outside the folder: `_ "github.com/mxmigrate/mxmigrate/dialect/<name>"`
-//     in cmd/mxmigrate/main.go. The CLI's usage, `mxmigrate version`, the
-//     README's store table (checked by a test) and integration/bench take
-//     the dialect from the registry.
+//     in cmd/mxmigrate/main.go (and the driver's module in go.mod). The
+//     CLI's usage, `mxmigrate version` and integration/bench take the
+//     dialect from the registry; the README's store table is written from
+//     it by `go test ./cmd/mxmigrate -run TestReadmeStoreTable -update`
+//     (without -update the test fails, printing the row, until it is).
 //
 // # Why each hook is on the interface
 //

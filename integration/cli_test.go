@@ -47,6 +47,8 @@ func editLock(t *testing.T, dir string, f func(string) string) {
 
 // TestCLIFlowDuckDB is issue #2's acceptance flow on a project shaped like
 // ../shared/examples.
+//
+// It is long because it is one scenario on a real engine, step after step.
 func TestCLIFlowDuckDB(t *testing.T) {
 	dir := project(t, "media")
 	mx(t, dir, "generate", "-n", "dev:metaxy_system", "-m", "init").Must(t, 0, "+ create table metaxy_system__feature_versions", "wrote migrations/system/000001_init.up.sql")

@@ -39,6 +39,8 @@ func duckObjects(t *testing.T, db, table string) []string {
 // again on the new table (the file shows them), the rows are kept, check
 // still lists them, down restores the key beside them, and the down file
 // of the migration that adds the key back (a rebuild too) keeps them.
+//
+// It is long because it is one scenario on a real engine, step after step.
 func TestRebuildKeepsUnmanagedObjectsDuckDB(t *testing.T) {
 	dir := hproject(t, "dev", feature("a/b", "n", "m"))
 	db := filepath.Join(dir, "h.duckdb")

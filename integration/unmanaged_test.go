@@ -71,6 +71,8 @@ func duckQuery(t *testing.T, db, query string) []string {
 // in place, gated behind --allow-destructive where they enforce something,
 // and down restores them exactly. The CHECK, which DuckDB cannot drop without
 // rebuilding the table, stays listed and untouched.
+//
+// It is long because it is one scenario on a real engine, step after step.
 func TestUnmanagedObjectsDuckDB(t *testing.T) {
 	dir := hproject(t, "dev", feature("a/b", "n", "m"))
 	db := filepath.Join(dir, "h.duckdb")

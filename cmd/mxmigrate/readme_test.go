@@ -1,6 +1,7 @@
 package main
 
 import (
+	"flag"
 	"os"
 	"strings"
 	"testing"
@@ -28,8 +29,10 @@ func storeTable() string {
 	return strings.Join(rows, "\n") + "\n"
 }
 
+var update = flag.Bool("update", false, "rewrite README.md's store table from the registry")
+
 // TestReadmeStoreTable: the README lists every registered dialect, as the
-// registry describes it, and no other.
+// registry describes it, and no other (-update writes the table).
 func TestReadmeStoreTable(t *testing.T) {
 	readme, err := os.ReadFile("../../README.md")
 	if err != nil {
@@ -45,7 +48,14 @@ func TestReadmeStoreTable(t *testing.T) {
 	if j := strings.Index(got, "\n\n"); j >= 0 {
 		got = got[:j+1]
 	}
+	if got != want && *update {
+		out := string(readme[:i]) + want + string(readme[i+len(got):])
+		if err := os.WriteFile("../../README.md", []byte(out), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
 	if got != want {
-		t.Errorf("README.md's store table differs from the registry; write this one:\n%s\nREADME.md has:\n%s", want, got)
+		t.Errorf("README.md's store table differs from the registry; write this one (go test ./cmd/mxmigrate -run TestReadmeStoreTable -update does):\n%s\nREADME.md has:\n%s", want, got)
 	}
 }

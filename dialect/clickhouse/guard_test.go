@@ -74,6 +74,8 @@ func TestRetypeGuard(t *testing.T) {
 // TestRetypeGuardLossy: values that CAST would clamp or cut stop the file
 // too, values that survive go through, and a NULL in a rebuilt key column
 // becomes the new type's default.
+//
+// It is long because it is one scenario on a real engine, step after step.
 func TestRetypeGuardLossy(t *testing.T) {
 	ctx := context.Background()
 	h, err := newStore(t, Dialect{}).Open(ctx, dialect.OpenOptions{})

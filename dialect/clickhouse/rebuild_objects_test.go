@@ -53,6 +53,8 @@ func rRows(t *testing.T, h *dialect.Handle) string {
 // and a comment, all made by hand, changes its ORDER BY: the rebuilt table
 // has every one of them, the same rows and stored values; the plan names
 // nothing as lost; down gives the table back exactly, with its rows.
+//
+// It is long because it is one scenario on a real engine, step after step.
 func TestRebuildKeepsUnmanagedObjects(t *testing.T) {
 	ctx := context.Background()
 	d := Dialect{}

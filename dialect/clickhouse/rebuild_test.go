@@ -66,6 +66,8 @@ func kv(name, engine string, order ...string) *schema.Table {
 // appeared stops at its first statement, naming it, before it changes
 // anything. The file's own leftover (a run that failed part-way, before or
 // after EXCHANGE TABLES) is recognised by its mark and a run again converges.
+//
+// It is long because it is one scenario on a real engine, step after step.
 func TestRebuildScratchExists(t *testing.T) {
 	ctx := context.Background()
 	d := Dialect{}
@@ -145,6 +147,8 @@ func TestRebuildScratchExists(t *testing.T) {
 // sorting key, with a narrower ORDER BY, is destructive and says so; its
 // file stops before EXCHANGE TABLES when the new table (FINAL) reads fewer
 // rows, leaving the table as it was; accept_collapse = true lets it through.
+//
+// It is long because it is one scenario on a real engine, step after step.
 func TestRebuildCollapse(t *testing.T) {
 	ctx := context.Background()
 	h, err := newStore(t, Dialect{}).Open(ctx, dialect.OpenOptions{})

@@ -16,6 +16,8 @@ import (
 // which rolls back, in place and in a rebuild (a key column); values that
 // survive the round trip go through. The plan line says what the guard does
 // and what CAST would have done.
+//
+// It is long because it is one scenario on a real engine, step after step.
 func TestRetypeGuard(t *testing.T) {
 	p, h := tempDB(t)
 	drv0, err := (&Driver{}).Open("duckdb://" + p)

@@ -16,6 +16,8 @@ import (
 // double precision 0.1 to real) stops the file, which rolls back, naming
 // the value; values that survive the round trip go through. Each file of
 // the plan runs as golang-migrate runs it: one multi-statement query.
+//
+// It is long because it is one scenario on a real engine, step after step.
 func TestRetypeGuard(t *testing.T) {
 	ctx := context.Background()
 	p := pg(t)

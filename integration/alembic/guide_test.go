@@ -227,6 +227,8 @@ func want(t *testing.T, b, cmd *block, out string) {
 // table cannot have them (as the guide says); a database whose one feature
 // table has them is in sync with mxmigrate's per-table names, compared by
 // columns.
+//
+// It is long because it is one scenario on a real engine, step after step.
 func TestMetaxyNamedKeyIsAdopted(t *testing.T) {
 	dir := t.TempDir()
 	itest.CopyTree(t, filepath.Join("testdata", "project"), dir)

@@ -16,6 +16,8 @@ import (
 // with the engine, ORDER BY, PARTITION BY and SETTINGS of
 // [ext.mxmigrate.clickhouse]; a changed partitioning rebuilds a table with
 // rows and keeps them; a file re-run after being forced back converges.
+//
+// It is long because it is one scenario on a real engine, step after step.
 func TestCLIFlow(t *testing.T) {
 	dir := newProject(t)
 	mx(t, dir, "generate", "-n", "ch:metaxy_system", "-m", "init").Must(t, 0, "+ create table metaxy_system__feature_versions")

@@ -14,6 +14,8 @@ import (
 // feature table are kept and listed by check (exit 0) and generate
 // --verbose; ignore silences one; manage_unknown = "drop" plans their drops,
 // gated behind --allow-destructive, and down restores them.
+//
+// It is long because it is one scenario on a real engine, step after step.
 func TestUnmanagedObjectsClickHouse(t *testing.T) {
 	dir := newProject(t)
 	const env = "ch:metaxy_features"

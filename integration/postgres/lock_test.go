@@ -24,6 +24,8 @@ import (
 // driver waited in pg_advisory_lock, holding a snapshot the build waits
 // for: "deadlock detected", a dirty version and an INVALID index. Here the
 // build finishes once the writer ends, and the index is valid.
+//
+// It is long because it is one scenario on a real engine, step after step.
 func TestNoWaitBesideAConcurrentBuild(t *testing.T) {
 	e, db := migratedWithRows(t, 2000)
 	itest.Edit(t, filepath.Join(e.dir, "metaxy.toml"), func(s string) string {

@@ -25,6 +25,8 @@ import (
 // waits for a lock longer than lock_timeout (the inserts' own lock_timeout,
 // 5s, would fail them: the database measures the wait), none fails, every
 // row is kept.
+//
+// It is long because it is one scenario on a real engine, step after step.
 func TestOnlineDDLWhileInserting(t *testing.T) {
 	for _, via := range []string{"mxmigrate up", "stock migrate CLI"} {
 		t.Run(via, func(t *testing.T) {
@@ -129,6 +131,8 @@ func TestOnlineDDLWhileInserting(t *testing.T) {
 // TestBlockedMigrationFailsAfterLockTimeout: a long transaction holds a lock
 // on the table; up gives up after lock_timeout, the database is unchanged and
 // dirty, and the message names the session and the way on, which works.
+//
+// It is long because it is one scenario on a real engine, step after step.
 func TestBlockedMigrationFailsAfterLockTimeout(t *testing.T) {
 	e := newProject(t)
 	itest.Edit(t, filepath.Join(e.dir, "metaxy.toml"), func(s string) string {
@@ -230,6 +234,8 @@ func TestFailedConcurrentBuild(t *testing.T) {
 // TestInvalidIndexIsRebuilt: an index whose concurrent build was cancelled
 // is INVALID; generate sees it (pg_index.indisvalid) and plans to drop and
 // rebuild it.
+//
+// It is long because it is one scenario on a real engine, step after step.
 func TestInvalidIndexIsRebuilt(t *testing.T) {
 	e, db := migratedWithRows(t, 50000)
 	itest.Edit(t, filepath.Join(e.dir, "metaxy.toml"), func(s string) string {

@@ -55,6 +55,8 @@ ORDER BY 1`, table)
 // not create are kept (no statement), listed by check (in sync, exit 0) and
 // generate --verbose, silenced by ignore; manage_unknown = "drop" plans their
 // drops, gated behind --allow-destructive, and down restores them exactly.
+//
+// It is long because it is one scenario on a real engine, step after step.
 func TestUnmanagedObjectsKeptListedAndDroppedOnRequest(t *testing.T) {
 	e := newProject(t)
 	const env = "prod:metaxy_features"

@@ -15,6 +15,8 @@ import (
 // that `file` and `ldd` call it statically linked, builds the Dockerfile's
 // image (FROM scratch) and runs the demo flow in it: version, up, check, a
 // new column generated and applied, check again.
+//
+// It is long because it is one scenario on a real engine, step after step.
 func TestStaticBinaryInScratchContainer(t *testing.T) {
 	root, _ := filepath.Abs("../..")
 	for _, tool := range []string{"docker", "file", "ldd"} {

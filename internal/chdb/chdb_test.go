@@ -42,6 +42,8 @@ func session(t *testing.T) *chdb.Session {
 	return s
 }
 
+// TestDatabaseSQL is long because it is one scenario on a real engine, step
+// after step.
 func TestDatabaseSQL(t *testing.T) {
 	s := session(t)
 	for _, db := range []string{"a1", "b1"} {
