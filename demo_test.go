@@ -60,3 +60,50 @@ func TestDemoMigrationsAreCurrent(t *testing.T) {
 		}
 	}
 }
+
+// TestHandBuiltEnv: an Env a library caller builds from a resolved one's
+// exported fields derives the same target and plans the same changes (what
+// resolve derives once is derived on first use).
+func TestHandBuiltEnv(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{"metaxy.toml", "metaxy.lock"} {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(dir, f), b, 0o644)
+	}
+	itest.CopyTree(t, "definitions", filepath.Join(dir, "definitions"))
+	p, err := mxmigrate.Load(config.Options{Path: filepath.Join(dir, "metaxy.toml"), Environ: []string{}}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env, err := p.Environment("dev:metaxy_features")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hand := &mxmigrate.Env{Name: env.Name, Target: env.Target, Store: env.Store, Dialect: env.Dialect, Conn: env.Conn, Dir: env.Dir, MigrationsTable: env.MigrationsTable}
+	ctx := context.Background()
+	want, err := p.Target(ctx, env, mxmigrate.TargetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := p.Target(ctx, hand, mxmigrate.TargetOptions{})
+	if err != nil {
+		t.Fatalf("hand-built Env: %v", err)
+	}
+	if len(got.Tables) == 0 || len(got.Tables) != len(want.Tables) || got.Tables[0].Name != want.Tables[0].Name {
+		t.Fatalf("hand-built Env: %d tables, resolved: %d", len(got.Tables), len(want.Tables))
+	}
+	a, err := p.Compare(ctx, env, mxmigrate.TargetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := p.Compare(ctx, hand, mxmigrate.TargetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Changes) == 0 || len(a.Changes) != len(b.Changes) {
+		t.Errorf("changes: resolved %d, hand-built %d", len(a.Changes), len(b.Changes))
+	}
+}

@@ -16,6 +16,8 @@ import (
 
 // Env is one environment ("<store>:<target>") resolved once per command:
 // everything later steps need, so that none of them looks anything up again.
+// Environment and Environments make them; an Env built by hand from its
+// exported fields gets the rest derived from the configuration on first use.
 type Env struct {
 	// Name is "<store>:<target>".
 	Name string
@@ -36,9 +38,10 @@ type Env struct {
 	// configuration (prefix, naming, injected key, project), which a
 	// command's TargetOptions override; policy is what to do with objects
 	// mxmigrate did not create.
-	tables []managedTable
-	names  desired.Options
-	policy diff.Policy
+	tables   []managedTable
+	names    desired.Options
+	policy   diff.Policy
+	resolved bool
 }
 
 // Identity is what the environment's directory records about whom its DDL is for.
@@ -101,10 +104,27 @@ func (p *Project) resolve(e *config.Environment) (*Env, error) {
 		return nil, fmt.Errorf("%s: %w", e.Name, err)
 	}
 	env := &Env{Name: e.Name, Target: e.Target, Store: e.Store, Dialect: d, Conn: conn, Dir: e.Dir, MigrationsTable: table}
-	env.tables = p.storeTables(env)
-	env.names = p.targetNames(env)
-	env.policy = p.policy(env)
+	env = p.complete(env)
 	return env, checkOwnTable(env)
+}
+
+// complete is env with what the stages read derived from its store and the
+// configuration: resolve does it once; an Env a library caller built by
+// hand gets it on first use (a copy: env is not changed). Changing a
+// resolved Env's fields does not derive it again.
+func (p *Project) complete(env *Env) *Env {
+	if env.resolved {
+		return env
+	}
+	e := *env
+	e.policy = p.policy(&e)
+	e.names = p.targetNames(&e)
+	e.tables = p.storeTables(&e)
+	for _, t := range e.tables {
+		e.names.Reserved[t.Name] = t.What
+	}
+	e.resolved = true
+	return &e
 }
 
 // managedTable is a table of a store that mxmigrate manages apart from
@@ -119,21 +139,21 @@ type managedTable struct {
 // from feature tables: Metaxy's two system tables and the migrations tables
 // of both targets.
 func (p *Project) storeTables(env *Env) []managedTable {
-	to := desired.Options{TablePrefix: env.Store.TablePrefix, Names: env.Dialect}
-	out := []managedTable{
-		{Name: desired.SystemTable(to, desired.FeatureVersionsTable), What: "Metaxy's system table " + desired.FeatureVersionsTable},
-		{Name: desired.SystemTable(to, desired.EventsTable), What: "Metaxy's system table " + desired.EventsTable},
-	}
+	var migrations []managedTable
 	for _, t := range []string{config.TargetSystem, config.TargetFeatures} {
 		if t == env.Target {
-			out = append(out, managedTable{Name: env.MigrationsTable, What: "the migrations table of " + env.Name, Own: true})
+			migrations = append(migrations, managedTable{Name: env.MigrationsTable, What: "the migrations table of " + env.Name, Own: true})
 		} else if o, err := p.Config.Environment(env.Store.Name + ":" + t); err == nil {
 			if name, err := desired.MigrationsTable(env.Dialect, o.MigrationsTable, o.MigrationsTableSet); err == nil {
-				out = append(out, managedTable{Name: name, What: "the migrations table of " + o.Name})
+				migrations = append(migrations, managedTable{Name: name, What: "the migrations table of " + o.Name})
 			}
 		}
 	}
-	return out
+	to := desired.Options{TablePrefix: env.Store.TablePrefix, Names: env.Dialect}
+	return append([]managedTable{
+		{Name: desired.SystemTable(to, desired.FeatureVersionsTable), What: "Metaxy's system table " + desired.FeatureVersionsTable},
+		{Name: desired.SystemTable(to, desired.EventsTable), What: "Metaxy's system table " + desired.EventsTable},
+	}, migrations...)
 }
 
 // checkOwnTable refuses a migrations table that is the other target's
@@ -221,10 +241,7 @@ func (p *Project) targetNames(env *Env) desired.Options {
 		Project:          c.Project,
 		ColumnTypes:      c.Mx.ColumnTypes,
 		Key:              c.Mx.Key,
-		Reserved:         map[string]string{},
-	}
-	for _, t := range env.tables {
-		to.Reserved[t.Name] = t.What
+		Reserved:         map[string]string{}, // the store's own tables (complete)
 	}
 	return to
 }

@@ -37,6 +37,7 @@ func (p *Project) prepare(ctx context.Context, env *Env, o TargetOptions) (*inpu
 		return nil, err
 	}
 	clock.lap("read and verify " + p.rel(env.Dir))
+	env = p.complete(env)
 	return &inputs{p: p, env: env, o: o, dir: dir, opened: openAsync(ctx, env.Conn, p.ExitSoon), clock: clock}, nil
 }
 

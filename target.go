@@ -21,6 +21,7 @@ import (
 func (in *inputs) derive(ctx context.Context) error {
 	target, empty, err := in.p.target(ctx, in.env, in.o)
 	if err == nil {
+		in.clock.lap(fmt.Sprintf("derive target (%d tables)", len(target.Tables)))
 		err = in.p.checkManaged(in.env, target, in.dir.Managed())
 	}
 	if err != nil {
@@ -28,7 +29,6 @@ func (in *inputs) derive(ctx context.Context) error {
 		return err
 	}
 	in.target, in.empty = target, empty
-	in.clock.lap(fmt.Sprintf("derive target (%d tables)", len(target.Tables)))
 	return nil
 }
 
@@ -144,7 +144,7 @@ func deref(s *string) string {
 
 // Target derives the environment's target schema.
 func (p *Project) Target(ctx context.Context, env *Env, o TargetOptions) (*schema.Schema, error) {
-	s, _, err := p.target(ctx, env, o)
+	s, _, err := p.target(ctx, p.complete(env), o)
 	return s, err
 }
 

@@ -23,14 +23,14 @@ func Register(d Dialect) {
 	mu.Lock()
 	defer mu.Unlock()
 	if d == nil {
-		panic("stores: Register of a nil dialect")
+		panic("dialect: Register of a nil dialect")
 	}
 	if _, dup := dialects[d.Name()]; dup {
-		panic("stores: Register called twice for dialect " + d.Name())
+		panic("dialect: Register called twice for dialect " + d.Name())
 	}
 	for _, t := range d.StoreTypes() {
 		if prev, dup := byType[t]; dup {
-			panic(fmt.Sprintf("stores: store type %s registered by dialects %s and %s", t, prev.Name(), d.Name()))
+			panic(fmt.Sprintf("dialect: store type %s registered by dialects %s and %s", t, prev.Name(), d.Name()))
 		}
 	}
 	dialects[d.Name()] = d
