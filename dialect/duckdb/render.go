@@ -29,7 +29,8 @@ import (
 //     set NOT NULL.
 func (d Dialect) Render(changes []diff.Change, before, after *schema.Schema) ([]plan.Statement, error) {
 	bt, at := before.Index(), after.Index()
-	names := restrictedTables(changes, bt, at, rebuilds(changes, before, after))
+	rebuild := rebuilds(changes, before, after)
+	names := restrictedTables(changes, bt, at, rebuild)
 	restricted := map[string]bool{}
 	for _, n := range names {
 		restricted[n] = true
@@ -63,7 +64,7 @@ func (d Dialect) Render(changes []diff.Change, before, after *schema.Schema) ([]
 				Cost: &plan.Cost{Table: n, Effect: plan.MetadataOnly, Lock: lockDB}})
 		}
 	}
-	out = append(out, plan.Rebuilt(planner{d, before, after}, rest, before, after)...)
+	out = append(out, plan.Rebuilt(planner{d, before, after, bt, rebuild}, rest, before, after)...)
 	for _, n := range names {
 		for _, ix := range sortedIndexes(at[n].Indexes) {
 			st := plan.Statement{SQL: d.createIndex(n, ix), Changes: carried(n, ix.Name, diff.CreateIndex),
@@ -109,12 +110,15 @@ func restrictedTables(changes []diff.Change, bt, at map[string]*schema.Table, re
 type planner struct {
 	d             Dialect
 	before, after *schema.Schema
+	bt            map[string]*schema.Table // before, by name
+	rebuild       map[string]bool          // rebuilds of Render's changes
 }
 
-// Rebuilds: see rebuilds.
-func (p planner) Rebuilds(changes []diff.Change, before, after *schema.Schema) map[string]string {
+// Rebuilds: see rebuilds (Render's changes without the index changes it
+// carries around them rebuild the same tables).
+func (p planner) Rebuilds([]diff.Change, *schema.Schema, *schema.Schema) map[string]string {
 	out := map[string]string{}
-	for t := range rebuilds(changes, before, after) {
+	for t := range p.rebuild {
 		out[t] = "DuckDB cannot drop a primary key, retype or drop a key or indexed column, nor drop NOT NULL on an indexed table, in place"
 	}
 	return out
@@ -127,7 +131,7 @@ func (p planner) Rebuild(r plan.Rebuild) (guards, statements []plan.Statement) {
 
 // InPlace: see render.
 func (p planner) InPlace(c diff.Change) (guards, statements []plan.Statement) {
-	return nil, p.d.render(c, p.before.Table(c.Table) == nil)
+	return nil, p.d.render(c, p.bt[c.Table] == nil)
 }
 
 // rebuilds returns the existing tables that changes (from before to after)
