@@ -32,6 +32,9 @@ type Env struct {
 	// MigrationsTable is golang-migrate's table for this environment, as the
 	// database keeps it (through the dialect's Namer).
 	MigrationsTable string
+	// DevURL is the dev database generate proves plans on ("": the
+	// dialect's default; docs/proof.md).
+	DevURL string
 
 	// tables are the store's tables mxmigrate manages apart from feature
 	// tables (storeTables); names are the target's options from the
@@ -103,7 +106,7 @@ func (p *Project) resolve(e *config.Environment) (*Env, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", e.Name, err)
 	}
-	env := &Env{Name: e.Name, Target: e.Target, Store: e.Store, Dialect: d, Conn: conn, Dir: e.Dir, MigrationsTable: table}
+	env := &Env{Name: e.Name, Target: e.Target, Store: e.Store, Dialect: d, Conn: conn, Dir: e.Dir, MigrationsTable: table, DevURL: e.DevURL}
 	env = p.complete(env)
 	return env, checkOwnTable(env)
 }

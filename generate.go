@@ -8,6 +8,7 @@ import (
 
 	"github.com/mxmigrate/mxmigrate/diff"
 	"github.com/mxmigrate/mxmigrate/generator"
+	"github.com/mxmigrate/mxmigrate/proof"
 )
 
 // GenerateOptions are generate's options.
@@ -27,6 +28,10 @@ type GenerateOptions struct {
 	// refused, as a forgotten --definitions-from-store or a wrong project
 	// looks the same.
 	AllowEmpty bool
+	// NoProof writes the plan without running it on a dev database first
+	// (the files say so); DevURL overrides the environment's dev database.
+	NoProof bool
+	DevURL  string
 }
 
 // GenerateResult says what generate did.
@@ -43,12 +48,17 @@ type GenerateResult struct {
 	// revert).
 	Files    []generator.Pair
 	Up, Down []byte
+	// Proof is what running the plan on a dev database found (nil with
+	// NoProof, or when there was nothing to prove).
+	Proof *proof.Report
 }
 
-// DestructiveError lists the changes that need --allow-destructive.
+// DestructiveError lists the changes that need --allow-destructive, and
+// what the plan's proof found values do.
 type DestructiveError struct {
-	Env     string
-	Changes []diff.Change
+	Env      string
+	Changes  []diff.Change
+	Findings []string
 }
 
 func (e *DestructiveError) Error() string {
@@ -56,6 +66,12 @@ func (e *DestructiveError) Error() string {
 	fmt.Fprintf(&b, "%s: the plan has %d destructive change(s); nothing was written:\n", e.Env, len(e.Changes))
 	for _, c := range e.Changes {
 		fmt.Fprintf(&b, "  %s\n    (%s)\n", c.Summary(), c.Destructive())
+	}
+	if len(e.Findings) > 0 {
+		b.WriteString("Running the plan on sample rows in a dev database found:\n")
+		for _, f := range e.Findings {
+			fmt.Fprintf(&b, "  %s\n", f)
+		}
 	}
 	b.WriteString("Review them, then run generate again with --allow-destructive to write them (marked -- DESTRUCTIVE).")
 	return b.String()
@@ -87,16 +103,39 @@ func (p *Project) Generate(ctx context.Context, env *Env, o GenerateOptions) (*G
 		return res, err
 	}
 	ms := res.files(o)
+	if o.NoProof {
+		res.Proof = &proof.Report{Skipped: "--no-proof; the files say so", Findings: []string{}}
+	} else if err := p.prove(ctx, res, o); err != nil {
+		return res, err
+	}
+	if err := res.destructive(o); err != nil {
+		return res, err
+	}
 	if o.DryRun {
 		return res, nil
 	}
 	return res, res.write(ms, locked)
 }
 
-// admit is the stage that refuses what must not be written: a baseline of a
+// destructive refuses, without AllowDestructive, a plan with destructive
+// changes or values its proof saw change.
+func (res *GenerateResult) destructive(o GenerateOptions) error {
+	cs := diff.Destructive(res.Comparison.Changes)
+	var findings []string
+	if res.Proof != nil {
+		findings = res.Proof.Findings
+	}
+	if (len(cs) > 0 || len(findings) > 0) && !o.AllowDestructive {
+		return &DestructiveError{Env: res.Comparison.Env.Name, Changes: cs, Findings: findings}
+	}
+	return nil
+}
+
+// admit is the stage that refuses what must not be planned: a baseline of a
 // directory or database that is not empty, a dirty or out-of-date database,
 // dropping every feature table of an empty definition set (without
-// AllowEmpty), destructive changes (without AllowDestructive).
+// AllowEmpty). Destructive plans are refused after the proof (destructive),
+// so that what it found is shown with them.
 func (p *Project) admit(ctx context.Context, cmp *Comparison, o GenerateOptions) (*GenerateResult, error) {
 	env := cmp.Env
 	if o.Baseline {
@@ -123,9 +162,6 @@ func (p *Project) admit(ctx context.Context, cmp *Comparison, o GenerateOptions)
 				env.Name, cmp.Empty, drops)
 		}
 	}
-	if destructive := diff.Destructive(cmp.Changes); len(destructive) > 0 && !o.AllowDestructive {
-		return res, &DestructiveError{Env: env.Name, Changes: destructive}
-	}
 	return res, nil
 }
 
@@ -135,7 +171,7 @@ func (res *GenerateResult) files(o GenerateOptions) []generator.Migration {
 	cmp := res.Comparison
 	env := cmp.Env
 	h := generator.Header{Tool: "mxmigrate " + Version, Environment: env.Name, Dialect: env.Dialect.Name(),
-		Message: o.Message, Transactional: env.Dialect.Transactional()}
+		Message: o.Message, Transactional: env.Dialect.Transactional(), Unproved: o.NoProof}
 	if h.Message == "" {
 		h.Message = "(none)"
 	}

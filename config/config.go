@@ -70,6 +70,9 @@ type Mx struct {
 	// ManageUnknown is [ext.mxmigrate] manage_unknown: ManageKeep (default)
 	// or ManageDrop.
 	ManageUnknown string
+	// DevURL is [ext.mxmigrate] dev_url: the dev database generate proves
+	// plans on ("": the dialect's default, docs/proof.md).
+	DevURL string
 }
 
 // manage_unknown values.
@@ -92,6 +95,8 @@ func (m *Mx) Ignored(table, name string) bool {
 type EnvOverride struct {
 	Dir             string
 	MigrationsTable string
+	// DevURL overrides [ext.mxmigrate] dev_url for this environment.
+	DevURL string
 }
 
 // Store is one [stores.<name>] entry. Only what every Metaxy store has is
@@ -350,7 +355,7 @@ func (b *builder) mx(c *Config, mx map[string]any) error {
 	return nil
 }
 
-// mxDir reads dir (default "migrations").
+// mxDir reads dir (default "migrations") and dev_url.
 func (b *builder) mxDir(c *Config, mx map[string]any) error {
 	dir, err := b.str(mx["dir"], "ext.mxmigrate.dir")
 	if err != nil {
@@ -360,7 +365,8 @@ func (b *builder) mxDir(c *Config, mx map[string]any) error {
 		dir = "migrations"
 	}
 	c.Mx.Dir = c.abs(dir)
-	return nil
+	c.Mx.DevURL, err = b.str(mx["dev_url"], "ext.mxmigrate.dev_url")
+	return err
 }
 
 // mxDefinitions reads definitions: one glob pattern or a list.
@@ -490,6 +496,9 @@ func (b *builder) mxEnvironments(c *Config, mx map[string]any) error {
 		if o.MigrationsTable, err = b.str(em["migrations_table"], key+".migrations_table"); err != nil {
 			return err
 		}
+		if o.DevURL, err = b.str(em["dev_url"], key+".dev_url"); err != nil {
+			return err
+		}
 		if o.MigrationsTable != "" {
 			if err := schema.CheckName(o.MigrationsTable); err != nil {
 				return fmt.Errorf("%s: %s.migrations_table: %w", b.path, key, err)
@@ -513,6 +522,8 @@ type Environment struct {
 	MigrationsTable string
 	// MigrationsTableSet is true when the configuration names the table.
 	MigrationsTableSet bool
+	// DevURL is the dev database to prove plans on ("": the dialect's default).
+	DevURL string
 }
 
 // ErrUnknownEnvironment marks a -n value that names no target or no store.
@@ -576,6 +587,10 @@ func (c *Config) Environments(name string) ([]*Environment, error) {
 			e.Dir = filepath.Join(c.Mx.Dir, sub)
 		}
 		e.MigrationsTable, e.MigrationsTableSet = o.MigrationsTable, o.MigrationsTable != ""
+		e.DevURL = o.DevURL
+		if e.DevURL == "" {
+			e.DevURL = c.Mx.DevURL
+		}
 		if e.MigrationsTable == "" {
 			e.MigrationsTable = st.TablePrefix + "schema_migrations_" + t
 		}

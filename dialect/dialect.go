@@ -64,6 +64,13 @@ type Connector interface {
 	// table_prefix is read by config) and says what is wrong with it, naming
 	// the key. It is called once per command, when the environment is resolved.
 	Configure(st *config.Store) (Store, error)
+	// Dev returns an empty dev database to prove plans on (docs/proof.md):
+	// the one devURL names, or the dialect's default where it is "", and a
+	// function that removes what Dev made. It never returns live's own
+	// database, and never empties one it did not make. A dialect that cannot
+	// make one returns an error that says why and how (dev_url); the proof
+	// is then skipped and says so.
+	Dev(ctx context.Context, live Store, devURL string) (Store, func(), error)
 }
 
 // Store is one configured store of a dialect: how to reach its database.

@@ -40,7 +40,10 @@
 //     Errors name the key; register passwords with redact.RegisterSecret.
 //     An in-memory database that database/sql would open once per
 //     connection needs a pool of one (SetMaxOpenConns(1)): Inspect runs its
-//     catalog queries at once on a pool (catalog.Queries).
+//     catalog queries at once on a pool (catalog.Queries). Dev returns an
+//     empty dev database generate proves plans on (docs/proof.md), one the
+//     dialect made and removes after, never live's (default: an error
+//     saying why, which skips the proof).
 //  4. convert.go: TypeSQL (logical -> the dialect's type), NormalizeType
 //     (catalog type -> logical; aliases must compare equal, unknown types
 //     stay raw) and DisplayType (the type as plans show it; default
@@ -98,7 +101,8 @@
 // Every hook has a caller in the pipeline and at least one dialect that
 // needs it: Tune (PostgreSQL, ClickHouse), Shape (ClickHouse), Caveats (all
 // three), DisplayType (PostgreSQL), Plan with several files (PostgreSQL's
-// online DDL), Explains/Explain (PostgreSQL's lock timeouts). A hook a
+// online DDL), Explains/Explain (PostgreSQL's lock timeouts), Dev (DuckDB,
+// PostgreSQL). A hook a
 // dialect does not need costs it a one-line default, which is cheaper to
 // read than a type assertion found in one caller.
 package dialect

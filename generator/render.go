@@ -28,6 +28,8 @@ type Header struct {
 	Note        string
 	// NoTx marks a file whose only statement runs outside a transaction.
 	NoTx bool
+	// Unproved marks a file written without its proof (--no-proof).
+	Unproved bool
 }
 
 // NoTxMarker is in the header of a file whose statement runs outside a
@@ -53,6 +55,9 @@ func Render(h Header, stmts []plan.Statement) []byte {
 	}
 	if h.Note != "" {
 		fmt.Fprintf(&b, "-- step:        %s\n", Comment(h.Note))
+	}
+	if h.Unproved {
+		b.WriteString("-- proof:       none (written with --no-proof: nothing ran it on a dev database)\n")
 	}
 	switch {
 	case h.NoTx:

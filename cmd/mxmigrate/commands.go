@@ -17,6 +17,7 @@ import (
 	"github.com/mxmigrate/mxmigrate"
 	"github.com/mxmigrate/mxmigrate/dialect"
 	"github.com/mxmigrate/mxmigrate/diff"
+	"github.com/mxmigrate/mxmigrate/proof"
 )
 
 // commands is the CLI's command table, one entry per command with its flags;
@@ -26,7 +27,7 @@ func commands() []*cli.Command {
 		{
 			Name:      "generate",
 			Usage:     "compare the target with the live database and write the next migration (its plan says what each statement costs on the live table; a PostgreSQL plan may take several files)",
-			UsageText: "mxmigrate generate -n ENV [-m MSG] [--allow-destructive] [--dry-run [--json]] [--baseline] [--allow-empty] [--all-projects|--project P] [--definitions-from-store[=STORE]] [--inject-primary-key|--no-inject-primary-key] [--inject-index|--no-inject-index]",
+			UsageText: "mxmigrate generate -n ENV [-m MSG] [--allow-destructive] [--dry-run [--json]] [--no-proof] [--dev-url URL] [--format STYLE] [--baseline] [--allow-empty] [--all-projects|--project P] [--definitions-from-store[=STORE]] [--inject-primary-key|--no-inject-primary-key] [--inject-index|--no-inject-index]",
 			Flags: append([]cli.Flag{
 				envFlag("environment `<store>:<target>`"),
 				&cli.StringFlag{Name: "message", Aliases: []string{"m"}, Usage: "migration name `MSG` (slugged into the file name)", EnvVars: []string{"MXMIGRATE_MESSAGE"}},
@@ -35,6 +36,8 @@ func commands() []*cli.Command {
 				&cli.StringFlag{Name: "format", Usage: "version `STYLE`: seq (000001) or unix (timestamps); default follows the directory", EnvVars: []string{"MXMIGRATE_FORMAT"}},
 				&cli.BoolFlag{Name: "allow-empty", Usage: "plan even when no feature definition is found (retiring every feature table; refused otherwise, as a forgotten --definitions-from-store looks the same)", EnvVars: []string{"MXMIGRATE_ALLOW_EMPTY"}},
 				&cli.BoolFlag{Name: "baseline", Usage: "write the first migration as if the database were empty (adopting a store whose tables exist; then mxmigrate force)", EnvVars: []string{"MXMIGRATE_BASELINE"}},
+				&cli.BoolFlag{Name: "no-proof", Usage: "write the plan without running it on a dev database with sample rows first (the files say so; docs/proof.md)", EnvVars: []string{"MXMIGRATE_NO_PROOF"}},
+				&cli.StringFlag{Name: "dev-url", Usage: "the dev database `URL` to prove the plan on (default: [ext.mxmigrate] dev_url, else the dialect's: an in-memory DuckDB, a scratch PostgreSQL database on the live server)", EnvVars: []string{"MXMIGRATE_DEV_URL"}},
 				jsonFlag(),
 			}, targetFlags()...),
 			Action: jsonErrors(generateCmd),
@@ -138,14 +141,15 @@ func generate(c *cli.Context, to mxmigrate.TargetOptions) error {
 	}
 	env := envs[0]
 	res, err := p.Generate(c.Context, env, mxmigrate.GenerateOptions{TargetOptions: to, Message: c.String("message"),
-		AllowDestructive: c.Bool("allow-destructive"), DryRun: c.Bool("dry-run"), Format: c.String("format"), Baseline: c.Bool("baseline"), AllowEmpty: c.Bool("allow-empty")})
+		AllowDestructive: c.Bool("allow-destructive"), DryRun: c.Bool("dry-run"), Format: c.String("format"), Baseline: c.Bool("baseline"), AllowEmpty: c.Bool("allow-empty"),
+		NoProof: c.Bool("no-proof"), DevURL: c.String("dev-url")})
 	out := c.App.Writer
 	if err != nil {
 		var de *mxmigrate.DestructiveError
 		if errors.As(err, &de) && res != nil {
 			if c.Bool("json") {
 				if err := writeJSON(out, planJSON(env.Name, res.Comparison, map[string]any{
-					"no_changes": false, "refused": true, "error": err.Error(), "exit_code": exitNo})); err != nil {
+					"no_changes": false, "refused": true, "error": err.Error(), "exit_code": exitNo, "proof": res.Proof})); err != nil {
 					return err
 				}
 				return exitCode(exitNo)
@@ -167,19 +171,52 @@ func generate(c *cli.Context, to mxmigrate.TargetOptions) error {
 			files = append(files, map[string]any{"up": string(f.Up), "down": string(f.Down), "no_transaction": f.NoTx})
 		}
 		return writeJSON(out, planJSON(env.Name, res.Comparison, map[string]any{
-			"no_changes": res.NoChanges, "up": string(res.Up), "down": string(res.Down), "files": files}))
+			"no_changes": res.NoChanges, "up": string(res.Up), "down": string(res.Down), "files": files, "proof": res.Proof}))
 	}
 	if res.NoChanges {
 		fmt.Fprintln(out, "No changes detected")
 		return nil
 	}
 	printPlan(c, out, res.Comparison)
+	printProof(out, res.Proof)
 	if c.Bool("dry-run") {
 		printDryRun(out, res)
 		return nil
 	}
 	printWritten(out, env.Name, res, c.Bool("baseline"))
 	return nil
+}
+
+// printProof says what running the plan on a dev database found.
+func printProof(out io.Writer, r *proof.Report) {
+	if r == nil {
+		return
+	}
+	if r.Skipped != "" {
+		fmt.Fprintf(out, "\nProof: not run (%s).\n", r.Skipped)
+		return
+	}
+	failed := 0
+	for _, c := range r.Checks {
+		if c.Result != "pass" {
+			failed++
+		}
+	}
+	verdict := "every check passed"
+	if failed > 0 {
+		verdict = fmt.Sprintf("%d check(s) found what values do", failed)
+	}
+	fmt.Fprintf(out, "\nProof on %s (%d sample rows): %s.\n", r.Dev, r.SampleRows, verdict)
+	for _, c := range r.Checks {
+		line := "  " + c.Result + ": " + c.Name
+		if c.Detail != "" {
+			line += " (" + c.Detail + ")"
+		}
+		fmt.Fprintln(out, line)
+	}
+	for _, f := range r.Findings {
+		fmt.Fprintf(out, "  ! %s\n", f)
+	}
 }
 
 // printDryRun prints the files a dry run would write.

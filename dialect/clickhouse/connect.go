@@ -401,3 +401,9 @@ func (s *store) MigrateURL(table string, o dialect.URLOptions) (string, error) {
 	u := url.URL{Scheme: "clickhouse", Host: net.JoinHostPort(s.u.Hostname(), strconv.Itoa(s.port)), RawQuery: q.Encode()}
 	return dburl.Apply(u.String(), o.Protocol, o.Port)
 }
+
+// Dev: no ClickHouse dev database yet (chDB keeps one engine per process,
+// which the live store may hold): the proof is skipped on ClickHouse.
+func (Dialect) Dev(context.Context, dialect.Store, string) (dialect.Store, func(), error) {
+	return nil, nil, fmt.Errorf("mxmigrate cannot make a ClickHouse dev database yet (chDB runs one engine per process)")
+}

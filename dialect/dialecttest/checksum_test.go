@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mxmigrate/mxmigrate/proof"
 	"github.com/mxmigrate/mxmigrate/schema"
 )
 
@@ -24,7 +25,7 @@ func TestComparison(t *testing.T) {
 		{schema.Timestamp, schema.TimestampTZ, "", "", false, false},
 		{schema.Date, schema.Timestamp, "", "", false, false},
 	} {
-		norm, ok := Comparison(c.from, c.to)
+		norm, ok := proof.Comparison(c.from, c.to)
 		if ok != c.ok {
 			t.Errorf("%s -> %s: compared %v, want %v", c.from, c.to, ok, c.ok)
 			continue

@@ -266,3 +266,30 @@ func EngineVersion() (string, error) {
 	err = db.QueryRow("SELECT library_version FROM pragma_version()").Scan(&v)
 	return v, err
 }
+
+// Dev is an in-memory DuckDB database, empty, for the process's lifetime
+// of the returned store ("" or "duckdb::memory:"); DuckDB takes no other
+// dev_url (a file would have to be emptied first).
+func (Dialect) Dev(_ context.Context, _ dialect.Store, devURL string) (dialect.Store, func(), error) {
+	if devURL != "" && devURL != "duckdb::memory:" {
+		return nil, nil, fmt.Errorf("dev_url %q: a DuckDB dev database is in memory (leave dev_url unset, or \"duckdb::memory:\")", devURL)
+	}
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		return nil, nil, err
+	}
+	return &memStore{db: db}, func() { db.Close() }, nil
+}
+
+// memStore is an in-memory dev database: every Open shares it.
+type memStore struct{ db *sql.DB }
+
+func (m *memStore) Open(context.Context, dialect.OpenOptions) (*dialect.Handle, error) {
+	return &dialect.Handle{DB: m.db, ID: ":memory:", Release: func() error { return nil }}, nil
+}
+
+func (m *memStore) URL(dialect.URLOptions) (string, error) { return "duckdb::memory:", nil }
+
+func (m *memStore) MigrateURL(string, dialect.URLOptions) (string, error) {
+	return "", fmt.Errorf("an in-memory dev database has no URL for golang-migrate's CLI")
+}

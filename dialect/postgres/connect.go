@@ -2,7 +2,9 @@ package postgres
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
+	"encoding/hex"
 	"fmt"
 	"net/url"
 	"regexp"
@@ -16,6 +18,7 @@ import (
 	"github.com/mxmigrate/mxmigrate/dialect"
 	"github.com/mxmigrate/mxmigrate/internal/dburl"
 	"github.com/mxmigrate/mxmigrate/internal/redact"
+	"github.com/mxmigrate/mxmigrate/internal/sqltext"
 )
 
 // MigrateScheme is the scheme of golang-migrate's pgx/v5 driver, which the
@@ -122,4 +125,71 @@ func (s *store) MigrateURL(table string, o dialect.URLOptions) (string, error) {
 	u := MigrateScheme + strings.TrimPrefix(s.url, "postgresql")
 	u = dburl.AddQuery(u, "x-migrations-table", table)
 	return dburl.Apply(u, o.Protocol, o.Port)
+}
+
+// Dev is a scratch database that Dev makes with CREATE DATABASE on the
+// server devURL names (live's server when devURL is ""), empty by
+// construction, and that the returned function drops. It never touches a
+// database it did not make; devURL may not name live's own database.
+func (Dialect) Dev(ctx context.Context, live dialect.Store, devURL string) (dialect.Store, func(), error) {
+	server, ok := live.(*store)
+	if !ok {
+		return nil, nil, fmt.Errorf("not a PostgreSQL store")
+	}
+	where := "the live server"
+	if devURL != "" {
+		m := schemeRE.FindStringSubmatch(devURL)
+		if m == nil || !strings.HasPrefix(strings.ToLower(m[1]), "postgres") {
+			return nil, nil, fmt.Errorf("dev_url %s is not a postgresql:// URL", redact.MaskPassword(devURL))
+		}
+		registerPassword(devURL)
+		dev := &store{name: "dev", raw: devURL, url: "postgresql://" + devURL[len(m[0]):]}
+		if sameDatabase(dev.url, server.url) {
+			return nil, nil, fmt.Errorf("dev_url %s names the live database: the proof needs a server it may create a scratch database on, never the live one", redact.MaskPassword(devURL))
+		}
+		server, where = dev, redact.MaskPassword(devURL)
+	}
+	h, err := server.Open(ctx, dialect.OpenOptions{})
+	if err != nil {
+		return nil, nil, err
+	}
+	defer h.Close()
+	var b [6]byte
+	rand.Read(b[:])
+	name := "mxmigrate_dev_" + hex.EncodeToString(b[:])
+	if _, err := h.ExecContext(ctx, "CREATE DATABASE "+sqltext.QuoteDouble(name)); err != nil {
+		return nil, nil, fmt.Errorf("cannot make a scratch dev database on %s (%v): grant the role CREATEDB, or set [ext.mxmigrate] dev_url (or --dev-url) to a PostgreSQL server mxmigrate may create databases on", where, err)
+	}
+	u, err := url.Parse(server.url)
+	if err != nil {
+		return nil, nil, err
+	}
+	u.Path = "/" + name
+	dev := &store{name: "dev", raw: u.String(), url: u.String()}
+	drop := func() {
+		h, err := server.Open(context.Background(), dialect.OpenOptions{})
+		if err != nil {
+			return
+		}
+		defer h.Close()
+		h.ExecContext(context.Background(), "DROP DATABASE IF EXISTS "+sqltext.QuoteDouble(name)+" WITH (FORCE)")
+	}
+	return dev, drop, nil
+}
+
+// sameDatabase reports whether two postgresql:// URLs name one database:
+// host, port and database name.
+func sameDatabase(a, b string) bool {
+	ua, err1 := url.Parse(a)
+	ub, err2 := url.Parse(b)
+	if err1 != nil || err2 != nil {
+		return a == b
+	}
+	port := func(u *url.URL) string {
+		if p := u.Port(); p != "" {
+			return p
+		}
+		return "5432"
+	}
+	return ua.Hostname() == ub.Hostname() && port(ua) == port(ub) && strings.Trim(ua.Path, "/") == strings.Trim(ub.Path, "/")
 }

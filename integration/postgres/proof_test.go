@@ -1,0 +1,110 @@
+package postgres_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/mxmigrate/mxmigrate"
+	"github.com/mxmigrate/mxmigrate/config"
+	"github.com/mxmigrate/mxmigrate/integration/itest"
+	"github.com/mxmigrate/mxmigrate/internal/testhook"
+)
+
+// provedProject is the media project on PostgreSQL with its system and
+// feature migrations applied.
+func provedProject(t *testing.T) *env {
+	t.Helper()
+	e := newProject(t)
+	e.mx(t, "generate", "-n", "prod:metaxy_system", "-m", "init").Must(t, 0, "Proof on postgresql://")
+	e.mx(t, "generate", "-n", "prod:metaxy_features", "-m", "init").Must(t, 0)
+	e.mx(t, "up", "-n", "prod").Must(t, 0)
+	return e
+}
+
+// devDatabases lists the scratch databases the proof left on the server.
+func devDatabases(t *testing.T, e *env) string {
+	t.Helper()
+	rows, err := pg.Open(t, e.db).Query(`SELECT datname FROM pg_database WHERE datname LIKE 'mxmigrate_dev_%'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var n string
+		rows.Scan(&n)
+		out = append(out, n)
+	}
+	return strings.Join(out, " ")
+}
+
+// TestProofOnPostgreSQL: a scratch database on the live server proves the
+// plan; a float made an integer (29.97 -> 30) and a string id made an
+// integer ('007' and '7' merge) are findings in the plan and in --json,
+// before anything is written; the scratch database is dropped after.
+func TestProofOnPostgreSQL(t *testing.T) {
+	e := provedProject(t)
+	itest.Edit(t, filepath.Join(e.dir, "metaxy.toml"), func(s string) string {
+		return s + "\n[ext.mxmigrate.column_types.\"media/videos\"]\nduration_s = \"int64\"\npath = \"int64\"\n"
+	})
+	e.mx(t, "generate", "-n", "prod:metaxy_features", "-m", "retype").Must(t, 1,
+		"'29.97' becomes '30'", "'007' and '7' all become '7'", "prod_media__videos.duration_s (float64 -> int64)")
+	r := e.mx(t, "generate", "-n", "prod:metaxy_features", "-m", "retype", "--dry-run", "--json").Must(t, 1)
+	var out struct {
+		Refused bool `json:"refused"`
+		Proof   struct {
+			Dev        string   `json:"dev_database"`
+			SampleRows int      `json:"sample_rows"`
+			Findings   []string `json:"findings"`
+		} `json:"proof"`
+	}
+	if err := json.Unmarshal([]byte(r.Stdout), &out); err != nil {
+		t.Fatalf("%v\n%s", err, r.Stdout)
+	}
+	all := strings.Join(out.Proof.Findings, "\n")
+	if !out.Refused || out.Proof.SampleRows == 0 || !strings.Contains(out.Proof.Dev, "mxmigrate_dev_") ||
+		!strings.Contains(all, "'29.97' becomes '30'") || !strings.Contains(all, "'007' and '7' all become '7'") {
+		t.Errorf("--json proof: %+v", out)
+	}
+	if m, _ := filepath.Glob(filepath.Join(e.dir, "migrations", "features", "*retype*")); len(m) != 0 {
+		t.Errorf("a refused plan wrote %v", m)
+	}
+	if left := devDatabases(t, e); left != "" {
+		t.Errorf("scratch databases left on the server: %s", left)
+	}
+}
+
+// TestProofCatchesSabotagePostgreSQL: a plan rewritten to lose a column's
+// values is not written (in-process: the rewrite is a test hook).
+func TestProofCatchesSabotagePostgreSQL(t *testing.T) {
+	e := provedProject(t)
+	itest.Edit(t, filepath.Join(e.dir, "metaxy.toml"), func(s string) string {
+		return s + "\n[ext.mxmigrate.column_types.\"media/videos\"]\nduration_s = \"string\"\n"
+	})
+	p, err := mxmigrate.Load(config.Options{Path: filepath.Join(e.dir, "metaxy.toml"), Environ: e.vars}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env, err := p.Environment("prod:metaxy_features")
+	if err != nil {
+		t.Fatal(err)
+	}
+	testhook.RewriteStatement = func(_, direction, sql string) string {
+		if direction == "up" && strings.HasPrefix(sql, "ALTER TABLE") && strings.Contains(sql, `"duration_s"`) {
+			return sql + "\nUPDATE \"prod_media__videos\" SET \"path\" = 'x';"
+		}
+		return sql
+	}
+	defer func() { testhook.RewriteStatement = nil }()
+	_, err = p.Generate(context.Background(), env, mxmigrate.GenerateOptions{Message: "retype", AllowDestructive: true})
+	if err == nil || !strings.Contains(err.Error(), "prod_media__videos.path") {
+		t.Fatalf("want a refusal naming prod_media__videos.path, got %v", err)
+	}
+	if m, _ := filepath.Glob(filepath.Join(e.dir, "migrations", "features", "*retype*")); len(m) != 0 {
+		t.Errorf("a sabotaged plan wrote %v", m)
+	}
+}

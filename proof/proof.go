@@ -1,0 +1,438 @@
+package proof
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/golang-migrate/migrate/v4/database"
+
+	"github.com/mxmigrate/mxmigrate/dialect"
+	"github.com/mxmigrate/mxmigrate/diff"
+	"github.com/mxmigrate/mxmigrate/internal/redact"
+	"github.com/mxmigrate/mxmigrate/schema"
+)
+
+// File is one migration file, up and down.
+type File struct {
+	Name     string // for messages: "000003_videos.up.sql"
+	Up, Down []byte
+}
+
+// Input is what a proof needs: the dialect and its dev database, the
+// directory's files (replayed first), the live tables the plan starts from
+// and the target it must reach (both in scope), and the plan's new files.
+type Input struct {
+	Dialect dialect.Dialect
+	Dev     dialect.Store
+	// Kind says what the dev database is, for the report.
+	Kind            string
+	MigrationsTable string
+	Scope           []string
+	Existing        []File
+	Live, Target    *schema.Schema
+	Plan            []File
+	Policy          diff.Policy
+}
+
+// Report is what the proof found.
+type Report struct {
+	Dev string `json:"dev_database"`
+	// Skipped, when set, says why the data checks did not run.
+	Skipped string `json:"skipped,omitempty"`
+	// SampleRows counts the rows put into the tables the plan touches.
+	SampleRows int      `json:"sample_rows"`
+	Checks     []Check  `json:"checks"`
+	Findings   []string `json:"findings"`
+}
+
+// Check is one check and its result: "pass", "fail" or "skipped".
+type Check struct {
+	Name   string `json:"name"`
+	Result string `json:"result"`
+	Detail string `json:"detail,omitempty"`
+}
+
+// Bug is a plan that does not do what it says on the dev database: a file
+// that fails, a schema that is not the target. Nothing may be written.
+type Bug struct {
+	Check, File string
+	Err         error
+}
+
+func (b *Bug) Error() string {
+	return fmt.Sprintf("the plan failed its proof on the dev database (%s, %s): %v. This is a bug of mxmigrate: nothing was written; please report it with the plan (generate --dry-run), or pass --no-proof to write it unproved", b.Check, b.File, b.Err)
+}
+
+// Run proves in's plan. The dev database is the caller's to remove.
+func Run(ctx context.Context, in Input) (*Report, error) {
+	r := &Report{Dev: in.Kind, Findings: []string{}}
+	h, err := in.Dev.Open(ctx, dialect.OpenOptions{})
+	if err != nil {
+		return nil, fmt.Errorf("open the dev database (%s): %s", in.Kind, redact.MaskPassword(err.Error()))
+	}
+	defer h.Close()
+	p := &prover{in: in, ctx: ctx, h: h, r: r, noRows: map[string]string{}}
+	return r, p.run()
+}
+
+type prover struct {
+	in  Input
+	ctx context.Context
+	h   *dialect.Handle
+	r   *Report
+	// tables are the tables given sample rows, as before the plan.
+	tables []*schema.Table
+	// noRows: tables that get no sample rows, and why.
+	noRows map[string]string
+	// kept is set when a column the plan keeps as it is lost values.
+	kept *Bug
+}
+
+func (p *prover) run() error {
+	before, err := p.prepare()
+	if err != nil || p.r.Skipped != "" {
+		return err
+	}
+	p.fill(before)
+	p.conversions()
+	rowsBefore, err := p.read(p.tables)
+	if err != nil {
+		return err
+	}
+	stopped, err := p.applyPlan()
+	if err != nil {
+		return err
+	}
+	if stopped {
+		rowsBefore = map[string]*tableRows{}
+	}
+	after, err := p.inspect()
+	if err != nil {
+		return err
+	}
+	if cs, _ := diff.Plan(after, p.in.Target, p.in.Policy); len(cs) > 0 {
+		return &Bug{Check: "the schema after up is the target", File: "up", Err: fmt.Errorf("%s", summaries(cs))}
+	}
+	p.pass("up: the schema is the target", "")
+	p.compareRows("up", p.tables, rowsBefore, after, false)
+	if p.kept != nil {
+		return p.kept
+	}
+	restored, err := p.down(before, rowsBefore)
+	if err != nil || !restored {
+		return err
+	}
+	if err := p.apply(p.in.Plan, false); err != nil {
+		return err
+	}
+	p.pass("up again after down", "")
+	return nil
+}
+
+// mirror makes the dev database's tables (before, as the directory's files
+// build them) the live ones, through the dialect's own statements, so that
+// the plan meets what it meets live: what the live tables have that
+// mxmigrate did not create (indexes, constraints, defaults, comments), and
+// what differs from the files (drift: a table adopted before its baseline,
+// a column added by hand). Where that cannot be done the proof is skipped
+// (Skipped says why).
+func (p *prover) mirror(before *schema.Schema) (*schema.Schema, error) {
+	var extra []diff.Change
+	drift := 0
+	for _, c := range diff.Compare(before, p.in.Live) {
+		if c.Kind != diff.CreateIndex && c.Kind != diff.CreateObject {
+			drift++
+		}
+		if c.Kind == diff.CreateObject && c.Object.CreateSQL == "" {
+			// the dialect cannot make it in place (a DuckDB CHECK): the
+			// table gets no sample rows, which it might refuse live
+			p.noRows[c.Table] = c.Object.Kind + " " + c.Object.ID() + " of the live table cannot be made on the dev database"
+			continue
+		}
+		extra = append(extra, c)
+	}
+	if drift > 0 {
+		p.pass("dev database made like the live tables", fmt.Sprintf("%d difference(s) from what the directory's files build", drift))
+	}
+	if len(extra) == 0 {
+		return before, nil
+	}
+	steps, err := p.in.Dialect.Plan(extra, before, p.in.Live)
+	if err == nil {
+		var files []File
+		for i, st := range steps {
+			var sql []string
+			for _, s := range st.Up {
+				sql = append(sql, s.SQL)
+			}
+			files = append(files, File{Name: fmt.Sprintf("the live database's own objects (%d)", i+1), Up: []byte(strings.Join(sql, "\n"))})
+		}
+		err = p.apply(files, false)
+	}
+	if err != nil {
+		p.r.Skipped = fmt.Sprintf("the dev database cannot be made like the live tables (%v)", err)
+		return before, nil
+	}
+	return p.inspect()
+}
+
+// prepare makes the dev database the live one as the plan starts from it:
+// the directory's files replayed, then made like the live tables (mirror).
+// Where it cannot, Skipped says why.
+func (p *prover) prepare() (*schema.Schema, error) {
+	if err := p.apply(p.in.Existing, false); err != nil {
+		p.r.Skipped = fmt.Sprintf("the directory's files do not replay on the dev database: %v", err)
+		return nil, nil
+	}
+	before, err := p.inspect()
+	if err != nil {
+		return nil, err
+	}
+	return p.mirror(before)
+}
+
+// applyPlan applies the plan's up files. One that fails on the sample rows
+// (its own value check, SET NOT NULL on a NULL, a unique key on equal
+// values) is a finding: the tables are made again without rows and the
+// files applied to them, so that the schema is still proved (stopped is
+// then true); failing there is a bug.
+func (p *prover) applyPlan() (stopped bool, err error) {
+	err = p.apply(p.in.Plan, false)
+	var bug *Bug
+	if err == nil || len(p.tables) == 0 || !errors.As(err, &bug) {
+		p.pass("up: the sample rows go through", "")
+		return false, err
+	}
+	why := firstLine(bug.Err.Error())
+	if g := guardMessage(bug.Err); g != "" {
+		why = "as its check says: " + g
+	}
+	p.fail("up: the sample rows go through", why)
+	p.r.Findings = append(p.r.Findings, "up: "+bug.File+" fails and rolls back on the sample rows, "+why+" (on the live database it fails where rows like that are, and writes nothing)")
+	// the tables are made again without rows (DuckDB's ALTER TYPE still
+	// converts the values of deleted rows, so DELETE would not do)
+	drop := append([]string{p.in.MigrationsTable}, p.in.Scope...)
+	for _, t := range p.in.Live.Tables {
+		drop = append(drop, t.Name)
+	}
+	for _, t := range drop {
+		if _, err := p.h.ExecContext(p.ctx, "DROP TABLE IF EXISTS "+p.in.Dialect.Quote(t)); err != nil {
+			return true, err
+		}
+	}
+	if _, err := p.prepare(); err != nil || p.r.Skipped != "" {
+		return true, err
+	}
+	p.tables = nil
+	return true, p.apply(p.in.Plan, false)
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	return strings.TrimSpace(s)
+}
+
+// guardMarker starts the message of every value check mxmigrate writes.
+const guardMarker = "mxmigrate: a value of "
+
+// down applies the plan's down files (last first) and checks that the
+// schema, and the values of the columns that can be restored, are back.
+func (p *prover) down(before *schema.Schema, rowsBefore map[string]*tableRows) (restored bool, err error) {
+	var downs []File
+	for i := len(p.in.Plan) - 1; i >= 0; i-- {
+		downs = append(downs, File{Name: strings.Replace(p.in.Plan[i].Name, ".up.", ".down.", 1), Up: p.in.Plan[i].Down})
+	}
+	if err := p.apply(downs, true); err != nil {
+		return false, err
+	}
+	back, err := p.inspect()
+	if err != nil {
+		return false, err
+	}
+	if cs, _ := diff.Plan(back, before, p.in.Policy); len(cs) > 0 {
+		p.fail("down: the schema is back", summaries(cs))
+		p.r.Checks = append(p.r.Checks, Check{Name: "up again after down", Result: "skipped", Detail: "down did not restore the schema"})
+		p.r.Findings = append(p.r.Findings, "the down files do not restore the schema: "+summaries(cs))
+		return false, nil
+	}
+	p.pass("down: the schema is back", "")
+	p.compareRows("down", p.tables, rowsBefore, back, true)
+	return true, nil
+}
+
+func (p *prover) pass(name, detail string) {
+	p.r.Checks = append(p.r.Checks, Check{Name: name, Result: "pass", Detail: detail})
+}
+
+func (p *prover) fail(name, detail string) {
+	p.r.Checks = append(p.r.Checks, Check{Name: name, Result: "fail", Detail: detail})
+}
+
+// apply runs files on the dev database through the dialect's golang-migrate
+// driver, as up runs them. A failure is a Bug (or, for the directory's own
+// files, the caller's to report).
+func (p *prover) apply(files []File, down bool) error {
+	if len(files) == 0 {
+		return nil
+	}
+	h, err := p.in.Dev.Open(p.ctx, dialect.OpenOptions{})
+	if err != nil {
+		return err
+	}
+	drv, err := p.in.Dialect.MigrateDriver(h, p.in.MigrationsTable)
+	if err != nil {
+		return err
+	}
+	defer drv.Close()
+	for _, f := range files {
+		if err := drv.Run(bytes.NewReader(f.Up)); err != nil {
+			check := "up applies"
+			if down {
+				check = "down applies"
+			}
+			return &Bug{Check: check, File: f.Name, Err: statementError(err)}
+		}
+	}
+	return nil
+}
+
+// statementError is err with the statement golang-migrate's driver names.
+func statementError(err error) error {
+	var de *database.Error
+	if e, ok := err.(*database.Error); ok {
+		de = e
+	} else if e, ok := err.(database.Error); ok {
+		de = &e
+	}
+	if de != nil && len(de.Query) > 0 {
+		return fmt.Errorf("%v\n  statement: %s", err, strings.TrimSpace(string(de.Query)))
+	}
+	return err
+}
+
+// inspect reads the dev database's tables in scope.
+func (p *prover) inspect() (*schema.Schema, error) {
+	s, err := p.in.Dialect.Inspect(p.ctx, p.h, p.in.Scope)
+	if err != nil {
+		return nil, fmt.Errorf("introspect the dev database: %w", err)
+	}
+	out := &schema.Schema{}
+	for _, t := range s.Tables {
+		if t.Name != p.in.MigrationsTable {
+			out.Tables = append(out.Tables, t)
+		}
+	}
+	out.Sort()
+	return out, nil
+}
+
+// fill puts sample rows into every existing table the plan touches.
+func (p *prover) fill(before *schema.Schema) {
+	touched := map[string]bool{}
+	for _, t := range p.in.Target.Tables {
+		if lt := p.in.Live.Table(t.Name); lt != nil {
+			if cs := diff.Compare(&schema.Schema{Tables: []*schema.Table{lt}}, &schema.Schema{Tables: []*schema.Table{t}}); len(cs) > 0 {
+				touched[t.Name] = true
+			}
+		}
+	}
+	for _, t := range before.Tables {
+		if p.in.Target.Table(t.Name) == nil {
+			touched[t.Name] = true // dropped: its rows go by design, but the down must bring the table back
+		}
+	}
+	names := make([]string, 0, len(touched))
+	for n := range touched {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var skipped []string
+	for _, n := range names {
+		t := before.Table(n)
+		if t == nil {
+			continue
+		}
+		if why := p.noRows[n]; why != "" {
+			skipped = append(skipped, n+": "+why)
+			continue
+		}
+		qs, why := sampleInserts(t, p.in.Dialect.Quote, p.in.Dialect.TypeSQL)
+		if qs == nil {
+			skipped = append(skipped, n+": "+why)
+			continue
+		}
+		rows := 0
+		for _, q := range qs {
+			if _, err := p.h.ExecContext(p.ctx, q); err == nil {
+				rows++
+			}
+		}
+		if rows == 0 {
+			skipped = append(skipped, n+": the table refuses every sample row")
+			continue
+		}
+		p.tables = append(p.tables, t)
+		p.r.SampleRows += rows
+	}
+	detail := fmt.Sprintf("%d table(s), %d rows", len(p.tables), p.r.SampleRows)
+	if len(skipped) > 0 {
+		detail += "; none in " + strings.Join(skipped, "; ")
+	}
+	p.pass("sample rows", detail)
+}
+
+func summaries(cs []diff.Change) string {
+	var out []string
+	for i, c := range cs {
+		if i == 3 {
+			out = append(out, fmt.Sprintf("and %d more", len(cs)-3))
+			break
+		}
+		out = append(out, c.Summary())
+	}
+	return strings.Join(out, "; ")
+}
+
+// withoutObjects is s without what mxmigrate does not model (which the live
+// database may have and the directory's files do not make).
+func withoutObjects(s *schema.Schema) *schema.Schema {
+	out := &schema.Schema{}
+	for _, t := range s.Tables {
+		c := t.Clone()
+		c.Objects = nil
+		out.Tables = append(out.Tables, c)
+	}
+	return out
+}
+
+// guardMessage is the message of mxmigrate's value check that err reports
+// ("" when it is another error): from the marker to the end of its line,
+// without the driver's wrapping.
+func guardMessage(err error) string {
+	s := err.Error()
+	var de *database.Error
+	if errors.As(err, &de) && de.OrigErr != nil {
+		s = de.OrigErr.Error()
+	}
+	i := strings.Index(s, guardMarker)
+	if i < 0 {
+		return ""
+	}
+	s = s[i:]
+	if j := strings.IndexAny(s, "\n"); j >= 0 {
+		s = s[:j]
+	}
+	s = strings.TrimSuffix(strings.TrimSpace(s), ")") + " "
+	// the check ends its message with the value that failed
+	if k := strings.LastIndex(s, "rolled back: "); k >= 0 {
+		v := strings.TrimSuffix(s[k+len("rolled back: "):], " ")
+		s = s[:k+len("rolled back")] + ", on the value " + quoteValue(&v)
+	}
+	return strings.TrimSpace(s)
+}

@@ -1,0 +1,216 @@
+package mxmigrate_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/mxmigrate/mxmigrate"
+	"github.com/mxmigrate/mxmigrate/config"
+	"github.com/mxmigrate/mxmigrate/internal/testhook"
+	"github.com/mxmigrate/mxmigrate/proof"
+)
+
+// clipsProject is a DuckDB project with one feature (clip_id, fps float64,
+// code string), its system and feature migrations generated and applied.
+func clipsProject(t *testing.T) (*mxmigrate.Project, string) {
+	t.Helper()
+	dir := t.TempDir()
+	b, err := os.ReadFile("metaxy.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "metaxy.toml"), b, 0o644)
+	if b, err = os.ReadFile("metaxy.lock"); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "metaxy.lock"), b, 0o644)
+	writeClips(t, dir, "float64", "string")
+	p := load(t, dir)
+	ctx := context.Background()
+	for _, name := range []string{"dev:metaxy_system", "dev:metaxy_features"} {
+		env, err := p.Environment(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := p.Generate(ctx, env, mxmigrate.GenerateOptions{Message: "init"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := p.Up(ctx, env, 0, io.Discard); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return p, dir
+}
+
+func load(t *testing.T, dir string) *mxmigrate.Project {
+	t.Helper()
+	p, err := mxmigrate.Load(config.Options{Path: filepath.Join(dir, "metaxy.toml"), Environ: []string{}}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func writeClips(t *testing.T, dir, fps, code string, extra ...string) {
+	t.Helper()
+	os.MkdirAll(filepath.Join(dir, "definitions"), 0o755)
+	def := `[[feature]]
+key = "media/clips"
+project = "media_pipeline"
+id_columns = ["clip_id"]
+  [[feature.column]]
+  name = "clip_id"
+  type = "string"
+  [[feature.column]]
+  name = "fps"
+  type = "` + fps + `"
+  nullable = true
+  [[feature.column]]
+  name = "code"
+  type = "` + code + `"
+  nullable = true
+`
+	for _, c := range extra {
+		def += "  [[feature.column]]\n  name = \"" + c + "\"\n  type = \"int64\"\n  nullable = true\n"
+	}
+	if err := os.WriteFile(filepath.Join(dir, "definitions", "clips.toml"), []byte(def), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// generate runs generate on the feature environment of the project in dir,
+// as the CLI does (a fresh Project: what the definitions say now).
+func generate(t *testing.T, dir string, o mxmigrate.GenerateOptions) (*mxmigrate.GenerateResult, error) {
+	t.Helper()
+	p := load(t, dir)
+	env, err := p.Environment("dev:metaxy_features")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p.Generate(context.Background(), env, o)
+}
+
+func files(t *testing.T, dir string) int {
+	t.Helper()
+	m, _ := filepath.Glob(filepath.Join(dir, "migrations", "features", "*.up.sql"))
+	return len(m)
+}
+
+// TestProofShowsWhatValuesDo: the conversions whose data loss shapes alone
+// cannot show (a float rounded to an integer, '007' and '7' merged into
+// one id) are findings of the proof, in the refusal and in the result,
+// before anything is written.
+func TestProofShowsWhatValuesDo(t *testing.T) {
+	_, dir := clipsProject(t)
+	writeClips(t, dir, "int64", "int64")
+	before := files(t, dir)
+	res, err := generate(t, dir, mxmigrate.GenerateOptions{Message: "retype"})
+	var de *mxmigrate.DestructiveError
+	if !errors.As(err, &de) {
+		t.Fatalf("want a refusal, got %v", err)
+	}
+	if files(t, dir) != before {
+		t.Fatal("a refused plan wrote a file")
+	}
+	if res == nil || res.Proof == nil || res.Proof.Skipped != "" {
+		t.Fatalf("no proof: %+v", res)
+	}
+	all := strings.Join(res.Proof.Findings, "\n")
+	for _, want := range []string{
+		"media__clips.fps (float64 -> int64):", "'29.97' becomes '30'",
+		"media__clips.code (string -> int64):", "'007' and '7' all become '7'",
+	} {
+		if !strings.Contains(all, want) || !strings.Contains(err.Error(), want) {
+			t.Errorf("findings and refusal lack %q:\n%s", want, all)
+		}
+	}
+	if res.Proof.SampleRows == 0 || !strings.HasPrefix(res.Proof.Dev, "duckdb::memory:") {
+		t.Errorf("proof report: %+v", res.Proof)
+	}
+}
+
+// TestProofPassesAGoodPlan: adding a column proves clean, and the file is
+// written as without the proof (no header line); --no-proof says so in the
+// file.
+func TestProofPassesAGoodPlan(t *testing.T) {
+	_, dir := clipsProject(t)
+	writeClips(t, dir, "float64", "string", "width")
+	res, err := generate(t, dir, mxmigrate.GenerateOptions{Message: "width", DryRun: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Proof == nil || len(res.Proof.Findings) != 0 || res.Proof.Skipped != "" || res.Proof.SampleRows == 0 {
+		t.Fatalf("proof of an added column: %+v", res.Proof)
+	}
+	for _, c := range res.Proof.Checks {
+		if c.Result != "pass" {
+			t.Errorf("check %s: %s (%s)", c.Name, c.Result, c.Detail)
+		}
+	}
+	if strings.Contains(string(res.Up), "-- proof:") {
+		t.Error("a proved file carries no proof line")
+	}
+	res, err = generate(t, dir, mxmigrate.GenerateOptions{Message: "width", DryRun: true, NoProof: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(res.Up), "-- proof:       none (written with --no-proof") || res.Proof.Skipped == "" {
+		t.Errorf("--no-proof: %s / %+v", res.Up, res.Proof)
+	}
+}
+
+// TestProofCatchesSabotage: a plan rewritten to lose values, to make a
+// column of another type than the target, or to leave the schema changed
+// after down, is not written.
+func TestProofCatchesSabotage(t *testing.T) {
+	cases := []struct {
+		name    string
+		rewrite func(direction, sql string) string
+		want    string // in the error
+	}{
+		{"values dropped", func(dir, sql string) string {
+			if dir == "up" && strings.Contains(sql, "ADD COLUMN") {
+				return sql + "\nUPDATE \"media__clips\" SET \"fps\" = NULL;"
+			}
+			return sql
+		}, "media__clips.fps (float64 -> float64)"},
+		{"type narrowed", func(dir, sql string) string {
+			if dir == "up" {
+				return strings.Replace(sql, `"width" BIGINT`, `"width" INTEGER`, 1)
+			}
+			return sql
+		}, "the schema after up is the target"},
+		{"down swapped", func(dir, sql string) string {
+			if dir == "down" {
+				return "SELECT 1;"
+			}
+			return sql
+		}, "the down files do not restore the schema"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, dir := clipsProject(t)
+			writeClips(t, dir, "float64", "string", "width")
+			testhook.RewriteStatement = func(dialect, direction, sql string) string { return c.rewrite(direction, sql) }
+			defer func() { testhook.RewriteStatement = nil }()
+			before := files(t, dir)
+			_, err := generate(t, dir, mxmigrate.GenerateOptions{Message: "width"})
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("want an error naming %q, got %v", c.want, err)
+			}
+			var bug *proof.Bug
+			var de *mxmigrate.DestructiveError
+			if !errors.As(err, &bug) && !errors.As(err, &de) {
+				t.Errorf("neither a proof bug nor a refusal: %T", err)
+			}
+			if files(t, dir) != before {
+				t.Error("a sabotaged plan was written")
+			}
+		})
+	}
+}

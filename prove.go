@@ -1,0 +1,69 @@
+package mxmigrate
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"github.com/mxmigrate/mxmigrate/desired"
+	"github.com/mxmigrate/mxmigrate/dialect"
+	"github.com/mxmigrate/mxmigrate/internal/redact"
+	"github.com/mxmigrate/mxmigrate/proof"
+	"github.com/mxmigrate/mxmigrate/schema"
+)
+
+// prove is the pipeline's proof stage (docs/proof.md): the plan's files run
+// on a dev database with sample rows before anything is written. A dialect
+// without a dev database, or none configured that can be made, skips it and
+// the report says why; a plan that fails there is an error (proof.Bug).
+func (p *Project) prove(ctx context.Context, res *GenerateResult, o GenerateOptions) error {
+	cmp := res.Comparison
+	env := cmp.Env
+	start := time.Now()
+	defer func() { cmp.Timings = append(cmp.Timings, Timing{"prove on a dev database", time.Since(start)}) }()
+	devURL := o.DevURL
+	if devURL == "" {
+		devURL = env.DevURL
+	}
+	dev, remove, err := env.Dialect.Dev(ctx, env.Conn, devURL)
+	if err != nil {
+		res.Proof = &proof.Report{Skipped: "no dev database: " + redact.MaskPassword(err.Error()), Findings: []string{}}
+		return nil
+	}
+	defer remove()
+	in := proof.Input{Dialect: env.Dialect, Dev: dev, Kind: devKind(dev), MigrationsTable: env.MigrationsTable,
+		Scope: desired.Scope(cmp.Target, cmp.Dir.Managed()), Live: cmp.Current, Target: cmp.Target, Policy: env.policy}
+	if o.Baseline {
+		in.Live = &schema.Schema{} // a baseline starts from an empty database
+	}
+	for _, f := range cmp.Dir.Files {
+		up, down, err := cmp.Dir.ReadVerified(f)
+		if err != nil {
+			return err
+		}
+		in.Existing = append(in.Existing, proof.File{Name: filepath.Base(f.Up), Up: up, Down: down})
+	}
+	for i, f := range res.Files {
+		in.Plan = append(in.Plan, proof.File{Name: planFileName(i, len(res.Files)), Up: f.Up, Down: f.Down})
+	}
+	res.Proof, err = proof.Run(ctx, in)
+	return err
+}
+
+// devKind names a dev database in reports, its password masked.
+func devKind(dev dialect.Store) string {
+	u, err := dev.URL(dialect.URLOptions{})
+	if err != nil {
+		return "dev database"
+	}
+	return redact.MaskPassword(u)
+}
+
+// planFileName names a new file of a plan before it has a version.
+func planFileName(i, n int) string {
+	if n == 1 {
+		return "the new up file"
+	}
+	return fmt.Sprintf("new file %d of %d of the plan", i+1, n)
+}
