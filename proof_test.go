@@ -214,3 +214,48 @@ func TestProofCatchesSabotage(t *testing.T) {
 		})
 	}
 }
+
+// TestLint: a generated directory lints clean; a hand-written file whose
+// down does not restore the schema is a finding, and the manifest's view of
+// a hand edit is too.
+func TestLint(t *testing.T) {
+	p, dir := clipsProject(t)
+	writeClips(t, dir, "float64", "string", "width")
+	if _, err := generate(t, dir, mxmigrate.GenerateOptions{Message: "width"}); err != nil {
+		t.Fatal(err)
+	}
+	env, err := p.Environment("dev:metaxy_features")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	r, err := p.Lint(ctx, env, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.Clean || len(r.Files) != 2 || r.Files[1].SampleRows == 0 {
+		t.Fatalf("a generated directory: %+v", r)
+	}
+	feat := filepath.Join(dir, "migrations", "features")
+	os.WriteFile(filepath.Join(feat, "000003_hand.up.sql"), []byte("ALTER TABLE media__clips ADD COLUMN x BIGINT;\n"), 0o644)
+	os.WriteFile(filepath.Join(feat, "000003_hand.down.sql"), []byte("SELECT 1;\n"), 0o644)
+	r, err = p.Lint(ctx, env, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Clean || r.Manifest == "" {
+		t.Errorf("a file mxmigrate.sum does not record: %+v", r)
+	}
+	if err := p.Rehash(env); err != nil {
+		t.Fatal(err)
+	}
+	r, err = p.Lint(ctx, env, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := r.Files[len(r.Files)-1]
+	if r.Clean || r.Manifest != "" || last.File != "000003_hand.up.sql" || len(last.Findings) == 0 ||
+		!strings.Contains(last.Findings[0], "the down files do not restore the schema") || !strings.Contains(last.Findings[0], "drop column media__clips.x") {
+		t.Errorf("a down that does not restore: %+v", r)
+	}
+}

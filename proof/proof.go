@@ -36,6 +36,12 @@ type Input struct {
 	Live, Target    *schema.Schema
 	Plan            []File
 	Policy          diff.Policy
+	// Lint proves a committed file (Plan) after the files before it
+	// (Existing) without a live database or a target (mxmigrate lint): the
+	// dev database is emptied first, every table gets sample rows, the
+	// schema after up is taken as it is, and what a file does to values is a
+	// finding, never a Bug.
+	Lint bool
 }
 
 // Report is what the proof found.
@@ -93,12 +99,19 @@ type prover struct {
 }
 
 func (p *prover) run() error {
+	if p.in.Lint {
+		if err := p.empty(); err != nil {
+			return err
+		}
+	}
 	before, err := p.prepare()
 	if err != nil || p.r.Skipped != "" {
 		return err
 	}
 	p.fill(before)
-	p.conversions()
+	if !p.in.Lint {
+		p.conversions()
+	}
 	rowsBefore, err := p.read(p.tables)
 	if err != nil {
 		return err
@@ -114,12 +127,16 @@ func (p *prover) run() error {
 	if err != nil {
 		return err
 	}
-	if cs, _ := diff.Plan(after, p.in.Target, p.in.Policy); len(cs) > 0 {
+	if p.in.Lint {
+		p.in.Target = after
+		p.conversions()
+	} else if cs, _ := diff.Plan(after, p.in.Target, p.in.Policy); len(cs) > 0 {
 		return &Bug{Check: "the schema after up is the target", File: "up", Err: fmt.Errorf("%s", summaries(cs))}
+	} else {
+		p.pass("up: the schema is the target", "")
 	}
-	p.pass("up: the schema is the target", "")
 	p.compareRows("up", p.tables, rowsBefore, after, false)
-	if p.kept != nil {
+	if p.kept != nil && !p.in.Lint {
 		return p.kept
 	}
 	restored, err := p.down(before, rowsBefore)
@@ -189,10 +206,26 @@ func (p *prover) prepare() (*schema.Schema, error) {
 		return nil, nil
 	}
 	before, err := p.inspect()
-	if err != nil {
-		return nil, err
+	if err != nil || p.in.Lint {
+		p.in.Live = before
+		return before, err
 	}
 	return p.mirror(before)
+}
+
+// empty drops every table of the dev database (mxmigrate made it: nothing
+// else is there), for lint's proof of one file after the ones before it.
+func (p *prover) empty() error {
+	all, err := p.in.Dialect.Inspect(p.ctx, p.h, nil)
+	if err != nil {
+		return fmt.Errorf("introspect the dev database: %w", err)
+	}
+	for _, t := range all.Tables {
+		if _, err := p.h.ExecContext(p.ctx, "DROP TABLE IF EXISTS "+p.in.Dialect.Quote(t.Name)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // applyPlan applies the plan's up files. One that fails on the sample rows
@@ -258,7 +291,7 @@ func (p *prover) down(before *schema.Schema, rowsBefore map[string]*tableRows) (
 	if cs, _ := diff.Plan(back, before, p.in.Policy); len(cs) > 0 {
 		p.fail("down: the schema is back", summaries(cs))
 		p.r.Checks = append(p.r.Checks, Check{Name: "up again after down", Result: "skipped", Detail: "down did not restore the schema"})
-		p.r.Findings = append(p.r.Findings, "the down files do not restore the schema: "+summaries(cs))
+		p.r.Findings = append(p.r.Findings, "the down files do not restore the schema (getting back would still take: "+summaries(cs)+")")
 		return false, nil
 	}
 	p.pass("down: the schema is back", "")
@@ -335,7 +368,14 @@ func (p *prover) inspect() (*schema.Schema, error) {
 // fill puts sample rows into every existing table the plan touches.
 func (p *prover) fill(before *schema.Schema) {
 	touched := map[string]bool{}
-	for _, t := range p.in.Target.Tables {
+	target := p.in.Target
+	if p.in.Lint {
+		target = before // lint: every table, what the file does is unknown
+		for _, t := range before.Tables {
+			touched[t.Name] = true
+		}
+	}
+	for _, t := range target.Tables {
 		if lt := p.in.Live.Table(t.Name); lt != nil {
 			if cs := diff.Compare(&schema.Schema{Tables: []*schema.Table{lt}}, &schema.Schema{Tables: []*schema.Table{t}}); len(cs) > 0 {
 				touched[t.Name] = true
@@ -343,7 +383,7 @@ func (p *prover) fill(before *schema.Schema) {
 		}
 	}
 	for _, t := range before.Tables {
-		if p.in.Target.Table(t.Name) == nil {
+		if target.Table(t.Name) == nil {
 			touched[t.Name] = true // dropped: its rows go by design, but the down must bring the table back
 		}
 	}

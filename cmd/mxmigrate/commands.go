@@ -66,6 +66,14 @@ func commands() []*cli.Command {
 			Action: jsonErrors(statusCmd),
 		},
 		{
+			Name:      "lint",
+			Usage:     "replay the committed migrations on a dev database with sample rows, each file up, down and up again; exit 1 on findings (for CI)",
+			UsageText: "mxmigrate lint -n ENV [--dev-url URL] [--json]",
+			Flags: []cli.Flag{envFlag("environment `<store>:<target>`, or <store> for both"), jsonFlag(),
+				&cli.StringFlag{Name: "dev-url", Usage: "the dev database `URL` (default: [ext.mxmigrate] dev_url, else the dialect's)", EnvVars: []string{"MXMIGRATE_DEV_URL"}}},
+			Action: jsonErrors(lintCmd),
+		},
+		{
 			Name:   "check",
 			Usage:  "exit 1 when the live database differs from the target (for CI)",
 			Flags:  append([]cli.Flag{envFlag("environment `<store>:<target>`, or <store> for both"), jsonFlag()}, targetFlags()...),
@@ -444,6 +452,58 @@ func statusCmd(c *cli.Context) error {
 		}
 	}
 	return nil
+}
+
+func lintCmd(c *cli.Context) error {
+	if err := noArgs(c); err != nil {
+		return err
+	}
+	p, envs, err := loadEnvironments(c, false)
+	if err != nil {
+		return err
+	}
+	clean := true
+	var reports []*mxmigrate.LintResult
+	for _, env := range envs {
+		r, err := p.Lint(c.Context, env, c.String("dev-url"))
+		if err != nil {
+			return err
+		}
+		clean = clean && r.Clean
+		reports = append(reports, r)
+		if !c.Bool("json") {
+			printLint(c.App.Writer, r)
+		}
+	}
+	if c.Bool("json") {
+		if err := writeJSON(c.App.Writer, reports); err != nil {
+			return err
+		}
+	}
+	if !clean {
+		return exitCode(exitNo)
+	}
+	return nil
+}
+
+// printLint prints lint's report of one environment.
+func printLint(w io.Writer, r *mxmigrate.LintResult) {
+	if r.Manifest != "" {
+		fmt.Fprintf(w, "%s: %s\n", r.Environment, r.Manifest)
+	}
+	for _, f := range r.Files {
+		if len(f.Findings) == 0 {
+			fmt.Fprintf(w, "%s: %s: up, down, up again on %d sample rows: ok\n", r.Environment, f.File, f.SampleRows)
+			continue
+		}
+		fmt.Fprintf(w, "%s: %s:\n", r.Environment, f.File)
+		for _, x := range f.Findings {
+			fmt.Fprintf(w, "  ! %s\n", x)
+		}
+	}
+	if r.Clean {
+		fmt.Fprintf(w, "%s: %d file(s) proved on %s: clean\n", r.Environment, len(r.Files), r.Dev)
+	}
 }
 
 func checkCmd(c *cli.Context) error {

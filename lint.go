@@ -1,0 +1,91 @@
+package mxmigrate
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+
+	"github.com/mxmigrate/mxmigrate/generator"
+	"github.com/mxmigrate/mxmigrate/internal/redact"
+	"github.com/mxmigrate/mxmigrate/proof"
+)
+
+// LintResult is what lint found in an environment's committed directory.
+type LintResult struct {
+	Environment string `json:"environment"`
+	Dev         string `json:"dev_database"`
+	// Manifest, when set, says how the directory disagrees with
+	// mxmigrate.sum (a hand edit, a file from another branch).
+	Manifest string     `json:"manifest,omitempty"`
+	Files    []LintFile `json:"files"`
+	// Clean: no finding in any file, and the manifest agrees.
+	Clean bool `json:"clean"`
+}
+
+// LintFile is one file's proof: up after the files before it, with sample
+// rows, down, up again.
+type LintFile struct {
+	File       string        `json:"file"`
+	SampleRows int           `json:"sample_rows"`
+	Checks     []proof.Check `json:"checks"`
+	Findings   []string      `json:"findings"`
+}
+
+// Lint replays env's committed directory on a dev database (devURL, else
+// the environment's, else the dialect's default), proving each file after
+// the ones before it: sample rows in every table, up, down, up again. What
+// a file does to values, a down that does not restore, a file that fails,
+// and a manifest that disagrees are findings (docs/proof.md).
+func (p *Project) Lint(ctx context.Context, env *Env, devURL string) (*LintResult, error) {
+	env = p.complete(env)
+	res := &LintResult{Environment: env.Name, Files: []LintFile{}}
+	dir, err := generator.ReadDir(env.Dir)
+	if err != nil {
+		return nil, err
+	}
+	if err := dir.Verify(env.Identity(), env.Name, env.Dir, "mxmigrate rehash -n "+env.Name); err != nil {
+		res.Manifest = err.Error()
+	}
+	if devURL == "" {
+		devURL = env.DevURL
+	}
+	dev, remove, err := env.Dialect.Dev(ctx, env.Conn, devURL)
+	if err != nil {
+		return nil, errors.New(env.Name + ": lint needs a dev database: " + redact.MaskPassword(err.Error()))
+	}
+	defer remove()
+	res.Dev = devKind(dev)
+	var files []proof.File
+	for _, f := range dir.Files {
+		up, down, err := dir.ReadVerified(f)
+		if err != nil {
+			res.Manifest = err.Error()
+			break
+		}
+		files = append(files, proof.File{Name: filepath.Base(f.Up), Up: up, Down: down})
+	}
+	var bug *proof.Bug
+	for i, f := range files {
+		lf := LintFile{File: f.Name, Findings: []string{}}
+		r, err := proof.Run(ctx, proof.Input{Lint: true, Dialect: env.Dialect, Dev: dev, Kind: res.Dev,
+			MigrationsTable: env.MigrationsTable, Existing: files[:i], Plan: files[i : i+1], Policy: env.policy})
+		switch {
+		case errors.As(err, &bug):
+			lf.Findings = append(lf.Findings, redact.MaskPassword(bug.Check+" ("+bug.File+"): "+bug.Err.Error()))
+		case err != nil:
+			return nil, err
+		case r.Skipped != "":
+			lf.Findings = append(lf.Findings, r.Skipped)
+		}
+		if r != nil {
+			lf.SampleRows, lf.Checks = r.SampleRows, r.Checks
+			lf.Findings = append(lf.Findings, r.Findings...)
+		}
+		res.Files = append(res.Files, lf)
+	}
+	res.Clean = res.Manifest == ""
+	for _, f := range res.Files {
+		res.Clean = res.Clean && len(f.Findings) == 0
+	}
+	return res, nil
+}
