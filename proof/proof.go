@@ -81,6 +81,9 @@ func Run(ctx context.Context, in Input) (*Report, error) {
 		return nil, fmt.Errorf("open the dev database (%s): %s", in.Kind, redact.MaskPassword(err.Error()))
 	}
 	defer h.Close()
+	if !in.Lint {
+		in.Live, in.Target, in.Scope = touched(in.Live, in.Target)
+	}
 	p := &prover{in: in, ctx: ctx, h: h, r: r, noRows: map[string]string{}}
 	return r, p.run()
 }
@@ -117,7 +120,7 @@ func (p *prover) run() error {
 		return err
 	}
 	stopped, err := p.applyPlan()
-	if err != nil {
+	if err != nil || p.r.Skipped != "" {
 		return err
 	}
 	if stopped {
@@ -214,7 +217,8 @@ func (p *prover) prepare() (*schema.Schema, error) {
 }
 
 // empty drops every table of the dev database (mxmigrate made it: nothing
-// else is there), for lint's proof of one file after the ones before it.
+// else is there): for lint's proof of one file after the ones before it,
+// and to prove a plan again without sample rows.
 func (p *prover) empty() error {
 	all, err := p.in.Dialect.Inspect(p.ctx, p.h, nil)
 	if err != nil {
@@ -248,14 +252,8 @@ func (p *prover) applyPlan() (stopped bool, err error) {
 	p.r.Findings = append(p.r.Findings, "up: "+bug.File+" fails and rolls back on the sample rows, "+why+" (on the live database it fails where rows like that are, and writes nothing)")
 	// the tables are made again without rows (DuckDB's ALTER TYPE still
 	// converts the values of deleted rows, so DELETE would not do)
-	drop := append([]string{p.in.MigrationsTable}, p.in.Scope...)
-	for _, t := range p.in.Live.Tables {
-		drop = append(drop, t.Name)
-	}
-	for _, t := range drop {
-		if _, err := p.h.ExecContext(p.ctx, "DROP TABLE IF EXISTS "+p.in.Dialect.Quote(t)); err != nil {
-			return true, err
-		}
+	if err := p.empty(); err != nil {
+		return true, err
 	}
 	if _, err := p.prepare(); err != nil || p.r.Skipped != "" {
 		return true, err
@@ -407,10 +405,14 @@ func (p *prover) fill(before *schema.Schema) {
 			skipped = append(skipped, n+": "+why)
 			continue
 		}
-		rows := 0
-		for _, q := range qs {
-			if _, err := p.h.ExecContext(p.ctx, q); err == nil {
-				rows++
+		rows := len(qs)
+		if _, err := p.h.ExecContext(p.ctx, allRows(qs)); err != nil {
+			// one row at a time: those a live constraint refuses are left out
+			rows = 0
+			for _, q := range qs {
+				if _, err := p.h.ExecContext(p.ctx, q); err == nil {
+					rows++
+				}
 			}
 		}
 		if rows == 0 {
@@ -475,4 +477,34 @@ func guardMessage(err error) string {
 		s = s[:k+len("rolled back")] + ", on the value " + quoteValue(&v)
 	}
 	return strings.TrimSpace(s)
+}
+
+// touched limits live and target to the tables the plan changes, creates
+// or drops, and names them (the scope of every introspection): the other
+// tables are not the plan's, and the proof's cost follows the change, not
+// the project.
+func touched(live, target *schema.Schema) (*schema.Schema, *schema.Schema, []string) {
+	lt, tt := live.Index(), target.Index()
+	var names []string
+	for n, t := range tt {
+		if l := lt[n]; l == nil || len(diff.Compare(&schema.Schema{Tables: []*schema.Table{l}}, &schema.Schema{Tables: []*schema.Table{t}})) > 0 {
+			names = append(names, n)
+		}
+	}
+	for n := range lt {
+		if tt[n] == nil {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	pick := func(idx map[string]*schema.Table) *schema.Schema {
+		out := &schema.Schema{}
+		for _, n := range names {
+			if t := idx[n]; t != nil {
+				out.Tables = append(out.Tables, t)
+			}
+		}
+		return out
+	}
+	return pick(lt), pick(tt), names
 }

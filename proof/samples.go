@@ -65,3 +65,14 @@ func sampleInserts(t *schema.Table, quote func(string) string, typeSQL func(sche
 	}
 	return out, ""
 }
+
+// allRows is sampleInserts' rows in one INSERT (all or none go in).
+func allRows(qs []string) string {
+	head, _, _ := strings.Cut(qs[0], " VALUES ")
+	var tuples []string
+	for _, q := range qs {
+		_, t, _ := strings.Cut(q, " VALUES ")
+		tuples = append(tuples, t)
+	}
+	return head + " VALUES\n" + strings.Join(tuples, ",\n")
+}

@@ -49,6 +49,9 @@ type measure struct {
 	// directory and runs the same three catalog queries: the engine's own share.
 	floorMS float64
 	floorMB float64
+	// proof is the proof phase of one generate with it (docs/proof.md),
+	// or why it did not run.
+	proof string
 }
 
 func main() {
@@ -74,8 +77,8 @@ func main() {
 		check(err)
 		for _, d := range strings.Split(*dialects, ",") {
 			m := scenario(bin, strings.TrimSpace(d), n, pg)
-			fmt.Printf("%-10s %5d tables: generate %7.1f ms (median of %d), %d catalog queries, peak RSS %5.1f MB, %d changes",
-				m.dialect, m.tables, ms(m.wall), *runs, m.queries, m.rssMB, m.changes)
+			fmt.Printf("%-10s %5d tables: generate %7.1f ms (median of %d), %d catalog queries, peak RSS %5.1f MB, %d changes, proof %s ms",
+				m.dialect, m.tables, ms(m.wall), *runs, m.queries, m.rssMB, m.changes, m.proof)
 			if m.floorMB > 0 {
 				fmt.Printf(" (engine alone: %.1f ms, %.1f MB)", m.floorMS, m.floorMB)
 			}
@@ -134,6 +137,28 @@ func definitions(n, extra int) string {
 
 var queriesRE = regexp.MustCompile(`(\d+) catalog queries`)
 
+var proofRE = regexp.MustCompile(`prove on a dev database\s+([\d.]+) ms`)
+
+// proofCost runs generate --dry-run once with its proof and returns the
+// proof phase's time, or why it did not run.
+func proofCost(bin, dir string, vars []string, env string) string {
+	cmd := exec.Command(bin, "--verbose", "generate", "-n", env+":metaxy_features", "-m", "bench", "--dry-run")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), vars...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		check(fmt.Errorf("generate with its proof: %v\n%s%s", err, stdout.String(), stderr.String()))
+	}
+	if strings.Contains(stdout.String(), "Proof: not run") {
+		return "not run"
+	}
+	if m := proofRE.FindStringSubmatch(stderr.String()); m != nil {
+		return m[1]
+	}
+	return "?"
+}
+
 // benchStores are the [stores.dev] tables of each registered dialect the
 // bench measures, and the variables they need: a registered dialect without
 // one stops the bench, naming it.
@@ -182,7 +207,7 @@ definitions = ["defs.toml"]
 	// (max_locks_per_transaction 64 x max_connections 100).
 	for k := min(n, 1000); ; k = min(n, k+1000) {
 		check(os.WriteFile(filepath.Join(dir, "defs.toml"), []byte(definitions(k, 0)), 0o644))
-		run(bin, dir, vars, "generate", "-n", env+":metaxy_features", "-m", "setup")
+		run(bin, dir, vars, "generate", "-n", env+":metaxy_features", "-m", "setup", "--no-proof")
 		run(bin, dir, vars, "up", "-n", env+":metaxy_features")
 		if k == n {
 			break
@@ -200,7 +225,7 @@ definitions = ["defs.toml"]
 	var lastStderr string
 	for i := 0; i < *runs; i++ {
 		start := time.Now()
-		cmd := exec.Command(bin, "--verbose", "generate", "-n", env+":metaxy_features", "-m", "bench")
+		cmd := exec.Command(bin, "--verbose", "generate", "-n", env+":metaxy_features", "-m", "bench", "--no-proof")
 		cmd.Dir = dir
 		cmd.Env = append(os.Environ(), vars...)
 		var stdout, stderr bytes.Buffer
@@ -229,6 +254,7 @@ definitions = ["defs.toml"]
 	if *phases {
 		fmt.Fprintf(os.Stderr, "%s, %d tables, phases of the last run:\n%s", dialect, n, lastStderr)
 	}
+	m.proof = proofCost(bin, dir, vars, env)
 	sort.Slice(walls, func(i, j int) bool { return walls[i] < walls[j] })
 	m.wall = walls[len(walls)/2]
 	m.rssMB = float64(maxRSS) / 1024
@@ -333,14 +359,18 @@ func report(rs []measure, help, dr time.Duration) []byte {
 		"then N/10 of them gain a column and `mxmigrate generate` writes the migration. Wall time is the median\n" +
 		"of the runs; RSS is the peak over them.\n\n")
 	fmt.Fprintf(&b, "Machine: %d cores, %s/%s, %s.\n\n", runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version())
-	b.WriteString("| dialect | tables | generate wall (ms) | catalog queries | peak RSS (MB) | engine alone (ms) | engine alone (MB) | ms per table |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
+	b.WriteString("| dialect | tables | generate wall (ms) | catalog queries | peak RSS (MB) | engine alone (ms) | engine alone (MB) | ms per table | proof (ms) |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
 	for _, m := range rs {
 		flMS, flMB := "-", "-"
 		if m.floorMB > 0 {
 			flMS, flMB = fmt.Sprintf("%.1f", m.floorMS), fmt.Sprintf("%.1f", m.floorMB)
 		}
-		fmt.Fprintf(&b, "| %s | %d | %.1f | %d | %.1f | %s | %s | %.3f |\n", m.dialect, m.tables, ms(m.wall), m.queries, m.rssMB, flMS, flMB, ms(m.wall)/float64(m.tables))
+		fmt.Fprintf(&b, "| %s | %d | %.1f | %d | %.1f | %s | %s | %.3f | %s |\n", m.dialect, m.tables, ms(m.wall), m.queries, m.rssMB, flMS, flMB, ms(m.wall)/float64(m.tables), m.proof)
 	}
+	b.WriteString("\nGenerate is measured with `--no-proof`; \"proof\" is the proof phase of one generate with it\n" +
+		"(`--verbose`: \"prove on a dev database\"; docs/proof.md): the directory replayed on an in-memory DuckDB\n" +
+		"or a scratch PostgreSQL database, sample rows in the N/10 changed tables, the plan up, down, up again.\n" +
+		"ClickHouse has no dev database yet.\n")
 	b.WriteString("\n\"Engine alone\" is the wall time and peak RSS of a process that only opens the same DuckDB file or\n" +
 		"chDB directory and runs the same three catalog queries: the floor for any tool reading the schema\n" +
 		"in-process. DuckDB loads a file's whole catalog into memory. ClickHouse (chDB, embedded, the\n" +
