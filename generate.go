@@ -32,6 +32,11 @@ type GenerateOptions struct {
 	// (the files say so); DevURL overrides the environment's dev database.
 	NoProof bool
 	DevURL  string
+	// Offline plans against the directory's files replayed on a dev
+	// database instead of the live database, which it never connects to:
+	// the files are those an online generate writes when the live database
+	// is at the directory's head.
+	Offline bool
 }
 
 // GenerateResult says what generate did.
@@ -93,6 +98,14 @@ func (p *Project) Generate(ctx context.Context, env *Env, o GenerateOptions) (*G
 		}
 		defer unlock()
 		locked = true
+	}
+	if o.Offline {
+		off, remove, err := p.offline(ctx, env, o.DevURL)
+		if err != nil {
+			return nil, err
+		}
+		defer remove()
+		env = off
 	}
 	cmp, err := p.Compare(ctx, env, o.TargetOptions)
 	if err != nil {

@@ -259,3 +259,30 @@ func TestLint(t *testing.T) {
 		t.Errorf("a down that does not restore: %+v", r)
 	}
 }
+
+// TestOfflineMatchesOnline: generate --offline, planning against the
+// committed files replayed on an in-memory DuckDB, writes the files an
+// online generate writes when the live database is at the directory's head,
+// without opening the live file.
+func TestOfflineMatchesOnline(t *testing.T) {
+	_, dir := clipsProject(t)
+	writeClips(t, dir, "float64", "string", "width")
+	online, err := generate(t, dir, mxmigrate.GenerateOptions{Message: "width", DryRun: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	live := filepath.Join(dir, "demo.duckdb")
+	if err := os.Rename(live, live+".away"); err != nil {
+		t.Fatal(err)
+	}
+	offline, err := generate(t, dir, mxmigrate.GenerateOptions{Message: "width", DryRun: true, Offline: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(live); !os.IsNotExist(err) {
+		t.Error("--offline created or opened the live database file")
+	}
+	if string(online.Up) != string(offline.Up) || string(online.Down) != string(offline.Down) || len(online.Up) == 0 {
+		t.Errorf("offline files differ from online ones:\n--- online\n%s\n--- offline\n%s", online.Up, offline.Up)
+	}
+}

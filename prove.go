@@ -67,3 +67,39 @@ func planFileName(i, n int) string {
 	}
 	return fmt.Sprintf("new file %d of %d of the plan", i+1, n)
 }
+
+// offline is env with its database replaced by a dev database on which the
+// directory's files are replayed up to its head (generate --offline): the
+// live database is never opened.
+func (p *Project) offline(ctx context.Context, env *Env, devURL string) (*Env, func(), error) {
+	env = p.complete(env)
+	if devURL == "" {
+		devURL = env.DevURL
+	}
+	dev, remove, err := env.Dialect.Dev(ctx, nil, devURL)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: generate --offline: %s", env.Name, redact.MaskPassword(err.Error()))
+	}
+	dir, err := p.readDir(env)
+	if err != nil {
+		remove()
+		return nil, nil, err
+	}
+	var files []proof.File
+	for _, f := range dir.Files {
+		up, down, err := dir.ReadVerified(f)
+		if err != nil {
+			remove()
+			return nil, nil, err
+		}
+		files = append(files, proof.File{Name: filepath.Base(f.Up), Up: up, Down: down})
+	}
+	if err := proof.Replay(ctx, env.Dialect, dev, env.MigrationsTable, files, int(dir.Latest())); err != nil {
+		remove()
+		return nil, nil, fmt.Errorf("%s: generate --offline: the directory's files do not replay on the dev database: %s", env.Name, redact.MaskPassword(err.Error()))
+	}
+	e := *env
+	e.Conn = dev
+	e.DevURL = devURL
+	return &e, remove, nil
+}

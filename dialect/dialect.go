@@ -69,7 +69,8 @@ type Connector interface {
 	// function that removes what Dev made. It never returns live's own
 	// database, and never empties one it did not make. A dialect that cannot
 	// make one returns an error that says why and how (dev_url); the proof
-	// is then skipped and says so.
+	// is then skipped and says so. live is nil for generate --offline,
+	// which must not connect to the live database.
 	Dev(ctx context.Context, live Store, devURL string) (Store, func(), error)
 }
 

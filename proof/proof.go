@@ -508,3 +508,27 @@ func touched(live, target *schema.Schema) (*schema.Schema, *schema.Schema, []str
 	}
 	return pick(lt), pick(tt), names
 }
+
+// Replay applies files to an empty dev database through the dialect's
+// golang-migrate driver and records the last one's version as applied,
+// as up leaves a database (generate --offline plans against it).
+func Replay(ctx context.Context, d dialect.Dialect, dev dialect.Store, migrationsTable string, files []File, version int) error {
+	h, err := dev.Open(ctx, dialect.OpenOptions{})
+	if err != nil {
+		return err
+	}
+	drv, err := d.MigrateDriver(h, migrationsTable)
+	if err != nil {
+		return err
+	}
+	defer drv.Close()
+	for _, f := range files {
+		if err := drv.Run(bytes.NewReader(f.Up)); err != nil {
+			return fmt.Errorf("%s: %w", f.Name, statementError(err))
+		}
+	}
+	if len(files) == 0 {
+		return nil
+	}
+	return drv.SetVersion(version, false)
+}

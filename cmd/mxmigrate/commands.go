@@ -27,7 +27,7 @@ func commands() []*cli.Command {
 		{
 			Name:      "generate",
 			Usage:     "compare the target with the live database and write the next migration (its plan says what each statement costs on the live table; a PostgreSQL plan may take several files)",
-			UsageText: "mxmigrate generate -n ENV [-m MSG] [--allow-destructive] [--dry-run [--json]] [--no-proof] [--dev-url URL] [--format STYLE] [--baseline] [--allow-empty] [--all-projects|--project P] [--definitions-from-store[=STORE]] [--inject-primary-key|--no-inject-primary-key] [--inject-index|--no-inject-index]",
+			UsageText: "mxmigrate generate -n ENV [-m MSG] [--allow-destructive] [--dry-run [--json]] [--no-proof] [--dev-url URL] [--offline] [--format STYLE] [--baseline] [--allow-empty] [--all-projects|--project P] [--definitions-from-store[=STORE]] [--inject-primary-key|--no-inject-primary-key] [--inject-index|--no-inject-index]",
 			Flags: append([]cli.Flag{
 				envFlag("environment `<store>:<target>`"),
 				&cli.StringFlag{Name: "message", Aliases: []string{"m"}, Usage: "migration name `MSG` (slugged into the file name)", EnvVars: []string{"MXMIGRATE_MESSAGE"}},
@@ -38,6 +38,7 @@ func commands() []*cli.Command {
 				&cli.BoolFlag{Name: "baseline", Usage: "write the first migration as if the database were empty (adopting a store whose tables exist; then mxmigrate force)", EnvVars: []string{"MXMIGRATE_BASELINE"}},
 				&cli.BoolFlag{Name: "no-proof", Usage: "write the plan without running it on a dev database with sample rows first (the files say so; docs/proof.md)", EnvVars: []string{"MXMIGRATE_NO_PROOF"}},
 				&cli.StringFlag{Name: "dev-url", Usage: "the dev database `URL` to prove the plan on (default: [ext.mxmigrate] dev_url, else the dialect's: an in-memory DuckDB, a scratch PostgreSQL database on the live server)", EnvVars: []string{"MXMIGRATE_DEV_URL"}},
+				&cli.BoolFlag{Name: "offline", Usage: "plan against the committed files replayed on the dev database instead of the live database, never connecting to it (PostgreSQL: needs dev_url)", EnvVars: []string{"MXMIGRATE_OFFLINE"}},
 				jsonFlag(),
 			}, targetFlags()...),
 			Action: jsonErrors(generateCmd),
@@ -150,7 +151,7 @@ func generate(c *cli.Context, to mxmigrate.TargetOptions) error {
 	env := envs[0]
 	res, err := p.Generate(c.Context, env, mxmigrate.GenerateOptions{TargetOptions: to, Message: c.String("message"),
 		AllowDestructive: c.Bool("allow-destructive"), DryRun: c.Bool("dry-run"), Format: c.String("format"), Baseline: c.Bool("baseline"), AllowEmpty: c.Bool("allow-empty"),
-		NoProof: c.Bool("no-proof"), DevURL: c.String("dev-url")})
+		NoProof: c.Bool("no-proof"), DevURL: c.String("dev-url"), Offline: c.Bool("offline")})
 	out := c.App.Writer
 	if err != nil {
 		var de *mxmigrate.DestructiveError

@@ -133,8 +133,8 @@ func (s *store) MigrateURL(table string, o dialect.URLOptions) (string, error) {
 // database it did not make; devURL may not name live's own database.
 func (Dialect) Dev(ctx context.Context, live dialect.Store, devURL string) (dialect.Store, func(), error) {
 	server, ok := live.(*store)
-	if !ok {
-		return nil, nil, fmt.Errorf("not a PostgreSQL store")
+	if !ok && devURL == "" {
+		return nil, nil, fmt.Errorf("no dev database: set [ext.mxmigrate] dev_url (or --dev-url) to a PostgreSQL server mxmigrate may create a scratch database on")
 	}
 	where := "the live server"
 	if devURL != "" {
@@ -144,7 +144,7 @@ func (Dialect) Dev(ctx context.Context, live dialect.Store, devURL string) (dial
 		}
 		registerPassword(devURL)
 		dev := &store{name: "dev", raw: devURL, url: "postgresql://" + devURL[len(m[0]):]}
-		if sameDatabase(dev.url, server.url) {
+		if server != nil && sameDatabase(dev.url, server.url) {
 			return nil, nil, fmt.Errorf("dev_url %s names the live database: the proof needs a server it may create a scratch database on, never the live one", redact.MaskPassword(devURL))
 		}
 		server, where = dev, redact.MaskPassword(devURL)

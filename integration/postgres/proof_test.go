@@ -108,3 +108,29 @@ func TestProofCatchesSabotagePostgreSQL(t *testing.T) {
 		t.Errorf("a sabotaged plan wrote %v", m)
 	}
 }
+
+// TestOfflineMatchesOnlinePostgreSQL: with the live server unreachable,
+// generate --offline plans against the committed files replayed on a
+// scratch database of the dev server and prints the files an online run
+// prints when the live database is at the directory's head.
+func TestOfflineMatchesOnlinePostgreSQL(t *testing.T) {
+	e := provedProject(t)
+	itest.Edit(t, filepath.Join(e.dir, "metaxy.toml"), func(s string) string {
+		return strings.Replace(s, "inject_index = false", "inject_index = true", 1)
+	})
+	files := func(r itest.Result) (string, string) {
+		var out struct{ Up, Down string }
+		if err := json.Unmarshal([]byte(r.Stdout), &out); err != nil {
+			t.Fatalf("%v\n%s", err, r.Stdout)
+		}
+		return out.Up, out.Down
+	}
+	upOn, downOn := files(e.mx(t, "generate", "-n", "prod:metaxy_features", "-m", "index", "--dry-run", "--json").Must(t, 0))
+	dev := pg.DSN(pg.NewDatabase(t))
+	e.vars = []string{"MEDIA_PG_URL=postgresql://nobody:x@127.0.0.1:1/stopped?connect_timeout=2"}
+	upOff, downOff := files(e.mx(t, "generate", "-n", "prod:metaxy_features", "-m", "index", "--dry-run", "--json", "--offline", "--dev-url", dev).Must(t, 0))
+	if upOn == "" || upOn != upOff || downOn != downOff {
+		t.Errorf("offline files differ from online ones:\n--- online\n%s\n--- offline\n%s", upOn, upOff)
+	}
+	e.mx(t, "generate", "-n", "prod:metaxy_features", "-m", "index", "--dry-run", "--offline").Must(t, 3, "dev_url")
+}
