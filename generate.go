@@ -100,6 +100,9 @@ func (p *Project) Generate(ctx context.Context, env *Env, o GenerateOptions) (*G
 		locked = true
 	}
 	if o.Offline {
+		if s := o.DefinitionsFromStore; s == "." || s == env.Store.Name {
+			return nil, fmt.Errorf("%s: generate --offline opens no live database, and --definitions-from-store would read this store's: record the definitions in files (metaxy.lock, definition files), or read another store's", env.Name)
+		}
 		off, remove, err := p.offline(ctx, env, o.DevURL)
 		if err != nil {
 			return nil, err
@@ -115,11 +118,18 @@ func (p *Project) Generate(ctx context.Context, env *Env, o GenerateOptions) (*G
 	if err != nil || res.NoChanges {
 		return res, err
 	}
-	ms := res.files(o)
+	var ms []generator.Migration
 	if o.NoProof {
+		ms = res.files(o, "written with --no-proof: nothing ran it on a dev database")
 		res.Proof = &proof.Report{Skipped: "--no-proof; the files say so", Findings: []string{}}
-	} else if err := p.prove(ctx, res, o); err != nil {
-		return res, err
+	} else {
+		ms = res.files(o, "")
+		if err := p.prove(ctx, res, o); err != nil {
+			return res, err
+		}
+		if why := res.Proof.Skipped; why != "" {
+			ms = res.files(o, "not run: "+why) // the files say so
+		}
 	}
 	if err := res.destructive(o); err != nil {
 		return res, err
@@ -180,11 +190,11 @@ func (p *Project) admit(ctx context.Context, cmp *Comparison, o GenerateOptions)
 
 // files renders the plan's steps as files (res.Files, res.Up, res.Down) and
 // returns them as the migrations write numbers.
-func (res *GenerateResult) files(o GenerateOptions) []generator.Migration {
+func (res *GenerateResult) files(o GenerateOptions, unproved string) []generator.Migration {
 	cmp := res.Comparison
 	env := cmp.Env
 	h := generator.Header{Tool: "mxmigrate " + Version, Environment: env.Name, Dialect: env.Dialect.Name(),
-		Message: o.Message, Transactional: env.Dialect.Transactional(), Unproved: o.NoProof}
+		Message: o.Message, Transactional: env.Dialect.Transactional(), Unproved: unproved}
 	if h.Message == "" {
 		h.Message = "(none)"
 	}

@@ -3,6 +3,7 @@ package mxmigrate
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 
 	"github.com/mxmigrate/mxmigrate/generator"
@@ -43,7 +44,7 @@ func (p *Project) Lint(ctx context.Context, env *Env, devURL string) (*LintResul
 	if err != nil {
 		return nil, err
 	}
-	if err := dir.Verify(env.Identity(), env.Name, env.Dir, "mxmigrate rehash -n "+env.Name); err != nil {
+	if err := p.verify(dir, env); err != nil {
 		res.Manifest = err.Error()
 	}
 	if devURL == "" {
@@ -59,7 +60,7 @@ func (p *Project) Lint(ctx context.Context, env *Env, devURL string) (*LintResul
 	for _, f := range dir.Files {
 		up, down, err := dir.ReadVerified(f)
 		if err != nil {
-			res.Manifest = err.Error()
+			res.Manifest = err.Error() + fmt.Sprintf(" (the files from %s on are not proved)", filepath.Base(f.Up))
 			break
 		}
 		files = append(files, proof.File{Name: filepath.Base(f.Up), Up: up, Down: down})
@@ -68,7 +69,7 @@ func (p *Project) Lint(ctx context.Context, env *Env, devURL string) (*LintResul
 	for i, f := range files {
 		lf := LintFile{File: f.Name, Findings: []string{}}
 		r, err := proof.Run(ctx, proof.Input{Lint: true, Dialect: env.Dialect, Dev: dev, Kind: res.Dev,
-			MigrationsTable: env.MigrationsTable, Existing: files[:i], Plan: files[i : i+1], Policy: env.policy})
+			Existing: files[:i], Plan: files[i : i+1], Policy: env.policy})
 		switch {
 		case errors.As(err, &bug):
 			lf.Findings = append(lf.Findings, redact.MaskPassword(bug.Check+" ("+bug.File+"): "+bug.Err.Error()))

@@ -47,10 +47,11 @@ func (p *Project) readDir(env *Env) (*generator.Dir, error) {
 	if err != nil {
 		return nil, err
 	}
+	return dir, p.verify(dir, env)
+}
+
+// verify checks dir against its mxmigrate.sum and env's identity.
+func (p *Project) verify(dir *generator.Dir, env *Env) error {
 	suggested := filepath.Join(p.rel(p.Config.Mx.Dir), env.Store.Name, strings.TrimPrefix(env.Target, "metaxy_"))
-	if err := dir.Verify(env.Identity(), env.Name, suggested,
-		"mxmigrate rehash -n "+env.Name); err != nil {
-		return nil, err
-	}
-	return dir, nil
+	return dir.Verify(env.Identity(), env.Name, suggested, "mxmigrate rehash -n "+env.Name)
 }

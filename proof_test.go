@@ -286,3 +286,18 @@ func TestOfflineMatchesOnline(t *testing.T) {
 		t.Errorf("offline files differ from online ones:\n--- online\n%s\n--- offline\n%s", online.Up, offline.Up)
 	}
 }
+
+// TestNamedDevURLMustWork: a dev database the user names that cannot be
+// had is an error, and nothing is written (the proof is not skipped).
+func TestNamedDevURLMustWork(t *testing.T) {
+	_, dir := clipsProject(t)
+	writeClips(t, dir, "float64", "string", "width")
+	before := files(t, dir)
+	_, err := generate(t, dir, mxmigrate.GenerateOptions{Message: "width", DevURL: "garbage"})
+	if err == nil || !strings.Contains(err.Error(), "dev_url") {
+		t.Fatalf("want an error naming dev_url, got %v", err)
+	}
+	if files(t, dir) != before {
+		t.Error("a plan whose dev database could not be had was written")
+	}
+}

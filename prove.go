@@ -27,12 +27,16 @@ func (p *Project) prove(ctx context.Context, res *GenerateResult, o GenerateOpti
 		devURL = env.DevURL
 	}
 	dev, remove, err := env.Dialect.Dev(ctx, env.Conn, devURL)
+	if err != nil && devURL != "" {
+		// a dev database the user named: not having it is an error
+		return fmt.Errorf("%s: dev_url: %s", env.Name, redact.MaskPassword(err.Error()))
+	}
 	if err != nil {
 		res.Proof = &proof.Report{Skipped: "no dev database: " + redact.MaskPassword(err.Error()), Findings: []string{}}
 		return nil
 	}
 	defer remove()
-	in := proof.Input{Dialect: env.Dialect, Dev: dev, Kind: devKind(dev), MigrationsTable: env.MigrationsTable,
+	in := proof.Input{Dialect: env.Dialect, Dev: dev, Kind: devKind(dev),
 		Scope: desired.Scope(cmp.Target, cmp.Dir.Managed()), Live: cmp.Current, Target: cmp.Target, Policy: env.policy}
 	if o.Baseline {
 		in.Live = &schema.Schema{} // a baseline starts from an empty database

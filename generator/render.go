@@ -28,8 +28,9 @@ type Header struct {
 	Note        string
 	// NoTx marks a file whose only statement runs outside a transaction.
 	NoTx bool
-	// Unproved marks a file written without its proof (--no-proof).
-	Unproved bool
+	// Unproved, when set, says why the file was written without its proof
+	// (--no-proof, or a dev database that could not be made).
+	Unproved string
 }
 
 // NoTxMarker is in the header of a file whose statement runs outside a
@@ -56,8 +57,8 @@ func Render(h Header, stmts []plan.Statement) []byte {
 	if h.Note != "" {
 		fmt.Fprintf(&b, "-- step:        %s\n", Comment(h.Note))
 	}
-	if h.Unproved {
-		b.WriteString("-- proof:       none (written with --no-proof: nothing ran it on a dev database)\n")
+	if h.Unproved != "" {
+		fmt.Fprintf(&b, "-- proof:       none (%s)\n", Comment(h.Unproved))
 	}
 	switch {
 	case h.NoTx:

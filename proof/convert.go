@@ -65,7 +65,7 @@ func (p *prover) convert(r retype) string {
 	d := p.in.Dialect
 	from, to := d.TypeSQL(r.from), d.TypeSQL(r.to)
 	var notes []string
-	became := map[string][]string{} // new value -> the values that become it
+	became := map[string][]string{} // new value -> the distinct values that become it
 	for _, v := range samples[r.from] {
 		lit := "CAST('" + strings.ReplaceAll(v, "'", "''") + "' AS " + from + ")"
 		q := "CREATE TABLE " + d.Quote(conversionTable) + " AS SELECT " + lit + " AS a, CAST(" + lit + " AS " + to + ") AS b, CAST(CAST(" + lit + " AS " + to + ") AS " + from + ") AS c"
@@ -79,7 +79,9 @@ func (p *prover) convert(r retype) string {
 			continue
 		}
 		a, b, c := value(rows[0][0]), value(rows[0][1]), value(rows[0][2])
-		became[b] = append(became[b], a)
+		if indexOf(became[b], a) < 0 {
+			became[b] = append(became[b], a)
+		}
 		if c != a {
 			notes = append(notes, fmt.Sprintf("%s becomes %s (and %s back)", quote(a), quote(b), quote(c)))
 		}

@@ -35,7 +35,10 @@ var samples = map[schema.Type][]string{
 // sampleInserts are the INSERTs of the sample rows into t, one a row (a
 // row a constraint of the live table refuses is left out), or why there are
 // none (a type without samples, in a column that cannot be NULL).
-func sampleInserts(t *schema.Table, quote func(string) string, typeSQL func(schema.Type) string) ([]string, string) {
+// newKey, when not nil, is a key the plan gives t: rows are added that
+// equal sample rows on it and differ elsewhere (distinct under t's key,
+// one row under the new one), so that what the new key merges shows.
+func sampleInserts(t *schema.Table, newKey []string, quote func(string) string, typeSQL func(schema.Type) string) ([]string, string) {
 	var cols []string
 	var lists [][]string
 	var casts []string
@@ -51,17 +54,33 @@ func sampleInserts(t *schema.Table, quote func(string) string, typeSQL func(sche
 	if len(cols) == 0 {
 		return nil, "no columns"
 	}
-	var out []string
-	for i := 0; i < sampleRows; i++ {
+	inKey := map[string]bool{}
+	for _, k := range newKey {
+		inKey[k] = true
+	}
+	row := func(i, other int) string {
 		var vals []string
 		for j, c := range t.Columns {
-			if lists[j] == nil || (c.Nullable && i == 0) {
+			k := i
+			if other >= 0 && !inKey[c.Name] {
+				k = other // the same new key, other values elsewhere
+			}
+			if lists[j] == nil || (c.Nullable && k == 0) {
 				vals = append(vals, "NULL")
 				continue
 			}
-			vals = append(vals, "CAST('"+strings.ReplaceAll(lists[j][i], "'", "''")+"' AS "+casts[j]+")")
+			vals = append(vals, "CAST('"+strings.ReplaceAll(lists[j][k], "'", "''")+"' AS "+casts[j]+")")
 		}
-		out = append(out, "INSERT INTO "+quote(t.Name)+" ("+strings.Join(cols, ", ")+") VALUES ("+strings.Join(vals, ", ")+")")
+		return "INSERT INTO " + quote(t.Name) + " (" + strings.Join(cols, ", ") + ") VALUES (" + strings.Join(vals, ", ") + ")"
+	}
+	var out []string
+	for i := 0; i < sampleRows; i++ {
+		out = append(out, row(i, -1))
+	}
+	if len(newKey) > 0 {
+		for i := 1; i <= 3; i++ {
+			out = append(out, row(i, (i+4)%sampleRows))
+		}
 	}
 	return out, ""
 }

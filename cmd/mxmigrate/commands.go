@@ -205,15 +205,21 @@ func printProof(out io.Writer, r *proof.Report) {
 		fmt.Fprintf(out, "\nProof: not run (%s).\n", r.Skipped)
 		return
 	}
-	failed := 0
+	failed, skipped := 0, 0
 	for _, c := range r.Checks {
-		if c.Result != "pass" {
+		switch c.Result {
+		case "fail":
 			failed++
+		case "skipped":
+			skipped++
 		}
 	}
 	verdict := "every check passed"
-	if failed > 0 {
+	switch {
+	case failed > 0:
 		verdict = fmt.Sprintf("%d check(s) found what values do", failed)
+	case skipped > 0:
+		verdict = fmt.Sprintf("no finding, but %d check(s) could not run (skipped below)", skipped)
 	}
 	fmt.Fprintf(out, "\nProof on %s (%d sample rows): %s.\n", r.Dev, r.SampleRows, verdict)
 	for _, c := range r.Checks {

@@ -2,8 +2,10 @@ package clickhouse
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/tls"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net"
@@ -402,8 +404,49 @@ func (s *store) MigrateURL(table string, o dialect.URLOptions) (string, error) {
 	return dburl.Apply(u.String(), o.Protocol, o.Port)
 }
 
-// Dev: no ClickHouse dev database yet (chDB keeps one engine per process,
-// which the live store may hold): the proof is skipped on ClickHouse.
-func (Dialect) Dev(context.Context, dialect.Store, string) (dialect.Store, func(), error) {
-	return nil, nil, fmt.Errorf("mxmigrate cannot make a ClickHouse dev database yet (chDB runs one engine per process)")
+// Dev is a scratch database mxmigrate makes beside the live one, on the
+// same server or in the same chDB data directory (chDB runs one engine per
+// process), and drops after: empty by construction, never the live
+// database. dev_url is not read on ClickHouse yet, nor is a dev database
+// made for a cluster or without a live store (--offline).
+func (Dialect) Dev(ctx context.Context, live dialect.Store, devURL string) (dialect.Store, func(), error) {
+	s, ok := live.(*store)
+	switch {
+	case devURL != "":
+		return nil, nil, fmt.Errorf("dev_url is not read on ClickHouse yet: the dev database is a scratch database beside the live one")
+	case !ok:
+		return nil, nil, fmt.Errorf("a ClickHouse dev database is made beside the live one, which --offline does not open")
+	case s.cluster != "":
+		return nil, nil, fmt.Errorf("no dev database on a cluster yet")
+	}
+	var b [6]byte
+	rand.Read(b[:])
+	name := "mxmigrate_dev_" + hex.EncodeToString(b[:])
+	dev := *s
+	if s.embedded() {
+		dev.db = name // created when opened
+		dev.raw = "chdb:" + s.dir + "?database=" + name
+	} else {
+		h, err := s.Open(ctx, dialect.OpenOptions{})
+		if err != nil {
+			return nil, nil, err
+		}
+		_, err = h.ExecContext(ctx, "CREATE DATABASE "+chdb.QuoteIdent(name))
+		h.Close()
+		if err != nil {
+			return nil, nil, fmt.Errorf("cannot make a scratch dev database on the live server (%v)", err)
+		}
+		u := *s.u
+		u.Path = "/" + name
+		dev.u = &u
+	}
+	drop := func() {
+		h, err := s.Open(context.Background(), dialect.OpenOptions{})
+		if err != nil {
+			return
+		}
+		defer h.Close()
+		h.ExecContext(context.Background(), "DROP DATABASE IF EXISTS "+chdb.QuoteIdent(name)+" SYNC")
+	}
+	return &dev, drop, nil
 }
