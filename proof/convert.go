@@ -67,7 +67,7 @@ func (p *prover) convert(r retype) string {
 	var notes []string
 	became := map[string][]string{} // new value -> the distinct values that become it
 	for _, v := range samples[r.from] {
-		lit := "CAST('" + strings.ReplaceAll(v, "'", "''") + "' AS " + from + ")"
+		lit := literal(v, from)
 		q := "CREATE TABLE " + d.Quote(conversionTable) + " AS SELECT " + lit + " AS a, CAST(" + lit + " AS " + to + ") AS b, CAST(CAST(" + lit + " AS " + to + ") AS " + from + ") AS c"
 		if _, err := p.h.ExecContext(p.ctx, q); err != nil {
 			notes = append(notes, quote(v)+" does not convert")

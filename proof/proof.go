@@ -254,12 +254,12 @@ func (p *prover) applyPlan() (stopped bool, err error) {
 		p.pass("up: the sample rows go through", "")
 		return false, err
 	}
-	why := firstLine(bug.Err.Error())
+	why := firstLine(origError(bug.Err).Error())
 	if g := guardMessage(bug.Err); g != "" {
 		why = "as its check says: " + g
 	}
 	p.fail("up: the sample rows go through", why)
-	p.r.Findings = append(p.r.Findings, "up: "+bug.File+" fails and rolls back on the sample rows, "+why+" (on the live database it fails where rows like that are, and writes nothing)")
+	p.r.Findings = append(p.r.Findings, "up: "+bug.File+" stops on the sample rows, "+why+" (on the live database it stops where rows like that are)")
 	// the tables are made again without rows (DuckDB's ALTER TYPE still
 	// converts the values of deleted rows, so DELETE would not do)
 	if err := p.empty(); err != nil {
@@ -285,8 +285,9 @@ func firstLine(s string) string {
 	return strings.TrimSpace(s)
 }
 
-// guardMarker starts the message of every value check mxmigrate writes.
-const guardMarker = "mxmigrate: a value of "
+// guardMarker starts the message of every check mxmigrate writes into a
+// file (a value that would not convert, rows a rebuild would merge).
+const guardMarker = "mxmigrate: "
 
 // down applies the plan's down files (last first) and checks that the
 // schema, and the values of the columns that can be restored, are back.
@@ -479,11 +480,7 @@ func withoutObjects(s *schema.Schema) *schema.Schema {
 // ("" when it is another error): from the marker to the end of its line,
 // without the driver's wrapping.
 func guardMessage(err error) string {
-	s := err.Error()
-	var de *database.Error
-	if errors.As(err, &de) && de.OrigErr != nil {
-		s = de.OrigErr.Error()
-	}
+	s := origError(err).Error()
 	i := strings.Index(s, guardMarker)
 	if i < 0 {
 		return ""
@@ -491,6 +488,9 @@ func guardMessage(err error) string {
 	s = s[i:]
 	if j := strings.IndexAny(s, "\n"); j >= 0 {
 		s = s[:j]
+	}
+	if j := strings.Index(s, ": while executing "); j >= 0 {
+		s = s[:j] // ClickHouse's account of where throwIf ran
 	}
 	s = strings.TrimSuffix(strings.TrimSpace(s), ")") + " "
 	// the check ends its message with the value that failed
@@ -584,6 +584,20 @@ func cause(err error) error {
 	var b *Bug
 	if errors.As(err, &b) {
 		return fmt.Errorf("%s: %s", b.File, firstLine(b.Err.Error()))
+	}
+	return err
+}
+
+// origError is the database's own error in err (golang-migrate's drivers
+// wrap it, by pointer or by value), or err.
+func origError(err error) error {
+	var dp *database.Error
+	if errors.As(err, &dp) && dp.OrigErr != nil {
+		return dp.OrigErr
+	}
+	var dv database.Error
+	if errors.As(err, &dv) && dv.OrigErr != nil {
+		return dv.OrigErr
 	}
 	return err
 }

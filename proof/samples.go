@@ -30,6 +30,18 @@ var samples = map[schema.Type][]string{
 	schema.UUID:        {"00000000-0000-0000-0000-000000000000", "ffffffff-ffff-ffff-ffff-ffffffffffff", "123e4567-e89b-12d3-a456-426614174000", "550e8400-e29b-41d4-a716-446655440000", "6ba7b810-9dad-11d1-80b4-00c04fd430c8", "6ba7b811-9dad-11d1-80b4-00c04fd430c8", "f47ac10b-58cc-4372-a567-0e02b2c3d479", "9b2e4f6a-1c3d-4e5f-8a7b-0c1d2e3f4a5b"},
 	schema.Bytes:       {"mxmigrate", "", "bytes", "007", "7", "x", "yy", "zzz"},
 	schema.JSON:        {`{"a":1}`, `[]`, `{"k":"é✓"}`, `{"n":29.97}`, `{}`, `[1,2,3]`, `{"nested":{"x":[1,"two"]}}`, `"text"`},
+	// ClickHouse's Map of Metaxy's *_by_field columns, which no text casts
+	// to: expressions (literal's "=" prefix)
+	schema.RawExact("Map(String, String)"): {"=map()", "=map('a','1')", "=map('b','2','c','3')", "=map('é','✓')", "=map('k','')", "=map('x','007')", "=map('x','7')", "=map('long','29.97')"},
+}
+
+// literal is a sample value as SQL: CAST of its text to typ, or the
+// expression itself for a value written "=expr".
+func literal(v, typ string) string {
+	if e, ok := strings.CutPrefix(v, "="); ok {
+		return e
+	}
+	return "CAST('" + strings.ReplaceAll(v, "'", "''") + "' AS " + typ + ")"
 }
 
 // sampleInserts are the INSERTs of the sample rows into t, one a row (a
@@ -69,7 +81,7 @@ func sampleInserts(t *schema.Table, newKey []string, quote func(string) string, 
 				vals = append(vals, "NULL")
 				continue
 			}
-			vals = append(vals, "CAST('"+strings.ReplaceAll(lists[j][k], "'", "''")+"' AS "+casts[j]+")")
+			vals = append(vals, literal(lists[j][k], casts[j]))
 		}
 		return "INSERT INTO " + quote(t.Name) + " (" + strings.Join(cols, ", ") + ") VALUES (" + strings.Join(vals, ", ") + ")"
 	}

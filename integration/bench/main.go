@@ -369,8 +369,8 @@ func report(rs []measure, help, dr time.Duration) []byte {
 	}
 	b.WriteString("\nGenerate is measured with `--no-proof`; \"proof\" is the proof phase of one generate with it\n" +
 		"(`--verbose`: \"prove on a dev database\"; docs/proof.md): the directory replayed on an in-memory DuckDB\n" +
-		"or a scratch PostgreSQL database, sample rows in the N/10 changed tables, the plan up, down, up again.\n" +
-		"ClickHouse has no dev database yet.\n")
+		"or a scratch database beside the live one (PostgreSQL, ClickHouse), sample rows in the N/10 changed\n" +
+		"tables, the plan up, down, up again.\n")
 	b.WriteString("\n\"Engine alone\" is the wall time and peak RSS of a process that only opens the same DuckDB file or\n" +
 		"chDB directory and runs the same three catalog queries: the floor for any tool reading the schema\n" +
 		"in-process. DuckDB loads a file's whole catalog into memory. ClickHouse (chDB, embedded, the\n" +
