@@ -41,7 +41,9 @@ func file(t *testing.T, d Dialect, name string, before, after *schema.Schema, re
 func TestProofCatchesSabotageClickHouse(t *testing.T) {
 	d := Dialect{}
 	live := newStore(t, d)
-	col := func(n string, ty schema.Type, null bool) *schema.Column { return &schema.Column{Name: n, Type: ty, Nullable: null} }
+	col := func(n string, ty schema.Type, null bool) *schema.Column {
+		return &schema.Column{Name: n, Type: ty, Nullable: null}
+	}
 	table := func(cols ...*schema.Column) *schema.Schema {
 		return &schema.Schema{Tables: []*schema.Table{{Name: "clips", Columns: cols, PrimaryKey: &schema.PrimaryKey{Columns: []string{"k"}}}}}
 	}
