@@ -221,29 +221,24 @@ func equalMultiset(a, b []string) bool {
 }
 
 func difference(a, b []string) (onlyA, onlyB []string) {
+	return minus(a, b), minus(b, a)
+}
+
+// minus is the values of a that b does not have (as multisets).
+func minus(a, b []string) []string {
 	count := map[string]int{}
 	for _, v := range b {
 		count[v]++
 	}
+	var out []string
 	for _, v := range a {
 		if count[v] > 0 {
 			count[v]--
 			continue
 		}
-		onlyA = append(onlyA, v)
+		out = append(out, v)
 	}
-	count = map[string]int{}
-	for _, v := range a {
-		count[v]++
-	}
-	for _, v := range b {
-		if count[v] > 0 {
-			count[v]--
-			continue
-		}
-		onlyB = append(onlyB, v)
-	}
-	return onlyA, onlyB
+	return out
 }
 
 func distinct(vs []string) int {

@@ -74,29 +74,26 @@ func TestProofCatchesSabotageClickHouse(t *testing.T) {
 			return sql
 		}, "the down files do not restore the schema"},
 	}
-	t.Run("as planned", func(t *testing.T) {
+	prove := func(t *testing.T, rewrite func(dir, sql string) string) (*proof.Report, error) {
+		t.Helper()
 		ctx := context.Background()
 		dev, remove, err := d.Dev(ctx, live, "")
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer remove()
-		r, err := proof.Run(ctx, proof.Input{Dialect: d, Dev: dev, Kind: "scratch", Existing: []proof.File{init},
-			Live: v1, Target: v2, Plan: []proof.File{file(t, d, "w", v1, v2, same)}})
+		return proof.Run(ctx, proof.Input{Dialect: d, Dev: dev, Kind: "scratch", Existing: []proof.File{init},
+			Live: v1, Target: v2, Plan: []proof.File{file(t, d, "w", v1, v2, rewrite)}})
+	}
+	t.Run("as planned", func(t *testing.T) {
+		r, err := prove(t, same)
 		if err != nil || len(r.Findings) != 0 || r.Skipped != "" || r.SampleRows == 0 {
 			t.Fatalf("the plan as planned: %v %+v", err, r)
 		}
 	})
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			ctx := context.Background()
-			dev, remove, err := d.Dev(ctx, live, "")
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer remove()
-			r, err := proof.Run(ctx, proof.Input{Dialect: d, Dev: dev, Kind: "scratch", Existing: []proof.File{init},
-				Live: v1, Target: v2, Plan: []proof.File{file(t, d, "w", v1, v2, c.rewrite)}})
+			r, err := prove(t, c.rewrite)
 			var bug *proof.Bug
 			got := ""
 			if errors.As(err, &bug) {

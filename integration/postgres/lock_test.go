@@ -2,7 +2,6 @@ package postgres_test
 
 import (
 	"context"
-	"io"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -10,8 +9,6 @@ import (
 
 	"github.com/golang-migrate/migrate/v4/database"
 
-	"github.com/mxmigrate/mxmigrate"
-	"github.com/mxmigrate/mxmigrate/config"
 	"github.com/mxmigrate/mxmigrate/dialect"
 	"github.com/mxmigrate/mxmigrate/integration/itest"
 )
@@ -115,14 +112,7 @@ func TestStockCLIAndMxmigrateShareTheLock(t *testing.T) {
 		t.Fatal(err)
 	}
 	// mxmigrate holds it: the stock driver waits in pg_advisory_lock
-	p, err := mxmigrate.Load(config.Options{Path: filepath.Join(e.dir, "metaxy.toml"), Environ: e.vars}, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	env, err := p.Environment("prod:metaxy_features")
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, env := e.environment(t, "prod:metaxy_features")
 	h, err := env.Conn.Open(context.Background(), dialect.OpenOptions{})
 	if err != nil {
 		t.Fatal(err)

@@ -2,11 +2,14 @@ package postgres_test
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/mxmigrate/mxmigrate"
+	"github.com/mxmigrate/mxmigrate/config"
 	"github.com/mxmigrate/mxmigrate/integration/itest"
 )
 
@@ -70,7 +73,13 @@ func (e *env) sql(t *testing.T, stmts ...string) {
 // tables lists the tables of a schema (default public).
 func (e *env) tables(t *testing.T, schema string) string {
 	t.Helper()
-	rows, err := pg.Open(t, e.db).Query(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name`, schema)
+	return e.names(t, `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name`, schema)
+}
+
+// names runs a query of one text column and joins its rows with spaces.
+func (e *env) names(t *testing.T, query string, args ...any) string {
+	t.Helper()
+	rows, err := pg.Open(t, e.db).Query(query, args...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,4 +101,18 @@ const codecProp = `"is_public":{"default":false,"title":"Is Public","type":"bool
 
 func addCodec(s string) string {
 	return strings.Replace(s, `"is_public":{"default":false,"title":"Is Public","type":"boolean"}}`, codecProp, 1)
+}
+
+// environment is the project's environment name, resolved in process.
+func (e *env) environment(t *testing.T, name string) (*mxmigrate.Project, *mxmigrate.Env) {
+	t.Helper()
+	p, err := mxmigrate.Load(config.Options{Path: filepath.Join(e.dir, "metaxy.toml"), Environ: e.vars}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env, err := p.Environment(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p, env
 }

@@ -3,13 +3,11 @@ package postgres_test
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/mxmigrate/mxmigrate"
-	"github.com/mxmigrate/mxmigrate/config"
 	"github.com/mxmigrate/mxmigrate/integration/itest"
 	"github.com/mxmigrate/mxmigrate/internal/testhook"
 )
@@ -28,18 +26,7 @@ func provedProject(t *testing.T) *env {
 // devDatabases lists the scratch databases the proof left on the server.
 func devDatabases(t *testing.T, e *env) string {
 	t.Helper()
-	rows, err := pg.Open(t, e.db).Query(`SELECT datname FROM pg_database WHERE datname LIKE 'mxmigrate_dev_%'`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var n string
-		rows.Scan(&n)
-		out = append(out, n)
-	}
-	return strings.Join(out, " ")
+	return e.names(t, `SELECT datname FROM pg_database WHERE datname LIKE 'mxmigrate_dev_%'`)
 }
 
 // TestProofOnPostgreSQL: a scratch database on the live server proves the
@@ -85,14 +72,7 @@ func TestProofCatchesSabotagePostgreSQL(t *testing.T) {
 	itest.Edit(t, filepath.Join(e.dir, "metaxy.toml"), func(s string) string {
 		return s + "\n[ext.mxmigrate.column_types.\"media/videos\"]\nduration_s = \"string\"\n"
 	})
-	p, err := mxmigrate.Load(config.Options{Path: filepath.Join(e.dir, "metaxy.toml"), Environ: e.vars}, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	env, err := p.Environment("prod:metaxy_features")
-	if err != nil {
-		t.Fatal(err)
-	}
+	p, env := e.environment(t, "prod:metaxy_features")
 	testhook.RewriteStatement = func(_, direction, sql string) string {
 		if direction == "up" && strings.HasPrefix(sql, "ALTER TABLE") && strings.Contains(sql, `"duration_s"`) {
 			return sql + "\nUPDATE \"prod_media__videos\" SET \"path\" = 'x';"
@@ -100,7 +80,7 @@ func TestProofCatchesSabotagePostgreSQL(t *testing.T) {
 		return sql
 	}
 	defer func() { testhook.RewriteStatement = nil }()
-	_, err = p.Generate(context.Background(), env, mxmigrate.GenerateOptions{Message: "retype", AllowDestructive: true})
+	_, err := p.Generate(context.Background(), env, mxmigrate.GenerateOptions{Message: "retype", AllowDestructive: true})
 	if err == nil || !strings.Contains(err.Error(), "prod_media__videos.path") {
 		t.Fatalf("want a refusal naming prod_media__videos.path, got %v", err)
 	}
