@@ -26,7 +26,7 @@ func commands() []*cli.Command {
 	return []*cli.Command{
 		{
 			Name:      "generate",
-			Usage:     "compare the target with the live database and write the next migration (its plan says what each statement costs on the live table; a PostgreSQL plan may take several files)",
+			Usage:     "compare the target with the live database and write the next migration, once it has run on a dev database with sample rows (its plan says what each statement costs on the live table, and what the proof found; a PostgreSQL plan may take several files)",
 			UsageText: "mxmigrate generate -n ENV [-m MSG] [--allow-destructive] [--dry-run [--json]] [--no-proof] [--dev-url URL] [--offline] [--format STYLE] [--baseline] [--allow-empty] [--all-projects|--project P] [--definitions-from-store[=STORE]] [--inject-primary-key|--no-inject-primary-key] [--inject-index|--no-inject-index]",
 			Flags: append([]cli.Flag{
 				envFlag("environment `<store>:<target>`"),
@@ -37,8 +37,8 @@ func commands() []*cli.Command {
 				&cli.BoolFlag{Name: "allow-empty", Usage: "plan even when no feature definition is found (retiring every feature table; refused otherwise, as a forgotten --definitions-from-store looks the same)", EnvVars: []string{"MXMIGRATE_ALLOW_EMPTY"}},
 				&cli.BoolFlag{Name: "baseline", Usage: "write the first migration as if the database were empty (adopting a store whose tables exist; then mxmigrate force)", EnvVars: []string{"MXMIGRATE_BASELINE"}},
 				&cli.BoolFlag{Name: "no-proof", Usage: "write the plan without running it on a dev database with sample rows first (the files say so; docs/proof.md)", EnvVars: []string{"MXMIGRATE_NO_PROOF"}},
-				&cli.StringFlag{Name: "dev-url", Usage: "the dev database `URL` to prove the plan on (default: [ext.mxmigrate] dev_url, else the dialect's: an in-memory DuckDB, a scratch PostgreSQL database on the live server)", EnvVars: []string{"MXMIGRATE_DEV_URL"}},
-				&cli.BoolFlag{Name: "offline", Usage: "plan against the committed files replayed on the dev database instead of the live database, never connecting to it (PostgreSQL: needs dev_url)", EnvVars: []string{"MXMIGRATE_OFFLINE"}},
+				&cli.StringFlag{Name: "dev-url", Usage: "the dev database `URL` to prove the plan on (default: [ext.mxmigrate] dev_url, else the dialect's: an in-memory DuckDB, a scratch database beside the live one on PostgreSQL and ClickHouse; ClickHouse takes no dev_url yet)", EnvVars: []string{"MXMIGRATE_DEV_URL"}},
+				&cli.BoolFlag{Name: "offline", Usage: "plan against the committed files replayed on the dev database instead of the live database, never connecting to it (PostgreSQL: needs dev_url; not on ClickHouse yet)", EnvVars: []string{"MXMIGRATE_OFFLINE"}},
 				jsonFlag(),
 			}, targetFlags()...),
 			Action: jsonErrors(generateCmd),
