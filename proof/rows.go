@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/mxmigrate/mxmigrate/internal/rowcmp"
 	"github.com/mxmigrate/mxmigrate/schema"
 )
 
@@ -70,7 +71,7 @@ func (p *prover) compareRows(phase string, tables []*schema.Table, before map[st
 			if j < 0 || (down && !p.keptByUp(t.Name, col, b.types[col])) {
 				continue // dropped, or not restorable: its values went with up
 			}
-			if _, ok := Comparison(b.types[col], after.types[col]); !ok {
+			if _, ok := rowcmp.Comparison(b.types[col], after.types[col]); !ok {
 				continue // a conversion that reads values anew: check (c) shows what it does
 			}
 			if d := describe(b, after, i, j); d != "" {
@@ -100,7 +101,7 @@ func (p *prover) keptByUp(table, col string, from schema.Type) bool {
 	if t == nil || t.Column(col) == nil {
 		return false
 	}
-	_, ok := Comparison(from, t.Column(col).Type)
+	_, ok := rowcmp.Comparison(from, t.Column(col).Type)
 	return ok
 }
 
@@ -109,7 +110,7 @@ func (p *prover) keptByUp(table, col string, from schema.Type) bool {
 // change ('29.97' -> '30'), and whether distinct values merge.
 func describe(before, after *tableRows, i, j int) string {
 	from, to := before.types[before.cols[i]], after.types[after.cols[j]]
-	norm, ok := Comparison(from, to)
+	norm, ok := rowcmp.Comparison(from, to)
 	if !ok {
 		norm = func(s string) string { return s }
 	}

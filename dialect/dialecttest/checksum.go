@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/mxmigrate/mxmigrate/diff"
-	"github.com/mxmigrate/mxmigrate/proof"
+	"github.com/mxmigrate/mxmigrate/internal/rowcmp"
 	"github.com/mxmigrate/mxmigrate/schema"
 )
 
@@ -104,11 +104,11 @@ func sameValues(t testing.TB, label string, before, after, via snapshot, skip ma
 				if !in {
 					continue
 				}
-				if _, ok := proof.Comparison(b.types[c], mt); !ok {
+				if _, ok := rowcmp.Comparison(b.types[c], mt); !ok {
 					continue
 				}
 			}
-			norm, ok := proof.Comparison(b.types[c], a.types[c])
+			norm, ok := rowcmp.Comparison(b.types[c], a.types[c])
 			if !ok {
 				continue
 			}

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mxmigrate/mxmigrate/proof"
+	"github.com/mxmigrate/mxmigrate/internal/rowcmp"
 	"github.com/mxmigrate/mxmigrate/schema"
 )
 
@@ -25,7 +25,7 @@ func TestComparison(t *testing.T) {
 		{schema.Timestamp, schema.TimestampTZ, "", "", false, false},
 		{schema.Date, schema.Timestamp, "", "", false, false},
 	} {
-		norm, ok := proof.Comparison(c.from, c.to)
+		norm, ok := rowcmp.Comparison(c.from, c.to)
 		if ok != c.ok {
 			t.Errorf("%s -> %s: compared %v, want %v", c.from, c.to, ok, c.ok)
 			continue

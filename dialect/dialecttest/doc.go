@@ -26,7 +26,7 @@
 //     a dropped column loses its data by design (only a destructive step
 //     drops one);
 //   - a column whose type changes is compared only where the conversion is
-//     value-preserving (Comparison): to string, the text must be the value's
+//     value-preserving (rowcmp.Comparison): to string, the text must be the value's
 //     text before; between numbers that widen (int32 -> int64, an integer ->
 //     float64, float32 -> float64), the number must be the same exactly
 //     (5 = 5.0); conversions that parse text, round, or depend on the

@@ -1,4 +1,4 @@
-package proof
+package rowcmp
 
 import (
 	"math/big"
