@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/mxmigrate/mxmigrate"
-	"github.com/mxmigrate/mxmigrate/config"
 	_ "github.com/mxmigrate/mxmigrate/dialect/duckdb"
 	"github.com/mxmigrate/mxmigrate/integration/itest"
 )
@@ -19,20 +18,9 @@ import (
 // the demo's metaxy.toml, metaxy.lock and definitions/ describe, or when a
 // migration file was edited without `mxmigrate rehash`.
 func TestDemoMigrationsAreCurrent(t *testing.T) {
-	dir := t.TempDir()
-	for _, f := range []string{"metaxy.toml", "metaxy.lock"} {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		os.WriteFile(filepath.Join(dir, f), b, 0o644)
-	}
-	itest.CopyTree(t, "definitions", filepath.Join(dir, "definitions"))
+	dir := demoProject(t)
 	itest.CopyTree(t, "migrations", filepath.Join(dir, "migrations"))
-	p, err := mxmigrate.Load(config.Options{Path: filepath.Join(dir, "metaxy.toml"), Environ: []string{}}, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := load(t, dir)
 	envs, err := p.Environments("dev")
 	if err != nil {
 		t.Fatal(err)
@@ -65,19 +53,7 @@ func TestDemoMigrationsAreCurrent(t *testing.T) {
 // exported fields derives the same target and plans the same changes (what
 // resolve derives once is derived on first use).
 func TestHandBuiltEnv(t *testing.T) {
-	dir := t.TempDir()
-	for _, f := range []string{"metaxy.toml", "metaxy.lock"} {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		os.WriteFile(filepath.Join(dir, f), b, 0o644)
-	}
-	itest.CopyTree(t, "definitions", filepath.Join(dir, "definitions"))
-	p, err := mxmigrate.Load(config.Options{Path: filepath.Join(dir, "metaxy.toml"), Environ: []string{}}, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := load(t, demoProject(t))
 	env, err := p.Environment("dev:metaxy_features")
 	if err != nil {
 		t.Fatal(err)
@@ -106,4 +82,20 @@ func TestHandBuiltEnv(t *testing.T) {
 	if len(a.Changes) == 0 || len(a.Changes) != len(b.Changes) {
 		t.Errorf("changes: resolved %d, hand-built %d", len(a.Changes), len(b.Changes))
 	}
+}
+
+// demoProject is a copy of the demo project (configuration, lock file,
+// definitions; no migrations) in a temporary directory.
+func demoProject(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, f := range []string{"metaxy.toml", "metaxy.lock"} {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(dir, f), b, 0o644)
+	}
+	itest.CopyTree(t, "definitions", filepath.Join(dir, "definitions"))
+	return dir
 }

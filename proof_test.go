@@ -19,16 +19,7 @@ import (
 // code string), its system and feature migrations generated and applied.
 func clipsProject(t *testing.T) (*mxmigrate.Project, string) {
 	t.Helper()
-	dir := t.TempDir()
-	b, err := os.ReadFile("metaxy.toml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	os.WriteFile(filepath.Join(dir, "metaxy.toml"), b, 0o644)
-	if b, err = os.ReadFile("metaxy.lock"); err != nil {
-		t.Fatal(err)
-	}
-	os.WriteFile(filepath.Join(dir, "metaxy.lock"), b, 0o644)
+	dir := demoProject(t)
 	writeClips(t, dir, "float64", "string")
 	p := load(t, dir)
 	ctx := context.Background()
