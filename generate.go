@@ -49,7 +49,7 @@ func (p *Project) Generate(ctx context.Context, env *Env, o GenerateOptions) (*G
 	var ms []generator.Migration
 	if o.NoProof {
 		ms = res.files(o, "written with --no-proof: nothing ran it on a dev database")
-		res.Proof = &proof.Report{Skipped: "--no-proof; the files say so", Findings: []string{}}
+		res.Proof = &proof.Report{Skipped: "--no-proof; the files say so", Findings: []string{}, Notes: []string{}}
 	} else {
 		ms = res.files(o, "")
 		if err := p.prove(ctx, res, o); err != nil {

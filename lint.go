@@ -30,6 +30,9 @@ type LintFile struct {
 	SampleRows int           `json:"sample_rows"`
 	Checks     []proof.Check `json:"checks"`
 	Findings   []string      `json:"findings"`
+	// Notes: what the file does on rows like the samples without changing
+	// data (it stops there); not findings.
+	Notes []string `json:"notes"`
 }
 
 // Lint replays env's committed directory on a dev database (devURL, else
@@ -79,7 +82,7 @@ func (p *Project) Lint(ctx context.Context, env *Env, devURL string) (*LintResul
 			lf.Findings = append(lf.Findings, r.Skipped)
 		}
 		if r != nil {
-			lf.SampleRows, lf.Checks = r.SampleRows, r.Checks
+			lf.SampleRows, lf.Checks, lf.Notes = r.SampleRows, r.Checks, r.Notes
 			lf.Findings = append(lf.Findings, r.Findings...)
 		}
 		res.Files = append(res.Files, lf)

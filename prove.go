@@ -32,7 +32,7 @@ func (p *Project) prove(ctx context.Context, res *GenerateResult, o GenerateOpti
 		return fmt.Errorf("%s: dev_url: %s", env.Name, redact.MaskPassword(err.Error()))
 	}
 	if err != nil {
-		res.Proof = &proof.Report{Skipped: "no dev database: " + redact.MaskPassword(err.Error()), Findings: []string{}}
+		res.Proof = &proof.Report{Skipped: "no dev database: " + redact.MaskPassword(err.Error()), Findings: []string{}, Notes: []string{}}
 		return nil
 	}
 	defer remove()

@@ -57,9 +57,16 @@ type Report struct {
 	// Skipped, when set, says why the data checks did not run.
 	Skipped string `json:"skipped,omitempty"`
 	// SampleRows counts the rows put into the tables the plan touches.
-	SampleRows int      `json:"sample_rows"`
-	Checks     []Check  `json:"checks"`
-	Findings   []string `json:"findings"`
+	SampleRows int     `json:"sample_rows"`
+	Checks     []Check `json:"checks"`
+	// Findings are what the plan would do to data (values that change,
+	// merge or go, rows lost, a down that does not restore): they make the
+	// plan destructive.
+	Findings []string `json:"findings"`
+	// Notes are what the plan would do on rows like the samples without
+	// changing data: a file that stops there and rolls back (its own
+	// value check, a key the rows break).
+	Notes []string `json:"notes"`
 }
 
 // Check is one check and its result: "pass", "fail" or "skipped".
@@ -82,7 +89,7 @@ func (b *Bug) Error() string {
 
 // Run proves in's plan. The dev database is the caller's to remove.
 func Run(ctx context.Context, in Input) (*Report, error) {
-	r := &Report{Dev: in.Kind, Findings: []string{}}
+	r := &Report{Dev: in.Kind, Findings: []string{}, Notes: []string{}}
 	h, err := in.Dev.Open(ctx, dialect.OpenOptions{})
 	if err != nil {
 		return nil, fmt.Errorf("open the dev database (%s): %s", in.Kind, redact.MaskPassword(err.Error()))
@@ -259,7 +266,7 @@ func (p *prover) applyPlan() (stopped bool, err error) {
 		why = "as its check says: " + g
 	}
 	p.fail("up: the sample rows go through", why)
-	p.r.Findings = append(p.r.Findings, "up: "+bug.File+" stops on the sample rows, "+why+" (on the live database it stops where rows like that are)")
+	p.r.Notes = append(p.r.Notes, "up: "+bug.File+" stops on the sample rows, "+why+" (on the live database it stops where rows like that are, and changes nothing)")
 	// the tables are made again without rows (DuckDB's ALTER TYPE still
 	// converts the values of deleted rows, so DELETE would not do)
 	if err := p.empty(); err != nil {
@@ -271,7 +278,7 @@ func (p *prover) applyPlan() (stopped bool, err error) {
 	p.tables = nil
 	if err := p.apply(p.in.Plan, false); err != nil {
 		// it fails on empty tables too: not the rows' doing
-		p.r.Findings = p.r.Findings[:len(p.r.Findings)-1]
+		p.r.Notes = p.r.Notes[:len(p.r.Notes)-1]
 		p.r.Checks = p.r.Checks[:len(p.r.Checks)-1]
 		return true, err
 	}

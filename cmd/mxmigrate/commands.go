@@ -232,6 +232,9 @@ func printProof(out io.Writer, r *proof.Report) {
 	for _, f := range r.Findings {
 		fmt.Fprintf(out, "  ! %s\n", f)
 	}
+	for _, n := range r.Notes {
+		fmt.Fprintf(out, "  - %s\n", n)
+	}
 }
 
 // printDryRun prints the files a dry run would write.
@@ -499,6 +502,9 @@ func printLint(w io.Writer, r *mxmigrate.LintResult) {
 		fmt.Fprintf(w, "%s: %s\n", r.Environment, r.Manifest)
 	}
 	for _, f := range r.Files {
+		for _, n := range f.Notes {
+			fmt.Fprintf(w, "%s: %s: note: %s\n", r.Environment, f.File, n)
+		}
 		if len(f.Findings) == 0 {
 			fmt.Fprintf(w, "%s: %s: up, down, up again on %d sample rows: ok\n", r.Environment, f.File, f.SampleRows)
 			continue
