@@ -59,14 +59,9 @@ func (p *Project) Lint(ctx context.Context, env *Env, devURL string) (*LintResul
 	}
 	defer remove()
 	res.Dev = devKind(dev)
-	var files []proof.File
-	for _, f := range dir.Files {
-		up, down, err := dir.ReadVerified(f)
-		if err != nil {
-			res.Manifest = err.Error() + fmt.Sprintf(" (the files from %s on are not proved)", filepath.Base(f.Up))
-			break
-		}
-		files = append(files, proof.File{Name: filepath.Base(f.Up), Up: up, Down: down})
+	files, err := dirFiles(dir)
+	if err != nil {
+		res.Manifest = err.Error() + fmt.Sprintf(" (the files from %s on are not proved)", filepath.Base(dir.Files[len(files)].Up))
 	}
 	var bug *proof.Bug
 	for i, f := range files {

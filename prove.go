@@ -8,6 +8,7 @@ import (
 
 	"github.com/mxmigrate/mxmigrate/desired"
 	"github.com/mxmigrate/mxmigrate/dialect"
+	"github.com/mxmigrate/mxmigrate/generator"
 	"github.com/mxmigrate/mxmigrate/internal/redact"
 	"github.com/mxmigrate/mxmigrate/proof"
 	"github.com/mxmigrate/mxmigrate/schema"
@@ -41,12 +42,8 @@ func (p *Project) prove(ctx context.Context, res *GenerateResult, o GenerateOpti
 	if o.Baseline {
 		in.Live = &schema.Schema{} // a baseline starts from an empty database
 	}
-	for _, f := range cmp.Dir.Files {
-		up, down, err := cmp.Dir.ReadVerified(f)
-		if err != nil {
-			return err
-		}
-		in.Existing = append(in.Existing, proof.File{Name: filepath.Base(f.Up), Up: up, Down: down})
+	if in.Existing, err = dirFiles(cmp.Dir); err != nil {
+		return err
 	}
 	for i, f := range res.Files {
 		in.Plan = append(in.Plan, proof.File{Name: planFileName(i, len(res.Files)), Up: f.Up, Down: f.Down})
@@ -89,14 +86,10 @@ func (p *Project) offline(ctx context.Context, env *Env, devURL string) (*Env, f
 		remove()
 		return nil, nil, err
 	}
-	var files []proof.File
-	for _, f := range dir.Files {
-		up, down, err := dir.ReadVerified(f)
-		if err != nil {
-			remove()
-			return nil, nil, err
-		}
-		files = append(files, proof.File{Name: filepath.Base(f.Up), Up: up, Down: down})
+	files, err := dirFiles(dir)
+	if err != nil {
+		remove()
+		return nil, nil, err
 	}
 	if err := proof.Replay(ctx, env.Dialect, dev, env.MigrationsTable, files, int(dir.Latest())); err != nil {
 		remove()
@@ -106,4 +99,18 @@ func (p *Project) offline(ctx context.Context, env *Env, devURL string) (*Env, f
 	e.Conn = dev
 	e.DevURL = devURL
 	return &e, remove, nil
+}
+
+// dirFiles are dir's migrations as the proof takes them, each read and
+// checked against mxmigrate.sum; on an error, those before the failing one.
+func dirFiles(dir *generator.Dir) ([]proof.File, error) {
+	var out []proof.File
+	for _, f := range dir.Files {
+		up, down, err := dir.ReadVerified(f)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, proof.File{Name: filepath.Base(f.Up), Up: up, Down: down})
+	}
+	return out, nil
 }

@@ -2,7 +2,9 @@ package dialect
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
+	"encoding/hex"
 
 	"github.com/golang-migrate/migrate/v4/database"
 
@@ -202,4 +204,24 @@ func (e *InUseError) Error() string { return e.Msg }
 type URLOptions struct {
 	Protocol string
 	Port     int
+}
+
+// DevName is a fresh name for a scratch dev database (Dev):
+// mxmigrate_dev_ and 12 random hex digits.
+func DevName() string {
+	var b [6]byte
+	rand.Read(b[:])
+	return "mxmigrate_dev_" + hex.EncodeToString(b[:])
+}
+
+// Exec runs one statement on a connection of its own to st, for what a
+// dialect does around a dev database (dropping it after).
+func Exec(ctx context.Context, st Store, query string) error {
+	h, err := st.Open(ctx, OpenOptions{})
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+	_, err = h.ExecContext(ctx, query)
+	return err
 }

@@ -333,28 +333,42 @@ func (p *prover) fail(name, detail string) {
 // driver, as up runs them. A failure is a Bug (or, for the directory's own
 // files, the caller's to report).
 func (p *prover) apply(files []File, down bool) error {
-	if len(files) == 0 {
-		return nil
-	}
-	h, err := p.in.Dev.Open(p.ctx, dialect.OpenOptions{})
+	return withDriver(p.ctx, p.in.Dialect, p.in.Dev, p.in.MigrationsTable, func(drv database.Driver) error {
+		f, err := runAll(drv, files)
+		if err == nil {
+			return nil
+		}
+		check := "up applies"
+		if down {
+			check = "down applies"
+		}
+		return &Bug{Check: check, File: f.Name, Err: statementError(err)}
+	})
+}
+
+// withDriver runs fn on the dialect's golang-migrate driver for dev.
+func withDriver(ctx context.Context, d dialect.Dialect, dev dialect.Store, migrationsTable string, fn func(database.Driver) error) error {
+	h, err := dev.Open(ctx, dialect.OpenOptions{})
 	if err != nil {
 		return err
 	}
-	drv, err := p.in.Dialect.MigrateDriver(h, p.in.MigrationsTable)
+	drv, err := d.MigrateDriver(h, migrationsTable)
 	if err != nil {
 		return err
 	}
 	defer drv.Close()
+	return fn(drv)
+}
+
+// runAll runs files' up bodies through drv, as up runs them, and returns
+// the one that fails.
+func runAll(drv database.Driver, files []File) (File, error) {
 	for _, f := range files {
 		if err := drv.Run(bytes.NewReader(f.Up)); err != nil {
-			check := "up applies"
-			if down {
-				check = "down applies"
-			}
-			return &Bug{Check: check, File: f.Name, Err: statementError(err)}
+			return f, err
 		}
 	}
-	return nil
+	return File{}, nil
 }
 
 // statementError is err with the statement golang-migrate's driver names.
@@ -389,37 +403,11 @@ func (p *prover) inspect() (*schema.Schema, error) {
 
 // fill puts sample rows into every existing table the plan touches.
 func (p *prover) fill(before *schema.Schema) {
-	touched := map[string]bool{}
-	target := p.in.Target
-	if p.in.Lint {
-		target = before // lint: every table, what the file does is unknown
-		for _, t := range before.Tables {
-			touched[t.Name] = true
-		}
-	}
-	for _, t := range target.Tables {
-		if lt := p.in.Live.Table(t.Name); lt != nil {
-			if cs := diff.Compare(&schema.Schema{Tables: []*schema.Table{lt}}, &schema.Schema{Tables: []*schema.Table{t}}); len(cs) > 0 {
-				touched[t.Name] = true
-			}
-		}
-	}
-	for _, t := range before.Tables {
-		if target.Table(t.Name) == nil {
-			touched[t.Name] = true // dropped: its rows go by design, but the down must bring the table back
-		}
-	}
-	names := make([]string, 0, len(touched))
-	for n := range touched {
-		names = append(names, n)
-	}
-	sort.Strings(names)
+	// before holds the tables in scope only: those the plan changes or
+	// drops (touched), or, for lint, every table
 	var skipped []string
-	for _, n := range names {
-		t := before.Table(n)
-		if t == nil {
-			continue
-		}
+	for _, t := range before.Tables {
+		n := t.Name
 		if why := p.noRows[n]; why != "" {
 			skipped = append(skipped, n+": "+why)
 			continue
@@ -542,24 +530,15 @@ func touched(live, target *schema.Schema) (*schema.Schema, *schema.Schema, []str
 // golang-migrate driver and records the last one's version as applied,
 // as up leaves a database (generate --offline plans against it).
 func Replay(ctx context.Context, d dialect.Dialect, dev dialect.Store, migrationsTable string, files []File, version int) error {
-	h, err := dev.Open(ctx, dialect.OpenOptions{})
-	if err != nil {
-		return err
-	}
-	drv, err := d.MigrateDriver(h, migrationsTable)
-	if err != nil {
-		return err
-	}
-	defer drv.Close()
-	for _, f := range files {
-		if err := drv.Run(bytes.NewReader(f.Up)); err != nil {
-			return fmt.Errorf("%s: %w", f.Name, statementError(err))
-		}
-	}
 	if len(files) == 0 {
 		return nil
 	}
-	return drv.SetVersion(version, false)
+	return withDriver(ctx, d, dev, migrationsTable, func(drv database.Driver) error {
+		if f, err := runAll(drv, files); err != nil {
+			return fmt.Errorf("%s: %w", f.Name, statementError(err))
+		}
+		return drv.SetVersion(version, false)
+	})
 }
 
 // newKey is the key (primary key, or the columns of a sorting key) that

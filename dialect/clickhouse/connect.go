@@ -2,10 +2,8 @@ package clickhouse
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/tls"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net"
@@ -419,9 +417,7 @@ func (Dialect) Dev(ctx context.Context, live dialect.Store, devURL string) (dial
 	case s.cluster != "":
 		return nil, nil, fmt.Errorf("no dev database on a cluster yet")
 	}
-	var b [6]byte
-	rand.Read(b[:])
-	name := "mxmigrate_dev_" + hex.EncodeToString(b[:])
+	name := dialect.DevName()
 	dev := *s
 	if s.embedded() {
 		dev.db = name // created when opened
@@ -441,12 +437,7 @@ func (Dialect) Dev(ctx context.Context, live dialect.Store, devURL string) (dial
 		dev.u = &u
 	}
 	drop := func() {
-		h, err := s.Open(context.Background(), dialect.OpenOptions{})
-		if err != nil {
-			return
-		}
-		defer h.Close()
-		h.ExecContext(context.Background(), "DROP DATABASE IF EXISTS "+chdb.QuoteIdent(name)+" SYNC")
+		dialect.Exec(context.Background(), s, "DROP DATABASE IF EXISTS "+chdb.QuoteIdent(name)+" SYNC")
 	}
 	return &dev, drop, nil
 }

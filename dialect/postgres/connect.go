@@ -2,9 +2,7 @@ package postgres
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"fmt"
 	"net/url"
 	"regexp"
@@ -154,9 +152,7 @@ func (Dialect) Dev(ctx context.Context, live dialect.Store, devURL string) (dial
 		return nil, nil, err
 	}
 	defer h.Close()
-	var b [6]byte
-	rand.Read(b[:])
-	name := "mxmigrate_dev_" + hex.EncodeToString(b[:])
+	name := dialect.DevName()
 	if _, err := h.ExecContext(ctx, "CREATE DATABASE "+sqltext.QuoteDouble(name)); err != nil {
 		return nil, nil, fmt.Errorf("cannot make a scratch dev database on %s (%v): grant the role CREATEDB, or set [ext.mxmigrate] dev_url (or --dev-url) to a PostgreSQL server mxmigrate may create databases on", where, err)
 	}
@@ -167,12 +163,7 @@ func (Dialect) Dev(ctx context.Context, live dialect.Store, devURL string) (dial
 	u.Path = "/" + name
 	dev := &store{name: "dev", raw: u.String(), url: u.String()}
 	drop := func() {
-		h, err := server.Open(context.Background(), dialect.OpenOptions{})
-		if err != nil {
-			return
-		}
-		defer h.Close()
-		h.ExecContext(context.Background(), "DROP DATABASE IF EXISTS "+sqltext.QuoteDouble(name)+" WITH (FORCE)")
+		dialect.Exec(context.Background(), server, "DROP DATABASE IF EXISTS "+sqltext.QuoteDouble(name)+" WITH (FORCE)")
 	}
 	return dev, drop, nil
 }
