@@ -54,6 +54,9 @@ func (p *Project) prove(ctx context.Context, res *GenerateResult, o GenerateOpti
 
 // devKind names a dev database in reports, its password masked.
 func devKind(dev dialect.Store) string {
+	if s, ok := dev.(fmt.Stringer); ok {
+		return redact.MaskPassword(s.String()) // a description of its own (a container)
+	}
 	u, err := dev.URL(dialect.URLOptions{})
 	if err != nil {
 		return "dev database"

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -402,21 +403,88 @@ func (s *store) MigrateURL(table string, o dialect.URLOptions) (string, error) {
 	return dburl.Apply(u.String(), o.Protocol, o.Port)
 }
 
-// Dev is a scratch database mxmigrate makes beside the live one, on the
-// same server or in the same chDB data directory (chDB runs one engine per
-// process), and drops after: empty by construction, never the live
-// database. dev_url is not read on ClickHouse yet, nor is a dev database
-// made for a cluster or without a live store (--offline).
-func (Dialect) Dev(ctx context.Context, live dialect.Store, devURL string) (dialect.Store, func(), error) {
-	s, ok := live.(*store)
+// Dev is the dev database the proof runs on (docs/proof.md):
+//   - dev_url "chdb:" (or no live store: generate --offline): embedded
+//     chDB in a temporary directory, removed after;
+//   - dev_url naming a server (clickhouse://) or a chDB directory
+//     (chdb:DIR): a scratch database made there, dropped after;
+//   - otherwise a scratch database beside the live one, on the same server
+//     or in the same chDB data directory (chDB runs one engine per process,
+//     which an embedded live store holds). A server with libchdb at hand
+//     gets embedded chDB in a temporary directory instead.
+//
+// It is empty by construction and never the live database; none is made
+// for a cluster yet.
+func (d Dialect) Dev(ctx context.Context, live dialect.Store, devURL string) (dialect.Store, func(), error) {
+	s, _ := live.(*store)
 	switch {
+	case d.settings().cluster != "":
+		// the files say ON CLUSTER, which a single node refuses
+		return nil, nil, fmt.Errorf("no dev database on a cluster yet (the files say ON CLUSTER): generate --no-proof")
+	case devURL == "chdb:" || devURL == "chdb://":
+		return tempDev(ctx)
 	case devURL != "":
-		return nil, nil, fmt.Errorf("dev_url is not read on ClickHouse yet: the dev database is a scratch database beside the live one")
-	case !ok:
-		return nil, nil, fmt.Errorf("a ClickHouse dev database is made beside the live one, which --offline does not open")
-	case s.cluster != "":
-		return nil, nil, fmt.Errorf("no dev database on a cluster yet")
+		return d.namedDev(ctx, s, devURL)
+	case s == nil:
+		return tempDev(ctx)
+	case !s.embedded():
+		if _, err := chdb.Load(); err == nil {
+			return tempDev(ctx)
+		}
 	}
+	return scratch(ctx, s)
+}
+
+// namedDev is a scratch database on the server or in the chDB directory
+// devURL names; a URL naming the live database is refused.
+func (d Dialect) namedDev(ctx context.Context, live *store, devURL string) (dialect.Store, func(), error) {
+	ds, err := d.Configure(&config.Store{Name: "dev", ConfigPath: "dev_url", Settings: map[string]any{"connection_string": devURL}})
+	if err != nil {
+		return nil, nil, err
+	}
+	dev := ds.(*store)
+	if live != nil && sameDatabase(dev, live) {
+		return nil, nil, fmt.Errorf("dev_url %s names the live database: the proof needs a server it may create a scratch database on, never the live one", redactUserinfo(devURL))
+	}
+	return scratch(ctx, dev)
+}
+
+// sameDatabase reports whether two stores name one database: the same data
+// directory, or the same host and port, and the same database.
+func sameDatabase(a, b *store) bool {
+	if a.embedded() != b.embedded() || a.database() != b.database() {
+		return false
+	}
+	if a.embedded() {
+		da, _ := filepath.Abs(a.dir)
+		db, _ := filepath.Abs(b.dir)
+		return da == db
+	}
+	return strings.EqualFold(a.u.Hostname(), b.u.Hostname()) && a.port == b.port
+}
+
+// tempDev is embedded chDB in a temporary directory, held open until the
+// returned function removes it.
+func tempDev(ctx context.Context) (dialect.Store, func(), error) {
+	dir, err := os.MkdirTemp("", "mxmigrate-dev-")
+	if err != nil {
+		return nil, nil, err
+	}
+	dev := &store{name: "dev", raw: "chdb:" + dir, dir: dir, db: "default"}
+	pin, err := dev.Open(ctx, dialect.OpenOptions{})
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, nil, err
+	}
+	return dev, func() {
+		pin.Close()
+		os.RemoveAll(dir)
+	}, nil
+}
+
+// scratch is a database mxmigrate makes on s's server or in s's chDB
+// directory, and the function that drops it.
+func scratch(ctx context.Context, s *store) (dialect.Store, func(), error) {
 	name := dialect.DevName()
 	dev := *s
 	if s.embedded() {
@@ -430,7 +498,7 @@ func (Dialect) Dev(ctx context.Context, live dialect.Store, devURL string) (dial
 		_, err = h.ExecContext(ctx, "CREATE DATABASE "+chdb.QuoteIdent(name))
 		h.Close()
 		if err != nil {
-			return nil, nil, fmt.Errorf("cannot make a scratch dev database on the live server (%v)", err)
+			return nil, nil, fmt.Errorf("cannot make a scratch dev database on %s (%v): set [ext.mxmigrate] dev_url (or --dev-url) to a server mxmigrate may create databases on, or \"chdb:\"", s.u.Host, err)
 		}
 		u := *s.u
 		u.Path = "/" + name

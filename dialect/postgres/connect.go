@@ -16,7 +16,6 @@ import (
 	"github.com/mxmigrate/mxmigrate/dialect"
 	"github.com/mxmigrate/mxmigrate/internal/dburl"
 	"github.com/mxmigrate/mxmigrate/internal/redact"
-	"github.com/mxmigrate/mxmigrate/internal/sqltext"
 )
 
 // MigrateScheme is the scheme of golang-migrate's pgx/v5 driver, which the
@@ -28,6 +27,9 @@ type store struct {
 	name string
 	// raw is connection_string as written; url is it with scheme postgresql://.
 	raw, url string
+	// container is the dev server mxmigrate started for the proof
+	// (docker://postgres/MAJOR), "" for any other server.
+	container string
 }
 
 var schemeRE = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9.-]*)(\+[A-Za-z0-9_]+)?://`)
@@ -123,64 +125,4 @@ func (s *store) MigrateURL(table string, o dialect.URLOptions) (string, error) {
 	u := MigrateScheme + strings.TrimPrefix(s.url, "postgresql")
 	u = dburl.AddQuery(u, "x-migrations-table", table)
 	return dburl.Apply(u, o.Protocol, o.Port)
-}
-
-// Dev is a scratch database that Dev makes with CREATE DATABASE on the
-// server devURL names (live's server when devURL is ""), empty by
-// construction, and that the returned function drops. It never touches a
-// database it did not make; devURL may not name live's own database.
-func (Dialect) Dev(ctx context.Context, live dialect.Store, devURL string) (dialect.Store, func(), error) {
-	server, ok := live.(*store)
-	if !ok && devURL == "" {
-		return nil, nil, fmt.Errorf("no dev database: set [ext.mxmigrate] dev_url (or --dev-url) to a PostgreSQL server mxmigrate may create a scratch database on")
-	}
-	where := "the live server"
-	if devURL != "" {
-		m := schemeRE.FindStringSubmatch(devURL)
-		if m == nil || !strings.HasPrefix(strings.ToLower(m[1]), "postgres") {
-			return nil, nil, fmt.Errorf("dev_url %s is not a postgresql:// URL", redact.MaskPassword(devURL))
-		}
-		registerPassword(devURL)
-		dev := &store{name: "dev", raw: devURL, url: "postgresql://" + devURL[len(m[0]):]}
-		if server != nil && sameDatabase(dev.url, server.url) {
-			return nil, nil, fmt.Errorf("dev_url %s names the live database: the proof needs a server it may create a scratch database on, never the live one", redact.MaskPassword(devURL))
-		}
-		server, where = dev, redact.MaskPassword(devURL)
-	}
-	h, err := server.Open(ctx, dialect.OpenOptions{})
-	if err != nil {
-		return nil, nil, err
-	}
-	defer h.Close()
-	name := dialect.DevName()
-	if _, err := h.ExecContext(ctx, "CREATE DATABASE "+sqltext.QuoteDouble(name)); err != nil {
-		return nil, nil, fmt.Errorf("cannot make a scratch dev database on %s (%v): grant the role CREATEDB, or set [ext.mxmigrate] dev_url (or --dev-url) to a PostgreSQL server mxmigrate may create databases on", where, err)
-	}
-	u, err := url.Parse(server.url)
-	if err != nil {
-		return nil, nil, err
-	}
-	u.Path = "/" + name
-	dev := &store{name: "dev", raw: u.String(), url: u.String()}
-	drop := func() {
-		dialect.Exec(context.Background(), server, "DROP DATABASE IF EXISTS "+sqltext.QuoteDouble(name)+" WITH (FORCE)")
-	}
-	return dev, drop, nil
-}
-
-// sameDatabase reports whether two postgresql:// URLs name one database:
-// host, port and database name.
-func sameDatabase(a, b string) bool {
-	ua, err1 := url.Parse(a)
-	ub, err2 := url.Parse(b)
-	if err1 != nil || err2 != nil {
-		return a == b
-	}
-	port := func(u *url.URL) string {
-		if p := u.Port(); p != "" {
-			return p
-		}
-		return "5432"
-	}
-	return ua.Hostname() == ub.Hostname() && port(ua) == port(ub) && strings.Trim(ua.Path, "/") == strings.Trim(ub.Path, "/")
 }

@@ -1,6 +1,8 @@
 package clickhouse_test
 
 import (
+	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -24,5 +26,41 @@ func TestProofSeesRowsCollapse(t *testing.T) {
 	}
 	if left := query(t, dir, "SELECT name FROM system.databases WHERE name LIKE 'mxmigrate_dev_%'"); strings.TrimSpace(left) != "" {
 		t.Errorf("scratch databases left: %s", left)
+	}
+}
+
+// TestOfflineMatchesOnlineClickHouse: with the live chDB directory moved
+// away, generate --offline plans against the committed files replayed on
+// embedded chDB in a temporary directory, and prints the files an online
+// run prints when the live database is at the directory's head; a dev_url
+// naming the live database is refused.
+func TestOfflineMatchesOnlineClickHouse(t *testing.T) {
+	dir := newProject(t)
+	mx(t, dir, "generate", "-n", "ch:metaxy_system", "-m", "init").Must(t, 0)
+	mx(t, dir, "generate", "-n", "ch:metaxy_features", "-m", "init").Must(t, 0)
+	mx(t, dir, "up", "-n", "ch").Must(t, 0)
+	itest.Edit(t, filepath.Join(dir, "metaxy.toml"), func(s string) string {
+		return s + "\n[ext.mxmigrate.column_types.\"media/videos\"]\nduration_s = \"string\"\n"
+	})
+	files := func(r itest.Result) (string, string) {
+		var out struct{ Up, Down string }
+		if err := json.Unmarshal([]byte(r.Stdout), &out); err != nil {
+			t.Fatalf("%v\n%s", err, r.Stdout)
+		}
+		return out.Up, out.Down
+	}
+	args := []string{"generate", "-n", "ch:metaxy_features", "-m", "change", "--dry-run", "--json", "--allow-destructive"}
+	upOn, downOn := files(mx(t, dir, args...).Must(t, 0))
+	mx(t, dir, append(args, "--dev-url", "chdb:chdata?database=media")...).Must(t, 3, "names the live database")
+	live := filepath.Join(dir, "chdata")
+	if err := os.Rename(live, live+".away"); err != nil {
+		t.Fatal(err)
+	}
+	upOff, downOff := files(mx(t, dir, append(args, "--offline")...).Must(t, 0, `"dev_database": "chdb:`))
+	if _, err := os.Stat(live); !os.IsNotExist(err) {
+		t.Error("--offline created or opened the live data directory")
+	}
+	if upOn == "" || upOn != upOff || downOn != downOff {
+		t.Errorf("offline files differ from online ones:\n--- online\n%s\n--- offline\n%s", upOn, upOff)
 	}
 }

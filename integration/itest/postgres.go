@@ -124,6 +124,10 @@ func (p *Postgres) DSN(db string) string {
 	return u.String()
 }
 
+// AdminDSN is the URL of the server's own database (not a test's): a
+// dev_url that makes the proof's scratch databases on this server.
+func (p *Postgres) AdminDSN() string { return p.DSN(pgUser) }
+
 // Password is the server's password, for tests that check masking.
 func (p *Postgres) Password() string { return pgPassword }
 

@@ -52,6 +52,21 @@ func newProject(t *testing.T) *env {
 	e := &env{dir: t.TempDir(), db: pg.NewDatabase(t)}
 	itest.CopyTree(t, filepath.Join("..", "testdata", "media"), e.dir)
 	e.vars = []string{"MEDIA_PG_URL=" + pg.DSN(e.db)}
+	// the proof's scratch databases go on the test server: a Docker dev
+	// server a generate (devserver_test.go) is tried where it is the point
+	itest.Edit(t, filepath.Join(e.dir, "metaxy.toml"), func(s string) string {
+		return strings.Replace(s, "[ext.mxmigrate]\n", fmt.Sprintf("[ext.mxmigrate]\ndev_url = %q\n", pg.AdminDSN()), 1)
+	})
+	return e
+}
+
+// bareProject is newProject without a dev_url: the proof takes the
+// default dev database (a Docker container of the server's major).
+func bareProject(t *testing.T) *env {
+	t.Helper()
+	e := &env{dir: t.TempDir(), db: pg.NewDatabase(t)}
+	itest.CopyTree(t, filepath.Join("..", "testdata", "media"), e.dir)
+	e.vars = []string{"MEDIA_PG_URL=" + pg.DSN(e.db)}
 	return e
 }
 

@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -16,8 +17,13 @@ import (
 // feature migrations applied.
 func provedProject(t *testing.T) *env {
 	t.Helper()
-	e := newProject(t)
-	e.mx(t, "generate", "-n", "prod:metaxy_system", "-m", "init").Must(t, 0, "Proof on postgresql://")
+	return proved(t, newProject(t))
+}
+
+// proved is e with its system and feature migrations applied.
+func proved(t *testing.T, e *env) *env {
+	t.Helper()
+	e.mx(t, "generate", "-n", "prod:metaxy_system", "-m", "init").Must(t, 0, "Proof on ")
 	e.mx(t, "generate", "-n", "prod:metaxy_features", "-m", "init").Must(t, 0)
 	e.mx(t, "up", "-n", "prod").Must(t, 0)
 	return e
@@ -90,11 +96,16 @@ func TestProofCatchesSabotagePostgreSQL(t *testing.T) {
 }
 
 // TestOfflineMatchesOnlinePostgreSQL: with the live server unreachable,
-// generate --offline plans against the committed files replayed on a
-// scratch database of the dev server and prints the files an online run
-// prints when the live database is at the directory's head.
+// generate --offline plans against the committed files replayed on a dev
+// server in a container (docker://postgres/MAJOR) and prints the files an
+// online run prints when the live database is at the directory's head;
+// without a dev_url it says to set one.
 func TestOfflineMatchesOnlinePostgreSQL(t *testing.T) {
-	e := provedProject(t)
+	major, err := pg.ServerMajor()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := proved(t, bareProject(t))
 	itest.Edit(t, filepath.Join(e.dir, "metaxy.toml"), func(s string) string {
 		return strings.Replace(s, "inject_index = false", "inject_index = true", 1)
 	})
@@ -106,7 +117,7 @@ func TestOfflineMatchesOnlinePostgreSQL(t *testing.T) {
 		return out.Up, out.Down
 	}
 	upOn, downOn := files(e.mx(t, "generate", "-n", "prod:metaxy_features", "-m", "index", "--dry-run", "--json").Must(t, 0))
-	dev := pg.DSN(pg.NewDatabase(t))
+	dev := fmt.Sprintf("docker://postgres/%d", major)
 	e.vars = []string{"MEDIA_PG_URL=postgresql://nobody:x@127.0.0.1:1/stopped?connect_timeout=2"}
 	upOff, downOff := files(e.mx(t, "generate", "-n", "prod:metaxy_features", "-m", "index", "--dry-run", "--json", "--offline", "--dev-url", dev).Must(t, 0))
 	if upOn == "" || upOn != upOff || downOn != downOff {
