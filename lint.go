@@ -17,8 +17,12 @@ type LintResult struct {
 	Dev         string `json:"dev_database"`
 	// Manifest, when set, says how the directory disagrees with
 	// mxmigrate.sum (a hand edit, a file from another branch).
-	Manifest string     `json:"manifest,omitempty"`
-	Files    []LintFile `json:"files"`
+	Manifest string `json:"manifest,omitempty"`
+	// History: with --base, how the directory's versions disagree with the
+	// base branch's (a version not after the base's last, a version
+	// shared, a base file lost).
+	History []string   `json:"history"`
+	Files   []LintFile `json:"files"`
 	// Clean: no finding in any file, and the manifest agrees.
 	Clean bool `json:"clean"`
 }
@@ -35,14 +39,25 @@ type LintFile struct {
 	Notes []string `json:"notes"`
 }
 
-// Lint replays env's committed directory on a dev database (devURL, else
-// the environment's, else the dialect's default), proving each file after
-// the ones before it: sample rows in every table, up, down, up again. What
-// a file does to values, a down that does not restore, a file that fails,
-// and a manifest that disagrees are findings (docs/proof.md).
-func (p *Project) Lint(ctx context.Context, env *Env, devURL string) (*LintResult, error) {
+// LintOptions are lint's options.
+type LintOptions struct {
+	// DevURL is the dev database (else the environment's, else the
+	// dialect's default).
+	DevURL string
+	// Base is a git ref (the base branch) to check the directory's
+	// versions against; "" for none.
+	Base string
+}
+
+// Lint replays env's committed directory on a dev database, proving each
+// file after the ones before it: sample rows in every table, up, down, up
+// again. What a file does to values, a down that does not restore, a file
+// that fails, a statement that drops or retypes data without saying so, a
+// manifest that disagrees and, with Base, versions out of order with the
+// base branch are findings (docs/proof.md).
+func (p *Project) Lint(ctx context.Context, env *Env, o LintOptions) (*LintResult, error) {
 	env = p.complete(env)
-	res := &LintResult{Environment: env.Name, Files: []LintFile{}}
+	res := &LintResult{Environment: env.Name, Files: []LintFile{}, History: []string{}}
 	dir, err := generator.ReadDir(env.Dir)
 	if err != nil {
 		return nil, err
@@ -50,6 +65,12 @@ func (p *Project) Lint(ctx context.Context, env *Env, devURL string) (*LintResul
 	if err := p.verify(dir, env); err != nil {
 		res.Manifest = err.Error()
 	}
+	if o.Base != "" {
+		if res.History, err = history(ctx, dir, o.Base); err != nil {
+			return nil, err
+		}
+	}
+	devURL := o.DevURL
 	if devURL == "" {
 		devURL = env.DevURL
 	}
@@ -82,7 +103,7 @@ func (p *Project) Lint(ctx context.Context, env *Env, devURL string) (*LintResul
 		}
 		res.Files = append(res.Files, lf)
 	}
-	res.Clean = res.Manifest == ""
+	res.Clean = res.Manifest == "" && len(res.History) == 0
 	for _, f := range res.Files {
 		res.Clean = res.Clean && len(f.Findings) == 0
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -220,7 +221,7 @@ func TestLint(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	r, err := p.Lint(ctx, env, "")
+	r, err := p.Lint(ctx, env, mxmigrate.LintOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -230,7 +231,7 @@ func TestLint(t *testing.T) {
 	feat := filepath.Join(dir, "migrations", "features")
 	os.WriteFile(filepath.Join(feat, "000003_hand.up.sql"), []byte("ALTER TABLE media__clips ADD COLUMN x BIGINT;\n"), 0o644)
 	os.WriteFile(filepath.Join(feat, "000003_hand.down.sql"), []byte("SELECT 1;\n"), 0o644)
-	r, err = p.Lint(ctx, env, "")
+	r, err = p.Lint(ctx, env, mxmigrate.LintOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -240,7 +241,7 @@ func TestLint(t *testing.T) {
 	if err := p.Rehash(env); err != nil {
 		t.Fatal(err)
 	}
-	r, err = p.Lint(ctx, env, "")
+	r, err = p.Lint(ctx, env, mxmigrate.LintOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -290,5 +291,117 @@ func TestNamedDevURLMustWork(t *testing.T) {
 	}
 	if files(t, dir) != before {
 		t.Error("a plan whose dev database could not be had was written")
+	}
+}
+
+// TestLintNamesUnsaidDrops: a hand-written file that drops or retypes data
+// without a "-- DESTRUCTIVE:" comment naming it is a finding naming its
+// line and statement; with the comment, or for a rename, it is not.
+func TestLintNamesUnsaidDrops(t *testing.T) {
+	p, dir := clipsProject(t)
+	env, err := p.Environment("dev:metaxy_features")
+	if err != nil {
+		t.Fatal(err)
+	}
+	feat := filepath.Join(dir, "migrations", "features")
+	os.WriteFile(filepath.Join(feat, "000002_hand.up.sql"), []byte("CREATE TABLE hand (k VARCHAR, fps DOUBLE);\n"), 0o644)
+	os.WriteFile(filepath.Join(feat, "000002_hand.down.sql"), []byte("DROP TABLE hand;\n"), 0o644)
+	lint := func(up, down string) []string {
+		t.Helper()
+		os.WriteFile(filepath.Join(feat, "000003_hand.up.sql"), []byte(up), 0o644)
+		os.WriteFile(filepath.Join(feat, "000003_hand.down.sql"), []byte(down), 0o644)
+		if err := p.Rehash(env); err != nil {
+			t.Fatal(err)
+		}
+		r, err := p.Lint(context.Background(), env, mxmigrate.LintOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.Files[len(r.Files)-1].Findings
+	}
+	drop := "SELECT 1;\nALTER TABLE hand\n  DROP COLUMN fps;\n"
+	restore := "ALTER TABLE hand ADD COLUMN fps DOUBLE;\n"
+	f := lint(drop, restore)
+	if all := strings.Join(f, "\n"); !strings.Contains(all, "000003_hand.up.sql line 2 (ALTER TABLE hand) drops column hand.fps and its data, and the file does not say so") {
+		t.Errorf("an unsaid drop: %q", f)
+	}
+	f = lint("ALTER TABLE hand ALTER COLUMN fps TYPE BIGINT;\n", "ALTER TABLE hand ALTER COLUMN fps TYPE DOUBLE;\n")
+	if all := strings.Join(f, "\n"); !strings.Contains(all, "line 1 (ALTER TABLE hand ALTER COLUMN fps TYPE BIGINT;) changes the type of hand.fps") {
+		t.Errorf("an unsaid retype: %q", f)
+	}
+	f = lint("-- DESTRUCTIVE: drops column hand.fps and its data\n"+drop, restore)
+	if all := strings.Join(f, "\n"); strings.Contains(all, "does not say so") {
+		t.Errorf("a drop that says so: %q", f)
+	}
+	f = lint("ALTER TABLE hand RENAME COLUMN fps TO frames_per_second;\n", "ALTER TABLE hand RENAME COLUMN frames_per_second TO fps;\n")
+	if all := strings.Join(f, "\n"); strings.Contains(all, "does not say so") || len(f) != 0 {
+		t.Errorf("a rename: %q", f)
+	}
+}
+
+// TestLintBase: lint --base names this branch's migrations that are not
+// after the base branch's last, versions both have under other names, and
+// base migrations the branch does not have; the base itself is clean.
+func TestLintBase(t *testing.T) {
+	p, dir := clipsProject(t)
+	env, err := p.Environment("dev:metaxy_features")
+	if err != nil {
+		t.Fatal(err)
+	}
+	git := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", append([]string{"-c", "user.name=t", "-c", "user.email=t@example.com"}, args...)...)
+		cmd.Dir = dir
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	feat := filepath.Join(dir, "migrations", "features")
+	write := func(name string) {
+		os.WriteFile(filepath.Join(feat, name+".up.sql"), []byte("SELECT 1;\n"), 0o644)
+		os.WriteFile(filepath.Join(feat, name+".down.sql"), []byte("SELECT 1;\n"), 0o644)
+	}
+	lint := func() *mxmigrate.LintResult {
+		t.Helper()
+		if err := p.Rehash(env); err != nil {
+			t.Fatal(err)
+		}
+		r, err := p.Lint(context.Background(), env, mxmigrate.LintOptions{Base: "base"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	write("000002_theirs")
+	write("000004_theirs_too")
+	git("init", "-q")
+	git("add", "-A")
+	git("commit", "-qm", "base")
+	git("tag", "base")
+	if r := lint(); len(r.History) != 0 {
+		t.Fatalf("the base against itself: %q", r.History)
+	}
+	os.Remove(filepath.Join(feat, "000004_theirs_too.up.sql"))
+	os.Remove(filepath.Join(feat, "000004_theirs_too.down.sql"))
+	os.Remove(filepath.Join(feat, "000002_theirs.up.sql"))
+	os.Remove(filepath.Join(feat, "000002_theirs.down.sql"))
+	write("000002_mine")
+	write("000003_mine_too")
+	r := lint()
+	all := strings.Join(r.History, "\n")
+	for _, want := range []string{
+		"000002_mine: version 000002 is 000002_theirs on base: two migrations share a version",
+		"000003_mine_too: this branch's migration is not after base's last, 000004_theirs_too",
+		"000004_theirs_too: on base, not in this branch: merge base",
+	} {
+		if !strings.Contains(all, want) {
+			t.Errorf("lint --base lacks %q:\n%s", want, all)
+		}
+	}
+	if r.Clean {
+		t.Error("a history out of order is clean")
+	}
+	if _, err := p.Lint(context.Background(), env, mxmigrate.LintOptions{Base: "no-such-ref"}); err == nil || !strings.Contains(err.Error(), "no-such-ref") {
+		t.Errorf("an unknown base: %v", err)
 	}
 }

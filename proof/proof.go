@@ -148,6 +148,7 @@ func (p *prover) run() error {
 		return err
 	}
 	if p.in.Lint {
+		p.unsaid(p.in.Plan[0], before, after)
 		p.in.Target = after
 		p.conversions()
 	} else if cs, _ := diff.Plan(after, p.in.Target, p.in.Policy); len(cs) > 0 {

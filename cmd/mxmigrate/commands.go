@@ -69,9 +69,10 @@ func commands() []*cli.Command {
 		{
 			Name:      "lint",
 			Usage:     "replay the committed migrations on a dev database with sample rows, each file up, down and up again; exit 1 on findings (for CI)",
-			UsageText: "mxmigrate lint -n ENV [--dev-url URL] [--json]",
+			UsageText: "mxmigrate lint -n ENV [--dev-url URL] [--base REF] [--json]",
 			Flags: []cli.Flag{envFlag("environment `<store>:<target>`, or <store> for both"), jsonFlag(),
-				&cli.StringFlag{Name: "dev-url", Usage: "the dev database `URL` (default: [ext.mxmigrate] dev_url, else the dialect's)", EnvVars: []string{"MXMIGRATE_DEV_URL"}}},
+				&cli.StringFlag{Name: "dev-url", Usage: "the dev database `URL` (default: [ext.mxmigrate] dev_url, else the dialect's)", EnvVars: []string{"MXMIGRATE_DEV_URL"}},
+				&cli.StringFlag{Name: "base", Usage: "a git `REF` (the base branch, e.g. origin/main): report migrations of this branch whose versions are not after the base's last, versions both have under other names, and base files this branch lost"}},
 			Action: jsonErrors(lintCmd),
 		},
 		{
@@ -475,7 +476,7 @@ func lintCmd(c *cli.Context) error {
 	clean := true
 	var reports []*mxmigrate.LintResult
 	for _, env := range envs {
-		r, err := p.Lint(c.Context, env, c.String("dev-url"))
+		r, err := p.Lint(c.Context, env, mxmigrate.LintOptions{DevURL: c.String("dev-url"), Base: c.String("base")})
 		if err != nil {
 			return err
 		}
@@ -500,6 +501,9 @@ func lintCmd(c *cli.Context) error {
 func printLint(w io.Writer, r *mxmigrate.LintResult) {
 	if r.Manifest != "" {
 		fmt.Fprintf(w, "%s: %s\n", r.Environment, r.Manifest)
+	}
+	for _, h := range r.History {
+		fmt.Fprintf(w, "%s: ! %s\n", r.Environment, h)
 	}
 	for _, f := range r.Files {
 		for _, n := range f.Notes {
