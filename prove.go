@@ -22,12 +22,23 @@ func (p *Project) prove(ctx context.Context, res *GenerateResult, o GenerateOpti
 	cmp := res.Comparison
 	env := cmp.Env
 	start := time.Now()
-	defer func() { cmp.Timings = append(cmp.Timings, Timing{"prove on a dev database", time.Since(start)}) }()
+	var made, removed time.Duration
+	defer func() {
+		cmp.Timings = append(cmp.Timings, Timing{"prove on a dev database", time.Since(start)},
+			Timing{"  prove: make the dev database", made})
+		if res.Proof != nil {
+			for _, ph := range res.Proof.Phases {
+				cmp.Timings = append(cmp.Timings, Timing{"  prove: " + ph.Name, ph.Duration})
+			}
+		}
+		cmp.Timings = append(cmp.Timings, Timing{"  prove: remove the dev database", removed})
+	}()
 	devURL := o.DevURL
 	if devURL == "" {
 		devURL = env.DevURL
 	}
 	dev, remove, err := env.Dialect.Dev(ctx, env.Conn, devURL)
+	made = time.Since(start)
 	if err != nil && devURL != "" {
 		// a dev database the user named: not having it is an error
 		return fmt.Errorf("%s: dev_url: %s", env.Name, redact.MaskPassword(err.Error()))
@@ -36,7 +47,11 @@ func (p *Project) prove(ctx context.Context, res *GenerateResult, o GenerateOpti
 		res.Proof = &proof.Report{Skipped: "no dev database: " + redact.MaskPassword(err.Error()), Findings: []string{}, Notes: []string{}}
 		return nil
 	}
-	defer remove()
+	defer func() {
+		t := time.Now()
+		remove()
+		removed = time.Since(t)
+	}()
 	in := proof.Input{Dialect: env.Dialect, Dev: dev, Kind: devKind(dev),
 		Scope: desired.Scope(cmp.Target, cmp.Dir.Managed()), Live: cmp.Current, Target: cmp.Target, Policy: env.policy}
 	if o.Baseline {

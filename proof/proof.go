@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/golang-migrate/migrate/v4/database"
 
@@ -67,6 +68,14 @@ type Report struct {
 	// changing data: a file that stops there and rolls back (its own
 	// value check, a key the rows break).
 	Notes []string `json:"notes"`
+	// Phases says where the proof's time went (for --verbose), in order.
+	Phases []Phase `json:"-"`
+}
+
+// Phase is the duration of one part of a proof.
+type Phase struct {
+	Name     string
+	Duration time.Duration
 }
 
 // Check is one check and its result: "pass", "fail" or "skipped".
@@ -119,12 +128,14 @@ type prover struct {
 }
 
 func (p *prover) run() error {
+	lap := p.stopwatch()
 	if p.in.Lint {
 		if err := p.empty(); err != nil {
 			return err
 		}
 	}
 	before, err := p.prepare()
+	lap("replay the directory")
 	if err != nil || p.r.Skipped != "" {
 		return err
 	}
@@ -133,10 +144,12 @@ func (p *prover) run() error {
 		p.conversions()
 	}
 	rowsBefore, err := p.read(p.tables)
+	lap("sample rows and conversions")
 	if err != nil {
 		return err
 	}
 	stopped, err := p.applyPlan()
+	lap("up")
 	if err != nil || p.r.Skipped != "" {
 		return err
 	}
@@ -157,18 +170,32 @@ func (p *prover) run() error {
 		p.pass("up: the schema is the target", "")
 	}
 	p.compareRows("up", p.tables, rowsBefore, after, false)
+	lap("check the schema and rows")
 	if p.kept != nil && !p.in.Lint {
 		return p.kept
 	}
 	restored, err := p.down(before, rowsBefore)
+	lap("down and its checks")
 	if err != nil || !restored {
 		return err
 	}
 	if err := p.apply(p.in.Plan, false); err != nil {
 		return err
 	}
+	lap("up again")
 	p.pass("up again after down", "")
 	return nil
+}
+
+// stopwatch returns a function that records the time since its last call
+// (or since stopwatch) as the phase named.
+func (p *prover) stopwatch() func(name string) {
+	last := time.Now()
+	return func(name string) {
+		now := time.Now()
+		p.r.Phases = append(p.r.Phases, Phase{name, now.Sub(last)})
+		last = now
+	}
 }
 
 // mirror makes the dev database's tables (before, as the directory's files

@@ -185,7 +185,11 @@ config = { connection_string = "chdb:chdata?database=bench" }`, nil
 func scenario(bin, dialect string, n int, pg *itest.Postgres) measure {
 	dir, err := os.MkdirTemp("", "mxbench-")
 	check(err)
-	defer os.RemoveAll(dir)
+	if os.Getenv("MXBENCH_KEEP") == "" {
+		defer os.RemoveAll(dir)
+	} else {
+		fmt.Fprintln(os.Stderr, "kept", dir)
+	}
 	env := "dev"
 	setup, ok := benchStores[dialect]
 	if !ok {
