@@ -156,6 +156,35 @@ func TestProofPassesAGoodPlan(t *testing.T) {
 	}
 }
 
+// TestProofReplaysWholeWhereTheCutFails: the proof replays only the
+// statements of the touched tables; a hand-written statement that also
+// needs a table the cut leaves out fails there, and the proof replays the
+// directory whole instead of skipping or failing.
+func TestProofReplaysWholeWhereTheCutFails(t *testing.T) {
+	p, dir := clipsProject(t)
+	env, err := p.Environment("dev:metaxy_features")
+	if err != nil {
+		t.Fatal(err)
+	}
+	feat := filepath.Join(dir, "migrations", "features")
+	os.WriteFile(filepath.Join(feat, "000003_hand.up.sql"), []byte("UPDATE media__clips SET fps = fps WHERE EXISTS (SELECT 1 FROM media__videos);\n"), 0o644)
+	os.WriteFile(filepath.Join(feat, "000003_hand.down.sql"), []byte("SELECT 1;\n"), 0o644)
+	if err := p.Rehash(env); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Up(context.Background(), env, 0, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	writeClips(t, dir, "float64", "string", "width")
+	res, err := generate(t, dir, mxmigrate.GenerateOptions{Message: "width", DryRun: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Proof == nil || res.Proof.Skipped != "" || len(res.Proof.Findings) != 0 || res.Proof.SampleRows == 0 {
+		t.Fatalf("proof after a statement the cut replay cannot run: %+v", res.Proof)
+	}
+}
+
 // TestProofCatchesSabotage: a plan rewritten to lose values, to make a
 // column of another type than the target, or to leave the schema changed
 // after down, is not written.

@@ -104,13 +104,14 @@ func Run(ctx context.Context, in Input) (*Report, error) {
 		return nil, fmt.Errorf("open the dev database (%s): %s", in.Kind, redact.MaskPassword(err.Error()))
 	}
 	defer h.Close()
-	if !in.Lint {
-		in.Live, in.Target, in.Scope = touched(in.Live, in.Target)
-	}
 	if in.MigrationsTable == "" {
 		in.MigrationsTable = DevMigrationsTable
 	}
 	p := &prover{in: in, ctx: ctx, h: h, r: r, noRows: map[string]string{}}
+	if !in.Lint {
+		p.all = in.Scope
+		p.in.Live, p.in.Target, p.in.Scope = touched(in.Live, in.Target)
+	}
 	return r, p.run()
 }
 
@@ -125,6 +126,9 @@ type prover struct {
 	noRows map[string]string
 	// kept is set when a column the plan keeps as it is lost values.
 	kept *Bug
+	// all are the tables in scope before the proof kept those the plan
+	// touches (Input.Scope): what the directory's files may name.
+	all []string
 }
 
 func (p *prover) run() error {
@@ -249,6 +253,11 @@ func (p *prover) mirror(before *schema.Schema) (*schema.Schema, error) {
 // the directory's files replayed, then made like the live tables (mirror).
 // Where it cannot, Skipped says why.
 func (p *prover) prepare() (*schema.Schema, error) {
+	if !p.in.Lint && len(p.all) > 0 {
+		if before, ok := p.replayScoped(); ok {
+			return p.mirror(before)
+		}
+	}
 	if err := p.apply(p.in.Existing, false); err != nil {
 		p.r.Skipped = fmt.Sprintf("the directory's files do not replay on the dev database: %v", cause(err))
 		return nil, nil
@@ -259,6 +268,32 @@ func (p *prover) prepare() (*schema.Schema, error) {
 		return before, err
 	}
 	return p.mirror(before)
+}
+
+// replayScoped replays the statements of the directory's files that build
+// the tables the plan touches (scoped), and reports whether that made every
+// live table the plan starts from; where not, the dev database is emptied
+// for the whole replay.
+func (p *prover) replayScoped() (*schema.Schema, bool) {
+	err := p.apply(scoped(p.in.Existing, p.in.Scope, p.all), false)
+	var before *schema.Schema
+	if err == nil {
+		before, err = p.inspect()
+	}
+	if err == nil {
+		have := before.Index()
+		for _, t := range p.in.Live.Tables {
+			if have[t.Name] == nil {
+				err = fmt.Errorf("no table %s", t.Name)
+				break
+			}
+		}
+	}
+	if err != nil {
+		p.empty() // a failure shows in the whole replay that follows
+		return nil, false
+	}
+	return before, true
 }
 
 // empty drops every table of the dev database (mxmigrate made it: nothing
