@@ -45,6 +45,15 @@ func (d Dialect) Inspect(ctx context.Context, q dialect.Queryer, tables []string
 		if tables == nil {
 			return ""
 		}
+		if len(withScratch) > maxNamesInQuery {
+			// a query holds at most max_query_size (256 KiB): a long list of
+			// names is kept client-side instead
+			in.only = make(map[string]bool, len(withScratch))
+			for _, n := range withScratch {
+				in.only[n] = true
+			}
+			return ""
+		}
 		lits := make([]string, len(list))
 		for i, t := range list {
 			lits[i] = chdb.QuoteString(t)
@@ -61,6 +70,9 @@ func (d Dialect) Inspect(ctx context.Context, q dialect.Queryer, tables []string
 				if err := r.Scan(&c.table, &c.name, &c.typ, &c.defaultKind, &c.defaultExpr, &c.codec, &c.comment); err != nil {
 					return err
 				}
+				if in.unasked(c.table) {
+					return nil
+				}
 				in.cols = append(in.cols, c)
 				return nil
 			})
@@ -70,6 +82,9 @@ func (d Dialect) Inspect(ctx context.Context, q dialect.Queryer, tables []string
 				var x ixRow
 				if err := r.Scan(&x.table, &x.name, &x.expr, &x.typ, &x.granularity); err != nil {
 					return err
+				}
+				if in.unasked(x.table) {
+					return nil
 				}
 				in.ixs = append(in.ixs, x)
 				return nil
@@ -93,7 +108,18 @@ type inspection struct {
 	byName    map[string]*schema.Table
 	cols      []colRow
 	ixs       []ixRow
+	// only, when set, are the names asked for, kept here rather than in
+	// the queries (maxNamesInQuery)
+	only map[string]bool
 }
+
+// maxNamesInQuery is the most table names the catalog queries list: more
+// would pass ClickHouse's max_query_size (256 KiB) at long names, so the
+// queries then read the database's tables and the names are kept here.
+const maxNamesInQuery = 1000
+
+// unasked reports whether a catalog row of table is outside what was asked for.
+func (in *inspection) unasked(table string) bool { return in.only != nil && !in.only[table] }
 
 type colRow struct {
 	table, name, typ, defaultKind, defaultExpr, codec, comment string
@@ -130,6 +156,9 @@ func (in *inspection) table(r *sql.Rows) error {
 	var st schema.Stats
 	if err := r.Scan(&name, &engine, &full, &sorting, &partition, &comment, &st.Rows, &st.Bytes, &create); err != nil {
 		return err
+	}
+	if in.unasked(name) {
+		return nil
 	}
 	// total_rows and total_bytes: exact for MergeTree tables (NULL, read as
 	// -1, for engines that do not know)
@@ -217,7 +246,14 @@ func scratchText(name string, rows int64, comment string) string {
 // ReadText reads table's rows, each column as text (NULL stays nil; maps as
 // their JSON text).
 func (d Dialect) ReadText(ctx context.Context, q dialect.Queryer, table string, columns []string) ([][]*string, error) {
-	return catalog.ReadColumns(ctx, q, d.Quote, table, columns, func(c string) string { return "toString(" + c + ")" })
+	sel := make([]string, len(columns))
+	for i, c := range columns {
+		sel[i] = "toString(" + d.Quote(c) + ")"
+	}
+	// final = 1: the rows as the table reads once its merges are done (an
+	// engine that merges rows sharing its sorting key, FINAL; others as
+	// they are), so that the proof and the kit see what a merge will lose
+	return catalog.ReadText(ctx, q, "read "+table, "SELECT "+strings.Join(sel, ", ")+" FROM "+d.Quote(table)+" SETTINGS final = 1", len(columns))
 }
 
 // unmodeledColumn describes a column's default, codec and comment, which

@@ -2,6 +2,7 @@ package clickhouse
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -242,5 +243,37 @@ func TestRebuildCollapse(t *testing.T) {
 	// run again, the file converges (its leftover is its own)
 	if err := run(h, file, -1); err != nil || count(t, h, "SELECT count() FROM p") != 101 {
 		t.Errorf("run again: %v", err)
+	}
+}
+
+// TestInspectManyNames: a scope of more names than a query may list (the
+// names and their rebuilds' work tables pass max_query_size) reads exactly
+// the tables asked for, scratch tables reported on their table.
+func TestInspectManyNames(t *testing.T) {
+	d := Dialect{}
+	h, err := newStore(t, d).Open(context.Background(), dialect.OpenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	for _, q := range []string{
+		"CREATE TABLE asked_" + strings.Repeat("x", 40) + " (k String) ENGINE = MergeTree ORDER BY k",
+		"CREATE TABLE other (k String) ENGINE = MergeTree ORDER BY k",
+		"CREATE TABLE asked_" + strings.Repeat("x", 40) + tmpName("") + " (k String) ENGINE = MergeTree ORDER BY k",
+	} {
+		if _, err := h.ExecContext(context.Background(), q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	names := []string{"asked_" + strings.Repeat("x", 40)}
+	for i := 0; len(names) < 4000; i++ {
+		names = append(names, fmt.Sprintf("absent_%04d_%s", i, strings.Repeat("y", 60)))
+	}
+	got, err := d.Inspect(context.Background(), h, names)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Tables) != 1 || got.Tables[0].Name != names[0] || len(got.Tables[0].Columns) != 1 || len(got.Tables[0].Storage.Unmodeled) == 0 {
+		t.Fatalf("inspect of %d names: %+v", len(names), got.Tables)
 	}
 }

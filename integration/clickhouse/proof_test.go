@@ -1,11 +1,18 @@
 package clickhouse_test
 
 import (
+	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/mxmigrate/mxmigrate"
+	"github.com/mxmigrate/mxmigrate/config"
+	_ "github.com/mxmigrate/mxmigrate/dialect/clickhouse" // the dialect the in-process generate runs
+	"github.com/mxmigrate/mxmigrate/internal/testhook"
 
 	"github.com/mxmigrate/mxmigrate/integration/itest"
 )
@@ -23,6 +30,24 @@ func TestProofSeesRowsCollapse(t *testing.T) {
 	r := mx(t, dir, "generate", "-n", "ch:metaxy_features", "-m", "collapse", "--dry-run", "--json")
 	if r.Code != 1 || !strings.Contains(r.Stdout, "merged rows that share its sorting key (video_id)") || !strings.Contains(r.Stdout, `"sample_rows": 1`) {
 		t.Fatalf("want a refusal with the proof's findings, got exit %d", r.Code)
+	}
+	// accepted, the rebuild goes through on the sample rows: the rows it
+	// merges are a finding
+	itest.Edit(t, filepath.Join(dir, "metaxy.toml"), func(s string) string {
+		return strings.Replace(s, "[ext.mxmigrate.clickhouse]\n", "[ext.mxmigrate.clickhouse]\naccept_collapse = true\n", 1)
+	})
+	r = mx(t, dir, "generate", "-n", "ch:metaxy_features", "-m", "collapse", "--dry-run", "--json")
+	var out struct {
+		Refused bool `json:"refused"`
+		Proof   struct {
+			Findings []string `json:"findings"`
+		} `json:"proof"`
+	}
+	if err := json.Unmarshal([]byte(r.Stdout), &out); err != nil {
+		t.Fatalf("%v\n%s", err, r.Stdout)
+	}
+	if all := strings.Join(out.Proof.Findings, "\n"); r.Code != 1 || !out.Refused || !strings.Contains(all, "table media__video_frames keeps") || !strings.Contains(all, "rows merge or are lost") {
+		t.Errorf("an accepted collapse: want the rows it merges as a finding, got exit %d: %+v", r.Code, out)
 	}
 	if left := query(t, dir, "SELECT name FROM system.databases WHERE name LIKE 'mxmigrate_dev_%'"); strings.TrimSpace(left) != "" {
 		t.Errorf("scratch databases left: %s", left)
@@ -62,5 +87,62 @@ func TestOfflineMatchesOnlineClickHouse(t *testing.T) {
 	}
 	if upOn == "" || upOn != upOff || downOn != downOff {
 		t.Errorf("offline files differ from online ones:\n--- online\n%s\n--- offline\n%s", upOn, upOff)
+	}
+}
+
+// TestProofCatchesSabotageThroughGenerate: generate, in this process, with
+// its rendered SQL corrupted by a test hook (a column's values dropped, a
+// type other than the target's, a down that does nothing), refuses to
+// write, on chDB.
+func TestProofCatchesSabotageThroughGenerate(t *testing.T) {
+	cases := []struct {
+		name    string
+		rewrite func(direction, sql string) string
+		want    string
+	}{
+		{"values dropped", func(dir, sql string) string {
+			if dir == "up" && strings.Contains(sql, "MODIFY COLUMN") {
+				return sql + "\nALTER TABLE `media__videos` UPDATE `path` = '' WHERE 1 SETTINGS mutations_sync = 2;"
+			}
+			return sql
+		}, "media__videos.path"},
+		{"type narrowed", func(dir, sql string) string {
+			if dir == "up" {
+				return strings.Replace(sql, "MODIFY COLUMN `duration_s` String", "MODIFY COLUMN `duration_s` LowCardinality(String)", 1)
+			}
+			return sql
+		}, "the schema after up is the target"},
+		{"down swapped", func(dir, sql string) string {
+			if dir == "down" {
+				return "SELECT 1;"
+			}
+			return sql
+		}, "the down files do not restore the schema"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := newProject(t)
+			mx(t, dir, "generate", "-n", "ch:metaxy_system", "-m", "init").Must(t, 0)
+			mx(t, dir, "generate", "-n", "ch:metaxy_features", "-m", "init").Must(t, 0)
+			mx(t, dir, "up", "-n", "ch").Must(t, 0)
+			itest.Append(t, filepath.Join(dir, "metaxy.toml"), "\n[ext.mxmigrate.column_types.\"media/videos\"]\nduration_s = \"string\"\n")
+			p, err := mxmigrate.Load(config.Options{Path: filepath.Join(dir, "metaxy.toml"), Environ: []string{}}, io.Discard)
+			if err != nil {
+				t.Fatal(err)
+			}
+			env, err := p.Environment("ch:metaxy_features")
+			if err != nil {
+				t.Fatal(err)
+			}
+			testhook.RewriteStatement = func(_, direction, sql string) string { return c.rewrite(direction, sql) }
+			defer func() { testhook.RewriteStatement = nil }()
+			_, err = p.Generate(context.Background(), env, mxmigrate.GenerateOptions{Message: "retype", AllowDestructive: true})
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("want a refusal naming %q, got %v", c.want, err)
+			}
+			if m, _ := filepath.Glob(filepath.Join(dir, "migrations", "ch", "features", "*retype*")); len(m) != 0 {
+				t.Errorf("a sabotaged plan wrote %v", m)
+			}
+		})
 	}
 }

@@ -71,27 +71,52 @@ func TestProofOnPostgreSQL(t *testing.T) {
 	}
 }
 
-// TestProofCatchesSabotagePostgreSQL: a plan rewritten to lose a column's
-// values is not written (in-process: the rewrite is a test hook).
+// TestProofCatchesSabotagePostgreSQL: a plan whose rendered SQL a test
+// hook corrupts (a column's values dropped, a type other than the
+// target's, a down that does nothing) is not written (in-process: the
+// rewrite is a test hook).
 func TestProofCatchesSabotagePostgreSQL(t *testing.T) {
-	e := provedProject(t)
-	itest.Edit(t, filepath.Join(e.dir, "metaxy.toml"), func(s string) string {
-		return s + "\n[ext.mxmigrate.column_types.\"media/videos\"]\nduration_s = \"string\"\n"
-	})
-	p, env := e.environment(t, "prod:metaxy_features")
-	testhook.RewriteStatement = func(_, direction, sql string) string {
-		if direction == "up" && strings.HasPrefix(sql, "ALTER TABLE") && strings.Contains(sql, `"duration_s"`) {
-			return sql + "\nUPDATE \"prod_media__videos\" SET \"path\" = 'x';"
-		}
-		return sql
+	cases := []struct {
+		name    string
+		rewrite func(direction, sql string) string
+		want    string
+	}{
+		{"values dropped", func(dir, sql string) string {
+			if dir == "up" && strings.HasPrefix(sql, "ALTER TABLE") && strings.Contains(sql, `"duration_s"`) {
+				return sql + "\nUPDATE \"prod_media__videos\" SET \"path\" = 'x';"
+			}
+			return sql
+		}, "prod_media__videos.path"},
+		{"type narrowed", func(dir, sql string) string {
+			if dir == "up" && strings.Contains(sql, `ALTER COLUMN "duration_s" TYPE`) {
+				return `ALTER TABLE "prod_media__videos" ALTER COLUMN "duration_s" TYPE varchar(64) USING "duration_s"::varchar(64);`
+			}
+			return sql
+		}, "the schema after up is the target"},
+		{"down swapped", func(dir, sql string) string {
+			if dir == "down" {
+				return "SELECT 1;"
+			}
+			return sql
+		}, "the down files do not restore the schema"},
 	}
-	defer func() { testhook.RewriteStatement = nil }()
-	_, err := p.Generate(context.Background(), env, mxmigrate.GenerateOptions{Message: "retype", AllowDestructive: true})
-	if err == nil || !strings.Contains(err.Error(), "prod_media__videos.path") {
-		t.Fatalf("want a refusal naming prod_media__videos.path, got %v", err)
-	}
-	if m, _ := filepath.Glob(filepath.Join(e.dir, "migrations", "features", "*retype*")); len(m) != 0 {
-		t.Errorf("a sabotaged plan wrote %v", m)
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			e := provedProject(t)
+			itest.Edit(t, filepath.Join(e.dir, "metaxy.toml"), func(s string) string {
+				return s + "\n[ext.mxmigrate.column_types.\"media/videos\"]\nduration_s = \"string\"\n"
+			})
+			p, env := e.environment(t, "prod:metaxy_features")
+			testhook.RewriteStatement = func(_, direction, sql string) string { return c.rewrite(direction, sql) }
+			defer func() { testhook.RewriteStatement = nil }()
+			_, err := p.Generate(context.Background(), env, mxmigrate.GenerateOptions{Message: "retype", AllowDestructive: true})
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("want a refusal naming %q, got %v", c.want, err)
+			}
+			if m, _ := filepath.Glob(filepath.Join(e.dir, "migrations", "features", "*retype*")); len(m) != 0 {
+				t.Errorf("a sabotaged plan wrote %v", m)
+			}
+		})
 	}
 }
 
