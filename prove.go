@@ -47,9 +47,16 @@ func (p *Project) prove(ctx context.Context, res *GenerateResult, o GenerateOpti
 		res.Proof = &proof.Report{Skipped: "no dev database: " + redact.MaskPassword(err.Error()), Findings: []string{}, Notes: []string{}}
 		return nil
 	}
+	// held open until the dev database is removed: an engine in this
+	// process (chDB) is not shut down and started again between the
+	// proof's steps, and stays up at the end where the process exits
+	pin, pinErr := dev.Open(ctx, dialect.OpenOptions{ExitSoon: p.ExitSoon})
 	defer func() {
 		t := time.Now()
 		remove()
+		if pinErr == nil {
+			pin.Close()
+		}
 		removed = time.Since(t)
 	}()
 	in := proof.Input{Dialect: env.Dialect, Dev: dev, Kind: devKind(dev),

@@ -41,17 +41,16 @@ func (d Dialect) Inspect(ctx context.Context, q dialect.Queryer, tables []string
 	}
 	in := &inspection{d: d, out: &schema.Schema{}, scratch: map[string]string{}, byName: map[string]*schema.Table{}}
 	withScratch := in.withScratch(tables)
-	filter := func(col string, list []string) string {
-		if tables == nil {
-			return ""
+	if tables != nil && len(withScratch) > maxNamesInQuery {
+		// a query holds at most max_query_size (256 KiB): a long list of
+		// names is kept here instead (before the queries, which run at once)
+		in.only = make(map[string]bool, len(withScratch))
+		for _, n := range withScratch {
+			in.only[n] = true
 		}
-		if len(withScratch) > maxNamesInQuery {
-			// a query holds at most max_query_size (256 KiB): a long list of
-			// names is kept client-side instead
-			in.only = make(map[string]bool, len(withScratch))
-			for _, n := range withScratch {
-				in.only[n] = true
-			}
+	}
+	filter := func(col string, list []string) string {
+		if tables == nil || in.only != nil {
 			return ""
 		}
 		lits := make([]string, len(list))
