@@ -144,7 +144,9 @@ func skipQuoted(s string, i int, q byte) int {
 // indexOn reads CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS] name
 // ON [ONLY] table: the index's name and its table, or "".
 func indexOn(toks []token) (name, table string) {
-	kw := func(i int, w string) bool { return i < len(toks) && !toks[i].quoted && strings.EqualFold(toks[i].text, w) }
+	kw := func(i int, w string) bool {
+		return i < len(toks) && !toks[i].quoted && strings.EqualFold(toks[i].text, w)
+	}
 	if !kw(0, "CREATE") {
 		return "", ""
 	}
