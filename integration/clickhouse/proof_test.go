@@ -1,7 +1,6 @@
 package clickhouse_test
 
 import (
-	"context"
 	"encoding/json"
 	"io"
 	"os"
@@ -12,7 +11,6 @@ import (
 	"github.com/mxmigrate/mxmigrate"
 	"github.com/mxmigrate/mxmigrate/config"
 	_ "github.com/mxmigrate/mxmigrate/dialect/clickhouse" // the dialect the in-process generate runs
-	"github.com/mxmigrate/mxmigrate/internal/testhook"
 
 	"github.com/mxmigrate/mxmigrate/integration/itest"
 )
@@ -95,54 +93,39 @@ func TestOfflineMatchesOnlineClickHouse(t *testing.T) {
 // type other than the target's, a down that does nothing), refuses to
 // write, on chDB.
 func TestProofCatchesSabotageThroughGenerate(t *testing.T) {
-	cases := []struct {
-		name    string
-		rewrite func(direction, sql string) string
-		want    string
-	}{
-		{"values dropped", func(dir, sql string) string {
+	itest.RefusesSabotage(t, []itest.Sabotage{
+		{Name: "values dropped", Rewrite: func(dir, sql string) string {
 			if dir == "up" && strings.Contains(sql, "MODIFY COLUMN") {
 				return sql + "\nALTER TABLE `media__videos` UPDATE `path` = '' WHERE 1 SETTINGS mutations_sync = 2;"
 			}
 			return sql
-		}, "media__videos.path"},
-		{"type narrowed", func(dir, sql string) string {
+		}, Want: "media__videos.path"},
+		{Name: "type narrowed", Rewrite: func(dir, sql string) string {
 			if dir == "up" {
 				return strings.Replace(sql, "MODIFY COLUMN `duration_s` String", "MODIFY COLUMN `duration_s` LowCardinality(String)", 1)
 			}
 			return sql
-		}, "the schema after up is the target"},
-		{"down swapped", func(dir, sql string) string {
+		}, Want: "the schema after up is the target"},
+		{Name: "down swapped", Rewrite: func(dir, sql string) string {
 			if dir == "down" {
 				return "SELECT 1;"
 			}
 			return sql
-		}, "the down files do not restore the schema"},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			dir := newProject(t)
-			mx(t, dir, "generate", "-n", "ch:metaxy_system", "-m", "init").Must(t, 0)
-			mx(t, dir, "generate", "-n", "ch:metaxy_features", "-m", "init").Must(t, 0)
-			mx(t, dir, "up", "-n", "ch").Must(t, 0)
-			itest.Append(t, filepath.Join(dir, "metaxy.toml"), "\n[ext.mxmigrate.column_types.\"media/videos\"]\nduration_s = \"string\"\n")
-			p, err := mxmigrate.Load(config.Options{Path: filepath.Join(dir, "metaxy.toml"), Environ: []string{}}, io.Discard)
-			if err != nil {
-				t.Fatal(err)
-			}
-			env, err := p.Environment("ch:metaxy_features")
-			if err != nil {
-				t.Fatal(err)
-			}
-			testhook.RewriteStatement = func(_, direction, sql string) string { return c.rewrite(direction, sql) }
-			defer func() { testhook.RewriteStatement = nil }()
-			_, err = p.Generate(context.Background(), env, mxmigrate.GenerateOptions{Message: "retype", AllowDestructive: true})
-			if err == nil || !strings.Contains(err.Error(), c.want) {
-				t.Fatalf("want a refusal naming %q, got %v", c.want, err)
-			}
-			if m, _ := filepath.Glob(filepath.Join(dir, "migrations", "ch", "features", "*retype*")); len(m) != 0 {
-				t.Errorf("a sabotaged plan wrote %v", m)
-			}
-		})
-	}
+		}, Want: "the down files do not restore the schema"},
+	}, func(t *testing.T) (*mxmigrate.Project, *mxmigrate.Env, string) {
+		dir := newProject(t)
+		mx(t, dir, "generate", "-n", "ch:metaxy_system", "-m", "init").Must(t, 0)
+		mx(t, dir, "generate", "-n", "ch:metaxy_features", "-m", "init").Must(t, 0)
+		mx(t, dir, "up", "-n", "ch").Must(t, 0)
+		itest.Append(t, filepath.Join(dir, "metaxy.toml"), "\n[ext.mxmigrate.column_types.\"media/videos\"]\nduration_s = \"string\"\n")
+		p, err := mxmigrate.Load(config.Options{Path: filepath.Join(dir, "metaxy.toml"), Environ: []string{}}, io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		env, err := p.Environment("ch:metaxy_features")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p, env, filepath.Join(dir, "migrations", "ch", "features")
+	})
 }

@@ -1,7 +1,6 @@
 package postgres_test
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"path/filepath"
@@ -10,7 +9,6 @@ import (
 
 	"github.com/mxmigrate/mxmigrate"
 	"github.com/mxmigrate/mxmigrate/integration/itest"
-	"github.com/mxmigrate/mxmigrate/internal/testhook"
 )
 
 // provedProject is the media project on PostgreSQL with its system and
@@ -76,48 +74,33 @@ func TestProofOnPostgreSQL(t *testing.T) {
 // target's, a down that does nothing) is not written (in-process: the
 // rewrite is a test hook).
 func TestProofCatchesSabotagePostgreSQL(t *testing.T) {
-	cases := []struct {
-		name    string
-		rewrite func(direction, sql string) string
-		want    string
-	}{
-		{"values dropped", func(dir, sql string) string {
+	itest.RefusesSabotage(t, []itest.Sabotage{
+		{Name: "values dropped", Rewrite: func(dir, sql string) string {
 			if dir == "up" && strings.HasPrefix(sql, "ALTER TABLE") && strings.Contains(sql, `"duration_s"`) {
 				return sql + "\nUPDATE \"prod_media__videos\" SET \"path\" = 'x';"
 			}
 			return sql
-		}, "prod_media__videos.path"},
-		{"type narrowed", func(dir, sql string) string {
+		}, Want: "prod_media__videos.path"},
+		{Name: "type narrowed", Rewrite: func(dir, sql string) string {
 			if dir == "up" && strings.Contains(sql, `ALTER COLUMN "duration_s" TYPE`) {
 				return `ALTER TABLE "prod_media__videos" ALTER COLUMN "duration_s" TYPE varchar(64) USING "duration_s"::varchar(64);`
 			}
 			return sql
-		}, "the schema after up is the target"},
-		{"down swapped", func(dir, sql string) string {
+		}, Want: "the schema after up is the target"},
+		{Name: "down swapped", Rewrite: func(dir, sql string) string {
 			if dir == "down" {
 				return "SELECT 1;"
 			}
 			return sql
-		}, "the down files do not restore the schema"},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			e := provedProject(t)
-			itest.Edit(t, filepath.Join(e.dir, "metaxy.toml"), func(s string) string {
-				return s + "\n[ext.mxmigrate.column_types.\"media/videos\"]\nduration_s = \"string\"\n"
-			})
-			p, env := e.environment(t, "prod:metaxy_features")
-			testhook.RewriteStatement = func(_, direction, sql string) string { return c.rewrite(direction, sql) }
-			defer func() { testhook.RewriteStatement = nil }()
-			_, err := p.Generate(context.Background(), env, mxmigrate.GenerateOptions{Message: "retype", AllowDestructive: true})
-			if err == nil || !strings.Contains(err.Error(), c.want) {
-				t.Fatalf("want a refusal naming %q, got %v", c.want, err)
-			}
-			if m, _ := filepath.Glob(filepath.Join(e.dir, "migrations", "features", "*retype*")); len(m) != 0 {
-				t.Errorf("a sabotaged plan wrote %v", m)
-			}
+		}, Want: "the down files do not restore the schema"},
+	}, func(t *testing.T) (*mxmigrate.Project, *mxmigrate.Env, string) {
+		e := provedProject(t)
+		itest.Edit(t, filepath.Join(e.dir, "metaxy.toml"), func(s string) string {
+			return s + "\n[ext.mxmigrate.column_types.\"media/videos\"]\nduration_s = \"string\"\n"
 		})
-	}
+		p, env := e.environment(t, "prod:metaxy_features")
+		return p, env, filepath.Join(e.dir, "migrations", "features")
+	})
 }
 
 // TestOfflineMatchesOnlinePostgreSQL: with the live server unreachable,
