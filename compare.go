@@ -61,17 +61,22 @@ func (p *Project) Compare(ctx context.Context, env *Env, o TargetOptions) (*Comp
 	if err != nil {
 		return nil, err
 	}
-	return in.plan(live)
+	defer live.h.Close()
+	return in.plan(ctx, live)
 }
 
 // plan is the pipeline's third stage: the changes from the live tables to
-// the target (and what the live tables have that the plan keeps), with the
-// dialect's account on them, planned as files in both directions.
-func (in *inputs) plan(live *live) (*Comparison, error) {
+// the target (and what the live tables have that the plan keeps), the
+// sizes of the tables they change, the dialect's account on them, planned
+// as files in both directions.
+func (in *inputs) plan(ctx context.Context, live *live) (*Comparison, error) {
 	env := in.env
 	cmp := &Comparison{Env: env, Dir: in.dir, Target: in.target, Empty: in.empty,
 		Current: live.tables, State: live.state, CatalogQueries: live.queries}
 	cmp.Changes, cmp.Unmanaged = diff.Plan(cmp.Current, cmp.Target, env.policy)
+	if err := sizes(ctx, env.Dialect, live.h, cmp.Current, cmp.Changes); err != nil {
+		return nil, fmt.Errorf("%s: %w", env.Name, err)
+	}
 	if err := cmp.render(cmp.Current); err != nil {
 		if !cmp.State.Dirty {
 			return nil, fmt.Errorf("%s: %w", env.Name, err)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/mxmigrate/mxmigrate/desired"
 	"github.com/mxmigrate/mxmigrate/dialect"
+	"github.com/mxmigrate/mxmigrate/diff"
 	"github.com/mxmigrate/mxmigrate/internal/catalog"
 	"github.com/mxmigrate/mxmigrate/schema"
 )
@@ -17,13 +18,15 @@ type live struct {
 	state  State
 	// queries counts the catalog queries introspection ran.
 	queries int
+	// h is the database, open until the plan has read the sizes of the
+	// tables it changes (sizes); the plan stage closes it.
+	h *dialect.Handle
 }
 
 // introspect is the pipeline's second stage: it waits for the database,
 // reads the tables in scope and the migrations table, counting the catalog
-// queries, then the migrations state through golang-migrate's driver, which
-// owns the database from there on (without the table nothing was ever
-// applied).
+// queries, then the migrations state with one query (without the table
+// nothing was ever applied). The database stays open for the plan stage.
 func (in *inputs) introspect(ctx context.Context) (*live, error) {
 	env := in.env
 	h, err := in.opened.wait()
@@ -39,12 +42,15 @@ func (in *inputs) introspect(ctx context.Context) (*live, error) {
 		return nil, err
 	}
 	in.clock.lap(fmt.Sprintf("introspect (%d catalog queries)", counter.Count()))
-	st, err := recordedState(env, h, all.Table(env.MigrationsTable) != nil)
-	if err != nil {
-		return nil, err
+	st := State{Version: -1}
+	if all.Table(env.MigrationsTable) != nil {
+		if st, err = in.p.queryState(ctx, env, h); err != nil {
+			h.Close()
+			return nil, err
+		}
 	}
 	in.clock.lap("read migrations state")
-	l := &live{tables: &schema.Schema{}, state: st, queries: counter.Count()}
+	l := &live{tables: &schema.Schema{}, state: st, queries: counter.Count(), h: h}
 	for _, t := range all.Tables {
 		if t.Name != env.MigrationsTable {
 			l.tables.Tables = append(l.tables.Tables, t)
@@ -71,6 +77,32 @@ func inspectScope(ctx context.Context, d dialect.Dialect, q dialect.Queryer, sco
 	}
 	out.Sort()
 	return out, nil
+}
+
+// sizes reads the sizes of the live tables the changes alter (Sizes: what
+// costs more than the catalog is read for those only) into their Stats.
+func sizes(ctx context.Context, d dialect.Dialect, q dialect.Queryer, live *schema.Schema, changes []diff.Change) error {
+	var names []string
+	seen := map[string]bool{}
+	for _, c := range changes {
+		if !seen[c.Table] && live.Table(c.Table) != nil {
+			seen[c.Table] = true
+			names = append(names, c.Table)
+		}
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	got, err := d.Sizes(ctx, q, names)
+	if err != nil {
+		return fmt.Errorf("read table sizes: %w", err)
+	}
+	for name, st := range got {
+		if t := live.Table(name); t != nil {
+			t.Stats = st
+		}
+	}
+	return nil
 }
 
 // liveNow reads the named tables that exist (nil: all) for the advice, on

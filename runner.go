@@ -449,8 +449,9 @@ type Status struct {
 	Advice string `json:"advice,omitempty"`
 }
 
-// Status reads the environment's version and pending files. It only reads:
-// without a migrations table nothing was applied, and none is created.
+// Status reads the environment's version and pending files with one query
+// (VersionQuery). It only reads: without a migrations table nothing was
+// applied, and none is created.
 func (p *Project) Status(ctx context.Context, env *Env) (*Status, error) {
 	dir, err := p.readDir(env)
 	if err != nil {
@@ -460,12 +461,16 @@ func (p *Project) Status(ctx context.Context, env *Env) (*Status, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: connect: %s", env.Name, redact.MaskPassword(err.Error()))
 	}
-	live, err := env.Dialect.Inspect(ctx, h, []string{env.MigrationsTable})
+	st, err := p.queryState(ctx, env, h)
 	if err != nil {
-		h.Close()
-		return nil, fmt.Errorf("%s: %s", env.Name, redact.MaskPassword(err.Error()))
+		// the one query failed: no migrations table (nothing was applied,
+		// and none is created), or a failure the catalog does not explain
+		live, ierr := env.Dialect.Inspect(ctx, h, []string{env.MigrationsTable})
+		if ierr == nil && live.Table(env.MigrationsTable) == nil {
+			st, err = State{Version: -1}, nil
+		}
 	}
-	st, err := recordedState(env, h, live.Table(env.MigrationsTable) != nil)
+	h.Close()
 	if err != nil {
 		return nil, err
 	}

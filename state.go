@@ -1,6 +1,8 @@
 package mxmigrate
 
 import (
+	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 
@@ -36,15 +38,31 @@ func versionOf(env *Env, drv database.Driver) (State, error) {
 	return State{Version: int64(v), Dirty: dirty}, nil
 }
 
-// recordedState reads the state of an open database whose catalog says
-// whether the migrations table exists: without it nothing was applied, and
-// nothing is created. Either way h is closed.
-func recordedState(env *Env, h *dialect.Handle, exists bool) (State, error) {
-	if !exists {
-		h.Close()
+// queryState reads the state with the dialect's VersionQuery on h, which
+// stays open: one query, no lock, nothing created (read-only commands; the
+// migrations table exists). A dirty version is read again through the
+// driver, on a connection of its own, which can say who holds the
+// migrations lock.
+func (p *Project) queryState(ctx context.Context, env *Env, h *dialect.Handle) (State, error) {
+	var v int64
+	var dirty bool
+	err := h.QueryRowContext(ctx, env.Dialect.VersionQuery(env.MigrationsTable)).Scan(&v, &dirty)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
 		return State{Version: -1}, nil
+	case err != nil:
+		return State{}, fmt.Errorf("%s: read migrations table %s: %s", env.Name, env.MigrationsTable, redact.MaskPassword(err.Error()))
+	case v < 0:
+		v = -1 // golang-migrate's NilVersion, recorded dirty
 	}
-	return readState(env, h)
+	if !dirty {
+		return State{Version: v}, nil
+	}
+	h2, err := env.Conn.Open(ctx, dialect.OpenOptions{ReadOnly: true, ExitSoon: p.ExitSoon})
+	if err != nil {
+		return State{Version: v, Dirty: true}, nil
+	}
+	return readState(env, h2)
 }
 
 // pending lists the directory's migrations newer than version.

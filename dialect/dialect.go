@@ -117,6 +117,18 @@ type Inspector interface {
 	// queries at once, or one connection (*sql.Conn, *sql.Tx), on which it
 	// must run them one after the other (see catalog.Pooled).
 	Inspect(ctx context.Context, q Queryer, tables []string) (*schema.Schema, error)
+	// Sizes reads the sizes of the named tables that exist (rows and bytes,
+	// -1 where unknown), for the tables a plan changes: read after the
+	// diff, so that what costs a file-system call per table (PostgreSQL's
+	// pg_table_size) is paid only for those. A dialect whose Inspect sets
+	// Stats from its catalog at no such cost returns nil (default).
+	Sizes(ctx context.Context, q Queryer, tables []string) (map[string]*schema.Stats, error)
+	// VersionQuery is the query that reads the migrations table's state as
+	// the dialect's golang-migrate driver records it: one row of version
+	// and dirty, none when nothing was applied. Read-only commands (status,
+	// check, generate) read the state with it on their open connection:
+	// no lock, nothing created.
+	VersionQuery(migrationsTable string) string
 	// ReadText reads every row of table, each listed column cast to text
 	// (nil for NULL), in the order of columns.
 	ReadText(ctx context.Context, q Queryer, table string, columns []string) ([][]*string, error)

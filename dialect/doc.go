@@ -49,9 +49,14 @@
 //     stay raw) and DisplayType (the type as plans show it; default
 //     `return d.TypeSQL(t)`).
 //  5. inspect.go: Inspect reads the tables asked for in a constant number of
-//     catalog queries, with their sizes (schema.Stats, -1 when unknown), on a
-//     pool or on one connection (catalog.Queries, catalog.Scan,
-//     catalog.Assemble); ReadText reads rows as text (the kit compares them).
+//     catalog queries, with their sizes where the catalog has them at no
+//     extra cost (schema.Stats, -1 when unknown), on a pool or on one
+//     connection (catalog.Queries, catalog.Scan, catalog.Assemble); Sizes
+//     reads the sizes that cost more (a file-system call per table), only
+//     for the tables a plan changes (default: `return nil, nil`);
+//     VersionQuery reads the migrations table as the dialect's driver
+//     records it (`SELECT version, dirty FROM <table> LIMIT 1` for a
+//     one-row table); ReadText reads rows as text (the kit compares them).
 //  6. render.go: Plan turns changes into files; a dialect that writes one
 //     file per plan returns `plan.OneFile(d.Render, changes, before, after)`,
 //     where Render writes the statements (internal/sqltext has the DDL every

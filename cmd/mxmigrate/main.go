@@ -109,6 +109,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	stdout = escapeWriter{stdout}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	defer startProfiles(stderr)()
 	app := newApp(stdout, stderr)
 	err := app.RunContext(ctx, normalizeArgs(args))
 	if err == nil {

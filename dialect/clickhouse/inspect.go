@@ -385,3 +385,9 @@ func wrapped(s string) bool {
 	})
 	return whole
 }
+
+// Sizes: Inspect reads total_rows and total_bytes from system.tables, at no
+// extra cost.
+func (Dialect) Sizes(context.Context, dialect.Queryer, []string) (map[string]*schema.Stats, error) {
+	return nil, nil
+}

@@ -62,3 +62,9 @@ type driver struct {
 func (d *driver) Close() error {
 	return errors.Join(d.Driver.Close(), d.h.Close())
 }
+
+// VersionQuery reads the migrations table as golang-migrate's ClickHouse
+// driver does: a row per version change, the last by sequence.
+func (d Dialect) VersionQuery(migrationsTable string) string {
+	return "SELECT version, dirty FROM " + d.Quote(migrationsTable) + " ORDER BY sequence DESC LIMIT 1"
+}

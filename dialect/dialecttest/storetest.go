@@ -3,6 +3,8 @@ package dialecttest
 import (
 	"bytes"
 	"context"
+	"database/sql"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -480,6 +482,8 @@ func NamesAtTheLimit(t testing.TB, h Harness) {
 // State: the dialect's golang-migrate driver reads what it records: nothing
 // on a fresh database, then version and dirty flag as set.
 func State(t testing.TB, h Harness) {
+	t.Helper()
+	sizes(t, h)
 	d := newDB(t, h)
 	drv := d.driver("schema_migrations_state")
 	defer drv.Close()
@@ -488,6 +492,17 @@ func State(t testing.TB, h Harness) {
 		v, dirty, err := drv.Version()
 		if err != nil || v != wantV || dirty != wantDirty {
 			t.Errorf("version %d dirty %v (%v), want %d %v", v, dirty, err, wantV, wantDirty)
+		}
+		// VersionQuery reads what the driver recorded (no row: none)
+		var qv int64
+		var qdirty bool
+		q := h.Dialect.VersionQuery("schema_migrations_state")
+		err = d.pool.QueryRowContext(context.Background(), q).Scan(&qv, &qdirty)
+		if errors.Is(err, sql.ErrNoRows) {
+			qv, qdirty, err = int64(database.NilVersion), false, nil
+		}
+		if err != nil || int(qv) != wantV || qdirty != wantDirty {
+			t.Errorf("%s: version %d dirty %v (%v), want %d %v", q, qv, qdirty, err, wantV, wantDirty)
 		}
 	}
 	check(database.NilVersion, false)
@@ -499,6 +514,32 @@ func State(t testing.TB, h Harness) {
 			t.Fatal(err)
 		}
 		check(s.v, s.dirty)
+	}
+}
+
+// sizes: a table with rows has a size after Inspect, or after Sizes where
+// the dialect leaves it to Sizes, and Sizes names only tables that exist.
+func sizes(t testing.TB, h Harness) {
+	d := newDB(t, h)
+	s := shape(t, h.Dialect, &schema.Schema{Tables: []*schema.Table{{Name: "sized", Columns: []*schema.Column{{Name: "k", Type: schema.String}},
+		PrimaryKey: &schema.PrimaryKey{Columns: []string{"k"}}}}})
+	d.apply(s)
+	seq := 0
+	d.insert(s, 50, &seq, true, nil)
+	live := d.inspect([]string{"sized"})
+	st := live.Table("sized").Stats
+	got, err := h.Dialect.Sizes(context.Background(), d.pool, []string{"sized", "absent"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got["absent"] != nil {
+		t.Errorf("Sizes reports a table that does not exist: %+v", got["absent"])
+	}
+	if got["sized"] != nil {
+		st = got["sized"]
+	}
+	if st == nil || st.Bytes <= 0 && st.Rows <= 0 {
+		t.Errorf("a table of 50 rows has no size from Inspect nor Sizes: %+v", st)
 	}
 }
 

@@ -203,3 +203,8 @@ func (d *Driver) Drop() error {
 	}
 	return nil
 }
+
+// VersionQuery reads the driver's one-row migrations table.
+func (Dialect) VersionQuery(migrationsTable string) string {
+	return "SELECT version, dirty FROM " + sqltext.QuoteDouble(migrationsTable) + " LIMIT 1"
+}

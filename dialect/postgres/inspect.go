@@ -15,13 +15,11 @@ import (
 // Catalog queries: three per call whatever the number of tables, each
 // limited to the connection's current schema (search_path) and the tables asked for.
 const (
-	// columnsQuery also reads each table's size: rows as the planner
-	// estimates them (reltuples scaled to the table's current pages, -1
-	// before the first ANALYZE or VACUUM) and bytes (pg_table_size: heap,
-	// TOAST and maps, without indexes), computed once per table (the CTE)
-	// and repeated on each of its rows.
+	// columnsQuery reads the columns from the catalog alone: sizes, which
+	// cost a file-system call per table, are read by sizesQuery for the
+	// tables a plan changes.
 	columnsQuery = `WITH s AS MATERIALIZED (
-  SELECT c.oid, c.relname, c.reltuples, c.relpages, pg_catalog.pg_relation_size(c.oid) AS heap, pg_catalog.pg_table_size(c.oid) AS bytes,
+  SELECT c.oid, c.relname,
     (SELECT min(a.attnum) FROM pg_catalog.pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) AS first
   FROM pg_catalog.pg_class c
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -29,11 +27,6 @@ const (
     AND ($1::text[] IS NULL OR c.relname = ANY($1::text[]))
 )
 SELECT s.relname, a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull,
-  CASE WHEN s.reltuples < 0 THEN -1
-    WHEN s.relpages > 0 THEN round(s.reltuples / s.relpages * (s.heap / current_setting('block_size')::bigint))::bigint
-    WHEN s.heap = 0 THEN 0
-    ELSE -1 END,
-  s.bytes,
   COALESCE(pg_catalog.pg_get_expr(d.adbin, d.adrelid), ''), a.attidentity::text, a.attgenerated::text,
   COALESCE(pg_catalog.col_description(s.oid, a.attnum), ''),
   CASE WHEN a.attnum = s.first THEN COALESCE(pg_catalog.obj_description(s.oid, 'pg_class'), '') ELSE '' END
@@ -42,6 +35,23 @@ JOIN pg_catalog.pg_attribute a ON a.attrelid = s.oid
 LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attnum > 0 AND NOT a.attisdropped
 ORDER BY s.relname, a.attnum`
+	// sizesQuery reads the named tables' sizes: rows as the planner
+	// estimates them (reltuples scaled to the table's current pages, -1
+	// before the first ANALYZE or VACUUM) and bytes (pg_table_size: heap,
+	// TOAST and maps, without indexes).
+	sizesQuery = `WITH s AS MATERIALIZED (
+  SELECT c.relname, c.reltuples, c.relpages, pg_catalog.pg_relation_size(c.oid) AS heap, pg_catalog.pg_table_size(c.oid) AS bytes
+  FROM pg_catalog.pg_class c
+  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+  WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND c.relname = ANY($1::text[])
+)
+SELECT s.relname,
+  CASE WHEN s.reltuples < 0 THEN -1
+    WHEN s.relpages > 0 THEN round(s.reltuples / s.relpages * (s.heap / current_setting('block_size')::bigint))::bigint
+    WHEN s.heap = 0 THEN 0
+    ELSE -1 END,
+  s.bytes
+FROM s`
 	// pkQuery reads primary keys, and the other constraints (unique, check,
 	// foreign key, exclusion) and the triggers mxmigrate does not model
 	// (decision 40), with their definitions.
@@ -109,6 +119,25 @@ func (d Dialect) Inspect(ctx context.Context, q dialect.Queryer, tables []string
 	return out, nil
 }
 
+// Sizes reads the named tables' sizes (sizesQuery): a file-system call per
+// table, which Inspect leaves to the tables a plan changes.
+func (Dialect) Sizes(ctx context.Context, q dialect.Queryer, tables []string) (map[string]*schema.Stats, error) {
+	out := map[string]*schema.Stats{}
+	if len(tables) == 0 {
+		return out, nil
+	}
+	err := catalog.Scan(ctx, q, "read table sizes", sizesQuery, []any{tables}, func(r *sql.Rows) error {
+		var name string
+		var st schema.Stats
+		if err := r.Scan(&name, &st.Rows, &st.Bytes); err != nil {
+			return err
+		}
+		out[name] = &st
+		return nil
+	})
+	return out, err
+}
+
 // inspection is one Inspect: the rows of its three queries, which may run
 // at once (each writes its own fields).
 type inspection struct {
@@ -126,12 +155,13 @@ type indexDef struct {
 	special bool
 }
 
-// column reads a row of the columns query: a column with its table's size,
-// and its DEFAULT, identity, generation and comments as objects.
+// column reads a row of the columns query: a column (its table's size not
+// read yet: Sizes), and its DEFAULT, identity, generation and comments as
+// objects.
 func (in *inspection) column(r *sql.Rows) error {
-	var c catalog.ColumnRow
+	c := catalog.ColumnRow{Stats: schema.Stats{Rows: -1, Bytes: -1}}
 	var def, identity, generated, comment, tableComment string
-	if err := r.Scan(&c.Table, &c.Name, &c.Type, &c.Nullable, &c.Stats.Rows, &c.Stats.Bytes, &def, &identity, &generated, &comment, &tableComment); err != nil {
+	if err := r.Scan(&c.Table, &c.Name, &c.Type, &c.Nullable, &def, &identity, &generated, &comment, &tableComment); err != nil {
 		return err
 	}
 	in.cols = append(in.cols, c)

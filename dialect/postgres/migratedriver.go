@@ -367,3 +367,9 @@ func (d *Driver) Drop() error {
 	}
 	return nil
 }
+
+// VersionQuery reads the driver's one-row migrations table in the current
+// schema (Inspect found it there; an unqualified name resolves to it first).
+func (Dialect) VersionQuery(migrationsTable string) string {
+	return "SELECT version, dirty FROM " + sqltext.QuoteDouble(migrationsTable) + " LIMIT 1"
+}

@@ -13,19 +13,26 @@ import (
 	"github.com/mxmigrate/mxmigrate/internal/docker"
 )
 
-// devContainers lists the dev server containers mxmigrate left running
-// (value: one process's, or "" for any).
-func devContainers(t *testing.T, value string) []string {
+// devContainers lists the dev server containers of one mxmigrate process
+// (pid), or with pid "", those whose process has ended: left behind (other
+// test packages, running meanwhile, have dev servers of their own).
+func devContainers(t *testing.T, pid string) []string {
 	t.Helper()
 	eng, err := docker.Connect(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	ids, err := eng.Containers(context.Background(), value)
+	all, err := eng.Containers(context.Background(), pid)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return ids
+	var out []string
+	for id, owner := range all {
+		if _, err := os.Stat("/proc/" + owner); pid != "" || os.IsNotExist(err) {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 // TestProofOnADockerServer: with no dev_url and a Docker engine at hand,

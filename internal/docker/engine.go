@@ -147,21 +147,24 @@ func (e *Engine) Pull(ctx context.Context, ref string) error {
 // docker rm -f $(docker ps -q --filter label=mxmigrate.dev)).
 const Label = "mxmigrate.dev"
 
-// Containers lists the ids of the containers labelled Label=value (any
-// value where value is "").
-func (e *Engine) Containers(ctx context.Context, value string) ([]string, error) {
+// Containers lists the containers labelled Label=value (any value where
+// value is ""): id -> the label's value (the process that started it).
+func (e *Engine) Containers(ctx context.Context, value string) (map[string]string, error) {
 	f := Label
 	if value != "" {
 		f += "=" + value
 	}
 	filters, _ := json.Marshal(map[string][]string{"label": {f}})
-	var out []struct{ Id string }
+	var out []struct {
+		Id     string
+		Labels map[string]string
+	}
 	if err := e.do(ctx, "GET", "/containers/json?all=1&filters="+url.QueryEscape(string(filters)), nil, &out); err != nil {
 		return nil, err
 	}
-	ids := make([]string, len(out))
-	for i, c := range out {
-		ids[i] = c.Id
+	ids := make(map[string]string, len(out))
+	for _, c := range out {
+		ids[c.Id] = c.Labels[Label]
 	}
 	return ids, nil
 }
