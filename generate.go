@@ -65,6 +65,9 @@ func (p *Project) Generate(ctx context.Context, env *Env, o GenerateOptions) (*G
 	if o.DryRun {
 		return res, nil
 	}
+	if err := ctx.Err(); err != nil {
+		return res, err // interrupted: nothing is written
+	}
 	return res, res.write(ms, locked)
 }
 

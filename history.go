@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"sort"
@@ -56,8 +57,26 @@ func history(ctx context.Context, dir *generator.Dir, ref string) ([]string, err
 // baseFiles are the migrations (version -> "<digits>_<name>") that the
 // directory holds at ref, read with git.
 func baseFiles(ctx context.Context, path, ref string) (map[uint64]string, error) {
-	cmd := exec.CommandContext(ctx, "git", "ls-tree", "--name-only", ref, "--", ".")
-	cmd.Dir = path
+	if strings.HasPrefix(ref, "-") || strings.Contains(ref, ":") {
+		return nil, fmt.Errorf("lint --base %q: give a branch, tag or commit (e.g. origin/main)", ref)
+	}
+	// git runs in the directory, or the nearest one that exists (a new
+	// environment's directory may not yet)
+	root, rel := path, "."
+	for {
+		if _, err := os.Stat(root); err == nil || filepath.Dir(root) == root {
+			break
+		}
+		rel = filepath.Join(filepath.Base(root), rel)
+		root = filepath.Dir(root)
+	}
+	verify := exec.CommandContext(ctx, "git", "rev-parse", "--verify", "--quiet", ref+"^{commit}")
+	verify.Dir = root
+	if out, err := verify.Output(); err != nil || len(out) == 0 {
+		return nil, fmt.Errorf("lint --base %s: git knows no commit %s in %s (fetch the base branch: fetch-depth: 0 in CI)", ref, ref, path)
+	}
+	cmd := exec.CommandContext(ctx, "git", "ls-tree", "--name-only", ref, "--", rel+"/")
+	cmd.Dir = root
 	out, err := cmd.Output()
 	if err != nil {
 		var ee *exec.ExitError

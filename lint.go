@@ -75,6 +75,9 @@ func (p *Project) Lint(ctx context.Context, env *Env, o LintOptions) (*LintResul
 		devURL = env.DevURL
 	}
 	dev, remove, err := env.Dialect.Dev(ctx, env.Conn, devURL)
+	if err != nil && ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
 	if err != nil {
 		return nil, errors.New(env.Name + ": lint needs a dev database: " + redact.MaskPassword(err.Error()))
 	}

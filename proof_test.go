@@ -358,9 +358,20 @@ func TestLintNamesUnsaidDrops(t *testing.T) {
 	if all := strings.Join(f, "\n"); !strings.Contains(all, "line 1 (ALTER TABLE hand ALTER COLUMN fps TYPE BIGINT;) changes the type of hand.fps") {
 		t.Errorf("an unsaid retype: %q", f)
 	}
-	f = lint("-- DESTRUCTIVE: drops column hand.fps and its data\n"+drop, restore)
+	f = lint("SELECT 1;\n-- DESTRUCTIVE: drops column hand.fps and its data\nALTER TABLE hand\n  DROP COLUMN fps;\n", restore)
 	if all := strings.Join(f, "\n"); strings.Contains(all, "does not say so") {
 		t.Errorf("a drop that says so: %q", f)
+	}
+	// said elsewhere, of another name, in a string, or renamed then dropped: unsaid
+	for _, up := range []string{
+		"-- DESTRUCTIVE: drops column hand.fps and its data\n" + drop,
+		"SELECT 1;\n-- DESTRUCTIVE: drops column hand.fpsx and its data\nALTER TABLE hand DROP COLUMN fps;\n",
+		"ALTER TABLE hand DROP COLUMN fps;\nSELECT 'RENAME fps';\n",
+		"ALTER TABLE hand RENAME COLUMN fps TO fps_old;\nALTER TABLE hand DROP COLUMN fps_old;\n",
+	} {
+		if f := lint(up, restore); !strings.Contains(strings.Join(f, "\n"), "drops column hand.fps and its data, and the file does not say so") {
+			t.Errorf("%q: %q", up, f)
+		}
 	}
 	f = lint("ALTER TABLE hand RENAME COLUMN fps TO frames_per_second;\n", "ALTER TABLE hand RENAME COLUMN frames_per_second TO fps;\n")
 	if all := strings.Join(f, "\n"); strings.Contains(all, "does not say so") || len(f) != 0 {
@@ -432,5 +443,29 @@ func TestLintBase(t *testing.T) {
 	}
 	if _, err := p.Lint(context.Background(), env, mxmigrate.LintOptions{Base: "no-such-ref"}); err == nil || !strings.Contains(err.Error(), "no-such-ref") {
 		t.Errorf("an unknown base: %v", err)
+	}
+}
+
+// TestLintAcceptsWhatAFileSays: a destructive migration written with
+// --allow-destructive (its DESTRUCTIVE comments name what it loses) lints
+// clean: what it does to values is a note, not a finding, so that a
+// reviewed change does not keep CI red.
+func TestLintAcceptsWhatAFileSays(t *testing.T) {
+	p, dir := clipsProject(t)
+	writeClips(t, dir, "int64", "string")
+	if _, err := generate(t, dir, mxmigrate.GenerateOptions{Message: "retype", AllowDestructive: true}); err != nil {
+		t.Fatal(err)
+	}
+	env, err := p.Environment("dev:metaxy_features")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := p.Lint(context.Background(), env, mxmigrate.LintOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := r.Files[len(r.Files)-1]
+	if !r.Clean || len(last.Notes) == 0 || !strings.Contains(strings.Join(last.Notes, "\n"), "said in the file (-- DESTRUCTIVE), so accepted: ") {
+		t.Errorf("a reviewed destructive file: clean %v, %+v", r.Clean, last)
 	}
 }

@@ -39,9 +39,12 @@ func (p *Project) prove(ctx context.Context, res *GenerateResult, o GenerateOpti
 	}
 	dev, remove, err := env.Dialect.Dev(ctx, env.Conn, devURL)
 	made = time.Since(start)
+	if err != nil && ctx.Err() != nil {
+		return ctx.Err() // interrupted (Ctrl-C): not a plan to write unproved
+	}
 	if err != nil && devURL != "" {
 		// a dev database the user named: not having it is an error
-		return fmt.Errorf("%s: dev_url: %s", env.Name, redact.MaskPassword(err.Error()))
+		return fmt.Errorf("%s: the dev database (dev_url): %s", env.Name, redact.MaskPassword(err.Error()))
 	}
 	if err != nil {
 		res.Proof = &proof.Report{Skipped: "no dev database: " + redact.MaskPassword(err.Error()), Findings: []string{}, Notes: []string{}}

@@ -2,9 +2,11 @@ package proof
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/mxmigrate/mxmigrate/diff"
+	"github.com/mxmigrate/mxmigrate/generator"
 	"github.com/mxmigrate/mxmigrate/internal/sqltext"
 	"github.com/mxmigrate/mxmigrate/schema"
 )
@@ -13,46 +15,46 @@ import (
 // did to the dev database's tables (before -> after) that drops or retypes
 // data (a table or column dropped, a type changed so that values may not
 // convert) must be said in the file, by a "-- DESTRUCTIVE: ..." comment
-// naming it, as generate writes above every such statement. A hand-written
-// file that does it silently is a finding, naming the statement. A column
-// that a RENAME statement names is taken as renamed, not dropped.
+// naming it right above the statement that does it, as generate writes. A
+// hand-written file that does it silently is a finding, naming the
+// statement. A table or column a RENAME statement renames to one the file
+// leaves behind is renamed, not dropped.
 func (p *prover) unsaid(f File, before, after *schema.Schema) {
 	up := string(f.Up)
-	said := strings.ToLower(destructiveComments(up))
 	stmts := sqltext.Split(up)
+	changes := diff.Compare(before, after)
+	renamed := renames(stmts, changes)
 	var findings []string
-	for _, c := range diff.Compare(before, after) {
-		var name, does string
+	for _, c := range changes {
+		var name, does, keyword string
 		switch {
 		case c.Kind == diff.DropTable:
-			name, does = c.Table, "drops table "+c.Table+" and all its rows"
+			name, does, keyword = c.Table, "drops table "+c.Table+" and all its rows", "DROP"
 		case c.Kind == diff.DropColumn:
-			name, does = c.Table+"."+c.Column.Name, "drops column "+c.Table+"."+c.Column.Name+" and its data"
+			name, does, keyword = c.Table+"."+c.Column.Name, "drops column "+c.Table+"."+c.Column.Name+" and its data", "DROP"
 		case c.Kind == diff.AlterColumnType && c.Destructive() != "":
-			name, does = c.Table+"."+c.Column.Name, c.Destructive()
+			name, does, keyword = c.Table+"."+c.Column.Name, c.Destructive(), "TYPE"
 		default:
 			continue
 		}
-		if strings.Contains(said, strings.ToLower(name)) {
+		if c.Kind != diff.AlterColumnType && renamed[name] {
 			continue
 		}
 		last := name[strings.LastIndex(name, ".")+1:]
-		if c.Kind != diff.AlterColumnType && naming(stmts, last, "RENAME") != nil {
-			continue // renamed: its values live on under the new name
+		s := naming(stmts, last, keyword)
+		if s == nil && keyword == "TYPE" {
+			s = naming(stmts, last, "MODIFY") // ClickHouse: MODIFY COLUMN
 		}
-		where := f.Name
-		keyword := "DROP"
-		if c.Kind == diff.AlterColumnType {
-			keyword = "TYPE"
-			if naming(stmts, last, keyword) == nil {
-				keyword = "MODIFY" // ClickHouse: MODIFY COLUMN
-			}
-		}
-		if s := naming(stmts, last, keyword); s != nil {
+		where, said := f.Name, destructiveComments(up, 0)
+		if s != nil {
 			first, _, _ := strings.Cut(s.Text, "\n")
 			where = fmt.Sprintf("%s line %d (%s)", f.Name, s.Line, first)
+			said = destructiveComments(up, s.Line) // the comments right above it
 		}
-		findings = append(findings, fmt.Sprintf("%s %s, and the file does not say so: a hand-written statement that drops or retypes data needs a \"-- DESTRUCTIVE: <why>\" comment naming %s above it, as generate writes", where, does, name))
+		if names(said, name, c.Kind == diff.DropTable) {
+			continue
+		}
+		findings = append(findings, fmt.Sprintf("%s %s, and the file does not say so: a hand-written statement that drops or retypes data needs a \"-- DESTRUCTIVE: <why>\" comment naming %s right above it, as generate writes", where, does, name))
 	}
 	const check = "statements that drop or retype data say so"
 	if len(findings) == 0 {
@@ -63,47 +65,168 @@ func (p *prover) unsaid(f File, before, after *schema.Schema) {
 	p.r.Findings = append(p.r.Findings, findings...)
 }
 
-// destructiveComments are the file's "-- DESTRUCTIVE:" lines.
-func destructiveComments(sql string) string {
-	var b strings.Builder
-	for _, line := range strings.Split(sql, "\n") {
-		if strings.HasPrefix(strings.TrimSpace(line), "-- DESTRUCTIVE:") {
-			b.WriteString(line)
-			b.WriteByte('\n')
+// destructiveComments are the "-- DESTRUCTIVE:" lines of the comment block
+// right above line (1-based; 0: every one of the file's).
+func destructiveComments(sql string, line int) []string {
+	lines := strings.Split(sql, "\n")
+	var out []string
+	if line == 0 {
+		for _, l := range lines {
+			if strings.HasPrefix(strings.TrimSpace(l), "-- DESTRUCTIVE:") {
+				out = append(out, l)
+			}
+		}
+		return out
+	}
+	for i := line - 2; i >= 0 && i < len(lines); i-- {
+		l := strings.TrimSpace(lines[i])
+		if l != "" && !strings.HasPrefix(l, "--") {
+			break // the statement before
+		}
+		if strings.HasPrefix(l, "-- DESTRUCTIVE:") {
+			out = append(out, l)
 		}
 	}
-	return b.String()
+	return out
 }
 
-// naming is the first statement that holds keyword and name (both as
-// words, any case), or nil.
+// names reports whether a comment names name ("table" or "table.column",
+// as generate writes them) whole: not as the start of a longer name, and a
+// table not as the table of one of its columns.
+func names(comments []string, name string, table bool) bool {
+	want := generator.Comment(name)
+	for _, c := range comments {
+		for i := 0; ; {
+			j := strings.Index(c[i:], want)
+			if j < 0 {
+				break
+			}
+			j += i
+			end := j + len(want)
+			before := j == 0 || c[j-1] == ' '
+			after := end == len(c) || !identByte(lower(c[end])) && c[end] != '.'
+			if table && end < len(c) && c[end] == '.' {
+				after = false
+			}
+			if before && after {
+				return true
+			}
+			i = j + 1
+		}
+	}
+	return false
+}
+
+func lower(b byte) byte {
+	if b >= 'A' && b <= 'Z' {
+		return b + 'a' - 'A'
+	}
+	return b
+}
+
+// renames are the tables and columns ("table.column") a RENAME statement
+// renames to a name the file adds (RENAME [COLUMN] old TO new; RENAME TO
+// new for a table): their values live on under the new name.
+func renames(stmts []sqltext.Stmt, changes []diff.Change) map[string]bool {
+	added := map[string]bool{}
+	for _, c := range changes {
+		switch c.Kind {
+		case diff.CreateTable:
+			added[c.Table] = true
+		case diff.AddColumn:
+			added[c.Table+"."+c.Column.Name] = true
+		}
+	}
+	out := map[string]bool{}
+	for _, st := range stmts {
+		toks := identifiers(st.Text)
+		kw := func(i int, w string) bool {
+			return i < len(toks) && !toks[i].quoted && strings.EqualFold(toks[i].text, w)
+		}
+		if !kw(0, "ALTER") || !kw(1, "TABLE") {
+			continue
+		}
+		i := 2
+		for kw(i, "IF") || kw(i, "EXISTS") || kw(i, "ONLY") {
+			i++
+		}
+		if i >= len(toks) {
+			continue
+		}
+		table := toks[i].text
+		for j := i + 1; j < len(toks); j++ {
+			if !kw(j, "RENAME") {
+				continue
+			}
+			k := j + 1
+			if kw(k, "COLUMN") {
+				k++
+			}
+			switch {
+			case kw(k, "TO") && k+1 < len(toks) && added[toks[k+1].text]:
+				out[table] = true // the table renamed
+			case k+2 < len(toks) && kw(k+1, "TO") && added[table+"."+toks[k+2].text]:
+				out[table+"."+toks[k].text] = true
+			}
+		}
+	}
+	return out
+}
+
+// naming is the first statement that holds keyword and name as
+// identifiers (any case; string literals and comments do not count), or nil.
 func naming(stmts []sqltext.Stmt, name, keyword string) *sqltext.Stmt {
 	for i := range stmts {
-		if hasWord(stmts[i].Text, keyword) && hasWord(stmts[i].Text, name) {
+		var hasKey, hasName bool
+		for _, t := range identifiers(stmts[i].Text) {
+			hasKey = hasKey || !t.quoted && strings.EqualFold(t.text, keyword)
+			hasName = hasName || strings.EqualFold(t.text, name)
+		}
+		if hasKey && hasName {
 			return &stmts[i]
 		}
 	}
 	return nil
 }
 
-// hasWord reports whether text holds w (any case) not inside a longer
-// identifier.
-func hasWord(text, w string) bool {
-	lt, lw := strings.ToLower(text), strings.ToLower(w)
-	for i := 0; ; {
-		j := strings.Index(lt[i:], lw)
-		if j < 0 {
-			return false
-		}
-		j += i
-		end := j + len(lw)
-		if (j == 0 || !identByte(lt[j-1])) && (end == len(lt) || !identByte(lt[end])) {
-			return true
-		}
-		i = j + 1
-	}
-}
-
 func identByte(b byte) bool {
 	return b == '_' || b >= 'a' && b <= 'z' || b >= '0' && b <= '9'
+}
+
+// saidRE reads what a "-- DESTRUCTIVE:" comment of generate's is about: a
+// column (table.column) or a table.
+var saidRE = regexp.MustCompile(`(?:drops column|changes the type of|sets|adds NOT NULL column) (\S+?)(?: |:|$)|(?:drops table|rebuilds table|drops the primary key of) (\S+?)(?: |:|$)`)
+
+// accepted moves lint's findings about what the file says it destroys (a
+// "-- DESTRUCTIVE:" comment naming the column or table: a change someone
+// reviewed and allowed) to its notes: the values it loses are the point.
+func accepted(f File, findings, notes []string) ([]string, []string) {
+	var subjects []string
+	for _, c := range destructiveComments(string(f.Up), 0) {
+		for _, m := range saidRE.FindAllStringSubmatch(c, -1) {
+			if m[1] != "" {
+				subjects = append(subjects, m[1]+" ")
+			} else {
+				subjects = append(subjects, "table "+m[2]+" ", " "+m[2]+".", m[2]+".")
+			}
+		}
+	}
+	var kept []string
+	for _, x := range findings {
+		said := false
+		for _, s := range subjects {
+			if strings.Contains(x, s) && !strings.Contains(x, "does not say so") {
+				said = true
+			}
+		}
+		if said {
+			notes = append(notes, "said in the file (-- DESTRUCTIVE), so accepted: "+x)
+		} else {
+			kept = append(kept, x)
+		}
+	}
+	if kept == nil {
+		kept = []string{}
+	}
+	return kept, notes
 }

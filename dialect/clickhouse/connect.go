@@ -427,6 +427,12 @@ func (d Dialect) Dev(ctx context.Context, live dialect.Store, devURL string) (di
 		return d.namedDev(ctx, s, devURL)
 	case s == nil:
 		return tempDev(ctx)
+	case s.embedded():
+		if _, err := os.Stat(s.dir); os.IsNotExist(err) {
+			// nothing to make a database beside, and the live directory is
+			// not created by a command that only plans
+			return tempDev(ctx)
+		}
 	case !s.embedded():
 		if _, err := chdb.Load(); err == nil {
 			return tempDev(ctx)
@@ -504,8 +510,15 @@ func scratch(ctx context.Context, s *store) (dialect.Store, func(), error) {
 		u.Path = "/" + name
 		dev.u = &u
 	}
+	sys := *s // dropped from "default", so that the live database is not created
+	sys.db = "default"
+	if !s.embedded() {
+		u := *s.u
+		u.Path = "/default"
+		sys.u = &u
+	}
 	drop := func() {
-		dialect.Exec(context.Background(), s, "DROP DATABASE IF EXISTS "+chdb.QuoteIdent(name)+" SYNC")
+		dialect.Exec(context.Background(), &sys, "DROP DATABASE IF EXISTS "+chdb.QuoteIdent(name)+" SYNC")
 	}
 	return &dev, drop, nil
 }

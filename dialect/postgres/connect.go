@@ -30,6 +30,10 @@ type store struct {
 	// container is the dev server mxmigrate started for the proof
 	// (docker://postgres/MAJOR), "" for any other server.
 	container string
+	// devDB, on a dev database, is the database its connections must be
+	// in: Open refuses any other (a URL parameter such as ?dbname= must
+	// never lead the proof into the live database).
+	devDB string
 }
 
 var schemeRE = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9.-]*)(\+[A-Za-z0-9_]+)?://`)
@@ -111,6 +115,13 @@ func (s *store) Open(ctx context.Context, _ dialect.OpenOptions) (*dialect.Handl
 	if err := db.PingContext(pctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store %q: cannot connect to %s: %s", s.name, redact.MaskPassword(cs), redact.MaskPassword(err.Error()))
+	}
+	if s.devDB != "" {
+		var in string
+		if err := db.QueryRowContext(pctx, "SELECT current_database()").Scan(&in); err != nil || in != s.devDB {
+			db.Close()
+			return nil, fmt.Errorf("the dev database's connection is in database %q, not in %q, which mxmigrate made for the proof (%v): refused, the proof never works in a database it did not make", in, s.devDB, err)
+		}
 	}
 	return &dialect.Handle{DB: db, ID: redact.MaskPassword(s.url)}, nil
 }

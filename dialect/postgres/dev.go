@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/mxmigrate/mxmigrate/dialect"
 	"github.com/mxmigrate/mxmigrate/internal/docker"
 	"github.com/mxmigrate/mxmigrate/internal/redact"
@@ -96,7 +97,12 @@ func scratch(ctx context.Context, server *store, where string) (dialect.Store, f
 		return nil, nil, err
 	}
 	u.Path = "/" + name
-	dev := &store{name: "dev", raw: u.String(), url: u.String(), container: server.container}
+	q := u.Query()
+	for _, k := range []string{"dbname", "database"} {
+		q.Del(k) // parameters that would choose another database (Open checks too)
+	}
+	u.RawQuery = q.Encode()
+	dev := &store{name: "dev", raw: u.String(), url: u.String(), container: server.container, devDB: name}
 	drop := func() {
 		dialect.Exec(context.Background(), server, "DROP DATABASE IF EXISTS "+sqltext.QuoteDouble(name)+" WITH (FORCE)")
 	}
@@ -160,7 +166,7 @@ func dockerDev(ctx context.Context, major int) (dialect.Store, func(), error) {
 	}
 	remove := func() { eng.Remove(c) }
 	u := fmt.Sprintf("postgresql://postgres:%s@%s:%s/postgres?sslmode=disable", password, c.Host, c.Port)
-	server := &store{name: "dev", raw: u, url: u, container: fmt.Sprintf("docker://postgres/%d (image %s)", major, image)}
+	server := &store{name: "dev", raw: u, url: u, container: fmt.Sprintf("docker://postgres/%d (image %s)", major, image), devDB: "postgres"}
 	if err := waitReady(ctx, server); err != nil {
 		remove()
 		return nil, nil, fmt.Errorf("the dev server in a container of %s did not accept connections: %w", image, err)
@@ -213,19 +219,13 @@ func waitReady(ctx context.Context, s *store) error {
 	return errors.Join(errors.New("not ready after a minute"), last)
 }
 
-// sameDatabase reports whether two postgresql:// URLs name one database:
-// host, port and database name.
+// sameDatabase reports whether two postgresql:// URLs name one database as
+// pgx reads them (host, port and database, query parameters included).
 func sameDatabase(a, b string) bool {
-	ua, err1 := url.Parse(a)
-	ub, err2 := url.Parse(b)
+	ca, err1 := pgconn.ParseConfig(a)
+	cb, err2 := pgconn.ParseConfig(b)
 	if err1 != nil || err2 != nil {
 		return a == b
 	}
-	port := func(u *url.URL) string {
-		if p := u.Port(); p != "" {
-			return p
-		}
-		return "5432"
-	}
-	return ua.Hostname() == ub.Hostname() && port(ua) == port(ub) && strings.Trim(ua.Path, "/") == strings.Trim(ub.Path, "/")
+	return strings.EqualFold(ca.Host, cb.Host) && ca.Port == cb.Port && ca.Database == cb.Database
 }

@@ -129,3 +129,14 @@ func TestProofCatchesSabotageThroughGenerate(t *testing.T) {
 		return p, env, filepath.Join(dir, "migrations", "ch", "features")
 	})
 }
+
+// TestDryRunCreatesNoDataDirectory: a dry run against a chDB directory that
+// does not exist proves its plan in a temporary one, and creates neither
+// the directory nor the live database.
+func TestDryRunCreatesNoDataDirectory(t *testing.T) {
+	dir := newProject(t)
+	mx(t, dir, "generate", "-n", "ch:metaxy_system", "-m", "init", "--dry-run").Must(t, 0, "Proof on chdb:")
+	if _, err := os.Stat(filepath.Join(dir, "chdata")); !os.IsNotExist(err) {
+		t.Errorf("a dry run created the live data directory (%v)", err)
+	}
+}

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -77,5 +79,30 @@ func TestDockerDevServerGoesOnCtrlC(t *testing.T) {
 	err := <-done
 	if left := devContainers(t, pid); len(left) != 0 {
 		t.Errorf("after Ctrl-C (%v), the dev server container is left: %v", err, left)
+	}
+	// interrupted before its proof: an error, and no file written unproved
+	if m, _ := filepath.Glob(filepath.Join(e.dir, "migrations", "system", "*.sql")); err == nil || len(m) != 0 {
+		t.Errorf("after Ctrl-C: exit %v, files %v", err, m)
+	}
+}
+
+// TestProofNeverInTheLiveDatabase: a URL whose ?dbname= names the live
+// database (pgx lets it override the path) never leads the proof there: a
+// dev_url naming the live database that way is refused, and the scratch
+// database made on the live server (no Docker engine) is the scratch one.
+func TestProofNeverInTheLiveDatabase(t *testing.T) {
+	e := bareProject(t)
+	live := pg.DSN("metaxy") + "&dbname=" + e.db // path: another database; ?dbname: the live one
+	e.vars = []string{"MEDIA_PG_URL=" + live, "DOCKER_HOST=unix:///nonexistent.sock"}
+	e.mx(t, "generate", "-n", "prod:metaxy_system", "-m", "init").Must(t, 0, "Proof on postgresql://")
+	e.mx(t, "up", "-n", "prod").Must(t, 0)
+	e.sql(t, `CREATE TABLE bystander (x int)`, `INSERT INTO bystander VALUES (1)`)
+	e.mx(t, "generate", "-n", "prod:metaxy_features", "-m", "init", "--dev-url", pg.DSN("template1")+"&dbname="+e.db).Must(t, 3, "names the live database")
+	e.mx(t, "generate", "-n", "prod:metaxy_features", "-m", "init").Must(t, 0, "Proof on postgresql://")
+	if got := e.names(t, `SELECT x::text FROM bystander`); got != "1" {
+		t.Errorf("the live database's own table after generate: %q", got)
+	}
+	if got := e.tables(t, "public"); !strings.Contains(got, "metaxy_system") && !strings.Contains(got, "bystander") {
+		t.Errorf("live tables after generate: %s", got)
 	}
 }
