@@ -74,8 +74,13 @@ func (in *inputs) plan(ctx context.Context, live *live) (*Comparison, error) {
 	cmp := &Comparison{Env: env, Dir: in.dir, Target: in.target, Empty: in.empty,
 		Current: live.tables, State: live.state, CatalogQueries: live.queries}
 	cmp.Changes, cmp.Unmanaged = diff.Plan(cmp.Current, cmp.Target, env.policy)
-	if err := sizes(ctx, env.Dialect, live.h, cmp.Current, cmp.Changes); err != nil {
+	read, err := complete(ctx, env.Dialect, live.h, cmp.Current, cmp.Changes, cmp.Unmanaged)
+	if err != nil {
 		return nil, fmt.Errorf("%s: %w", env.Name, err)
+	}
+	if read && len(cmp.Unmanaged) > 0 {
+		// the objects' definitions are read now: list them with those
+		cmp.Changes, cmp.Unmanaged = diff.Plan(cmp.Current, cmp.Target, env.policy)
 	}
 	if err := cmp.render(cmp.Current); err != nil {
 		if !cmp.State.Dirty {

@@ -79,30 +79,32 @@ func inspectScope(ctx context.Context, d dialect.Dialect, q dialect.Queryer, sco
 	return out, nil
 }
 
-// sizes reads the sizes of the live tables the changes alter (Sizes: what
-// costs more than the catalog is read for those only) into their Stats.
-func sizes(ctx context.Context, d dialect.Dialect, q dialect.Queryer, live *schema.Schema, changes []diff.Change) error {
+// complete reads into live what the dialect's Inspect leaves out as
+// costly (PostgreSQL: sizes, index definitions) for the tables the changes
+// alter and those the unmanaged objects are on, and reports whether it
+// read any.
+func complete(ctx context.Context, d dialect.Dialect, q dialect.Queryer, live *schema.Schema, changes []diff.Change, unmanaged []diff.Unmanaged) (bool, error) {
 	var names []string
 	seen := map[string]bool{}
-	for _, c := range changes {
-		if !seen[c.Table] && live.Table(c.Table) != nil {
-			seen[c.Table] = true
-			names = append(names, c.Table)
+	add := func(table string) {
+		if !seen[table] && live.Table(table) != nil {
+			seen[table] = true
+			names = append(names, table)
 		}
+	}
+	for _, c := range changes {
+		add(c.Table)
+	}
+	for _, u := range unmanaged {
+		add(u.Table)
 	}
 	if len(names) == 0 {
-		return nil
+		return false, nil
 	}
-	got, err := d.Sizes(ctx, q, names)
-	if err != nil {
-		return fmt.Errorf("read table sizes: %w", err)
+	if err := d.Complete(ctx, q, live, names); err != nil {
+		return false, fmt.Errorf("read the sizes and definitions of %d table(s): %w", len(names), err)
 	}
-	for name, st := range got {
-		if t := live.Table(name); t != nil {
-			t.Stats = st
-		}
-	}
-	return nil
+	return true, nil
 }
 
 // liveNow reads the named tables that exist (nil: all) for the advice, on
@@ -116,6 +118,9 @@ func (p *Project) liveNow(ctx context.Context, env *Env, tables []string) *schem
 	defer h.Close()
 	live, err := env.Dialect.Inspect(ctx, h, tables)
 	if err != nil {
+		return nil
+	}
+	if err := env.Dialect.Complete(ctx, h, live, live.Names()); err != nil {
 		return nil
 	}
 	return live

@@ -117,12 +117,12 @@ type Inspector interface {
 	// queries at once, or one connection (*sql.Conn, *sql.Tx), on which it
 	// must run them one after the other (see catalog.Pooled).
 	Inspect(ctx context.Context, q Queryer, tables []string) (*schema.Schema, error)
-	// Sizes reads the sizes of the named tables that exist (rows and bytes,
-	// -1 where unknown), for the tables a plan changes: read after the
-	// diff, so that what costs a file-system call per table (PostgreSQL's
-	// pg_table_size) is paid only for those. A dialect whose Inspect sets
-	// Stats from its catalog at no such cost returns nil (default).
-	Sizes(ctx context.Context, q Queryer, tables []string) (map[string]*schema.Stats, error)
+	// Complete reads into live what Inspect leaves out because it costs a
+	// call per table or index (PostgreSQL: sizes, which are file-system
+	// calls, and index definitions), for the named tables only: those a
+	// plan changes, or whose unmanaged objects it lists. A dialect whose
+	// Inspect reads everything at no such cost does nothing (default).
+	Complete(ctx context.Context, q Queryer, live *schema.Schema, tables []string) error
 	// VersionQuery is the query that reads the migrations table's state as
 	// the dialect's golang-migrate driver records it: one row of version
 	// and dirty, none when nothing was applied. Read-only commands (status,

@@ -51,9 +51,10 @@
 //  5. inspect.go: Inspect reads the tables asked for in a constant number of
 //     catalog queries, with their sizes where the catalog has them at no
 //     extra cost (schema.Stats, -1 when unknown), on a pool or on one
-//     connection (catalog.Queries, catalog.Scan, catalog.Assemble); Sizes
-//     reads the sizes that cost more (a file-system call per table), only
-//     for the tables a plan changes (default: `return nil, nil`);
+//     connection (catalog.Queries, catalog.Scan, catalog.Assemble); Complete
+//     reads what costs more (a file-system call per table, a definition
+//     function per index) for the tables a plan changes (default:
+//     `return nil`);
 //     VersionQuery reads the migrations table as the dialect's driver
 //     records it (`SELECT version, dirty FROM <table> LIMIT 1` for a
 //     one-row table); ReadText reads rows as text (the kit compares them).

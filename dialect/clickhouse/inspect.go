@@ -386,8 +386,8 @@ func wrapped(s string) bool {
 	return whole
 }
 
-// Sizes: Inspect reads total_rows and total_bytes from system.tables, at no
+// Complete: Inspect reads sizes and definitions from the catalog at no
 // extra cost.
-func (Dialect) Sizes(context.Context, dialect.Queryer, []string) (map[string]*schema.Stats, error) {
-	return nil, nil
+func (Dialect) Complete(context.Context, dialect.Queryer, *schema.Schema, []string) error {
+	return nil
 }

@@ -517,8 +517,8 @@ func State(t testing.TB, h Harness) {
 	}
 }
 
-// sizes: a table with rows has a size after Inspect, or after Sizes where
-// the dialect leaves it to Sizes, and Sizes names only tables that exist.
+// sizes: a table with rows has a size after Inspect and Complete, and
+// Complete adds no table.
 func sizes(t testing.TB, h Harness) {
 	d := newDB(t, h)
 	s := shape(t, h.Dialect, &schema.Schema{Tables: []*schema.Table{{Name: "sized", Columns: []*schema.Column{{Name: "k", Type: schema.String}},
@@ -527,19 +527,15 @@ func sizes(t testing.TB, h Harness) {
 	seq := 0
 	d.insert(s, 50, &seq, true, nil)
 	live := d.inspect([]string{"sized"})
-	st := live.Table("sized").Stats
-	got, err := h.Dialect.Sizes(context.Background(), d.pool, []string{"sized", "absent"})
-	if err != nil {
+	if err := h.Dialect.Complete(context.Background(), d.pool, live, []string{"sized", "absent"}); err != nil {
 		t.Fatal(err)
 	}
-	if got["absent"] != nil {
-		t.Errorf("Sizes reports a table that does not exist: %+v", got["absent"])
+	if live.Table("absent") != nil || len(live.Tables) != 1 {
+		t.Errorf("Complete adds tables: %v", live.Names())
 	}
-	if got["sized"] != nil {
-		st = got["sized"]
-	}
+	st := live.Table("sized").Stats
 	if st == nil || st.Bytes <= 0 && st.Rows <= 0 {
-		t.Errorf("a table of 50 rows has no size from Inspect nor Sizes: %+v", st)
+		t.Errorf("a table of 50 rows has no size after Inspect and Complete: %+v", st)
 	}
 }
 

@@ -241,8 +241,8 @@ func unquoteIdent(s string) string {
 	return s
 }
 
-// Sizes: Inspect reads estimated_size from duckdb_tables(), at no extra
-// cost.
-func (Dialect) Sizes(context.Context, dialect.Queryer, []string) (map[string]*schema.Stats, error) {
-	return nil, nil
+// Complete: Inspect reads sizes and definitions from the catalog at no
+// extra cost.
+func (Dialect) Complete(context.Context, dialect.Queryer, *schema.Schema, []string) error {
+	return nil
 }

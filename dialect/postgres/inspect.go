@@ -74,7 +74,6 @@ WHERE NOT tg.tgisinternal AND n.nspname = current_schema()
   array_to_json(ARRAY(SELECT COALESCE(a.attname, '') FROM unnest(ix.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
     LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = ix.indrelid AND a.attnum = k.attnum
     WHERE k.ord <= ix.indnkeyatts ORDER BY k.ord))::text,
-  pg_catalog.pg_get_indexdef(ix.indexrelid), pg_catalog.quote_ident(current_schema()),
   ix.indpred IS NOT NULL OR ix.indnkeyatts < ix.indnatts OR am.amname <> 'btree'
 FROM pg_catalog.pg_index ix
 JOIN pg_catalog.pg_class i ON i.oid = ix.indexrelid
@@ -85,6 +84,15 @@ WHERE n.nspname = current_schema() AND NOT ix.indisprimary
   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con WHERE con.conindid = ix.indexrelid)
   AND ($1::text[] IS NULL OR t.relname = ANY($1::text[]))
 ORDER BY t.relname, i.relname`
+	// indexDefsQuery reads the named tables' index definitions
+	// (pg_get_indexdef, a function call an index: Complete reads them for
+	// the tables a plan changes or lists).
+	indexDefsQuery = `SELECT t.relname, i.relname, pg_catalog.pg_get_indexdef(ix.indexrelid), pg_catalog.quote_ident(current_schema())
+FROM pg_catalog.pg_index ix
+JOIN pg_catalog.pg_class i ON i.oid = ix.indexrelid
+JOIN pg_catalog.pg_class t ON t.oid = ix.indrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace
+WHERE n.nspname = current_schema() AND NOT ix.indisprimary AND t.relname = ANY($1::text[])`
 )
 
 // Inspect reads the named tables that exist; nil tables means all. The three
@@ -133,23 +141,57 @@ func (in *inspection) ordered() []catalog.ColumnRow {
 	return out
 }
 
-// Sizes reads the named tables' sizes (sizesQuery): a file-system call per
-// table, which Inspect leaves to the tables a plan changes.
-func (Dialect) Sizes(ctx context.Context, q dialect.Queryer, tables []string) (map[string]*schema.Stats, error) {
-	out := map[string]*schema.Stats{}
+// Complete reads, for the named tables of live, their sizes (sizesQuery)
+// and their indexes' definitions (indexDefsQuery): a file-system call per
+// table and a function call per index, which Inspect leaves to the tables
+// a plan changes or lists.
+func (Dialect) Complete(ctx context.Context, q dialect.Queryer, live *schema.Schema, tables []string) error {
 	if len(tables) == 0 {
-		return out, nil
-	}
-	err := catalog.Scan(ctx, q, "read table sizes", sizesQuery, []any{tables}, func(r *sql.Rows) error {
-		var name string
-		var st schema.Stats
-		if err := r.Scan(&name, &st.Rows, &st.Bytes); err != nil {
-			return err
-		}
-		out[name] = &st
 		return nil
-	})
-	return out, err
+	}
+	sizes := map[string]*schema.Stats{}
+	defs := map[string]string{} // table\x00index
+	err := catalog.Queries(q,
+		func() error {
+			return catalog.Scan(ctx, q, "read table sizes", sizesQuery, []any{tables}, func(r *sql.Rows) error {
+				var name string
+				var st schema.Stats
+				if err := r.Scan(&name, &st.Rows, &st.Bytes); err != nil {
+					return err
+				}
+				sizes[name] = &st
+				return nil
+			})
+		},
+		func() error {
+			return catalog.Scan(ctx, q, "read index definitions", indexDefsQuery, []any{tables}, func(r *sql.Rows) error {
+				var table, index, def, nsp string
+				if err := r.Scan(&table, &index, &def, &nsp); err != nil {
+					return err
+				}
+				defs[table+"\x00"+index] = strings.Replace(def, " ON "+nsp+".", " ON ", 1)
+				return nil
+			})
+		},
+	)
+	if err != nil {
+		return err
+	}
+	for _, name := range tables {
+		t := live.Table(name)
+		if t == nil {
+			continue
+		}
+		if st := sizes[name]; st != nil {
+			t.Stats = st
+		}
+		for _, ix := range t.Indexes {
+			if def, ok := defs[name+"\x00"+ix.Name]; ok {
+				ix.Def = def
+			}
+		}
+	}
+	return nil
 }
 
 // inspection is one Inspect: the rows of its three queries, which may run
@@ -216,18 +258,18 @@ func (in *inspection) constraint(r *sql.Rows) error {
 // index reads a row of the indexes query, with its definition.
 func (in *inspection) index(r *sql.Rows) error {
 	var k catalog.KeyRow
-	var list, def, nsp string
+	var list string
 	var valid, special bool
-	if err := r.Scan(&k.Table, &k.Name, &k.Unique, &valid, &list, &def, &nsp, &special); err != nil {
+	if err := r.Scan(&k.Table, &k.Name, &k.Unique, &valid, &list, &special); err != nil {
 		return err
 	}
 	k.Invalid = !valid
-	cols, def, err := keyColumns(k.Name, list, def, nsp)
+	cols, _, err := keyColumns(k.Name, list, "", "")
 	if err != nil {
 		return err
 	}
 	k.Columns = cols
-	in.defs[k.Table+"\x00"+k.Name] = indexDef{def, special}
+	in.defs[k.Table+"\x00"+k.Name] = indexDef{"", special}
 	in.ixs = append(in.ixs, k)
 	return nil
 }
