@@ -74,9 +74,13 @@ func (in *inputs) plan(ctx context.Context, live *live) (*Comparison, error) {
 	cmp := &Comparison{Env: env, Dir: in.dir, Target: in.target, Empty: in.empty,
 		Current: live.tables, State: live.state, CatalogQueries: live.queries}
 	cmp.Changes, cmp.Unmanaged = diff.Plan(cmp.Current, cmp.Target, env.policy)
+	in.clock.lap(fmt.Sprintf("diff (%d changes)", len(cmp.Changes)))
 	read, err := complete(ctx, env.Dialect, live.h, cmp.Current, cmp.Changes, cmp.Unmanaged)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", env.Name, err)
+	}
+	if read {
+		in.clock.lap("read what the plan needs of the tables it changes")
 	}
 	if read && len(cmp.Unmanaged) > 0 {
 		// the objects' definitions are read now: list them with those
@@ -90,7 +94,7 @@ func (in *inputs) plan(ctx context.Context, live *live) (*Comparison, error) {
 		// rebuild's table left behind): the dirty version is the news
 		cmp.Unrendered = err
 	}
-	in.clock.lap(fmt.Sprintf("diff and render (%d changes)", len(cmp.Changes)))
+	in.clock.lap(fmt.Sprintf("render (%d changes)", len(cmp.Changes)))
 	cmp.Timings = in.clock.timings
 	return cmp, nil
 }

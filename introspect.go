@@ -29,21 +29,40 @@ type live struct {
 // nothing was ever applied). The database stays open for the plan stage.
 func (in *inputs) introspect(ctx context.Context) (*live, error) {
 	env := in.env
-	h, err := in.opened.wait()
-	if err != nil {
-		return nil, err
+	r := <-in.opened
+	if r.err != nil {
+		return nil, r.err
 	}
-	in.clock.lap("open " + env.Dialect.Name() + " database (overlapping the above)")
-	counter := &catalog.Counter{Q: h}
-	scope := desired.Scope(in.target, in.dir.Managed())
-	all, err := inspectScope(ctx, env.Dialect, counter, append(scope, env.MigrationsTable))
-	if err != nil {
-		h.Close()
-		return nil, err
+	h, counter := r.h, r.counter
+	in.clock.lap("open " + env.Dialect.Name() + " database and read the tables it manages (overlapping the above)")
+	if counter == nil {
+		counter = &catalog.Counter{Q: h}
 	}
+	scope := append(desired.Scope(in.target, in.dir.Managed()), env.MigrationsTable)
+	var rest []string // what the target adds to what was read already
+	for _, n := range scope {
+		if !r.asked[n] {
+			rest = append(rest, n)
+		}
+	}
+	all := r.early
+	if all == nil || len(rest) > 0 {
+		more, err := env.Dialect.Inspect(ctx, counter, rest)
+		if err != nil {
+			h.Close()
+			return nil, fmt.Errorf("introspect %s database: %w", env.Dialect.Name(), err)
+		}
+		if all == nil {
+			all = more
+		} else {
+			all.Tables = append(all.Tables, more.Tables...)
+		}
+	}
+	all = within(all, scope)
 	in.clock.lap(fmt.Sprintf("introspect (%d catalog queries)", counter.Count()))
 	st := State{Version: -1}
 	if all.Table(env.MigrationsTable) != nil {
+		var err error
 		if st, err = in.p.queryState(ctx, env, h); err != nil {
 			h.Close()
 			return nil, err
@@ -59,12 +78,8 @@ func (in *inputs) introspect(ctx context.Context) (*live, error) {
 	return l, nil
 }
 
-// inspectScope reads the live schema of the tables in scope that exist.
-func inspectScope(ctx context.Context, d dialect.Dialect, q dialect.Queryer, scope []string) (*schema.Schema, error) {
-	s, err := d.Inspect(ctx, q, scope)
-	if err != nil {
-		return nil, fmt.Errorf("introspect %s database: %w", d.Name(), err)
-	}
+// within is s's tables in scope, sorted.
+func within(s *schema.Schema, scope []string) *schema.Schema {
 	in := make(map[string]bool, len(scope))
 	for _, n := range scope {
 		in[n] = true
@@ -76,7 +91,7 @@ func inspectScope(ctx context.Context, d dialect.Dialect, q dialect.Queryer, sco
 		}
 	}
 	out.Sort()
-	return out, nil
+	return out
 }
 
 // complete reads into live what the dialect's Inspect leaves out as

@@ -38,7 +38,10 @@ func (p *Project) prepare(ctx context.Context, env *Env, o TargetOptions) (*inpu
 	}
 	clock.lap("read and verify " + p.rel(env.Dir))
 	env = p.complete(env)
-	return &inputs{p: p, env: env, o: o, dir: dir, opened: openAsync(ctx, env.Conn, p.ExitSoon), clock: clock}, nil
+	// the tables the directory manages, and the migrations table, are read
+	// while the target is derived (introspect reads what the target adds)
+	early := append(dir.Managed(), env.MigrationsTable)
+	return &inputs{p: p, env: env, o: o, dir: dir, opened: openAsync(ctx, env.Conn, p.ExitSoon, env.Dialect, early), clock: clock}, nil
 }
 
 // readDir reads and verifies the environment's migrations directory.
