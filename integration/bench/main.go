@@ -20,19 +20,20 @@ import (
 	"github.com/mxmigrate/mxmigrate/dialect"
 	"github.com/mxmigrate/mxmigrate/dialect/clickhouse"
 	"github.com/mxmigrate/mxmigrate/dialect/duckdb"
-	_ "github.com/mxmigrate/mxmigrate/dialect/postgres"
+	"github.com/mxmigrate/mxmigrate/dialect/postgres"
 	"github.com/mxmigrate/mxmigrate/integration/itest"
 	"github.com/mxmigrate/mxmigrate/internal/chdb"
 )
 
 var (
 	floor    = flag.String("engine-floor", "", "internal: DIALECT:PATH: open this DuckDB file or chDB directory, read its catalog, exit")
-	sizes    = flag.String("sizes", "100,1000,5000", "numbers of feature tables for the scaling table")
+	sizes    = flag.String("sizes", "100,1000,10000", "numbers of feature tables for the scaling table")
 	runs     = flag.Int("runs", 5, "generate runs per measurement (the median is reported)")
 	dialects = flag.String("dialects", strings.Join(dialect.Names(), ","), "dialects to measure, from the registry (clickhouse: embedded, through libchdb)")
 	out      = flag.String("out", "BENCHMARKS.md", "markdown report to write (empty: none)")
 	phases   = flag.Bool("phases", false, "print the phase timings (--verbose) of each measured generate's last run")
 	proofMax = flag.Int("proof-max", 1000, "measure the proof at sizes up to this many tables")
+	alembic  = flag.Int("alembic-max", 1000, "measure Alembic's compare_metadata (PostgreSQL, Debian's python3-alembic) at sizes up to this many tables")
 )
 
 // Columns per feature table: 1 id + 14 user columns + Metaxy's 10 system columns = 25.
@@ -54,6 +55,9 @@ type measure struct {
 	// or why it did not run; proofFew the same for a typical change, 3
 	// tables gaining a column ("-" where not measured: -proof-max).
 	proof, proofFew string
+	// alembicMS is Alembic's compare_metadata on the same PostgreSQL
+	// database (0: not measured), alembicProcMS the whole python process.
+	alembicMS, alembicProcMS float64
 }
 
 func main() {
@@ -82,7 +86,10 @@ func main() {
 			fmt.Printf("%-10s %5d tables: generate %7.1f ms (median of %d), %d catalog queries, peak RSS %5.1f MB, %d changes, proof %s ms (3 changed: %s ms)",
 				m.dialect, m.tables, ms(m.wall), *runs, m.queries, m.rssMB, m.changes, m.proof, m.proofFew)
 			if m.floorMB > 0 {
-				fmt.Printf(" (engine alone: %.1f ms, %.1f MB)", m.floorMS, m.floorMB)
+				fmt.Printf(" (floor: %.1f ms, %.1f MB, x%.2f)", m.floorMS, m.floorMB, ms(m.wall)/m.floorMS)
+			}
+			if m.alembicMS > 0 {
+				fmt.Printf(" (Alembic compare: %.0f ms, %.0fx)", m.alembicMS, m.alembicMS/ms(m.wall))
 			}
 			fmt.Println()
 			results = append(results, m)
@@ -281,6 +288,12 @@ definitions = ["defs.toml"]
 		m.floorMS, m.floorMB = engineAlone("duckdb:" + filepath.Join(dir, "bench.duckdb"))
 	case "clickhouse":
 		m.floorMS, m.floorMB = engineAlone("clickhouse:" + filepath.Join(dir, "chdata"))
+	case "postgresql":
+		url := strings.TrimPrefix(vars[0], "BENCH_PG_URL=")
+		m.floorMS, m.floorMB = psqlFloor(url, n)
+		if n <= *alembic {
+			m.alembicMS, m.alembicProcMS = alembicCompare(url, n, extra)
+		}
 	}
 	if m.changes != extra {
 		check(fmt.Errorf("%s %d tables: expected %d added columns, plan has %d", dialect, n, extra, m.changes))
@@ -309,25 +322,75 @@ func helpLatency(bin string) time.Duration {
 	return walls[len(walls)/2]
 }
 
-// engineAlone runs this program again with -engine-floor spec (median wall
-// of the runs, peak RSS over them).
-func engineAlone(spec string) (float64, float64) {
+// psqlFloor replays mxmigrate's three PostgreSQL catalog queries, with the
+// same scope (the n feature tables and the migrations table), through psql
+// on one connection: the floor any tool reading this catalog pays (median
+// wall of the runs, peak RSS over them).
+func psqlFloor(url string, n int) (float64, float64) {
+	names := make([]string, 0, n+1)
+	for i := 0; i < n; i++ {
+		names = append(names, fmt.Sprintf("'bench__feature_%05d'", i))
+	}
+	names = append(names, "'schema_migrations_metaxy_features'")
+	arr := "ARRAY[" + strings.Join(names, ",") + "]::text[]"
+	var b strings.Builder
+	for _, q := range postgres.CatalogQueries() {
+		b.WriteString(strings.ReplaceAll(q, "$1::text[]", arr) + ";\n")
+	}
+	f, err := os.CreateTemp("", "mxbench-floor-*.sql")
+	check(err)
+	defer os.Remove(f.Name())
+	_, err = f.WriteString(b.String())
+	check(err)
+	f.Close()
+	return timed(func() *exec.Cmd {
+		return exec.Command("psql", url, "-X", "-q", "-o", "/dev/null", "-v", "ON_ERROR_STOP=1", "-f", f.Name())
+	}, "psql floor")
+}
+
+// alembicCompare runs alembic_compare.py (Alembic's compare_metadata, tables
+// declared as Metaxy's SQLAlchemy integration declares them) once, with
+// Debian's python3: the seconds compare_metadata took, and the whole
+// process's.
+func alembicCompare(url string, n, extra int) (float64, float64) {
+	start := time.Now()
+	out, err := exec.Command("/usr/bin/python3", filepath.Join("integration", "bench", "alembic_compare.py"), url, strconv.Itoa(n), strconv.Itoa(extra)).CombinedOutput()
+	proc := time.Since(start)
+	if err != nil {
+		check(fmt.Errorf("alembic compare: %v\n%s (scripts/provision.sh installs python3-alembic)", err, out))
+	}
+	var secs float64
+	var diffs int
+	if _, err := fmt.Sscanf(strings.TrimSpace(string(out)), "%f %d", &secs, &diffs); err != nil || diffs == 0 {
+		check(fmt.Errorf("alembic compare printed %q", out))
+	}
+	return secs * 1000, ms(proc)
+}
+
+// timed runs the command runs times: median wall, peak RSS.
+func timed(cmd func() *exec.Cmd, what string) (float64, float64) {
 	var walls []time.Duration
 	var maxRSS int64
 	for i := 0; i < *runs; i++ {
+		c := cmd()
 		start := time.Now()
-		cmd := exec.Command(os.Args[0], "-engine-floor", spec)
-		out, err := cmd.CombinedOutput()
+		out, err := c.CombinedOutput()
 		walls = append(walls, time.Since(start))
 		if err != nil {
-			check(fmt.Errorf("engine alone (%s): %v\n%s", spec, err, out))
+			check(fmt.Errorf("%s: %v\n%s", what, err, out))
 		}
-		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok && ru.Maxrss > maxRSS {
+		if ru, ok := c.ProcessState.SysUsage().(*syscall.Rusage); ok && ru.Maxrss > maxRSS {
 			maxRSS = ru.Maxrss
 		}
 	}
 	sort.Slice(walls, func(i, j int) bool { return walls[i] < walls[j] })
 	return ms(walls[len(walls)/2]), float64(maxRSS) / 1024
+}
+
+// engineAlone runs this program again with -engine-floor spec (median wall
+// of the runs, peak RSS over them).
+func engineAlone(spec string) (float64, float64) {
+	return timed(func() *exec.Cmd { return exec.Command(os.Args[0], "-engine-floor", spec) }, "engine alone ("+spec+")")
 }
 
 // engineFloor opens a DuckDB file or a chDB directory and reads its catalog
@@ -377,14 +440,28 @@ func report(rs []measure, help, dr time.Duration) []byte {
 		"then N/10 of them gain a column and `mxmigrate generate` writes the migration. Wall time is the median\n" +
 		"of the runs; RSS is the peak over them.\n\n")
 	fmt.Fprintf(&b, "Machine: %d cores, %s/%s, %s.\n\n", runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version())
-	b.WriteString("| dialect | tables | generate wall (ms) | catalog queries | peak RSS (MB) | engine alone (ms) | engine alone (MB) | ms per table | proof (ms) | proof, 3 changed (ms) |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
+	b.WriteString("| dialect | tables | generate wall (ms) | catalog queries | peak RSS (MB) | floor (ms) | floor (MB) | x floor | Alembic compare (ms) | Alembic / generate | ms per table | proof (ms) | proof, 3 changed (ms) |\n" +
+		"| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
 	for _, m := range rs {
-		flMS, flMB := "-", "-"
+		flMS, flMB, ratio, al, alRatio := "-", "-", "-", "-", "-"
 		if m.floorMB > 0 {
 			flMS, flMB = fmt.Sprintf("%.1f", m.floorMS), fmt.Sprintf("%.1f", m.floorMB)
+			ratio = fmt.Sprintf("%.2f", ms(m.wall)/m.floorMS)
 		}
-		fmt.Fprintf(&b, "| %s | %d | %.1f | %d | %.1f | %s | %s | %.3f | %s | %s |\n", m.dialect, m.tables, ms(m.wall), m.queries, m.rssMB, flMS, flMB, ms(m.wall)/float64(m.tables), m.proof, m.proofFew)
+		if m.alembicMS > 0 {
+			al, alRatio = fmt.Sprintf("%.0f", m.alembicMS), fmt.Sprintf("%.0fx", m.alembicMS/ms(m.wall))
+		}
+		fmt.Fprintf(&b, "| %s | %d | %.1f | %d | %.1f | %s | %s | %s | %s | %s | %.3f | %s | %s |\n", m.dialect, m.tables, ms(m.wall), m.queries, m.rssMB,
+			flMS, flMB, ratio, al, alRatio, ms(m.wall)/float64(m.tables), m.proof, m.proofFew)
 	}
+	b.WriteString("\n\"Floor\" is what any tool reading the same catalog pays, measured the same way (median wall, peak RSS):\n" +
+		"for DuckDB and chDB a process that only opens the same file or directory and runs mxmigrate's three\n" +
+		"catalog queries (the engine's own share); for PostgreSQL psql replaying mxmigrate's three catalog\n" +
+		"queries with the same scope on one connection. \"x floor\" is generate's wall over it. \"Alembic\n" +
+		"compare\" is the time of Alembic's `compare_metadata` (Debian's python3-alembic) on the same\n" +
+		"database, the tables declared as Metaxy's SQLAlchemy integration declares them (the python\n" +
+		"process's start and imports not counted), and \"Alembic / generate\" how many times generate's\n" +
+		"whole process fits in it.\n")
 	fmt.Fprintf(&b, "\nGenerate is measured with `--no-proof`; \"proof\" is the proof phase of one generate with it\n"+
 		"(`--verbose`: \"prove on a dev database\"; docs/proof.md), with the N/10 changed tables; \"proof, 3\n"+
 		"changed\" the median of 3 runs for a typical change, 3 tables gaining a column (measured up to %d\n"+
@@ -392,14 +469,10 @@ func report(rs []measure, help, dr time.Duration) []byte {
 		"PostgreSQL server in a Docker container (its start included); a scratch database beside the live\n"+
 		"one in the chDB directory. The directory's statements that build the changed tables are replayed,\n"+
 		"sample rows go into them, and the plan runs up, down, up again.\n", *proofMax)
-	b.WriteString("\n\"Engine alone\" is the wall time and peak RSS of a process that only opens the same DuckDB file or\n" +
-		"chDB directory and runs the same three catalog queries: the floor for any tool reading the schema\n" +
-		"in-process. DuckDB loads a file's whole catalog into memory. ClickHouse (chDB, embedded, the\n" +
-		"`chdb:` store of the tests and local runs) attaches every table of its data directory when it\n" +
-		"starts (about 1.4 ms per table here) and maps a 566 MB library: mxmigrate's generate on ClickHouse\n" +
-		"takes what that start takes. SPEC section 13's targets are for DuckDB and PostgreSQL; against a\n" +
-		"ClickHouse server, which has started already, the engine's start is not paid (none is reachable on\n" +
-		"this machine to measure).\n")
+	b.WriteString("\nDuckDB loads a file's whole catalog into memory. ClickHouse (chDB, embedded, the `chdb:` store of the\n" +
+		"tests and local runs) attaches every table of its data directory when it starts and maps a 566 MB\n" +
+		"library: mxmigrate's generate on ClickHouse takes what that start takes. Against a ClickHouse server,\n" +
+		"which has started already, the engine's start is not paid (none is reachable on this machine).\n")
 	fmt.Fprintf(&b, "\n`mxmigrate --help`: %.1f ms (median of 21 runs).\n\n", ms(help))
 	fmt.Fprintf(&b, "Diff + render of 10,000 in-memory tables (DuckDB SQL, `BenchmarkDiffRender`): %.1f ms.\n\n", ms(dr))
 	b.WriteString("Targets: generate <= 300 ms and <= 100 MB at 1,000 tables on DuckDB and PostgreSQL; --help <= 30 ms;\n" +
