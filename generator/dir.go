@@ -189,7 +189,7 @@ func (d *Dir) ReadVerified(f File) (up, down []byte, err error) {
 	for _, e := range d.Sum.Entries {
 		if e.Version == f.Version {
 			if e.Hash != hashBytes(up, down) {
-				return nil, nil, fmt.Errorf("%s or its down file changed after this run checked the directory (its hash differs from %s); nothing of it ran: review the change, then `mxmigrate rehash` and run again", f.Up, SumFile)
+				return nil, nil, fmt.Errorf("%s or its down file is not what %s records (its hash differs: edited by hand, or changed while this run read the directory); nothing of it ran: review the change, then `mxmigrate rehash` and run again", f.Up, SumFile)
 			}
 			return up, down, nil
 		}
