@@ -106,12 +106,7 @@ func TestProofCatchesSabotageThroughGenerate(t *testing.T) {
 			}
 			return sql
 		}, Want: "the schema after up is the target"},
-		{Name: "down swapped", Rewrite: func(dir, sql string) string {
-			if dir == "down" {
-				return "SELECT 1;"
-			}
-			return sql
-		}, Want: "the down files do not restore the schema"},
+		itest.DownSwapped,
 	}, func(t *testing.T) (*mxmigrate.Project, *mxmigrate.Env, string) {
 		dir := newProject(t)
 		mx(t, dir, "generate", "-n", "ch:metaxy_system", "-m", "init").Must(t, 0)

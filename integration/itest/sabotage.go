@@ -18,6 +18,15 @@ type Sabotage struct {
 	Want    string
 }
 
+// DownSwapped is the sabotage every dialect shares: down files that do
+// nothing.
+var DownSwapped = Sabotage{Name: "down swapped", Rewrite: func(dir, sql string) string {
+	if dir == "down" {
+		return "SELECT 1;"
+	}
+	return sql
+}, Want: "the down files do not restore the schema"}
+
 // RefusesSabotage runs, for each case, setup (a project whose next plan is
 // a change called "retype", and the directory generate writes it to), then
 // generate with the rewrite in place and --allow-destructive: it must fail

@@ -87,12 +87,7 @@ func TestProofCatchesSabotagePostgreSQL(t *testing.T) {
 			}
 			return sql
 		}, Want: "the schema after up is the target"},
-		{Name: "down swapped", Rewrite: func(dir, sql string) string {
-			if dir == "down" {
-				return "SELECT 1;"
-			}
-			return sql
-		}, Want: "the down files do not restore the schema"},
+		itest.DownSwapped,
 	}, func(t *testing.T) (*mxmigrate.Project, *mxmigrate.Env, string) {
 		e := provedProject(t)
 		itest.Edit(t, filepath.Join(e.dir, "metaxy.toml"), func(s string) string {
