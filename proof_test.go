@@ -373,6 +373,20 @@ func TestLintNamesUnsaidDrops(t *testing.T) {
 			t.Errorf("%q: %q", up, f)
 		}
 	}
+	// renamed, then its values lost or its type changed: still seen
+	f = lint("ALTER TABLE hand RENAME COLUMN fps TO w2;\nUPDATE hand SET w2 = NULL;\n", "ALTER TABLE hand RENAME COLUMN w2 TO fps;\n")
+	if !strings.Contains(strings.Join(f, "\n"), "hand.fps (") {
+		t.Errorf("values lost after a rename: %q", f)
+	}
+	f = lint("ALTER TABLE hand RENAME COLUMN fps TO w2;\nALTER TABLE hand ALTER COLUMN w2 TYPE BIGINT;\n", "ALTER TABLE hand ALTER COLUMN w2 TYPE DOUBLE;\nALTER TABLE hand RENAME COLUMN w2 TO fps;\n")
+	if !strings.Contains(strings.Join(f, "\n"), "changes the type of hand.w2") {
+		t.Errorf("a retype after a rename: %q", f)
+	}
+	// a DESTRUCTIVE comment about something else excuses nothing
+	f = lint("-- DESTRUCTIVE: drops the primary key of hand (reviewed)\nUPDATE hand SET fps = 0;\n", "SELECT 1;\n")
+	if !strings.Contains(strings.Join(f, "\n"), "hand.fps (") {
+		t.Errorf("values lost under a comment about the key: %q", f)
+	}
 	f = lint("ALTER TABLE hand RENAME COLUMN fps TO frames_per_second;\n", "ALTER TABLE hand RENAME COLUMN frames_per_second TO fps;\n")
 	if all := strings.Join(f, "\n"); strings.Contains(all, "does not say so") || len(f) != 0 {
 		t.Errorf("a rename: %q", f)

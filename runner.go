@@ -449,7 +449,8 @@ type Status struct {
 	Advice string `json:"advice,omitempty"`
 }
 
-// Status reads the environment's version and pending files with one query
+// Status reads the environment's version and pending files: whether the
+// migrations table exists (the catalog), then its state with one query
 // (VersionQuery). It only reads: without a migrations table nothing was
 // applied, and none is created.
 func (p *Project) Status(ctx context.Context, env *Env) (*Status, error) {
@@ -461,18 +462,16 @@ func (p *Project) Status(ctx context.Context, env *Env) (*Status, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: connect: %s", env.Name, redact.MaskPassword(err.Error()))
 	}
-	st, err := p.queryState(ctx, env, h)
-	if err != nil {
-		// the one query failed: no migrations table (nothing was applied,
-		// and none is created), or a failure the catalog does not explain
-		live, ierr := env.Dialect.Inspect(ctx, h, []string{env.MigrationsTable})
-		if ierr == nil && live.Table(env.MigrationsTable) == nil {
-			st, err = State{Version: -1}, nil
-		}
+	// the catalog says whether the table is there, in the current schema
+	// (an unqualified name could find another schema's on the search_path)
+	live, err := env.Dialect.Inspect(ctx, h, []string{env.MigrationsTable})
+	st := State{Version: -1}
+	if err == nil && live.Table(env.MigrationsTable) != nil {
+		st, err = p.queryState(ctx, env, h)
 	}
 	h.Close()
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %s", env.Name, redact.MaskPassword(err.Error()))
 	}
 	s := &Status{Env: env.Name, Dir: p.rel(env.Dir), Table: env.MigrationsTable, Version: st.Version, Dirty: st.Dirty, Latest: -1, PendingFiles: []string{}}
 	if len(dir.Files) > 0 {

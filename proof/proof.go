@@ -133,6 +133,9 @@ type prover struct {
 	// all are the tables in scope before the proof kept those the plan
 	// touches (Input.Scope): what the directory's files may name.
 	all []string
+	// renamed (lint): the columns ("table.column") the file renames, to
+	// their new names, where their values are compared.
+	renamed map[string]string
 }
 
 func (p *prover) run() error {

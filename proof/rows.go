@@ -67,17 +67,20 @@ func (p *prover) compareRows(phase string, tables []*schema.Table, before map[st
 			continue
 		}
 		for i, col := range b.cols {
-			j := indexOf(after.cols, col)
+			j, acol := indexOf(after.cols, col), col
+			if n := p.renamed[t.Name+"."+col]; j < 0 && n != "" && !down {
+				j, acol = indexOf(after.cols, n), n // renamed: its values are there
+			}
 			if j < 0 || (down && !p.keptByUp(t.Name, col, b.types[col])) {
 				continue // dropped, or not restorable: its values went with up
 			}
-			if _, ok := rowcmp.Comparison(b.types[col], after.types[col]); !ok {
+			if _, ok := rowcmp.Comparison(b.types[col], after.types[acol]); !ok {
 				continue // a conversion that reads values anew: check (c) shows what it does
 			}
 			if d := describe(b, after, i, j); d != "" {
-				f := fmt.Sprintf("%s: %s.%s (%s -> %s): %s", phase, t.Name, col, b.types[col], after.types[col], d)
+				f := fmt.Sprintf("%s: %s.%s (%s -> %s): %s", phase, t.Name, col, b.types[col], after.types[acol], d)
 				findings = append(findings, f)
-				if !down && b.types[col] == after.types[col] && p.kept == nil {
+				if !down && b.types[col] == after.types[acol] && p.kept == nil {
 					// a column the plan keeps as it is lost values: the
 					// plan does what it does not say
 					p.kept = &Bug{Check: "the columns the plan keeps keep their values", File: "up", Err: fmt.Errorf("%s", f)}

@@ -24,7 +24,11 @@ func (p *prover) unsaid(f File, before, after *schema.Schema) {
 	stmts := sqltext.Split(up)
 	changes := diff.Compare(before, after)
 	renamed := renames(stmts, changes)
+	p.renamed = renamed
 	var findings []string
+	for _, c := range renamedRetypes(changes, renamed) {
+		changes = append(changes, c) // a column renamed and retyped: a retype
+	}
 	for _, c := range changes {
 		var name, does, keyword string
 		switch {
@@ -37,7 +41,7 @@ func (p *prover) unsaid(f File, before, after *schema.Schema) {
 		default:
 			continue
 		}
-		if c.Kind != diff.AlterColumnType && renamed[name] {
+		if c.Kind != diff.AlterColumnType && renamed[name] != "" {
 			continue
 		}
 		last := name[strings.LastIndex(name, ".")+1:]
@@ -63,6 +67,31 @@ func (p *prover) unsaid(f File, before, after *schema.Schema) {
 	}
 	p.fail(check, fmt.Sprintf("%d finding(s)", len(findings)))
 	p.r.Findings = append(p.r.Findings, findings...)
+}
+
+// renamedRetypes are the type changes of renamed columns, as changes of
+// the column under its new name: the drop and add the diff sees are a
+// rename, and what its type does to values must be said like any retype.
+func renamedRetypes(changes []diff.Change, renamed map[string]string) []diff.Change {
+	dropped := map[string]*schema.Column{}
+	for _, c := range changes {
+		if c.Kind == diff.DropColumn {
+			dropped[c.Table+"."+c.Column.Name] = c.Column
+		}
+	}
+	var out []diff.Change
+	for _, c := range changes {
+		if c.Kind != diff.AddColumn {
+			continue
+		}
+		for old, n := range renamed {
+			from := dropped[old]
+			if n == c.Column.Name && from != nil && strings.HasPrefix(old, c.Table+".") && from.Type != c.Column.Type {
+				out = append(out, diff.Change{Kind: diff.AlterColumnType, Table: c.Table, Column: c.Column, From: from})
+			}
+		}
+	}
+	return out
 }
 
 // destructiveComments are the "-- DESTRUCTIVE:" lines of the comment block
@@ -126,8 +155,9 @@ func lower(b byte) byte {
 
 // renames are the tables and columns ("table.column") a RENAME statement
 // renames to a name the file adds (RENAME [COLUMN] old TO new; RENAME TO
-// new for a table): their values live on under the new name.
-func renames(stmts []sqltext.Stmt, changes []diff.Change) map[string]bool {
+// new for a table), each with its new name: their values live on there
+// (and are compared there).
+func renames(stmts []sqltext.Stmt, changes []diff.Change) map[string]string {
 	added := map[string]bool{}
 	for _, c := range changes {
 		switch c.Kind {
@@ -137,7 +167,7 @@ func renames(stmts []sqltext.Stmt, changes []diff.Change) map[string]bool {
 			added[c.Table+"."+c.Column.Name] = true
 		}
 	}
-	out := map[string]bool{}
+	out := map[string]string{}
 	for _, st := range stmts {
 		toks := identifiers(st.Text)
 		kw := func(i int, w string) bool {
@@ -164,9 +194,9 @@ func renames(stmts []sqltext.Stmt, changes []diff.Change) map[string]bool {
 			}
 			switch {
 			case kw(k, "TO") && k+1 < len(toks) && added[toks[k+1].text]:
-				out[table] = true // the table renamed
+				out[table] = toks[k+1].text // the table renamed
 			case k+2 < len(toks) && kw(k+1, "TO") && added[table+"."+toks[k+2].text]:
-				out[table+"."+toks[k].text] = true
+				out[table+"."+toks[k].text] = toks[k+2].text
 			}
 		}
 	}
@@ -193,40 +223,50 @@ func identByte(b byte) bool {
 	return b == '_' || b >= 'a' && b <= 'z' || b >= '0' && b <= '9'
 }
 
-// saidRE reads what a "-- DESTRUCTIVE:" comment of generate's is about: a
-// column (table.column) or a table.
-var saidRE = regexp.MustCompile(`(?:drops column|changes the type of|sets|adds NOT NULL column) (\S+?)(?: |:|$)|(?:drops table|rebuilds table|drops the primary key of) (\S+?)(?: |:|$)`)
+// saidTableRE reads the tables a "-- DESTRUCTIVE:" comment says lose their
+// rows (generate's wording): a table dropped or rebuilt.
+var saidTableRE = regexp.MustCompile(`(?:drops table|rebuilds table) (\S+?)(?: |:|$)`)
 
-// accepted moves lint's findings about what the file says it destroys (a
-// "-- DESTRUCTIVE:" comment naming the column or table: a change someone
-// reviewed and allowed) to its notes: the values it loses are the point.
+// accepted moves lint's findings about what the file says it destroys to
+// its notes: the values of a column a "-- DESTRUCTIVE:" comment names
+// (table.column, whole), the rows of a table one says it drops or
+// rebuilds. A change someone reviewed and allowed: the values it loses are
+// the point. Other findings of the same table stay.
 func accepted(f File, findings, notes []string) ([]string, []string) {
-	var subjects []string
-	for _, c := range destructiveComments(string(f.Up), 0) {
-		for _, m := range saidRE.FindAllStringSubmatch(c, -1) {
-			if m[1] != "" {
-				subjects = append(subjects, m[1]+" ")
-			} else {
-				subjects = append(subjects, "table "+m[2]+" ", " "+m[2]+".", m[2]+".")
-			}
+	comments := destructiveComments(string(f.Up), 0)
+	var tables []string
+	for _, c := range comments {
+		for _, m := range saidTableRE.FindAllStringSubmatch(c, -1) {
+			tables = append(tables, m[1])
 		}
 	}
-	var kept []string
+	kept := []string{}
 	for _, x := range findings {
 		said := false
-		for _, s := range subjects {
-			if strings.Contains(x, s) && !strings.Contains(x, "does not say so") {
-				said = true
-			}
+		if col := findingColumn(x); col != "" {
+			said = names(comments, col, false)
 		}
-		if said {
+		for _, t := range tables {
+			said = said || strings.Contains(x, "table "+t+" keeps ")
+		}
+		if said && !strings.Contains(x, "does not say so") {
 			notes = append(notes, "said in the file (-- DESTRUCTIVE), so accepted: "+x)
 		} else {
 			kept = append(kept, x)
 		}
 	}
-	if kept == nil {
-		kept = []string{}
-	}
 	return kept, notes
+}
+
+// findingColumn is the "table.column" a value finding is about ("up:
+// t.c (a -> b): ...", "t.c (a -> b): ..."), or "".
+func findingColumn(x string) string {
+	if _, rest, ok := strings.Cut(x, ": "); ok && (strings.HasPrefix(x, "up:") || strings.HasPrefix(x, "down:")) {
+		x = rest
+	}
+	name, _, ok := strings.Cut(x, " (")
+	if !ok || !strings.Contains(name, ".") || strings.Contains(name, " ") {
+		return ""
+	}
+	return name
 }

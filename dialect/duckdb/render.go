@@ -59,7 +59,7 @@ func (d Dialect) Render(changes []diff.Change, before, after *schema.Schema) ([]
 	var out []plan.Statement
 	for _, n := range names {
 		for _, ix := range sortedIndexes(bt[n].Indexes) {
-			out = append(out, plan.Statement{SQL: "DROP INDEX " + d.Quote(ix.Name) + ";", Changes: carried(n, ix.Name, diff.DropIndex),
+			out = append(out, plan.Statement{SQL: "DROP INDEX IF EXISTS " + d.Quote(ix.Name) + ";", Changes: carried(n, ix.Name, diff.DropIndex),
 				Note: fmt.Sprintf("DuckDB cannot alter %s while it has indexes: drop %s, recreate it below", n, ix.Name),
 				Cost: &plan.Cost{Table: n, Effect: plan.MetadataOnly, Lock: lockDB}})
 		}

@@ -97,16 +97,33 @@ func scratch(ctx context.Context, server *store, where string) (dialect.Store, f
 		return nil, nil, err
 	}
 	u.Path = "/" + name
-	q := u.Query()
-	for _, k := range []string{"dbname", "database"} {
-		q.Del(k) // parameters that would choose another database (Open checks too)
-	}
-	u.RawQuery = q.Encode()
+	u.RawQuery = withoutParams(u.RawQuery, "dbname", "database") // they would choose another database (Open checks too)
 	dev := &store{name: "dev", raw: u.String(), url: u.String(), container: server.container, devDB: name}
 	drop := func() {
 		dialect.Exec(context.Background(), server, "DROP DATABASE IF EXISTS "+sqltext.QuoteDouble(name)+" WITH (FORCE)")
 	}
 	return dev, drop, nil
+}
+
+// withoutParams is a URL query without the named parameters, the others
+// kept exactly as written (re-encoding would turn options=-c%20x into
+// options=-c+x, which pgx reads as "+x").
+func withoutParams(raw string, names ...string) string {
+	var kept []string
+	for _, kv := range strings.Split(raw, "&") {
+		k, _, _ := strings.Cut(kv, "=")
+		if uk, err := url.QueryUnescape(k); err == nil {
+			k = uk
+		}
+		drop := kv == ""
+		for _, n := range names {
+			drop = drop || strings.EqualFold(k, n)
+		}
+		if !drop {
+			kept = append(kept, kv)
+		}
+	}
+	return strings.Join(kept, "&")
 }
 
 // String names a dev database in reports: its container, or its URL with

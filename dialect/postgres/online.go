@@ -204,7 +204,7 @@ func (d Dialect) concurrentBuild(c diff.Change, ix *schema.Index) plan.Step {
 	return plan.Step{NoTx: true, Label: "concurrent_index",
 		Note: fmt.Sprintf("builds index %s on %s without blocking writes", ix.Name, c.Table),
 		Up:   []plan.Statement{{SQL: create, Changes: []diff.Change{c}, Cost: d.cost(c, plan.BuildsIndex, lockShareUpdate)}},
-		Down: []plan.Statement{{SQL: "DROP INDEX CONCURRENTLY " + d.Quote(ix.Name) + ";", Changes: []diff.Change{c.Inverse()},
+		Down: []plan.Statement{{SQL: "DROP INDEX CONCURRENTLY IF EXISTS " + d.Quote(ix.Name) + ";", Changes: []diff.Change{c.Inverse()},
 			Cost: d.cost(c, plan.MetadataOnly, lockShareUpdate)}}}
 }
 
@@ -215,7 +215,7 @@ func (d Dialect) concurrentDrop(c diff.Change) plan.Step {
 	create := d.createConcurrently(c.Table, ix)
 	return plan.Step{NoTx: true, Label: "drop_index",
 		Note: fmt.Sprintf("drops index %s on %s without blocking reads or writes", ix.Name, c.Table),
-		Up: []plan.Statement{{SQL: "DROP INDEX CONCURRENTLY " + d.Quote(ix.Name) + ";", Changes: []diff.Change{c},
+		Up: []plan.Statement{{SQL: "DROP INDEX CONCURRENTLY IF EXISTS " + d.Quote(ix.Name) + ";", Changes: []diff.Change{c},
 			Cost: d.cost(c, plan.MetadataOnly, lockShareUpdate)}},
 		Down: []plan.Statement{{SQL: create, Changes: []diff.Change{c.Inverse()}, Cost: d.cost(c, plan.BuildsIndex, lockShareUpdate)}}}
 }

@@ -74,7 +74,7 @@ func (d Dialect) render(c diff.Change, newTable bool) []plan.Statement {
 	case diff.CreateIndex:
 		return one(d.createIndex(c.Table, c.Index), plan.BuildsIndex, lockShare)
 	case diff.DropIndex:
-		return one("DROP INDEX "+d.Quote(c.Index.Name)+";", plan.MetadataOnly, lockAccessExclusive)
+		return one("DROP INDEX IF EXISTS "+d.Quote(c.Index.Name)+";", plan.MetadataOnly, lockAccessExclusive)
 	}
 	return nil
 }

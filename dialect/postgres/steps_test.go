@@ -52,7 +52,7 @@ func TestOnlineSteps(t *testing.T) {
 		noTx  bool
 		first string
 	}{
-		{true, `DROP INDEX CONCURRENTLY "old";`},
+		{true, `DROP INDEX CONCURRENTLY IF EXISTS "old";`},
 		{false, `SET LOCAL lock_timeout = '5s';` + "\n" + `ALTER TABLE "t" ADD CONSTRAINT "t_id_not_null" CHECK ("id" IS NOT NULL) NOT VALID;`},
 		{true, `CREATE UNIQUE INDEX CONCURRENTLY "t_pk" ON "t" ("id");`},
 		{true, `CREATE INDEX CONCURRENTLY "new" ON "t" ("id", "v");`},
@@ -84,7 +84,7 @@ func TestOnlineOffAndNoLockTimeout(t *testing.T) {
 		t.Fatalf("online_ddl = false: %d files", len(steps))
 	}
 	got := sqlOf(steps[0])
-	for _, want := range []string{"SET LOCAL lock_timeout = '250ms';", `DROP INDEX "old";`, `SET NOT NULL`, `ADD CONSTRAINT "t_pk" PRIMARY KEY ("id")`, `CREATE INDEX "new"`} {
+	for _, want := range []string{"SET LOCAL lock_timeout = '250ms';", `DROP INDEX IF EXISTS "old";`, `SET NOT NULL`, `ADD CONSTRAINT "t_pk" PRIMARY KEY ("id")`, `CREATE INDEX "new"`} {
 		if !strings.Contains(got, want) {
 			t.Errorf("online_ddl = false lacks %s:\n%s", want, got)
 		}

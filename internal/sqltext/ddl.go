@@ -26,7 +26,7 @@ func StandardSQL(d Quoter, c diff.Change) (sql string, ok bool) {
 	case diff.CreateIndex:
 		return CreateIndexSQL(d, c.Table, c.Index), true
 	case diff.DropIndex:
-		return "DROP INDEX " + d.Quote(c.Index.Name) + ";", true
+		return "DROP INDEX IF EXISTS " + d.Quote(c.Index.Name) + ";", true
 	}
 	return "", false
 }

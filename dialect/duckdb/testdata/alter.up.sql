@@ -7,7 +7,7 @@
 
 -- DuckDB cannot alter videos while it has indexes: drop ix_videos, recreate it below
 -- cost: metadata only, lock the database file (no other process can open it meanwhile), size unknown
-DROP INDEX "ix_videos";
+DROP INDEX IF EXISTS "ix_videos";
 
 -- stops here (the file rolls back) if a value of videos.fps does not convert to DOUBLE and back unchanged
 -- cost: scans the table, lock the database file (no other process can open it meanwhile), size unknown
