@@ -121,7 +121,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 // Exit codes, on every command: 0 success; 1 the answer is "no" (check:
 // the database differs; generate: the plan is refused as destructive); 2 a
 // usage error; 3 the command could not run (configuration, connection, I/O,
-// a dirty or out-of-date database, a failed migration).
+// a dirty or out-of-date database for generate, up and down, a failed
+// migration; check reports a dirty database as differing, 1).
 const (
 	exitNo        = 1
 	exitUsage     = 2
@@ -223,7 +224,8 @@ An environment (-n) is <store>:<target>; -n <store> means both targets, system f
 Every flag can also come from an MXMIGRATE_* variable (shown with each flag).
 Exit codes, on every command: 0 success; 1 the answer is "no" (check: the database
 differs; generate: the plan is refused as destructive); 2 usage error; 3 could not run
-(configuration, connection, I/O, a dirty or out-of-date database, a failed migration).
+(configuration, connection, I/O, a dirty or out-of-date database for generate, up
+and down, a failed migration; check reports a dirty database as differing, 1).
 With --json, a failure prints {"error": ..., "exit_code": ...} on stdout too.`,
 		Version:         readBuildInfo().Version,
 		Writer:          stdout,
