@@ -68,11 +68,11 @@ func commands() []*cli.Command {
 		},
 		{
 			Name:      "lint",
-			Usage:     "replay the committed migrations on a dev database with sample rows, each file up, down and up again; exit 1 on findings (for CI)",
+			Usage:     "replay the committed migrations on a dev database with sample rows, each file up, down and up again; report what files do to values, downs that do not restore, statements that drop or retype data without a DESTRUCTIVE comment, mxmigrate.sum mismatches; exit 1 on findings (for CI)",
 			UsageText: "mxmigrate lint -n ENV [--dev-url URL] [--base REF] [--json]",
 			Flags: []cli.Flag{envFlag("environment `<store>:<target>`, or <store> for both"), jsonFlag(),
 				&cli.StringFlag{Name: "dev-url", Usage: "the dev database `URL` (default: [ext.mxmigrate] dev_url, else the dialect's)", EnvVars: []string{"MXMIGRATE_DEV_URL"}},
-				&cli.StringFlag{Name: "base", Usage: "a git `REF` (the base branch, e.g. origin/main): report migrations of this branch whose versions are not after the base's last, versions both have under other names, and base files this branch lost"}},
+				&cli.StringFlag{Name: "base", Usage: "a git `REF` (the base branch, e.g. origin/main): report migrations of this branch whose versions are not after the base's last, versions both have under other names, and base migrations this branch does not have"}},
 			Action: jsonErrors(lintCmd),
 		},
 		{
