@@ -18,8 +18,8 @@ type live struct {
 	state  State
 	// queries counts the catalog queries introspection ran.
 	queries int
-	// h is the database, open until the plan has read the sizes of the
-	// tables it changes (sizes); the plan stage closes it.
+	// h is the database, open until the plan stage has read what it needs
+	// of the tables it changes (complete); Compare closes it.
 	h *dialect.Handle
 }
 

@@ -46,11 +46,6 @@ func openAsync(ctx context.Context, st dialect.Store, exitSoon bool, d dialect.D
 	return ch
 }
 
-func (o opening) wait() (*dialect.Handle, error) {
-	r := <-o
-	return r.h, r.err
-}
-
 // discard closes the database once it is open.
 func (o opening) discard() {
 	go func() {

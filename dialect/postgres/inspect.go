@@ -103,7 +103,7 @@ func (d Dialect) Inspect(ctx context.Context, q dialect.Queryer, tables []string
 	if tables != nil {
 		arg = []any{tables}
 	}
-	in := &inspection{d: d, defs: map[string]indexDef{}, commented: map[string]bool{}}
+	in := &inspection{d: d, special: map[string]bool{}, commented: map[string]bool{}}
 	err := catalog.Queries(q,
 		func() error { return catalog.Scan(ctx, q, "read columns", columnsQuery, arg, in.column) },
 		func() error { return catalog.Scan(ctx, q, "read primary keys", pkQuery, arg, in.constraint) },
@@ -115,9 +115,7 @@ func (d Dialect) Inspect(ctx context.Context, q dialect.Queryer, tables []string
 	out := catalog.Assemble(in.ordered(), in.pks, in.ixs, d.NormalizeType)
 	for _, t := range out.Tables {
 		for _, ix := range t.Indexes {
-			x := in.defs[t.Name+"\x00"+ix.Name]
-			ix.Def = x.def
-			if x.special {
+			if in.special[t.Name+"\x00"+ix.Name] {
 				ix.Using = "(as defined)"
 			}
 		}
@@ -169,7 +167,7 @@ func (Dialect) Complete(ctx context.Context, q dialect.Queryer, live *schema.Sch
 				if err := r.Scan(&table, &index, &def, &nsp); err != nil {
 					return err
 				}
-				defs[table+"\x00"+index] = strings.Replace(def, " ON "+nsp+".", " ON ", 1)
+				defs[table+"\x00"+index] = unqualified(def, nsp)
 				return nil
 			})
 		},
@@ -203,18 +201,13 @@ type inspection struct {
 	commented        map[string]bool // tables whose comment is read
 	pks, ixs         []catalog.KeyRow
 	colObjs, conObjs []tableObject
-	defs             map[string]indexDef // table\x00index
+	// special (table\x00index): a partial, covering or non-btree index,
+	// which serves no target index (they are plain) whatever its columns
+	special map[string]bool
 }
 
-type indexDef struct {
-	def string
-	// special: a partial, covering or non-btree index, which serves no
-	// target index (they are plain) whatever its columns
-	special bool
-}
-
-// column reads a row of the columns query: a column (its table's size not
-// read yet: Sizes), and its DEFAULT, identity, generation and comments as
+// column reads a row of the columns query: a column (its table's size is
+// left to Complete), and its DEFAULT, identity, generation and comments as
 // objects.
 func (in *inspection) column(r *sql.Rows) error {
 	c := catalog.ColumnRow{Stats: schema.Stats{Rows: -1, Bytes: -1}}
@@ -255,7 +248,8 @@ func (in *inspection) constraint(r *sql.Rows) error {
 	return nil
 }
 
-// index reads a row of the indexes query, with its definition.
+// index reads a row of the indexes query (its definition is left to
+// Complete).
 func (in *inspection) index(r *sql.Rows) error {
 	var k catalog.KeyRow
 	var list string
@@ -264,27 +258,37 @@ func (in *inspection) index(r *sql.Rows) error {
 		return err
 	}
 	k.Invalid = !valid
-	cols, _, err := keyColumns(k.Name, list, "", "")
+	cols, err := keyList(k.Name, list)
 	if err != nil {
 		return err
 	}
 	k.Columns = cols
-	in.defs[k.Table+"\x00"+k.Name] = indexDef{"", special}
+	in.special[k.Table+"\x00"+k.Name] = special
 	in.ixs = append(in.ixs, k)
 	return nil
 }
 
 // keyColumns decodes a key's column list (JSON) and keeps its definition
-// without the schema before the table's name: pg_get_indexdef and
-// pg_get_triggerdef name the table with its schema, and a down file
-// recreates the object beside its table in any schema.
+// unqualified.
 func keyColumns(name, list, def, nsp string) ([]string, string, error) {
-	def = strings.Replace(def, " ON "+nsp+".", " ON ", 1)
+	cols, err := keyList(name, list)
+	return cols, unqualified(def, nsp), err
+}
+
+// keyList decodes a key's column list (JSON).
+func keyList(name, list string) ([]string, error) {
 	var cols []string
 	if err := json.Unmarshal([]byte(list), &cols); err != nil {
-		return nil, "", fmt.Errorf("%s: %w", name, err)
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	return cols, def, nil
+	return cols, nil
+}
+
+// unqualified is a definition without the schema before the table's name:
+// pg_get_indexdef and pg_get_triggerdef name the table with its schema,
+// and a down file recreates the object beside its table in any schema.
+func unqualified(def, nsp string) string {
+	return strings.Replace(def, " ON "+nsp+".", " ON ", 1)
 }
 
 // ReadText reads table's rows, each column cast to text.
