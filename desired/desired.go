@@ -2,6 +2,7 @@ package desired
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -39,6 +40,7 @@ type Options struct {
 type Result struct {
 	Schema   *schema.Schema
 	Warnings []string
+	seen     map[string]string // checkNames' own, cleared per table
 }
 
 // System tables' base names (before the prefix).
@@ -326,29 +328,29 @@ func (r *Result) featureTable(f *features.Feature, o Options) (*schema.Table, er
 		return nil, err
 	}
 	t := &schema.Table{Name: TableName(o.TablePrefix, f.Key), FeatureKey: f.Key, Project: f.Project}
-	byName := map[string]features.Column{}
-	for _, c := range user {
-		byName[c.Name] = c
-	}
-	isID := map[string]bool{}
+	// the columns in one allocation: a table's few id columns are found in
+	// its user columns by a scan, not a map per table (10,000 tables)
+	cols := make([]schema.Column, 0, len(f.IDColumns)+len(user)+len(features.SystemColumns))
 	for _, id := range f.IDColumns {
-		isID[id] = true
 		typ := schema.String
-		if c, ok := byName[id]; ok {
-			typ = c.Type
+		if i := slices.IndexFunc(user, func(c features.Column) bool { return c.Name == id }); i >= 0 {
+			typ = user[i].Type
 		} else if ot, ok := o.ColumnTypes[f.Key][id]; ok {
 			typ = ot
 		}
-		t.Columns = append(t.Columns, &schema.Column{Name: id, Type: typ, Nullable: false})
+		cols = append(cols, schema.Column{Name: id, Type: typ, Nullable: false})
 	}
 	for _, c := range user {
-		if isID[c.Name] {
-			continue
+		if !slices.Contains(f.IDColumns, c.Name) {
+			cols = append(cols, schema.Column{Name: c.Name, Type: c.Type, Nullable: c.Nullable})
 		}
-		t.Columns = append(t.Columns, &schema.Column{Name: c.Name, Type: c.Type, Nullable: c.Nullable})
 	}
 	for _, c := range features.SystemColumns {
-		t.Columns = append(t.Columns, &schema.Column{Name: c.Name, Type: c.Type, Nullable: c.Nullable})
+		cols = append(cols, schema.Column{Name: c.Name, Type: c.Type, Nullable: c.Nullable})
+	}
+	t.Columns = make([]*schema.Column, len(cols))
+	for i := range cols {
+		t.Columns[i] = &cols[i]
 	}
 	if err := r.checkNames(t, o.namer(), "feature "+f.Key); err != nil {
 		return nil, err
@@ -389,7 +391,11 @@ func (r *Result) checkNames(t *schema.Table, names schema.Namer, what string) er
 		r.Warnings = append(r.Warnings, fmt.Sprintf("%s: table name %q is longer than %d bytes; the database keeps %q", what, t.Name, limit, short))
 		t.Name = short
 	}
-	seen := map[string]string{}
+	if r.seen == nil {
+		r.seen = map[string]string{}
+	}
+	seen := r.seen
+	clear(seen)
 	for _, c := range t.Columns {
 		if err := schema.CheckName(c.Name); err != nil {
 			return fmt.Errorf("%s: column %w", what, err)

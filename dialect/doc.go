@@ -51,7 +51,7 @@
 //  5. inspect.go: Inspect reads the tables asked for in a constant number of
 //     catalog queries, with their sizes where the catalog has them at no
 //     extra cost (schema.Stats, -1 when unknown), on a pool or on one
-//     connection (catalog.Queries, catalog.Scan, catalog.Assemble); Complete
+//     connection (catalog.Queries, catalog.Scan, catalog.Builder); Complete
 //     reads what costs more (a file-system call per table, a definition
 //     function per index) for the tables a plan changes (default:
 //     `return nil`);

@@ -81,6 +81,9 @@ func ValidateKey(key string) error {
 // UserColumns returns the feature's user columns: the explicit ones, or those
 // mapped from its JSON Schema with overrides applied.
 func (f *Feature) UserColumns(overrides map[string]schema.Type) ([]Column, error) {
+	if f.Schema == nil && len(overrides) == 0 {
+		return f.Columns, nil // read only (desired.FeatureTables copies)
+	}
 	if f.Schema == nil {
 		out := make([]Column, len(f.Columns))
 		copy(out, f.Columns)

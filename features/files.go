@@ -155,32 +155,32 @@ func fromHumanForm(path string, hf *humanFile, defaultProject string) ([]*Featur
 	if project == "" {
 		project = defaultProject
 	}
-	var out []*Feature
+	out := make([]*Feature, 0, len(hf.Feature))
+	names := map[string]bool{} // a feature's column names, cleared per feature
 	for i, h := range hf.Feature {
-		where := fmt.Sprintf("%s: feature[%d]", path, i)
 		if h.Key == "" {
-			return nil, fmt.Errorf("%s: `key` is missing", where)
+			return nil, fmt.Errorf("%s: feature[%d]: `key` is missing", path, i)
 		}
-		where = fmt.Sprintf("%s: feature %s", path, h.Key)
-		f := &Feature{Key: h.Key, Project: h.Project, IDColumns: h.IDColumns, ClassPath: h.ClassPath, Source: path, Columns: []Column{}}
+		where := func() string { return fmt.Sprintf("%s: feature %s", path, h.Key) }
+		f := &Feature{Key: h.Key, Project: h.Project, IDColumns: h.IDColumns, ClassPath: h.ClassPath, Source: path, Columns: make([]Column, 0, len(h.Column))}
 		if f.Project == "" {
 			f.Project = project
 		}
-		names := map[string]bool{}
+		clear(names)
 		for j, c := range h.Column {
 			if c.Name == "" {
-				return nil, fmt.Errorf("%s: column[%d]: `name` is missing", where, j)
+				return nil, fmt.Errorf("%s: column[%d]: `name` is missing", where(), j)
 			}
 			if IsSystemColumn(c.Name) {
-				return nil, fmt.Errorf("%s: column %q collides with Metaxy's system column of that name", where, c.Name)
+				return nil, fmt.Errorf("%s: column %q collides with Metaxy's system column of that name", where(), c.Name)
 			}
 			if names[c.Name] {
-				return nil, fmt.Errorf("%s: column %q is defined twice", where, c.Name)
+				return nil, fmt.Errorf("%s: column %q is defined twice", where(), c.Name)
 			}
 			names[c.Name] = true
 			t, ok := schema.ParseType(c.Type)
 			if !ok {
-				return nil, fmt.Errorf("%s: column %q: %s", where, c.Name, schema.UnknownType(c.Type))
+				return nil, fmt.Errorf("%s: column %q: %s", where(), c.Name, schema.UnknownType(c.Type))
 			}
 			f.Columns = append(f.Columns, Column{Name: c.Name, Type: t, Nullable: c.Nullable})
 		}

@@ -39,7 +39,7 @@ ORDER BY table_name, index_name`
 // Inspect reads the named tables that exist; nil tables means all. The three
 // catalog queries run at once on a pool, one by one on a single connection.
 func (d Dialect) Inspect(ctx context.Context, q dialect.Queryer, tables []string) (*schema.Schema, error) {
-	in := &inspection{d: d, want: func(string) bool { return true }, defs: map[string]string{}, tableComments: map[string]bool{}}
+	in := &inspection{d: d, want: func(string) bool { return true }, defs: map[string]string{}, tableComments: map[string]bool{}, cols: catalog.NewBuilder(normalize)}
 	if tables != nil {
 		set := make(map[string]bool, len(tables))
 		for _, t := range tables {
@@ -55,7 +55,7 @@ func (d Dialect) Inspect(ctx context.Context, q dialect.Queryer, tables []string
 	if err != nil {
 		return nil, err
 	}
-	out := catalog.Assemble(in.cols, in.pks, in.ixs, normalize)
+	out := in.cols.Schema(in.pks, in.ixs)
 	for _, t := range out.Tables {
 		for _, ix := range t.Indexes {
 			ix.Def = strings.TrimSuffix(strings.TrimSpace(in.defs[t.Name+"\x00"+ix.Name]), ";")
@@ -70,7 +70,8 @@ func (d Dialect) Inspect(ctx context.Context, q dialect.Queryer, tables []string
 type inspection struct {
 	d                Dialect
 	want             func(table string) bool
-	cols             []catalog.ColumnRow
+	cols             *catalog.Builder
+	n                int // column rows read
 	pks, ixs         []catalog.KeyRow
 	colObjs, conObjs []tableObject
 	defs             map[string]string // table\x00index -> CREATE INDEX
@@ -94,7 +95,8 @@ func (in *inspection) column(r *sql.Rows) error {
 	if rows.Valid {
 		c.Stats.Rows = rows.Int64
 	}
-	in.cols = append(in.cols, c)
+	in.cols.Column(c, in.n) // in the query's order
+	in.n++
 	return nil
 }
 

@@ -39,6 +39,9 @@ func (d Dialect) constraintObject(table, name, contype, def string, cols []strin
 // expression) and comment, and on the table's first column the table's
 // comment.
 func (d Dialect) columnObjects(table, column, def, identity, generated, comment, tableComment string) []tableObject {
+	if def == "" && identity == "" && generated == "" && comment == "" && tableComment == "" {
+		return nil // most columns: nothing to build
+	}
 	t, c := d.Quote(table), d.Quote(column)
 	alter := "ALTER TABLE " + t + " ALTER COLUMN " + c
 	var out []tableObject

@@ -1,6 +1,10 @@
 package catalog
 
-import "github.com/mxmigrate/mxmigrate/schema"
+import (
+	"sort"
+
+	"github.com/mxmigrate/mxmigrate/schema"
+)
 
 // ColumnRow is one column as a catalog query returns it.
 type ColumnRow struct {
@@ -19,32 +23,110 @@ type KeyRow struct {
 	Invalid bool
 }
 
-// Assemble builds a schema from catalog rows: columns in row order, then
-// primary keys and indexes of the tables that have columns. normalize maps a
-// catalog type name to a logical type.
-func Assemble(cols []ColumnRow, pks, ixs []KeyRow, normalize func(string) schema.Type) *schema.Schema {
-	byName := map[string]*schema.Table{}
-	out := &schema.Schema{}
-	for _, c := range cols {
-		t := byName[c.Table]
-		if t == nil {
-			st := c.Stats
-			t = &schema.Table{Name: c.Table, Stats: &st}
-			byName[c.Table] = t
-			out.Tables = append(out.Tables, t)
+// Builder assembles a schema from column rows as a query returns them, so
+// that no list of rows is kept beside the schema: at 10,000 tables that
+// list, grown by doubling, was the largest allocation of a PostgreSQL
+// inspection. Each table's name is kept once and column names are shared
+// between tables (Metaxy's system columns are in every table), so a row's
+// own strings are garbage as soon as it is read. A Builder is used by one
+// goroutine.
+type Builder struct {
+	normalize func(string) schema.Type
+	tables    map[string]*building
+	order     []*building
+	names     map[string]string
+	types     map[string]schema.Type
+	slab      []schema.Column
+}
+
+// building is a table being assembled: the position of each column, and
+// whether the rows came in that order.
+type building struct {
+	t        *schema.Table
+	pos      []int32
+	shuffled bool
+}
+
+// NewBuilder returns a Builder; normalize maps a catalog type name to a
+// logical type.
+func NewBuilder(normalize func(string) schema.Type) *Builder {
+	return &Builder{normalize: normalize, tables: map[string]*building{},
+		names: map[string]string{}, types: map[string]schema.Type{}}
+}
+
+// Column adds a column row. pos is the column's position in its table
+// (any increasing numbering): rows of a table may come in any order, and
+// its columns are put in pos order. The first row of a table gives its
+// Stats.
+func (b *Builder) Column(c ColumnRow, pos int) {
+	bt := b.tables[c.Table]
+	if bt == nil {
+		st := c.Stats
+		bt = &building{t: &schema.Table{Name: c.Table, Stats: &st}}
+		b.tables[c.Table] = bt
+		b.order = append(b.order, bt)
+	}
+	if n := len(bt.pos); n > 0 && int32(pos) < bt.pos[n-1] {
+		bt.shuffled = true
+	}
+	bt.pos = append(bt.pos, int32(pos))
+	if len(b.slab) == 0 {
+		b.slab = make([]schema.Column, 512)
+	}
+	col := &b.slab[0]
+	b.slab = b.slab[1:]
+	*col = schema.Column{Name: b.intern(c.Name), Type: b.typeOf(c.Type), Nullable: c.Nullable}
+	bt.t.Columns = append(bt.t.Columns, col)
+}
+
+func (b *Builder) intern(s string) string {
+	if v, ok := b.names[s]; ok {
+		return v
+	}
+	b.names[s] = s
+	return s
+}
+
+func (b *Builder) typeOf(s string) schema.Type {
+	if t, ok := b.types[s]; ok {
+		return t
+	}
+	t := b.normalize(s)
+	b.types[s] = t
+	return t
+}
+
+// Schema returns the tables with their columns in position order, the
+// primary keys and indexes of the tables that have columns, tables sorted
+// by name.
+func (b *Builder) Schema(pks, ixs []KeyRow) *schema.Schema {
+	out := &schema.Schema{Tables: make([]*schema.Table, len(b.order))}
+	for i, bt := range b.order {
+		if bt.shuffled {
+			sort.Stable(byPos{bt})
 		}
-		t.Columns = append(t.Columns, &schema.Column{Name: c.Name, Type: normalize(c.Type), Nullable: c.Nullable})
+		out.Tables[i] = bt.t
 	}
 	for _, k := range pks {
-		if t := byName[k.Table]; t != nil {
-			t.PrimaryKey = &schema.PrimaryKey{Name: k.Name, Columns: k.Columns}
+		if bt := b.tables[k.Table]; bt != nil {
+			bt.t.PrimaryKey = &schema.PrimaryKey{Name: k.Name, Columns: k.Columns}
 		}
 	}
 	for _, k := range ixs {
-		if t := byName[k.Table]; t != nil {
-			t.Indexes = append(t.Indexes, &schema.Index{Name: k.Name, Columns: k.Columns, Unique: k.Unique, Invalid: k.Invalid})
+		if bt := b.tables[k.Table]; bt != nil {
+			bt.t.Indexes = append(bt.t.Indexes, &schema.Index{Name: k.Name, Columns: k.Columns, Unique: k.Unique, Invalid: k.Invalid})
 		}
 	}
 	out.Sort()
 	return out
+}
+
+// byPos sorts a table's columns by their positions.
+type byPos struct{ *building }
+
+func (s byPos) Len() int           { return len(s.pos) }
+func (s byPos) Less(i, j int) bool { return s.pos[i] < s.pos[j] }
+func (s byPos) Swap(i, j int) {
+	s.pos[i], s.pos[j] = s.pos[j], s.pos[i]
+	s.t.Columns[i], s.t.Columns[j] = s.t.Columns[j], s.t.Columns[i]
 }
