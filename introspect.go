@@ -95,29 +95,34 @@ func within(s *schema.Schema, scope []string) *schema.Schema {
 }
 
 // complete reads into live what the dialect's Inspect leaves out as
-// costly (PostgreSQL: sizes, index definitions) for the tables the changes
-// alter and those the unmanaged objects are on, and reports whether it
-// read any.
+// costly (PostgreSQL: sizes, index definitions): the sizes of the tables
+// the changes alter, the index definitions of those whose live indexes a
+// down file restores (a dropped index or table) and of those the
+// unmanaged objects are on; it reports whether it read any.
 func complete(ctx context.Context, d dialect.Dialect, q dialect.Queryer, live *schema.Schema, changes []diff.Change, unmanaged []diff.Unmanaged) (bool, error) {
-	var names []string
-	seen := map[string]bool{}
-	add := func(table string) {
+	var need dialect.Need
+	sized, defined := map[string]bool{}, map[string]bool{}
+	add := func(list *[]string, seen map[string]bool, table string) {
 		if !seen[table] && live.Table(table) != nil {
 			seen[table] = true
-			names = append(names, table)
+			*list = append(*list, table)
 		}
 	}
 	for _, c := range changes {
-		add(c.Table)
+		add(&need.Sizes, sized, c.Table)
+		if c.Kind == diff.DropIndex || c.Kind == diff.DropTable {
+			add(&need.Definitions, defined, c.Table)
+		}
 	}
 	for _, u := range unmanaged {
-		add(u.Table)
+		add(&need.Sizes, sized, u.Table)
+		add(&need.Definitions, defined, u.Table)
 	}
-	if len(names) == 0 {
+	if len(need.Sizes) == 0 {
 		return false, nil
 	}
-	if err := d.Complete(ctx, q, live, names); err != nil {
-		return false, fmt.Errorf("read the sizes and definitions of %d table(s): %w", len(names), err)
+	if err := d.Complete(ctx, q, live, need); err != nil {
+		return false, fmt.Errorf("read the sizes and definitions of %d table(s): %w", len(need.Sizes), err)
 	}
 	return true, nil
 }
@@ -135,7 +140,7 @@ func (p *Project) liveNow(ctx context.Context, env *Env, tables []string) *schem
 	if err != nil {
 		return nil
 	}
-	if err := env.Dialect.Complete(ctx, h, live, live.Names()); err != nil {
+	if err := env.Dialect.Complete(ctx, h, live, dialect.Need{Sizes: live.Names(), Definitions: live.Names()}); err != nil {
 		return nil
 	}
 	return live

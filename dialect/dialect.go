@@ -109,6 +109,14 @@ type Converter interface {
 	DisplayType(t schema.Type) string
 }
 
+// Need is what a plan needs Complete to read: the sizes of the tables it
+// changes (its cost lines), and the definitions of the live indexes of the
+// tables whose indexes it drops or recreates (a down file restores them as
+// they were) or whose unmanaged objects it lists.
+type Need struct {
+	Sizes, Definitions []string
+}
+
 // Inspector reads the live database.
 type Inspector interface {
 	// Inspect reads the named tables that exist (nil: all) of the current
@@ -119,10 +127,10 @@ type Inspector interface {
 	Inspect(ctx context.Context, q Queryer, tables []string) (*schema.Schema, error)
 	// Complete reads into live what Inspect leaves out because it costs a
 	// call per table or index (PostgreSQL: sizes, which are file-system
-	// calls, and index definitions), for the named tables only: those a
-	// plan changes, or whose unmanaged objects it lists. A dialect whose
-	// Inspect reads everything at no such cost does nothing (default).
-	Complete(ctx context.Context, q Queryer, live *schema.Schema, tables []string) error
+	// calls, and index definitions), for the tables need names only. A
+	// dialect whose Inspect reads everything at no such cost does nothing
+	// (default).
+	Complete(ctx context.Context, q Queryer, live *schema.Schema, need Need) error
 	// VersionQuery is the query that reads the migrations table's state as
 	// the dialect's golang-migrate driver records it: one row of version
 	// and dirty, none when nothing was applied. Read-only commands (status,

@@ -388,6 +388,6 @@ func wrapped(s string) bool {
 
 // Complete: Inspect reads sizes and definitions from the catalog at no
 // extra cost.
-func (Dialect) Complete(context.Context, dialect.Queryer, *schema.Schema, []string) error {
+func (Dialect) Complete(context.Context, dialect.Queryer, *schema.Schema, dialect.Need) error {
 	return nil
 }

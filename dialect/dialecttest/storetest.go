@@ -527,7 +527,7 @@ func sizes(t testing.TB, h Harness) {
 	seq := 0
 	d.insert(s, 50, &seq, true, nil)
 	live := d.inspect([]string{"sized"})
-	if err := h.Dialect.Complete(context.Background(), d.pool, live, []string{"sized", "absent"}); err != nil {
+	if err := h.Dialect.Complete(context.Background(), d.pool, live, dialect.Need{Sizes: []string{"sized", "absent"}, Definitions: []string{"sized", "absent"}}); err != nil {
 		t.Fatal(err)
 	}
 	if live.Table("absent") != nil || len(live.Tables) != 1 {

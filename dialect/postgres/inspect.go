@@ -34,10 +34,13 @@ WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND a.attnum > 0 
   AND ($1::text[] IS NULL OR c.relname = ANY($1::text[]))`
 	// sizesQuery reads the named tables' sizes: rows as the planner
 	// estimates them (reltuples scaled to the table's current pages, -1
-	// before the first ANALYZE or VACUUM) and bytes (pg_table_size: heap,
-	// TOAST and maps, without indexes).
+	// before the first ANALYZE or VACUUM) and bytes (the heap and its
+	// TOAST table, without indexes: two file-system calls a table, where
+	// pg_table_size, which adds the free-space and visibility maps, makes
+	// about ten).
 	sizesQuery = `WITH s AS MATERIALIZED (
-  SELECT c.relname, c.reltuples, c.relpages, pg_catalog.pg_relation_size(c.oid) AS heap, pg_catalog.pg_table_size(c.oid) AS bytes
+  SELECT c.relname, c.reltuples, c.relpages, pg_catalog.pg_relation_size(c.oid) AS heap,
+    COALESCE(pg_catalog.pg_relation_size(NULLIF(c.reltoastrelid, 0)), 0) AS toast
   FROM pg_catalog.pg_class c
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
   WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND c.relname = ANY($1::text[])
@@ -47,7 +50,7 @@ SELECT s.relname,
     WHEN s.relpages > 0 THEN round(s.reltuples / s.relpages * (s.heap / current_setting('block_size')::bigint))::bigint
     WHEN s.heap = 0 THEN 0
     ELSE -1 END,
-  s.bytes
+  s.heap + s.toast
 FROM s`
 	// pkQuery reads primary keys, and the other constraints (unique, check,
 	// foreign key, exclusion) and the triggers mxmigrate does not model
@@ -127,15 +130,13 @@ func (d Dialect) Inspect(ctx context.Context, q dialect.Queryer, tables []string
 // and their indexes' definitions (indexDefsQuery): a file-system call per
 // table and a function call per index, which Inspect leaves to the tables
 // a plan changes or lists.
-func (Dialect) Complete(ctx context.Context, q dialect.Queryer, live *schema.Schema, tables []string) error {
-	if len(tables) == 0 {
-		return nil
-	}
+func (Dialect) Complete(ctx context.Context, q dialect.Queryer, live *schema.Schema, need dialect.Need) error {
 	sizes := map[string]*schema.Stats{}
 	defs := map[string]string{} // table\x00index
-	err := catalog.Queries(q,
-		func() error {
-			return catalog.Scan(ctx, q, "read table sizes", sizesQuery, []any{tables}, func(r *sql.Rows) error {
+	var reads []func() error
+	if len(need.Sizes) > 0 {
+		reads = append(reads, func() error {
+			return catalog.Scan(ctx, q, "read table sizes", sizesQuery, []any{need.Sizes}, func(r *sql.Rows) error {
 				var name string
 				var st schema.Stats
 				if err := r.Scan(&name, &st.Rows, &st.Bytes); err != nil {
@@ -144,9 +145,11 @@ func (Dialect) Complete(ctx context.Context, q dialect.Queryer, live *schema.Sch
 				sizes[name] = &st
 				return nil
 			})
-		},
-		func() error {
-			return catalog.Scan(ctx, q, "read index definitions", indexDefsQuery, []any{tables}, func(r *sql.Rows) error {
+		})
+	}
+	if len(need.Definitions) > 0 {
+		reads = append(reads, func() error {
+			return catalog.Scan(ctx, q, "read index definitions", indexDefsQuery, []any{need.Definitions}, func(r *sql.Rows) error {
 				var table, index, def, nsp string
 				if err := r.Scan(&table, &index, &def, &nsp); err != nil {
 					return err
@@ -154,18 +157,20 @@ func (Dialect) Complete(ctx context.Context, q dialect.Queryer, live *schema.Sch
 				defs[table+"\x00"+index] = unqualified(def, nsp)
 				return nil
 			})
-		},
-	)
-	if err != nil {
+		})
+	}
+	if err := catalog.Queries(q, reads...); err != nil {
 		return err
 	}
-	for _, name := range tables {
+	for name, st := range sizes {
+		if t := live.Table(name); t != nil {
+			t.Stats = st
+		}
+	}
+	for _, name := range need.Definitions {
 		t := live.Table(name)
 		if t == nil {
 			continue
-		}
-		if st := sizes[name]; st != nil {
-			t.Stats = st
 		}
 		for _, ix := range t.Indexes {
 			if def, ok := defs[name+"\x00"+ix.Name]; ok {

@@ -16,6 +16,7 @@ var handMade = []string{
 	`CREATE TABLE hand_ref (id text PRIMARY KEY)`,
 	`CREATE INDEX ix_by_hand ON prod_media__videos (lower(path)) WHERE duration_s > 0`,
 	`CREATE UNIQUE INDEX uq_by_hand ON prod_media__videos (path)`,
+	`CREATE INDEX ix_desc ON prod_media__videos (path DESC)`, // a plain index whose definition says more than its columns
 	`ALTER TABLE prod_media__videos ADD CONSTRAINT ck_duration CHECK (duration_s >= 0)`,
 	`ALTER TABLE prod_media__videos ADD CONSTRAINT uq_path_duration UNIQUE (path, duration_s)`,
 	`ALTER TABLE prod_media__videos ADD CONSTRAINT fk_hand FOREIGN KEY (path) REFERENCES hand_ref (id)`,
@@ -70,7 +71,7 @@ func TestUnmanagedObjectsKeptListedAndDroppedOnRequest(t *testing.T) {
 		"unique uq_path_duration on prod_media__videos: UNIQUE (path, duration_s)", "foreign key fk_hand on prod_media__videos: FOREIGN KEY (path) REFERENCES hand_ref(id)",
 		"default is_public on prod_media__videos: DEFAULT true", "trigger tg_hand on prod_media__videos: CREATE TRIGGER tg_hand BEFORE INSERT ON prod_media__videos FOR EACH ROW",
 		"comment on prod_media__videos: 'made by hand'"}
-	r := e.mx(t, "check", "-n", env).Must(t, 0, append([]string{"in sync", "8 object(s) not created from the definitions, kept"}, listed...)...)
+	r := e.mx(t, "check", "-n", env).Must(t, 0, append([]string{"in sync", "9 object(s) not created from the definitions, kept"}, listed...)...)
 	t.Log(r.Stdout)
 	var reports []struct {
 		InSync    bool `json:"in_sync"`
@@ -79,7 +80,7 @@ func TestUnmanagedObjectsKeptListedAndDroppedOnRequest(t *testing.T) {
 	if err := json.Unmarshal([]byte(e.mx(t, "check", "-n", env, "--json").Must(t, 0).Stdout), &reports); err != nil {
 		t.Fatal(err)
 	}
-	if len(reports) != 1 || !reports[0].InSync || len(reports[0].Unmanaged) != 8 {
+	if len(reports) != 1 || !reports[0].InSync || len(reports[0].Unmanaged) != 9 {
 		t.Fatalf("check --json: %+v", reports)
 	}
 	if u := reports[0].Unmanaged[0]; u.Table != "prod_media__videos" || u.Kind != "check" || u.Name != "ck_duration" || !strings.Contains(u.Definition, "CHECK") {
@@ -99,7 +100,7 @@ func TestUnmanagedObjectsKeptListedAndDroppedOnRequest(t *testing.T) {
 	itest.Edit(t, toml, func(s string) string {
 		return s + "ignore = [\"prod_media__videos.ck_*\", \"*.tg_hand\"]\n"
 	})
-	r = e.mx(t, "check", "-n", env).Must(t, 0, "6 object(s) not created")
+	r = e.mx(t, "check", "-n", env).Must(t, 0, "7 object(s) not created")
 	if strings.Contains(r.Stdout, "ck_duration") || strings.Contains(r.Stdout, "tg_hand") {
 		t.Fatalf("ignored objects listed:\n%s", r.Stdout)
 	}
@@ -115,7 +116,7 @@ func TestUnmanagedObjectsKeptListedAndDroppedOnRequest(t *testing.T) {
 	files := strings.Count(w.Stdout, ".up.sql")
 	e.mx(t, "up", "-n", env).Must(t, 0)
 	after := catalogOf(t, e, "prod_media__videos")
-	for _, gone := range []string{"ix_by_hand", "uq_by_hand", "uq_path_duration", "fk_hand", "default is_public", "made by hand"} {
+	for _, gone := range []string{"ix_by_hand", "ix_desc", "uq_by_hand", "uq_path_duration", "fk_hand", "default is_public", "made by hand"} {
 		if strings.Contains(after, gone) {
 			t.Errorf("%s survived manage_unknown = drop:\n%s", gone, after)
 		}
