@@ -215,33 +215,44 @@ func Destructive(cs []Change) []Change {
 }
 
 // Apply returns s with cs applied (s itself is not modified). It is the
-// model of what a migration does, used by planners and tests.
+// model of what a migration does, used by planners and tests. The tables
+// no change touches are s's own, shared: the result is read, never
+// written, like s (a plan of 1,000 changes on 10,000 tables copies the
+// tables it changes, not the others).
 // It is long because it has one short case per change kind, which read best
 // side by side with the kinds.
 func Apply(s *schema.Schema, cs []Change) *schema.Schema {
-	out := s.Clone()
-	idx := out.Index()
+	out := &schema.Schema{Tables: append([]*schema.Table(nil), s.Tables...)}
+	pos := make(map[string]int, len(out.Tables))
+	for i, t := range out.Tables {
+		pos[t.Name] = i
+	}
+	copied := map[string]bool{}
+	dropped := false
 	for _, c := range cs {
-		t := idx[c.Table]
+		i, ok := pos[c.Table]
 		switch c.Kind {
 		case CreateTable:
-			nt := c.Def.Clone()
-			out.Tables = append(out.Tables, nt)
-			idx[nt.Name] = nt
+			pos[c.Table] = len(out.Tables)
+			copied[c.Table] = true
+			out.Tables = append(out.Tables, c.Def.Clone())
 			continue
 		case DropTable:
-			for i, x := range out.Tables {
-				if x.Name == c.Table {
-					out.Tables = append(out.Tables[:i], out.Tables[i+1:]...)
-					break
-				}
+			if ok {
+				out.Tables[i] = nil
+				delete(pos, c.Table)
+				dropped = true
 			}
-			delete(idx, c.Table)
 			continue
 		}
-		if t == nil {
+		if !ok {
 			continue
 		}
+		if !copied[c.Table] {
+			out.Tables[i] = out.Tables[i].Clone()
+			copied[c.Table] = true
+		}
+		t := out.Tables[i]
 		switch c.Kind {
 		case AddColumn:
 			cc := *c.Column
@@ -285,6 +296,9 @@ func Apply(s *schema.Schema, cs []Change) *schema.Schema {
 				}
 			}
 		}
+	}
+	if dropped {
+		out.Tables = slices.DeleteFunc(out.Tables, func(t *schema.Table) bool { return t == nil })
 	}
 	return out
 }
