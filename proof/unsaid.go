@@ -224,8 +224,9 @@ func identByte(b byte) bool {
 }
 
 // saidTableRE reads the tables a "-- DESTRUCTIVE:" comment says lose their
-// rows (generate's wording): a table dropped or rebuilt.
-var saidTableRE = regexp.MustCompile(`(?:drops table|rebuilds table) (\S+?)(?: |:|$)`)
+// rows: a table dropped or rebuilt (generate's wording), or whose rows a
+// hand-written file deletes (the wording `mxmigrate new`'s files suggest).
+var saidTableRE = regexp.MustCompile(`(?:drops table|rebuilds table|deletes rows of table) (\S+?)(?: |:|$)`)
 
 // accepted moves lint's findings about what the file says it destroys to
 // its notes: the values of a column a "-- DESTRUCTIVE:" comment names

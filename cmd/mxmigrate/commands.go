@@ -44,6 +44,17 @@ func commands() []*cli.Command {
 			Action: jsonErrors(generateCmd),
 		},
 		{
+			Name:      "new",
+			Usage:     "write an empty migration, the next version, for hand-written SQL (a backfill, a data fix): edit it, then rehash and lint",
+			UsageText: "mxmigrate new -n ENV -m NAME [--format STYLE]",
+			Flags: []cli.Flag{
+				envFlag("environment `<store>:<target>`"),
+				&cli.StringFlag{Name: "message", Aliases: []string{"m"}, Usage: "migration name `NAME` (slugged into the file name; required)", EnvVars: []string{"MXMIGRATE_MESSAGE"}},
+				&cli.StringFlag{Name: "format", Usage: "version `STYLE`: seq (000001) or unix (timestamps); default follows the directory", EnvVars: []string{"MXMIGRATE_FORMAT"}},
+			},
+			Action: newCmd,
+		},
+		{
 			Name:      "up",
 			Usage:     "apply pending migrations (all, or N)",
 			ArgsUsage: "[N]",
@@ -647,6 +658,31 @@ func forceCmd(c *cli.Context) error {
 		return err
 	}
 	fmt.Fprintf(c.App.Writer, "%s: version forced to %d (clean)\n", envs[0].Name, v)
+	return nil
+}
+
+func newCmd(c *cli.Context) error {
+	if err := noArgs(c); err != nil {
+		return err
+	}
+	if f := c.String("format"); f != "" && f != "seq" && f != "unix" {
+		return usagef("--format %q: use seq or unix", f)
+	}
+	if strings.TrimSpace(c.String("message")) == "" {
+		return usagef("new needs -m NAME: the file's name says what it does (e.g. -m backfill_scores)")
+	}
+	p, envs, err := loadEnvironments(c, true)
+	if err != nil {
+		return err
+	}
+	env := envs[0]
+	f, err := p.New(env, mxmigrate.NewOptions{Message: c.String("message"), Format: c.String("format")})
+	if err != nil {
+		return err
+	}
+	out := c.App.Writer
+	fmt.Fprintf(out, "wrote %s\nwrote %s\n", relPath(f.Up), relPath(f.Down))
+	fmt.Fprintf(out, "%s: write the SQL into both files, then record them with `mxmigrate rehash -n %s` and prove them with `mxmigrate lint -n %s`\n", env.Name, env.Name, env.Name)
 	return nil
 }
 

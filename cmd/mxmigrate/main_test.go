@@ -174,7 +174,7 @@ func TestCompletion(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "metaxy.toml"), []byte("project = \"p\"\n[stores.prod]\ntype = \"metaxy.ext.duckdb.DuckDBMetadataStore\"\nconfig = { database = \"d.duckdb\" }\n"), 0o644)
 	for line, want := range map[string]string{
-		"mxmigrate ":                             "check completion down force generate init lint rehash status up url version",
+		"mxmigrate ":                             "check completion down force generate init lint new rehash status up url version",
 		"mxmigrate st":                           "status",
 		"mxmigrate up -n ":                       "metaxy_features metaxy_system prod prod:metaxy_features prod:metaxy_system",
 		"mxmigrate up --name prod:metaxy_s":      "prod:metaxy_system",
