@@ -17,7 +17,7 @@ type LintResult struct {
 	Dev         string `json:"dev_database"`
 	// Manifest, when set, says how the directory disagrees with
 	// mxmigrate.sum (a hand edit, a file from another branch).
-	Manifest string `json:"manifest,omitempty"`
+	Manifest string `json:"manifest"`
 	// History: with --base, how the directory's versions disagree with the
 	// base branch's (a version not after the base's last, a version
 	// shared, a base file lost).

@@ -446,7 +446,7 @@ type Status struct {
 	Applied int `json:"-"`
 	// Advice, on a dirty database, says which file stopped part-way, what
 	// it left and how to go on.
-	Advice string `json:"advice,omitempty"`
+	Advice string `json:"advice"`
 }
 
 // Status reads the environment's version and pending files: whether the

@@ -35,7 +35,7 @@ type Unmanaged struct {
 	Definition string `json:"definition"`
 	// Note says why it is kept when manage_unknown = "drop" asked for its
 	// drop and the dialect cannot drop it in place.
-	Note string `json:"note,omitempty"`
+	Note string `json:"note"`
 }
 
 // Plan returns the changes that turn current into target under p, and the

@@ -56,7 +56,7 @@ const DevMigrationsTable = "mxmigrate_dev_migrations"
 type Report struct {
 	Dev string `json:"dev_database"`
 	// Skipped, when set, says why the data checks did not run.
-	Skipped string `json:"skipped,omitempty"`
+	Skipped string `json:"skipped"`
 	// SampleRows counts the rows put into the tables the plan touches.
 	SampleRows int     `json:"sample_rows"`
 	Checks     []Check `json:"checks"`
@@ -82,7 +82,7 @@ type Phase struct {
 type Check struct {
 	Name   string `json:"name"`
 	Result string `json:"result"`
-	Detail string `json:"detail,omitempty"`
+	Detail string `json:"detail"`
 }
 
 // Bug is a plan that does not do what it says on the dev database: a file

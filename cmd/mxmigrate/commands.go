@@ -169,8 +169,7 @@ func generate(c *cli.Context, to mxmigrate.TargetOptions) error {
 		var de *mxmigrate.DestructiveError
 		if errors.As(err, &de) && res != nil {
 			if c.Bool("json") {
-				if err := writeJSON(out, planJSON(env.Name, res.Comparison, map[string]any{
-					"no_changes": false, "refused": true, "error": err.Error(), "exit_code": exitNo, "proof": res.Proof})); err != nil {
+				if err := writeJSON(out, generateJSON(env.Name, res, err)); err != nil {
 					return err
 				}
 				return exitCode(exitNo)
@@ -187,12 +186,7 @@ func generate(c *cli.Context, to mxmigrate.TargetOptions) error {
 		printUnmanaged(c.App.ErrWriter, env.Name, res.Comparison)
 	}
 	if c.Bool("json") {
-		files := []map[string]any{}
-		for _, f := range res.Files {
-			files = append(files, map[string]any{"up": string(f.Up), "down": string(f.Down), "no_transaction": f.NoTx})
-		}
-		return writeJSON(out, planJSON(env.Name, res.Comparison, map[string]any{
-			"no_changes": res.NoChanges, "up": string(res.Up), "down": string(res.Down), "files": files, "proof": res.Proof}))
+		return writeJSON(out, generateJSON(env.Name, res, nil))
 	}
 	if res.NoChanges {
 		fmt.Fprintln(out, "No changes detected")
@@ -453,7 +447,11 @@ func statusCmd(c *cli.Context) error {
 		all = append(all, s)
 	}
 	if c.Bool("json") {
-		return writeJSON(c.App.Writer, all)
+		out := []statusJSON{}
+		for _, s := range all {
+			out = append(out, statusOf(s))
+		}
+		return writeJSON(c.App.Writer, out)
 	}
 	for _, s := range all {
 		v := "none"
@@ -485,14 +483,14 @@ func lintCmd(c *cli.Context) error {
 		return err
 	}
 	clean := true
-	var reports []*mxmigrate.LintResult
+	reports := []lintJSON{}
 	for _, env := range envs {
 		r, err := p.Lint(c.Context, env, mxmigrate.LintOptions{DevURL: c.String("dev-url"), Base: c.String("base")})
 		if err != nil {
 			return err
 		}
 		clean = clean && r.Clean
-		reports = append(reports, r)
+		reports = append(reports, lintJSON{FormatVersion: formatVersion, LintResult: r})
 		if !c.Bool("json") {
 			printLint(c.App.Writer, r)
 		}
@@ -575,16 +573,28 @@ func checkCmd(c *cli.Context) error {
 }
 
 // checkJSON is check's --json report of one environment.
+// generateJSON is generate --dry-run --json's object, refused (err, a
+// DestructiveError) or not: the same fields either way.
+func generateJSON(env string, res *mxmigrate.GenerateResult, refused error) map[string]any {
+	files := []map[string]any{}
+	for _, f := range res.Files {
+		files = append(files, map[string]any{"up": string(f.Up), "down": string(f.Down), "no_transaction": f.NoTx})
+	}
+	extra := map[string]any{"no_changes": res.NoChanges, "refused": false, "error": nil, "exit_code": 0,
+		"up": string(res.Up), "down": string(res.Down), "files": files, "proof": res.Proof}
+	if refused != nil {
+		extra["refused"], extra["error"], extra["exit_code"] = true, refused.Error(), exitNo
+	}
+	return planJSON(env, res.Comparison, extra)
+}
+
 func checkJSON(env string, r *mxmigrate.CheckResult) map[string]any {
 	pending := []string{}
 	for _, f := range r.Pending {
 		pending = append(pending, f.Base()+".up.sql")
 	}
-	extra := map[string]any{"in_sync": r.InSync, "pending": pending, "dirty": r.Comparison.State.Dirty, "catalog_queries": r.Comparison.CatalogQueries}
-	if r.DirtyAdvice != "" {
-		extra["advice"] = r.DirtyAdvice
-	}
-	return planJSON(env, r.Comparison, extra)
+	return planJSON(env, r.Comparison, map[string]any{"in_sync": r.InSync, "pending": pending, "dirty": r.Comparison.State.Dirty,
+		"catalog_queries": r.Comparison.CatalogQueries, "advice": r.DirtyAdvice})
 }
 
 // printCheck prints check's report of one environment: in sync, or how the

@@ -115,7 +115,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err == nil {
 		return 0
 	}
-	return exitFor(err, stderr)
+	n := exitFor(err, stderr)
+	var done exitCode // a command's own error, in JSON already where asked
+	if json, env := jsonArgs(args); json && !errors.As(err, &done) {
+		writeJSON(stdout, errorJSON(env, err, n))
+	}
+	return n
 }
 
 // Exit codes, on every command: 0 success; 1 the answer is "no" (check:
@@ -168,12 +173,36 @@ func jsonErrors(action cli.ActionFunc) cli.ActionFunc {
 			return err
 		}
 		n := exitFor(err, c.App.ErrWriter)
-		if werr := writeJSON(c.App.Writer, map[string]any{"environment": c.String("name"), "error": redact.MaskPassword(err.Error()),
-			"exit_code": n, "refused": mxmigrate.IsRefusal(err)}); werr != nil {
+		if werr := writeJSON(c.App.Writer, errorJSON(c.String("name"), err, n)); werr != nil {
 			return werr
 		}
 		return exitCode(n)
 	}
+}
+
+// errorJSON is the object a failing --json command prints (docs/json.md).
+func errorJSON(env string, err error, code int) map[string]any {
+	return map[string]any{"format_version": formatVersion, "environment": env, "error": redact.MaskPassword(err.Error()),
+		"exit_code": code, "refused": mxmigrate.IsRefusal(err)}
+}
+
+// jsonArgs reports whether args ask for --json, and the -n they name: for
+// a usage error the flags parser finds before the command runs (an unknown
+// flag), which jsonErrors never sees.
+func jsonArgs(args []string) (json bool, env string) {
+	for i, a := range args {
+		switch {
+		case a == "--":
+			return json, env
+		case a == "--json" || a == "-json" || a == "--json=true":
+			json = true
+		case (a == "-n" || a == "--name") && i+1 < len(args):
+			env = args[i+1]
+		case strings.HasPrefix(a, "--name="):
+			env = strings.TrimPrefix(a, "--name=")
+		}
+	}
+	return json, env
 }
 
 var negativeRE = regexp.MustCompile(`^-[0-9]+$`)

@@ -99,7 +99,7 @@ type changeJSON struct {
 	Kind        string          `json:"kind"`
 	Table       string          `json:"table"`
 	Summary     string          `json:"summary"`
-	Destructive string          `json:"destructive,omitempty"`
+	Destructive string          `json:"destructive"`
 	Statements  []statementJSON `json:"statements"`
 }
 
@@ -113,7 +113,7 @@ func planJSON(env string, cmp *mxmigrate.Comparison, extra map[string]any) map[s
 		}
 		list = append(list, cj)
 	}
-	m := map[string]any{"environment": env, "changes": list, "unmanaged": unmanagedJSON(cmp)}
+	m := map[string]any{"format_version": formatVersion, "environment": env, "changes": list, "unmanaged": unmanagedJSON(cmp)}
 	for k, v := range extra {
 		m[k] = v
 	}
