@@ -1,7 +1,6 @@
 package integration
 
 import (
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -9,8 +8,6 @@ import (
 	"sort"
 	"strings"
 	"testing"
-
-	"github.com/mxmigrate/mxmigrate/dialect/duckdb"
 )
 
 // jsonDoc is the contract docs/json.md writes down.
@@ -36,7 +33,7 @@ func TestJSONContract(t *testing.T) {
 	dir := project(t, "media")
 	mx(t, dir, "generate", "-n", "dev:metaxy_features", "-m", "init").Must(t, 0)
 	mx(t, dir, "up", "-n", "dev:metaxy_features").Must(t, 0)
-	duckExec(t, filepath.Join(dir, "dev_metadata.duckdb"), `COMMENT ON TABLE media__videos IS 'made by hand'`)
+	sqlExec(t, filepath.Join(dir, "dev_metadata.duckdb"), `COMMENT ON TABLE media__videos IS 'made by hand'`)
 	editLock(t, dir, func(s string) string {
 		return strings.Replace(s, `"is_public":{"default":false,"title":"Is Public","type":"boolean"}}`,
 			`"is_public":{"default":false,"title":"Is Public","type":"string"},"codec":{"anyOf":[{"type":"string"},{"type":"null"}],"default":null}}`, 1)
@@ -150,19 +147,4 @@ func sortedKeys(m map[string]bool) string {
 	}
 	sort.Strings(ks)
 	return strings.Join(ks, " ")
-}
-
-// duckExec runs statements on the DuckDB file db.
-func duckExec(t *testing.T, db string, stmts ...string) {
-	t.Helper()
-	h, err := duckdb.OpenPath(context.Background(), db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
-	for _, s := range stmts {
-		if _, err := h.Exec(s); err != nil {
-			t.Fatalf("%s: %v", s, err)
-		}
-	}
 }
