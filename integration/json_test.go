@@ -67,12 +67,21 @@ func TestJSONContract(t *testing.T) {
 	}
 	collect("generate", mx(t, dir, "generate", "-n", "dev:metaxy_features", "--dry-run", "--json").Must(t, 1, `"refused": true`).Stdout, false)
 	collect("generate", mx(t, dir, "generate", "-n", "dev:metaxy_features", "--dry-run", "--json", "--allow-destructive").Must(t, 0, `"refused": false`).Stdout, false)
+	noProof := mx(t, dir, "generate", "-n", "dev:metaxy_features", "--dry-run", "--json", "--allow-destructive", "--no-proof").Must(t, 0).Stdout
+	if strings.Contains(noProof, `"checks": null`) {
+		t.Errorf("generate --no-proof --json has a null list:\n%s", noProof)
+	}
+	collect("generate", noProof, false)
 	collect("check", mx(t, dir, "check", "-n", "dev", "--json").Must(t, 1).Stdout, true)
 	collect("status", mx(t, dir, "status", "-n", "dev", "--json").Must(t, 0, `"version": null`).Stdout, true)
 	collect("lint", mx(t, dir, "lint", "-n", "dev:metaxy_features", "--json").Must(t, 0).Stdout, true)
 	collect("error", mx(t, dir, "status", "-n", "nowhere:metaxy_features", "--json").Must(t, 2).Stdout, false)
 	collect("error", mx(t, dir, "--config", "absent.toml", "check", "-n", "dev", "--json").Must(t, 3).Stdout, false)
 	collect("error", mx(t, dir, "check", "-n", "dev", "--json", "--bogus").Must(t, 2, "-bogus").Stdout, false) // before the command runs
+	collect("error", mx(t, dir, "check", "-n", "dev", "--json=1", "--bogus").Must(t, 2, "-bogus").Stdout, false)
+	if r := mx(t, dir, "generate", "-n", "dev:metaxy_features", "-m", "--json", "--bogus").Must(t, 2); strings.Contains(r.Stdout, "{") {
+		t.Errorf("--json as -m's value asked for JSON:\n%s", r.Stdout)
+	}
 
 	doc := documented(t)
 	for cmd, want := range jsonShapeV1 {

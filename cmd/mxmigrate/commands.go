@@ -580,8 +580,14 @@ func generateJSON(env string, res *mxmigrate.GenerateResult, refused error) map[
 	for _, f := range res.Files {
 		files = append(files, map[string]any{"up": string(f.Up), "down": string(f.Down), "no_transaction": f.NoTx})
 	}
+	report := res.Proof
+	if report != nil && report.Checks == nil {
+		r := *report // a list is [] in JSON, never null (docs/json.md)
+		r.Checks = []proof.Check{}
+		report = &r
+	}
 	extra := map[string]any{"no_changes": res.NoChanges, "refused": false, "error": nil, "exit_code": 0,
-		"up": string(res.Up), "down": string(res.Down), "files": files, "proof": res.Proof}
+		"up": string(res.Up), "down": string(res.Down), "files": files, "proof": report}
 	if refused != nil {
 		extra["refused"], extra["error"], extra["exit_code"] = true, refused.Error(), exitNo
 	}

@@ -9,6 +9,7 @@ import (
 	"os/signal"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -186,20 +187,33 @@ func errorJSON(env string, err error, code int) map[string]any {
 		"exit_code": code, "refused": mxmigrate.IsRefusal(err)}
 }
 
-// jsonArgs reports whether args ask for --json, and the -n they name: for
-// a usage error the flags parser finds before the command runs (an unknown
-// flag), which jsonErrors never sees.
+// jsonArgs reports whether args ask for --json (the flag, with or without
+// a value, or MXMIGRATE_JSON), and the -n they name: for a usage error the
+// flags parser finds before the command runs (an unknown flag), which
+// jsonErrors never sees. A flag's value ("-m --json") is not a flag.
 func jsonArgs(args []string) (json bool, env string) {
-	for i, a := range args {
+	if v, ok := os.LookupEnv("MXMIGRATE_JSON"); ok {
+		json, _ = strconv.ParseBool(v)
+	}
+	takesValue := map[string]bool{"-n": true, "--name": true, "-m": true, "--message": true, "--config": true, "-config": true,
+		"--dev-url": true, "--base": true, "--format": true, "--project": true, "--lock-wait": true, "--protocol": true, "--port": true}
+	for i := 0; i < len(args); i++ {
+		a := args[i]
 		switch {
 		case a == "--":
 			return json, env
-		case a == "--json" || a == "-json" || a == "--json=true":
+		case a == "--json" || a == "-json":
 			json = true
+		case strings.HasPrefix(a, "--json=") || strings.HasPrefix(a, "-json="):
+			_, v, _ := strings.Cut(a, "=")
+			json, _ = strconv.ParseBool(v)
 		case (a == "-n" || a == "--name") && i+1 < len(args):
 			env = args[i+1]
+			i++
 		case strings.HasPrefix(a, "--name="):
 			env = strings.TrimPrefix(a, "--name=")
+		case takesValue[a]:
+			i++ // its value
 		}
 	}
 	return json, env
