@@ -102,8 +102,9 @@ func within(s *schema.Schema, scope []string) *schema.Schema {
 func complete(ctx context.Context, d dialect.Dialect, q dialect.Queryer, live *schema.Schema, changes []diff.Change, unmanaged []diff.Unmanaged) (bool, error) {
 	var need dialect.Need
 	sized, defined := map[string]bool{}, map[string]bool{}
+	idx := live.Index() // one lookup a change, not a scan of every table
 	add := func(list *[]string, seen map[string]bool, table string) {
-		if !seen[table] && live.Table(table) != nil {
+		if !seen[table] && idx[table] != nil {
 			seen[table] = true
 			*list = append(*list, table)
 		}

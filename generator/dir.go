@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
@@ -166,22 +167,16 @@ func (d *Dir) Prev(v uint64) (File, bool) {
 func FileHash(f File) (string, error) {
 	// streamed: a setup file of 10,000 tables is 12 MB, which the hash
 	// need not hold
-	h := sha256.New()
-	for i, path := range []string{f.Up, f.Down} {
-		if i > 0 {
-			h.Write([]byte{0})
-		}
+	var parts []io.Reader
+	for _, path := range []string{f.Up, f.Down} {
 		file, err := os.Open(path)
 		if err != nil {
 			return "", err
 		}
-		_, err = io.Copy(h, file)
-		file.Close()
-		if err != nil {
-			return "", err
-		}
+		defer file.Close()
+		parts = append(parts, file)
 	}
-	return hashSum(h), nil
+	return hashParts(parts...)
 }
 
 // ReadVerified reads a migration's up and down files once and checks them
@@ -209,14 +204,28 @@ func (d *Dir) ReadVerified(f File) (up, down []byte, err error) {
 }
 
 func hashBytes(parts ...[]byte) string {
+	rs := make([]io.Reader, len(parts))
+	for i, p := range parts {
+		rs[i] = bytes.NewReader(p)
+	}
+	h, _ := hashParts(rs...) // reading bytes does not fail
+	return h
+}
+
+// hashParts is the manifest's hash of parts: each read whole, a zero byte
+// between them (FileHash and hashBytes share it, so that a file written
+// and the same file read back hash alike).
+func hashParts(parts ...io.Reader) (string, error) {
 	h := sha256.New()
 	for i, p := range parts {
 		if i > 0 {
 			h.Write([]byte{0})
 		}
-		h.Write(p)
+		if _, err := io.Copy(h, p); err != nil {
+			return "", err
+		}
 	}
-	return hashSum(h)
+	return hashSum(h), nil
 }
 
 func hashSum(h hash.Hash) string { return "h1:" + base64.StdEncoding.EncodeToString(h.Sum(nil)) }

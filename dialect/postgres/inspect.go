@@ -162,13 +162,14 @@ func (Dialect) Complete(ctx context.Context, q dialect.Queryer, live *schema.Sch
 	if err := catalog.Queries(q, reads...); err != nil {
 		return err
 	}
+	idx := live.Index()
 	for name, st := range sizes {
-		if t := live.Table(name); t != nil {
+		if t := idx[name]; t != nil {
 			t.Stats = st
 		}
 	}
 	for _, name := range need.Definitions {
-		t := live.Table(name)
+		t := idx[name]
 		if t == nil {
 			continue
 		}

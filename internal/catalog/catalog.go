@@ -33,7 +33,6 @@ type KeyRow struct {
 type Builder struct {
 	normalize func(string) schema.Type
 	tables    map[string]*building
-	order     []*building
 	names     map[string]string
 	types     map[string]schema.Type
 	slab      []schema.Column
@@ -64,7 +63,6 @@ func (b *Builder) Column(c ColumnRow, pos int) {
 		st := c.Stats
 		bt = &building{t: &schema.Table{Name: c.Table, Stats: &st}}
 		b.tables[c.Table] = bt
-		b.order = append(b.order, bt)
 	}
 	if n := len(bt.pos); n > 0 && int32(pos) < bt.pos[n-1] {
 		bt.shuffled = true
@@ -100,12 +98,12 @@ func (b *Builder) typeOf(s string) schema.Type {
 // primary keys and indexes of the tables that have columns, tables sorted
 // by name.
 func (b *Builder) Schema(pks, ixs []KeyRow) *schema.Schema {
-	out := &schema.Schema{Tables: make([]*schema.Table, len(b.order))}
-	for i, bt := range b.order {
+	out := &schema.Schema{Tables: make([]*schema.Table, 0, len(b.tables))}
+	for _, bt := range b.tables {
 		if bt.shuffled {
 			sort.Stable(byPos{bt})
 		}
-		out.Tables[i] = bt.t
+		out.Tables = append(out.Tables, bt.t)
 	}
 	for _, k := range pks {
 		if bt := b.tables[k.Table]; bt != nil {
