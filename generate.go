@@ -119,8 +119,9 @@ func (p *Project) admit(ctx context.Context, cmp *Comparison, o GenerateOptions)
 	return res, nil
 }
 
-// files renders the plan's steps as files (res.Files, res.Up, res.Down) and
-// returns them as the migrations write numbers.
+// files renders the plan's steps as files (res.Files, res.Up, res.Down),
+// names them as they would be written now (res.Names), and returns them as
+// the migrations write numbers.
 func (res *GenerateResult) files(o GenerateOptions, unproved string) []generator.Migration {
 	cmp := res.Comparison
 	env := cmp.Env
@@ -149,6 +150,12 @@ func (res *GenerateResult) files(o GenerateOptions, unproved string) []generator
 		}
 		ms = append(ms, generator.Migration{Name: name, Format: o.Format, Up: f.Up, Down: f.Down,
 			Creates: creates, Drops: drops, Identity: env.Identity(), BasedOn: cmp.Dir.Latest()})
+	}
+	res.Names = nil
+	if fs, err := cmp.Dir.Numbered(ms); err == nil { // else write says why
+		for _, f := range fs {
+			res.Names = append(res.Names, f.Base())
+		}
 	}
 	return ms
 }

@@ -71,7 +71,7 @@ func (p *Project) prove(ctx context.Context, res *GenerateResult, o GenerateOpti
 		return err
 	}
 	for i, f := range res.Files {
-		in.Plan = append(in.Plan, proof.File{Name: planFileName(i, len(res.Files)), Up: f.Up, Down: f.Down})
+		in.Plan = append(in.Plan, proof.File{Name: res.fileName(i), Up: f.Up, Down: f.Down})
 	}
 	res.Proof, err = proof.Run(ctx, in)
 	return err
@@ -89,12 +89,16 @@ func devKind(dev dialect.Store) string {
 	return redact.MaskPassword(u)
 }
 
-// planFileName names a new file of a plan before it has a version.
-func planFileName(i, n int) string {
-	if n == 1 {
+// fileName names file i of the plan as it would be written ("the new
+// file 000006_add_scores.up.sql").
+func (res *GenerateResult) fileName(i int) string {
+	if i < len(res.Names) {
+		return "the new file " + res.Names[i] + ".up.sql"
+	}
+	if len(res.Files) == 1 {
 		return "the new up file"
 	}
-	return fmt.Sprintf("new file %d of %d of the plan", i+1, n)
+	return fmt.Sprintf("new file %d of %d of the plan", i+1, len(res.Files))
 }
 
 // offline is env with its database replaced by a dev database on which the

@@ -51,6 +51,11 @@ type GenerateResult struct {
 	// revert).
 	Files    []generator.Pair
 	Up, Down []byte
+	// Names are the files' names without .up.sql ("000006_add_scores"),
+	// as written, or as a dry run would write them now (a unix version is
+	// the time of writing); nil when they cannot be numbered (--format
+	// mixing styles).
+	Names []string
 	// Proof is what running the plan on a dev database found (nil with
 	// NoProof, or when there was nothing to prove).
 	Proof *proof.Report

@@ -84,6 +84,10 @@ func WriteAllLocked(dirPath string, ms []Migration) ([]File, error) {
 	if sum == nil {
 		sum = &Sum{Dialect: ms[0].Identity.Dialect, TablePrefix: ms[0].Identity.TablePrefix}
 	}
+	files, err := d.Numbered(ms)
+	if err != nil {
+		return nil, err
+	}
 	var written []File
 	undo := func() {
 		for _, f := range written {
@@ -91,16 +95,8 @@ func WriteAllLocked(dirPath string, ms []Migration) ([]File, error) {
 			os.Remove(f.Down)
 		}
 	}
-	for _, m := range ms {
-		m.Format, m.Now = ms[0].Format, ms[0].Now
-		version, digits, err := nextVersion(d, m)
-		if err != nil {
-			undo()
-			return nil, err
-		}
-		f := File{Version: version, Digits: digits, Name: m.Name}
-		f.Up = filepath.Join(dirPath, f.Base()+".up.sql")
-		f.Down = filepath.Join(dirPath, f.Base()+".down.sql")
+	for i, m := range ms {
+		f := files[i]
 		if err := createExclusive(f.Up, m.Up); err != nil {
 			undo()
 			return nil, err
@@ -111,8 +107,7 @@ func WriteAllLocked(dirPath string, ms []Migration) ([]File, error) {
 			return nil, err
 		}
 		written = append(written, f)
-		d.Files = append(d.Files, f) // the next version follows this one
-		sum.Entries = append(sum.Entries, SumEntry{Version: version, Digits: digits, Name: m.Name,
+		sum.Entries = append(sum.Entries, SumEntry{Version: f.Version, Digits: f.Digits, Name: m.Name,
 			Hash: hashBytes(m.Up, m.Down), Creates: m.Creates, Drops: m.Drops})
 	}
 	if err := WriteSum(dirPath, sum); err != nil {
@@ -120,6 +115,29 @@ func WriteAllLocked(dirPath string, ms []Migration) ([]File, error) {
 		return nil, err
 	}
 	return written, nil
+}
+
+// Numbered names the files that ms would be written as, with consecutive
+// versions after the directory's latest (ms[0].Format and Now number them
+// all), without writing them: what a dry run shows, and what
+// WriteAllLocked writes.
+func (d *Dir) Numbered(ms []Migration) ([]File, error) {
+	next := *d
+	next.Files = d.Files[:len(d.Files):len(d.Files)] // appends copy
+	out := make([]File, 0, len(ms))
+	for _, m := range ms {
+		m.Format, m.Now = ms[0].Format, ms[0].Now
+		version, digits, err := nextVersion(&next, m)
+		if err != nil {
+			return nil, err
+		}
+		f := File{Version: version, Digits: digits, Name: m.Name}
+		f.Up = filepath.Join(d.Path, f.Base()+".up.sql")
+		f.Down = filepath.Join(d.Path, f.Base()+".down.sql")
+		out = append(out, f)
+		next.Files = append(next.Files, f) // the next version follows this one
+	}
+	return out, nil
 }
 
 // WriteSum replaces the directory's manifest atomically.

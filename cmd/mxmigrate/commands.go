@@ -27,12 +27,12 @@ func commands() []*cli.Command {
 		{
 			Name:      "generate",
 			Usage:     "compare the target with the live database and write the next migration, once it has run on a dev database with sample rows (its plan says what each statement costs on the live table, and what the proof found; a PostgreSQL plan may take several files)",
-			UsageText: "mxmigrate generate -n ENV [-m MSG] [--allow-destructive] [--dry-run [--json]] [--no-proof] [--dev-url URL] [--offline] [--format STYLE] [--baseline] [--allow-empty] [--all-projects|--project P] [--definitions-from-store[=STORE]] [--inject-primary-key|--no-inject-primary-key] [--inject-index|--no-inject-index]",
+			UsageText: "mxmigrate generate -n STORE:TARGET [-m MSG] [--allow-destructive] [--dry-run [--json]] [--no-proof] [--dev-url URL] [--offline] [--format STYLE] [--baseline] [--allow-empty] [--all-projects|--project P] [--definitions-from-store[=STORE]] [--inject-primary-key|--no-inject-primary-key] [--inject-index|--no-inject-index]",
 			Flags: append([]cli.Flag{
-				envFlag("environment `<store>:<target>`"),
+				oneEnvFlag(),
 				&cli.StringFlag{Name: "message", Aliases: []string{"m"}, Usage: "migration name `MSG` (slugged into the file name)", EnvVars: []string{"MXMIGRATE_MESSAGE"}},
 				&cli.BoolFlag{Name: "allow-destructive", Usage: "write destructive changes (drops, type changes, SET NOT NULL), marked -- DESTRUCTIVE", EnvVars: []string{"MXMIGRATE_ALLOW_DESTRUCTIVE"}},
-				&cli.BoolFlag{Name: "dry-run", Usage: "print the plan, with each statement's cost, and the SQL; write nothing", EnvVars: []string{"MXMIGRATE_DRY_RUN"}},
+				&cli.BoolFlag{Name: "dry-run", Usage: "print the plan with each statement's cost, what the proof found, and the files' SQL; write nothing (a plan refused as destructive prints the plan and the refusal, without SQL, and exits 1)", EnvVars: []string{"MXMIGRATE_DRY_RUN"}},
 				&cli.StringFlag{Name: "format", Usage: "version `STYLE`: seq (000001) or unix (timestamps); default follows the directory", EnvVars: []string{"MXMIGRATE_FORMAT"}},
 				&cli.BoolFlag{Name: "allow-empty", Usage: "plan even when no feature definition is found (retiring every feature table; refused otherwise, as a forgotten --definitions-from-store looks the same)", EnvVars: []string{"MXMIGRATE_ALLOW_EMPTY"}},
 				&cli.BoolFlag{Name: "baseline", Usage: "write the first migration as if the database were empty (adopting a store whose tables exist; then mxmigrate force)", EnvVars: []string{"MXMIGRATE_BASELINE"}},
@@ -46,9 +46,9 @@ func commands() []*cli.Command {
 		{
 			Name:      "new",
 			Usage:     "write an empty migration, the next version, for hand-written SQL (a backfill, a data fix): edit it, then rehash and lint",
-			UsageText: "mxmigrate new -n ENV -m NAME [--format STYLE]",
+			UsageText: "mxmigrate new -n STORE:TARGET -m NAME [--format STYLE]",
 			Flags: []cli.Flag{
-				envFlag("environment `<store>:<target>`"),
+				oneEnvFlag(),
 				&cli.StringFlag{Name: "message", Aliases: []string{"m"}, Usage: "migration name `NAME` (slugged into the file name; required)", EnvVars: []string{"MXMIGRATE_MESSAGE"}},
 				&cli.StringFlag{Name: "format", Usage: "version `STYLE`: seq (000001) or unix (timestamps); default follows the directory", EnvVars: []string{"MXMIGRATE_FORMAT"}},
 			},
@@ -57,45 +57,48 @@ func commands() []*cli.Command {
 		{
 			Name:      "up",
 			Usage:     "apply pending migrations (all, or N)",
-			ArgsUsage: "[N]",
-			Flags:     []cli.Flag{envFlag("environment `<store>:<target>`, or <store> for both (system first)"), lockWaitFlag()},
+			UsageText: "mxmigrate up [-n STORE[:TARGET]] [--lock-wait DURATION] [N]",
+			Flags:     []cli.Flag{envFlag("environment `<store>[:<target>]`; <store> alone means both, system first (default: the default store, both)"), lockWaitFlag()},
 			Action:    upCmd,
 		},
 		{
 			Name:      "down",
 			Usage:     "revert the last N migrations (default 1), or --all; -n <store> reverts only its feature tables (name <store>:metaxy_system to revert the system tables)",
-			ArgsUsage: "[N]",
-			Flags: []cli.Flag{envFlag("environment `<store>:<target>`; <store> alone means <store>:metaxy_features"),
+			UsageText: "mxmigrate down [-n STORE[:TARGET]] [--all [--yes]] [--lock-wait DURATION] [N]",
+			Flags: []cli.Flag{envFlag("environment `<store>[:<target>]`; <store> alone means <store>:metaxy_features (default: the default store's feature tables)"),
 				&cli.BoolFlag{Name: "all", Usage: "revert every applied migration (asks for confirmation on a terminal; --yes otherwise)", EnvVars: []string{"MXMIGRATE_ALL"}},
 				&cli.BoolFlag{Name: "yes", Usage: "confirm --all without asking (needed when stdin is not a terminal)", EnvVars: []string{"MXMIGRATE_YES"}},
 				lockWaitFlag()},
 			Action: downCmd,
 		},
 		{
-			Name:   "status",
-			Usage:  "show the applied version, dirty flag and pending files",
-			Flags:  []cli.Flag{envFlag("environment `<store>:<target>`, or <store> for both"), jsonFlag()},
-			Action: jsonErrors(statusCmd),
+			Name:      "status",
+			Usage:     "show the applied version, dirty flag and pending files",
+			UsageText: "mxmigrate status [-n STORE[:TARGET]] [--json]",
+			Flags:     []cli.Flag{bothEnvFlag(), jsonFlag()},
+			Action:    jsonErrors(statusCmd),
 		},
 		{
 			Name:      "lint",
 			Usage:     "replay the committed migrations on a dev database with sample rows, each file up, down and up again; report what files do to values, downs that do not restore, statements that drop or retype data without a DESTRUCTIVE comment, mxmigrate.sum mismatches; exit 1 on findings (for CI)",
-			UsageText: "mxmigrate lint -n ENV [--dev-url URL] [--base REF] [--json]",
-			Flags: []cli.Flag{envFlag("environment `<store>:<target>`, or <store> for both"), jsonFlag(),
+			UsageText: "mxmigrate lint [-n STORE[:TARGET]] [--dev-url URL] [--base REF] [--json]",
+			Flags: []cli.Flag{bothEnvFlag(), jsonFlag(),
 				&cli.StringFlag{Name: "dev-url", Usage: "the dev database `URL` (default: [ext.mxmigrate] dev_url, else the dialect's)", EnvVars: []string{"MXMIGRATE_DEV_URL"}},
 				&cli.StringFlag{Name: "base", Usage: "a git `REF` (the base branch, e.g. origin/main): report migrations of this branch whose versions are not after the base's last, versions both have under other names, and base migrations this branch does not have"}},
 			Action: jsonErrors(lintCmd),
 		},
 		{
-			Name:   "check",
-			Usage:  "exit 1 when the live database differs from the target (for CI)",
-			Flags:  append([]cli.Flag{envFlag("environment `<store>:<target>`, or <store> for both"), jsonFlag()}, targetFlags()...),
-			Action: jsonErrors(checkCmd),
+			Name:      "check",
+			Usage:     "exit 1 when the live database differs from the target (for CI)",
+			UsageText: "mxmigrate check [-n STORE[:TARGET]] [--json] [--all-projects|--project P] [--definitions-from-store[=STORE]] [--inject-primary-key|--no-inject-primary-key] [--inject-index|--no-inject-index]",
+			Flags:     append([]cli.Flag{bothEnvFlag(), jsonFlag()}, targetFlags()...),
+			Action:    jsonErrors(checkCmd),
 		},
 		{
-			Name:  "url",
-			Usage: "print the golang-migrate URL of an environment (for the stock migrate CLI)",
-			Flags: []cli.Flag{envFlag("environment `<store>:<target>`"),
+			Name:      "url",
+			Usage:     "print the golang-migrate URL of an environment (for the stock migrate CLI)",
+			UsageText: "mxmigrate url -n STORE:TARGET [--protocol SCHEME] [--port PORT]",
+			Flags: []cli.Flag{oneEnvFlag(),
 				&cli.StringFlag{Name: "protocol", Usage: "replace only the URL's scheme with `SCHEME`", EnvVars: []string{"MXMIGRATE_PROTOCOL"}},
 				&cli.IntFlag{Name: "port", Usage: "replace only the URL's port with `PORT`", DefaultText: "the store's", EnvVars: []string{"MXMIGRATE_PORT"}}},
 			Action: urlCmd,
@@ -103,20 +106,22 @@ func commands() []*cli.Command {
 		{
 			Name:      "force",
 			Usage:     "record VERSION as applied and clean, running nothing (after repairing a dirty database)",
-			ArgsUsage: "VERSION",
-			Flags:     []cli.Flag{envFlag("environment `<store>:<target>`"), lockWaitFlag()},
+			UsageText: "mxmigrate force -n STORE:TARGET [--lock-wait DURATION] VERSION",
+			Flags:     []cli.Flag{oneEnvFlag(), lockWaitFlag()},
 			Action:    forceCmd,
 		},
 		{
-			Name:   "rehash",
-			Usage:  "record the directory's files in mxmigrate.sum as they are (after an intended hand edit)",
-			Flags:  []cli.Flag{envFlag("environment `<store>:<target>`, or <store> for both")},
-			Action: rehashCmd,
+			Name:      "rehash",
+			Usage:     "record the directory's files in mxmigrate.sum as they are (after an intended hand edit)",
+			UsageText: "mxmigrate rehash [-n STORE[:TARGET]]",
+			Flags:     []cli.Flag{bothEnvFlag()},
+			Action:    rehashCmd,
 		},
 		{
-			Name:   "init",
-			Usage:  "create a metaxy.toml (if there is none) and the migrations directories",
-			Action: initCmd,
+			Name:      "init",
+			UsageText: "mxmigrate init",
+			Usage:     "create a metaxy.toml (if there is none) and the migrations directories",
+			Action:    initCmd,
 		},
 		{
 			Name:  "version",
@@ -174,7 +179,7 @@ func generate(c *cli.Context, to mxmigrate.TargetOptions) error {
 				}
 				return exitCode(exitNo)
 			}
-			printPlan(c, out, res.Comparison)
+			printPlan(c, out, res.Comparison, res.Names)
 		}
 		return err
 	}
@@ -192,7 +197,7 @@ func generate(c *cli.Context, to mxmigrate.TargetOptions) error {
 		fmt.Fprintln(out, "No changes detected")
 		return nil
 	}
-	printPlan(c, out, res.Comparison)
+	printPlan(c, out, res.Comparison, res.Names)
 	printProof(out, res.Proof)
 	if c.Bool("dry-run") {
 		printDryRun(out, res)
@@ -250,7 +255,11 @@ func printDryRun(out io.Writer, res *mxmigrate.GenerateResult) {
 		return
 	}
 	for i, f := range res.Files {
-		fmt.Fprintf(out, "\n-- ---- file %d of %d: up ----\n%s\n-- ---- file %d of %d: down ----\n%s", i+1, len(res.Files), f.Up, i+1, len(res.Files), f.Down)
+		name := fmt.Sprintf("file %d of %d", i+1, len(res.Files))
+		if i < len(res.Names) {
+			name = fmt.Sprintf("%s (file %d of %d)", res.Names[i], i+1, len(res.Files))
+		}
+		fmt.Fprintf(out, "\n-- ---- %s: up ----\n%s\n-- ---- %s: down ----\n%s", name, f.Up, name, f.Down)
 	}
 }
 
@@ -631,7 +640,7 @@ func printCheck(c *cli.Context, env string, r *mxmigrate.CheckResult) {
 		fmt.Fprintf(w, "  pending %s (run `mxmigrate up -n %s`)\n", f.Base()+".up.sql", env)
 	}
 	if r.Comparison.State.Holder == "" { // while a run applies a file, its half-done work is no plan
-		printPlan(c, w, r.Comparison)
+		printPlan(c, w, r.Comparison, nil)
 	}
 	printUnmanaged(w, env, r.Comparison)
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -107,14 +108,19 @@ func complete(app *cli.App, line string) []string {
 		}
 		prev = w
 	}
+	one := cmd != nil && needsOneEnv(cmd)
 	var cands []string
 	switch {
 	case prev == "-n" || prev == "--name":
-		cands = environmentNames(cfgPath)
+		cands = environmentNames(cfgPath, one)
 	case strings.HasPrefix(cur, "--name="):
-		for _, e := range environmentNames(cfgPath) {
-			cands = append(cands, "--name="+e)
-		}
+		cands = prefixed("--name=", environmentNames(cfgPath, one))
+	case prev == "--format" && hasFlag(cmd, "format"):
+		cands = formats
+	case strings.HasPrefix(cur, "--format=") && hasFlag(cmd, "format"):
+		cands = prefixed("--format=", formats)
+	case strings.HasPrefix(cur, "--definitions-from-store=") && hasFlag(cmd, "definitions-from-store"):
+		cands = prefixed("--definitions-from-store=", storeNames(cfgPath))
 	case strings.HasPrefix(cur, "-"):
 		flags := app.Flags
 		if cmd != nil {
@@ -149,17 +155,59 @@ func complete(app *cli.App, line string) []string {
 	return out
 }
 
+// formats are --format's values.
+var formats = []string{"seq", "unix"}
+
+func prefixed(prefix string, words []string) []string {
+	out := make([]string, len(words))
+	for i, w := range words {
+		out[i] = prefix + w
+	}
+	return out
+}
+
+// hasFlag reports whether cmd (nil: none) takes the flag name.
+func hasFlag(cmd *cli.Command, name string) bool {
+	if cmd == nil {
+		return false
+	}
+	for _, f := range cmd.Flags {
+		if slices.Contains(f.Names(), name) {
+			return true
+		}
+	}
+	return false
+}
+
 // environmentNames are the -n values of the selected metaxy.toml: each
-// store, <store>:<target>, and the bare targets (the default store's); none
-// when no configuration loads.
-func environmentNames(path string) []string {
+// <store>:<target>, and unless one (a command that needs one environment)
+// each store and the bare targets (the default store's); none when no
+// configuration loads.
+func environmentNames(path string, one bool) []string {
+	stores := storeNames(path)
+	var out []string
+	if !one && len(stores) > 0 {
+		out = append(out, config.TargetSystem, config.TargetFeatures)
+	}
+	for _, name := range stores {
+		if !one {
+			out = append(out, name)
+		}
+		out = append(out, name+":"+config.TargetSystem, name+":"+config.TargetFeatures)
+	}
+	return out
+}
+
+// storeNames are the stores of the selected metaxy.toml (none when it does
+// not load).
+func storeNames(path string) []string {
 	c, err := config.Load(config.Options{Path: path})
 	if err != nil {
 		return nil
 	}
-	out := []string{config.TargetSystem, config.TargetFeatures}
+	out := make([]string, 0, len(c.Stores))
 	for name := range c.Stores {
-		out = append(out, name, name+":"+config.TargetSystem, name+":"+config.TargetFeatures)
+		out = append(out, name)
 	}
 	return out
 }

@@ -295,7 +295,14 @@ With --json, a failure prints {"error": ..., "exit_code": ...} on stdout too.`,
 			if c.Args().Present() {
 				return usagef("unknown command %q", c.Args().First())
 			}
-			return cli.ShowAppHelp(c)
+			// bare mxmigrate: help on stderr, and a usage error's exit code
+			w := c.App.Writer
+			c.App.Writer = c.App.ErrWriter
+			defer func() { c.App.Writer = w }()
+			if err := cli.ShowAppHelp(c); err != nil {
+				return err
+			}
+			return exitCode(exitUsage)
 		},
 		ExitErrHandler: func(*cli.Context, error) {},
 		Commands:       append(commands(), completionCommands()...),
@@ -304,6 +311,28 @@ With --json, a failure prints {"error": ..., "exit_code": ...} on stdout too.`,
 		c.OnUsageError = app.OnUsageError
 	}
 	return app
+}
+
+// oneEnvUsage is the usage of -n on a command that needs one environment
+// (completion offers only <store>:<target> there).
+const oneEnvUsage = "environment `<store>:<target>` (required)"
+
+// oneEnvFlag is -n of a command that needs one environment, and says so.
+func oneEnvFlag() *cli.StringFlag { return envFlag(oneEnvUsage) }
+
+// needsOneEnv reports whether cmd's -n must name one environment.
+func needsOneEnv(cmd *cli.Command) bool {
+	for _, f := range cmd.Flags {
+		if sf, ok := f.(*cli.StringFlag); ok && sf.Name == "name" {
+			return sf.Usage == oneEnvUsage
+		}
+	}
+	return false
+}
+
+// bothEnvFlag is -n of a command that takes a store for both targets.
+func bothEnvFlag() *cli.StringFlag {
+	return envFlag("environment `<store>[:<target>]`; <store> alone means both (default: the default store, both)")
 }
 
 func envFlag(usage string) *cli.StringFlag {

@@ -104,7 +104,7 @@ func TestForceNegativeVersion(t *testing.T) {
 // placeholder must be one meant as such, and every command's help prints.
 func TestHelpPlaceholders(t *testing.T) {
 	app := newApp(io.Discard, io.Discard)
-	meant := regexp.MustCompile(`^(\[=[A-Z]+\]|[A-Z][A-Z_]*|<[a-z]+>(:<[a-z]+>)?)$`)
+	meant := regexp.MustCompile(`^(\[=[A-Z]+\]|[A-Z][A-Z_]*|<[a-z]+>(:<[a-z]+>|\[:<[a-z]+>\])?)$`)
 	checkFlags := func(where string, flags []cli.Flag) {
 		for _, f := range flags {
 			df, ok := f.(cli.DocGenerationFlag)
@@ -174,14 +174,25 @@ func TestCompletion(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "metaxy.toml"), []byte("project = \"p\"\n[stores.prod]\ntype = \"metaxy.ext.duckdb.DuckDBMetadataStore\"\nconfig = { database = \"d.duckdb\" }\n"), 0o644)
 	for line, want := range map[string]string{
-		"mxmigrate ":                             "check completion down force generate init lint new rehash status up url version",
-		"mxmigrate st":                           "status",
-		"mxmigrate up -n ":                       "metaxy_features metaxy_system prod prod:metaxy_features prod:metaxy_system",
-		"mxmigrate up --name prod:metaxy_s":      "prod:metaxy_system",
-		"mxmigrate generate --allow-d":           "--allow-destructive",
-		"mxmigrate --co":                         "--config",
-		"mxmigrate completion ":                  "bash fish zsh",
-		"mxmigrate --config nowhere.toml up -n ": "",
+		// a command that needs one environment is offered <store>:<target> only
+		"mxmigrate generate -n ":                       "prod:metaxy_features prod:metaxy_system",
+		"mxmigrate url --name=":                        "--name=prod:metaxy_features --name=prod:metaxy_system",
+		"mxmigrate force -n prod":                      "prod:metaxy_features prod:metaxy_system",
+		"mxmigrate generate --format ":                 "seq unix",
+		"mxmigrate new --format=u":                     "--format=unix",
+		"mxmigrate up --format ":                       "",
+		"mxmigrate generate --definitions-from-store=": "--definitions-from-store=prod",
+		"mxmigrate check --definitions-from-store=p":   "--definitions-from-store=prod",
+		"mxmigrate status --definitions-from-store=":   "",
+		"mxmigrate down -n ":                           "metaxy_features metaxy_system prod prod:metaxy_features prod:metaxy_system",
+		"mxmigrate ":                                   "check completion down force generate init lint new rehash status up url version",
+		"mxmigrate st":                                 "status",
+		"mxmigrate up -n ":                             "metaxy_features metaxy_system prod prod:metaxy_features prod:metaxy_system",
+		"mxmigrate up --name prod:metaxy_s":            "prod:metaxy_system",
+		"mxmigrate generate --allow-d":                 "--allow-destructive",
+		"mxmigrate --co":                               "--config",
+		"mxmigrate completion ":                        "bash fish zsh",
+		"mxmigrate --config nowhere.toml up -n ":       "",
 	} {
 		_, out, _ := runCLI(t, dir, "__complete", "--", line)
 		if got := strings.Join(strings.Fields(out), " "); got != want {
@@ -216,12 +227,15 @@ COMP_WORDS=(mxmigrate sta); COMP_CWORD=1
 _mxmigrate_complete; echo "${COMPREPLY[*]}"
 COMP_LINE="mxmigrate up --name=pro"; COMP_POINT=${#COMP_LINE}
 COMP_WORDS=(mxmigrate up --name = pro); COMP_CWORD=4
+_mxmigrate_complete; echo "${COMPREPLY[*]}"
+COMP_LINE="mxmigrate generate --format=s"; COMP_POINT=${#COMP_LINE}
+COMP_WORDS=(mxmigrate generate --format = s); COMP_CWORD=4
 _mxmigrate_complete; echo "${COMPREPLY[*]}"`
 	cmd := exec.Command(bash, "--norc", "-c", script)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "PATH="+binDir+string(os.PathListSeparator)+os.Getenv("PATH"), "MXMIGRATE_TEST_AS_CLI=1")
 	out, err := cmd.CombinedOutput()
-	if err != nil || string(out) != "metaxy_features\nstatus\nprod prod:metaxy_features prod:metaxy_system\n" {
+	if err != nil || string(out) != "metaxy_features\nstatus\nprod prod:metaxy_features prod:metaxy_system\nseq\n" {
 		t.Errorf("bash completion: %v\n%q", err, out)
 	}
 }

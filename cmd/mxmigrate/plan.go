@@ -33,8 +33,9 @@ func statementsOf(cmp *mxmigrate.Comparison) map[string][]costed {
 }
 
 // printPlan prints each change, then what each of its statements costs on
-// the live table (with its file, when the plan takes several).
-func printPlan(c *cli.Context, out io.Writer, cmp *mxmigrate.Comparison) {
+// the live table (with its file, when the plan takes several: by its name
+// when names has it, "000007_add_scores_index", else by its place).
+func printPlan(c *cli.Context, out io.Writer, cmp *mxmigrate.Comparison, names []string) {
 	color := colorOn(c, out)
 	stmts := statementsOf(cmp)
 	for _, ch := range cmp.Changes {
@@ -60,7 +61,11 @@ func printPlan(c *cli.Context, out io.Writer, cmp *mxmigrate.Comparison) {
 			}
 			cost := s.stmt.Cost.String()
 			if len(cmp.Steps) > 1 {
-				cost = fmt.Sprintf("file %d: %s", s.file, cost)
+				file := fmt.Sprintf("file %d", s.file)
+				if s.file <= len(names) {
+					file = names[s.file-1]
+				}
+				cost = file + ": " + cost
 			}
 			cost = "    " + cost
 			if len(list) > 1 {

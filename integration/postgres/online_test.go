@@ -218,7 +218,12 @@ func TestFailedConcurrentBuild(t *testing.T) {
 		return strings.Replace(s, "inject_primary_key = false", "inject_primary_key = true", 1)
 	})
 	// version 2 builds the key of prod_media__video_frames, 3 that of prod_media__videos
-	e.mx(t, "generate", "-n", "prod:metaxy_features", "-m", "key").Must(t, 0, "000003_key_primary_key_index.up.sql")
+	// the plan names each statement's file as written (issue 22), not "file 1"
+	gen := e.mx(t, "generate", "-n", "prod:metaxy_features", "-m", "key").Must(t, 0, "000003_key_primary_key_index.up.sql",
+		"\n    000002_key_primary_key_index: builds an index", "\n    000003_key_primary_key_index: builds an index")
+	if strings.Contains(gen.Stdout, "    file ") {
+		t.Errorf("a plan line names a file by its place:\n%s", gen.Stdout)
+	}
 	r := e.mx(t, "up", "-n", "prod:metaxy_features").Must(t, 3, "applied 000002_key_primary_key_index.up.sql",
 		"000003_key_primary_key_index.up.sql failed", "could not create unique index", "INVALID",
 		"`DROP INDEX CONCURRENTLY IF EXISTS \"pk_prod_media__videos\";`", "`mxmigrate force -n prod:metaxy_features 2`")
