@@ -50,6 +50,12 @@ type Comparison struct {
 // the database meanwhile), derive the target, introspect (the tables in
 // scope and the migrations state), then diff and plan both directions.
 func (p *Project) Compare(ctx context.Context, env *Env, o TargetOptions) (*Comparison, error) {
+	return p.compare(ctx, env, o, false)
+}
+
+// compare is Compare; sizeTarget also reads the sizes of every target table
+// that exists live (a baseline's plan shows them).
+func (p *Project) compare(ctx context.Context, env *Env, o TargetOptions, sizeTarget bool) (*Comparison, error) {
 	in, err := p.prepare(ctx, env, o)
 	if err != nil {
 		return nil, err
@@ -62,20 +68,26 @@ func (p *Project) Compare(ctx context.Context, env *Env, o TargetOptions) (*Comp
 		return nil, err
 	}
 	defer live.h.Close()
-	return in.plan(ctx, live)
+	return in.plan(ctx, live, sizeTarget)
 }
 
 // plan is the pipeline's third stage: the changes from the live tables to
 // the target (and what the live tables have that the plan keeps), the
 // sizes of the tables they change, the dialect's account on them, planned
 // as files in both directions.
-func (in *inputs) plan(ctx context.Context, live *live) (*Comparison, error) {
+func (in *inputs) plan(ctx context.Context, live *live, sizeTarget bool) (*Comparison, error) {
 	env := in.env
 	cmp := &Comparison{Env: env, Dir: in.dir, Target: in.target, Empty: in.empty,
 		Current: live.tables, State: live.state, CatalogQueries: live.queries}
 	cmp.Changes, cmp.Unmanaged = diff.Plan(cmp.Current, cmp.Target, env.policy)
 	in.clock.lap(fmt.Sprintf("diff (%d changes)", len(cmp.Changes)))
-	read, err := complete(ctx, env.Dialect, live.h, cmp.Current, cmp.Changes, cmp.Unmanaged)
+	var sized []string
+	if sizeTarget {
+		for _, t := range cmp.Target.Tables {
+			sized = append(sized, t.Name)
+		}
+	}
+	read, err := complete(ctx, env.Dialect, live.h, cmp.Current, cmp.Changes, cmp.Unmanaged, sized)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", env.Name, err)
 	}
@@ -126,5 +138,19 @@ func baseline(cmp *Comparison) error {
 	cmp.LiveChanges = cmp.Changes
 	empty := &schema.Schema{}
 	cmp.Changes = diff.Compare(empty, cmp.Target)
-	return cmp.render(empty)
+	if err := cmp.render(empty); err != nil {
+		return err
+	}
+	// a table the baseline creates may hold rows already: say how many
+	idx := cmp.Current.Index()
+	for _, st := range cmp.Steps {
+		for _, s := range st.Up {
+			if c := s.Cost; c != nil && c.Effect == plan.NewTable {
+				if t := idx[c.Table]; t != nil {
+					c.Stats = t.Stats
+				}
+			}
+		}
+	}
+	return nil
 }

@@ -38,7 +38,7 @@ func (p *Project) Generate(ctx context.Context, env *Env, o GenerateOptions) (*G
 		defer remove()
 		env = off
 	}
-	cmp, err := p.Compare(ctx, env, o.TargetOptions)
+	cmp, err := p.compare(ctx, env, o.TargetOptions, o.Baseline)
 	if err != nil {
 		return nil, err
 	}

@@ -1,9 +1,13 @@
 package mxmigrate
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
 
 	"github.com/mxmigrate/mxmigrate/config"
 )
@@ -57,6 +61,11 @@ func Init(dir, configPath string) ([]string, error) {
 	default:
 		return nil, err
 	}
+	line, err := gitignore(filepath.Dir(c.Path), c)
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, line)
 	for _, sub := range []string{"system", "features"} {
 		p := filepath.Join(c.Mx.Dir, sub)
 		if _, err := os.Stat(p); err == nil {
@@ -69,4 +78,71 @@ func Init(dir, configPath string) ([]string, error) {
 		out = append(out, "created "+p)
 	}
 	return out, nil
+}
+
+// gitignore writes the .gitignore in dir (metaxy.toml's) with what must
+// not be committed: the local DuckDB files of the configured stores (and
+// their write-ahead logs) and .cache/. An existing .gitignore is not
+// changed: the line says which of those it lacks.
+func gitignore(dir string, c *config.Config) (string, error) {
+	want := []string{".cache/"}
+	names := make([]string, 0, len(c.Stores))
+	for name := range c.Stores {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if f := localDuckDB(dir, c.Stores[name]); f != "" && !slices.Contains(want, f) {
+			want = append(want, f, f+".wal")
+		}
+	}
+	p := filepath.Join(dir, ".gitignore")
+	b, err := os.ReadFile(p)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		body := "# written by mxmigrate init: local databases and caches (migrations are committed)\n" + strings.Join(want, "\n") + "\n"
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			return "", err
+		}
+		return "created " + p + " (" + strings.Join(want, ", ") + ")", nil
+	case err != nil:
+		return "", err
+	}
+	have := strings.Split(strings.ReplaceAll(string(b), "\r\n", "\n"), "\n")
+	var missing []string
+	for _, w := range want {
+		if !slices.Contains(have, w) && !slices.Contains(have, strings.TrimPrefix(w, "/")) {
+			missing = append(missing, w)
+		}
+	}
+	if len(missing) == 0 {
+		return "exists  " + p, nil
+	}
+	return "exists  " + p + " (left as it is; it lacks " + strings.Join(missing, ", ") + ": add them so that local databases are not committed)", nil
+}
+
+// localDuckDB is the path, from dir, of a DuckDB store's database file as
+// a .gitignore line ("/metadata.duckdb"); "" for other stores, in-memory or
+// MotherDuck databases, and files outside dir.
+func localDuckDB(dir string, s *config.Store) string {
+	if !strings.Contains(strings.ToLower(s.Type), "duckdb") || s.Err != nil {
+		return ""
+	}
+	db, err := s.String("database")
+	if err != nil || db == "" || db == ":memory:" || strings.Contains(db, ":") {
+		return ""
+	}
+	if !filepath.IsAbs(db) {
+		db = filepath.Join(s.ConfigDir, db)
+	}
+	absDir, err1 := filepath.Abs(dir)
+	absDB, err2 := filepath.Abs(db)
+	if err1 != nil || err2 != nil {
+		return ""
+	}
+	rel, err := filepath.Rel(absDir, absDB)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return ""
+	}
+	return "/" + filepath.ToSlash(rel)
 }

@@ -99,7 +99,7 @@ func within(s *schema.Schema, scope []string) *schema.Schema {
 // the changes alter, the index definitions of those whose live indexes a
 // down file restores (a dropped index or table) and of those the
 // unmanaged objects are on; it reports whether it read any.
-func complete(ctx context.Context, d dialect.Dialect, q dialect.Queryer, live *schema.Schema, changes []diff.Change, unmanaged []diff.Unmanaged) (bool, error) {
+func complete(ctx context.Context, d dialect.Dialect, q dialect.Queryer, live *schema.Schema, changes []diff.Change, unmanaged []diff.Unmanaged, sizedToo []string) (bool, error) {
 	var need dialect.Need
 	sized, defined := map[string]bool{}, map[string]bool{}
 	idx := live.Index() // one lookup a change, not a scan of every table
@@ -114,6 +114,9 @@ func complete(ctx context.Context, d dialect.Dialect, q dialect.Queryer, live *s
 		if c.Kind == diff.DropIndex || c.Kind == diff.DropTable {
 			add(&need.Definitions, defined, c.Table)
 		}
+	}
+	for _, t := range sizedToo {
+		add(&need.Sizes, sized, t)
 	}
 	for _, u := range unmanaged {
 		add(&need.Sizes, sized, u.Table)

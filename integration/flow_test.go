@@ -176,14 +176,51 @@ func TestConcurrentGenerate(t *testing.T) {
 
 func TestInitScaffolds(t *testing.T) {
 	dir := t.TempDir()
-	mx(t, dir, "init").Must(t, 0, "created", "metaxy.toml", "migrations/system", "migrations/features")
+	mx(t, dir, "init").Must(t, 0, "created", "metaxy.toml", "migrations/system", "migrations/features", ".gitignore (.cache/, /metadata.duckdb, /metadata.duckdb.wal)")
 	before := read(t, filepath.Join(dir, "metaxy.toml"))
+	ignore := read(t, filepath.Join(dir, ".gitignore"))
 	mx(t, dir, "init").Must(t, 0, "using", "exists")
-	if read(t, filepath.Join(dir, "metaxy.toml")) != before {
-		t.Error("init overwrote metaxy.toml")
+	if read(t, filepath.Join(dir, "metaxy.toml")) != before || read(t, filepath.Join(dir, ".gitignore")) != ignore {
+		t.Error("init overwrote metaxy.toml or .gitignore")
 	}
-	// the scaffold works as it is
+	// the scaffold works as it is, with the README quick start's definition
 	mx(t, dir, "generate", "-n", "dev:metaxy_system", "-m", "init").Must(t, 0, "000001_init.up.sql")
+	readme := read(t, filepath.Join("..", "README.md"))
+	const fence = "```toml title=\"features/videos.toml\"\n"
+	i := strings.Index(readme, fence)
+	if i < 0 {
+		t.Fatal("README.md's quick start has no features/videos.toml")
+	}
+	def := readme[i+len(fence):]
+	def = def[:strings.Index(def, "```")]
+	os.MkdirAll(filepath.Join(dir, "features"), 0o755)
+	os.WriteFile(filepath.Join(dir, "features", "videos.toml"), []byte(def), 0o644)
+	itest.Edit(t, filepath.Join(dir, "metaxy.toml"), func(s string) string {
+		return strings.Replace(s, `# definitions = ["features/*.toml"]`, `definitions = ["features/*.toml"]`, 1)
+	})
+	mx(t, dir, "generate", "-n", "dev:metaxy_features", "-m", "init").Must(t, 0, "+ create table media__videos", "000001_init.up.sql")
+	mx(t, dir, "up", "-n", "dev").Must(t, 0)
+	mx(t, dir, "check", "-n", "dev").Must(t, 0, "in sync")
+	// git ignores the database and .cache/, not the migrations (issue 22)
+	git := func(args ...string) (string, error) {
+		cmd := exec.Command("git", args...)
+		cmd.Dir = dir
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	if out, err := git("init", "-q"); err != nil {
+		t.Fatalf("git is needed to check init's .gitignore (apt-get install git): %v %s", err, out)
+	}
+	os.MkdirAll(filepath.Join(dir, ".cache"), 0o755)
+	os.WriteFile(filepath.Join(dir, ".cache", "x"), nil, 0o644)
+	out, err := git("status", "--porcelain", "--untracked-files=all")
+	if err != nil || strings.Contains(out, "metadata.duckdb") || strings.Contains(out, ".cache") ||
+		!strings.Contains(out, "migrations/system/000001_init.up.sql") || !strings.Contains(out, "migrations/features/000001_init.up.sql") || !strings.Contains(out, "metaxy.toml") {
+		t.Errorf("git status after init, generate and up: %v\n%s", err, out)
+	}
+	// an existing .gitignore is left alone, and init says what it lacks
+	os.WriteFile(filepath.Join(dir, ".gitignore"), []byte("/metadata.duckdb\n"), 0o644)
+	mx(t, dir, "init").Must(t, 0, ".gitignore (left as it is; it lacks .cache/, /metadata.duckdb.wal")
 	r := mx(t, dir, "status", "-n", "dev", "--json").Must(t, 0)
 	var st []map[string]any
 	if err := json.Unmarshal([]byte(r.Stdout), &st); err != nil || len(st) != 2 {
@@ -207,9 +244,15 @@ func TestBaselineAdoptsExistingTables(t *testing.T) {
 	dir := project(t, "media")
 	db := filepath.Join(dir, "dev_metadata.duckdb")
 	sqlExec(t, db, itest.Read(t, filepath.Join(seed, "migrations/features/000001_init.up.sql")))
+	sqlExec(t, db, `INSERT INTO media__videos SELECT 'v' || i, 'p', 1.5, 30, DATE '2026-01-01', '[]', true, 'x', '{}', 'f', 'p', 'd' || i, '{}', TIMESTAMPTZ '2026-01-01 00:00:00+00', TIMESTAMPTZ '2026-01-01 00:00:00+00', NULL, NULL FROM range(1200) t(i)`)
 	mx(t, dir, "generate", "-n", "dev:metaxy_features").Must(t, 0, "No changes detected")
-	mx(t, dir, "generate", "-n", "dev:metaxy_features", "-m", "baseline", "--baseline").Must(t, 0,
-		"000001_baseline.up.sql", "already matches this baseline", "mxmigrate force -n dev:metaxy_features 1")
+	// the plan shows the live table's rows, not "no rows" (issue 22)
+	r := mx(t, dir, "generate", "-n", "dev:metaxy_features", "-m", "baseline", "--baseline").Must(t, 0,
+		"000001_baseline.up.sql", "already matches this baseline", "mxmigrate force -n dev:metaxy_features 1",
+		"+ create table media__videos (17 columns)\n    new table (the live table has ~1,200 rows)")
+	if strings.Contains(r.Stdout, "(no rows)") {
+		t.Errorf("baseline plan:\n%s", r.Stdout)
+	}
 	if up := itest.Read(t, filepath.Join(dir, "migrations/features/000001_baseline.up.sql")); !strings.Contains(up, `CREATE TABLE "media__videos"`) {
 		t.Errorf("baseline:\n%s", up)
 	}

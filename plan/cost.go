@@ -38,7 +38,8 @@ type Cost struct {
 	// Lock is the lock the statement holds and what it blocks, in the
 	// dialect's words: "ACCESS EXCLUSIVE (blocks reads and writes)".
 	Lock string
-	// Stats is the live table's size (nil: a new table, or not known).
+	// Stats is the live table's size (nil: a new table, or not known; on
+	// a baseline, that of a table it creates that exists live).
 	Stats *schema.Stats
 }
 
@@ -62,6 +63,9 @@ func IsNew(c diff.Change, before *schema.Schema) bool {
 // (no ";", which golang-migrate's ClickHouse driver splits comments at).
 func (c *Cost) String() string {
 	if c.Effect == NewTable {
+		if c.Stats != nil { // a baseline's table that exists live
+			return string(NewTable) + " (the live table has " + c.Size() + ")"
+		}
 		return string(NewTable) + " (no rows)"
 	}
 	parts := []string{string(c.Effect)}

@@ -54,38 +54,47 @@ func (t Type) IsRaw() (string, bool) {
 	return s, ok
 }
 
+// typeNames are the names ParseType accepts, each type's own name first.
+var typeNames = []struct {
+	name string
+	t    Type
+}{
+	{"string", String}, {"str", String}, {"text", String}, {"varchar", String},
+	{"int64", Int64}, {"bigint", Int64}, {"int8", Int64},
+	{"int32", Int32}, {"int4", Int32},
+	{"float64", Float64}, {"double", Float64}, {"float8", Float64}, {"number", Float64},
+	{"float32", Float32}, {"float4", Float32}, {"real", Float32},
+	{"bool", Bool}, {"boolean", Bool},
+	{"timestamp", Timestamp}, {"datetime", Timestamp},
+	{"timestamptz", TimestampTZ}, {"timestamp_tz", TimestampTZ}, {"datetime_tz", TimestampTZ},
+	{"date", Date},
+	{"time", Time},
+	{"uuid", UUID},
+	{"bytes", Bytes}, {"binary", Bytes}, {"blob", Bytes},
+	{"json", JSON}, {"object", JSON}, {"array", JSON},
+}
+
 // ParseType returns the logical type named s (case-insensitive), accepting a
 // few common aliases, and false when s names none.
 func ParseType(s string) (Type, bool) {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "string", "str", "text", "varchar":
-		return String, true
-	case "int64", "bigint", "int8":
-		return Int64, true
-	case "int32", "int4":
-		return Int32, true
-	case "float64", "double", "float8", "number":
-		return Float64, true
-	case "float32", "float4", "real":
-		return Float32, true
-	case "bool", "boolean":
-		return Bool, true
-	case "timestamp", "datetime":
-		return Timestamp, true
-	case "timestamptz", "timestamp_tz", "datetime_tz":
-		return TimestampTZ, true
-	case "date":
-		return Date, true
-	case "time":
-		return Time, true
-	case "uuid":
-		return UUID, true
-	case "bytes", "binary", "blob":
-		return Bytes, true
-	case "json", "object", "array":
-		return JSON, true
+	s = strings.ToLower(strings.TrimSpace(s))
+	for _, n := range typeNames {
+		if n.name == s {
+			return n.t, true
+		}
 	}
 	return "", false
+}
+
+// Aliases are the other names ParseType accepts for t.
+func Aliases(t Type) []string {
+	var out []string
+	for _, n := range typeNames {
+		if n.t == t && n.name != string(t) {
+			out = append(out, n.name)
+		}
+	}
+	return out
 }
 
 // UnknownType says why s names no logical type, for an error message:

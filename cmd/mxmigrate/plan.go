@@ -95,7 +95,8 @@ type statementJSON struct {
 	Effect string `json:"effect"`
 	Lock   string `json:"lock"`
 	// Rows and Bytes are the live table's estimates; null when unknown
-	// (PostgreSQL before ANALYZE; DuckDB's bytes; a new table has 0 rows).
+	// (PostgreSQL before ANALYZE; DuckDB's bytes); a new table has 0 rows,
+	// but on --baseline the live table's where it exists.
 	Rows  *int64 `json:"rows"`
 	Bytes *int64 `json:"bytes"`
 }
@@ -132,7 +133,7 @@ func statementOf(s costed) statementJSON {
 		return sj
 	}
 	sj.Table, sj.Effect, sj.Lock = c.Table, string(c.Effect), c.Lock
-	if c.Effect == plan.NewTable {
+	if c.Effect == plan.NewTable && c.Stats == nil {
 		zero := int64(0)
 		sj.Rows, sj.Bytes = &zero, &zero
 		return sj
