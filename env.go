@@ -35,6 +35,10 @@ type Env struct {
 	// DevURL is the dev database generate proves plans on ("": the
 	// dialect's default; docs/proof.md).
 	DevURL string
+	// DefinitionsFromStore is [ext.mxmigrate] definitions_from_store for
+	// this environment ("": none; ".": its own store), which the flags of
+	// TargetOptions override.
+	DefinitionsFromStore string
 
 	// tables are the store's tables mxmigrate manages apart from feature
 	// tables (storeTables); names are the target's options from the
@@ -106,7 +110,7 @@ func (p *Project) resolve(e *config.Environment) (*Env, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", e.Name, err)
 	}
-	env := &Env{Name: e.Name, Target: e.Target, Store: e.Store, Dialect: d, Conn: conn, Dir: e.Dir, MigrationsTable: table, DevURL: e.DevURL}
+	env := &Env{Name: e.Name, Target: e.Target, Store: e.Store, Dialect: d, Conn: conn, Dir: e.Dir, MigrationsTable: table, DevURL: e.DevURL, DefinitionsFromStore: e.DefinitionsFromStore}
 	env = p.complete(env)
 	return env, checkOwnTable(env)
 }
@@ -224,8 +228,11 @@ type TargetOptions struct {
 	Project     string
 	AllProjects bool
 	// DefinitionsFromStore reads feature definitions from that store's
-	// feature_versions table ("." or the environment's own store name for itself).
-	DefinitionsFromStore string
+	// feature_versions table ("." or the environment's own store name for
+	// itself); "" leaves it to the configuration (Env.DefinitionsFromStore),
+	// which NoDefinitionsFromStore turns off.
+	DefinitionsFromStore   string
+	NoDefinitionsFromStore bool
 	// InjectPrimaryKey and InjectIndex override [ext.sqlalchemy] when set.
 	InjectPrimaryKey *bool
 	InjectIndex      *bool
@@ -284,4 +291,17 @@ func (p *Project) policy(env *Env) diff.Policy {
 			return err == nil && names.Fold(names.Physical(schema.OwnName, n)) == names.Fold(ix.Name)
 		},
 	}
+}
+
+// fromStore is the store whose feature_versions rows env's definitions are
+// read from too ("": none; "." its own): the option's, else the
+// configuration's unless NoDefinitionsFromStore.
+func (o TargetOptions) fromStore(env *Env) string {
+	switch {
+	case o.DefinitionsFromStore != "":
+		return o.DefinitionsFromStore
+	case o.NoDefinitionsFromStore:
+		return ""
+	}
+	return env.DefinitionsFromStore
 }

@@ -28,8 +28,12 @@ func (p *Project) Generate(ctx context.Context, env *Env, o GenerateOptions) (*G
 		locked = true
 	}
 	if o.Offline {
-		if s := o.DefinitionsFromStore; s == "." || s == env.Store.Name {
-			return nil, fmt.Errorf("%s: generate --offline opens no live database, and --definitions-from-store would read this store's: record the definitions in files (metaxy.lock, definition files), or read another store's", env.Name)
+		if s := o.fromStore(env); s == "." || s == env.Store.Name {
+			how := "--definitions-from-store"
+			if o.DefinitionsFromStore == "" {
+				how = "[ext.mxmigrate] definitions_from_store (--no-definitions-from-store turns it off)"
+			}
+			return nil, fmt.Errorf("%s: generate --offline opens no live database, and %s would read this store's: record the definitions in files (metaxy.lock, definition files), or read another store's", env.Name, how)
 		}
 		off, remove, err := p.offline(ctx, env, o.DevURL)
 		if err != nil {

@@ -53,8 +53,9 @@ func (p *Project) features(ctx context.Context, env *Env, o TargetOptions) (*fea
 		return nil, nil, err
 	}
 	sources = append(sources, defs...)
-	if o.DefinitionsFromStore != "" {
-		name := o.DefinitionsFromStore
+	fromStore := o.fromStore(env)
+	if fromStore != "" {
+		name := fromStore
 		if name == "." {
 			name = env.Store.Name
 		}
@@ -82,8 +83,8 @@ func (p *Project) features(ctx context.Context, env *Env, o TargetOptions) (*fea
 	if _, err := os.Stat(c.LockPath); os.IsNotExist(err) {
 		looked[0] = p.rel(c.LockPath) + " (no such file)"
 	}
-	if o.DefinitionsFromStore == "" {
-		looked = append(looked, "not the store: --definitions-from-store reads its feature_versions table")
+	if fromStore == "" {
+		looked = append(looked, "not the store: --definitions-from-store or [ext.mxmigrate] definitions_from_store reads its feature_versions table")
 	}
 	return set, looked, nil
 }

@@ -73,6 +73,10 @@ type Mx struct {
 	// DevURL is [ext.mxmigrate] dev_url: the dev database generate proves
 	// plans on ("": the dialect's default, docs/proof.md).
 	DevURL string
+	// DefinitionsFromStore is [ext.mxmigrate] definitions_from_store: the
+	// store whose feature_versions rows are read as definitions too, as
+	// --definitions-from-store does ("": none; ".": the environment's own).
+	DefinitionsFromStore string
 }
 
 // manage_unknown values.
@@ -97,6 +101,9 @@ type EnvOverride struct {
 	MigrationsTable string
 	// DevURL overrides [ext.mxmigrate] dev_url for this environment.
 	DevURL string
+	// DefinitionsFromStore overrides [ext.mxmigrate] definitions_from_store
+	// for this environment when set ("": none; ".": its own store).
+	DefinitionsFromStore *string
 }
 
 // Store is one [stores.<name>] entry. Only what every Metaxy store has is
@@ -365,8 +372,46 @@ func (b *builder) mxDir(c *Config, mx map[string]any) error {
 		dir = "migrations"
 	}
 	c.Mx.Dir = c.abs(dir)
-	c.Mx.DevURL, err = b.str(mx["dev_url"], "ext.mxmigrate.dev_url")
-	return err
+	if c.Mx.DevURL, err = b.str(mx["dev_url"], "ext.mxmigrate.dev_url"); err != nil {
+		return err
+	}
+	if v, err := b.fromStore(c, mx["definitions_from_store"], "ext.mxmigrate.definitions_from_store"); err != nil || v == nil {
+		return err
+	} else {
+		c.Mx.DefinitionsFromStore = *v
+	}
+	return nil
+}
+
+// fromStore reads a definitions_from_store: true (the environment's own
+// store, "."), false (none, ""), or a store's name; nil when not set.
+func (b *builder) fromStore(c *Config, v any, key string) (*string, error) {
+	var out string
+	switch x := v.(type) {
+	case nil:
+		return nil, nil
+	case bool:
+		if x {
+			out = "."
+		}
+	case string:
+		name, err := b.str(x, key)
+		if err != nil {
+			return nil, err
+		}
+		if _, ok := c.Stores[name]; !ok {
+			known := make([]string, 0, len(c.Stores))
+			for n := range c.Stores {
+				known = append(known, n)
+			}
+			sort.Strings(known)
+			return nil, fmt.Errorf("%s: %s = %q names no store (stores: %s); true reads the environment's own store", b.path, key, name, strings.Join(known, ", "))
+		}
+		out = name
+	default:
+		return nil, fmt.Errorf("%s: %s must be true, false or a store's name, got %v", b.path, key, v)
+	}
+	return &out, nil
 }
 
 // mxDefinitions reads definitions: one glob pattern or a list.
@@ -499,6 +544,9 @@ func (b *builder) mxEnvironments(c *Config, mx map[string]any) error {
 		if o.DevURL, err = b.str(em["dev_url"], key+".dev_url"); err != nil {
 			return err
 		}
+		if o.DefinitionsFromStore, err = b.fromStore(c, em["definitions_from_store"], key+".definitions_from_store"); err != nil {
+			return err
+		}
 		if o.MigrationsTable != "" {
 			if err := schema.CheckName(o.MigrationsTable); err != nil {
 				return fmt.Errorf("%s: %s.migrations_table: %w", b.path, key, err)
@@ -524,6 +572,9 @@ type Environment struct {
 	MigrationsTableSet bool
 	// DevURL is the dev database to prove plans on ("": the dialect's default).
 	DevURL string
+	// DefinitionsFromStore is the store whose feature_versions rows are read
+	// as definitions too ("": none; ".": its own), from the configuration.
+	DefinitionsFromStore string
 }
 
 // ErrUnknownEnvironment marks a -n value that names no target or no store.
@@ -590,6 +641,10 @@ func (c *Config) Environments(name string) ([]*Environment, error) {
 		e.DevURL = o.DevURL
 		if e.DevURL == "" {
 			e.DevURL = c.Mx.DevURL
+		}
+		e.DefinitionsFromStore = c.Mx.DefinitionsFromStore
+		if o.DefinitionsFromStore != nil {
+			e.DefinitionsFromStore = *o.DefinitionsFromStore
 		}
 		if e.MigrationsTable == "" {
 			e.MigrationsTable = st.TablePrefix + "schema_migrations_" + t

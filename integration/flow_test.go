@@ -109,6 +109,33 @@ func TestDefinitionsFromStore(t *testing.T) {
 	}
 	mx(t, dir, "generate", "-n", "dev:metaxy_features", "--definitions-from-store=dev", "--dry-run").Must(t, 0, "media__audio")
 	mx(t, dir, "generate", "-n", "dev:metaxy_features", "--definitions-from-store=nosuch", "--dry-run").Must(t, 3, `no store "nosuch"`)
+
+	// the same from metaxy.toml (issue 22): for every environment, or one
+	toml := read(t, filepath.Join(dir, "metaxy.toml"))
+	// global goes into [ext.mxmigrate], env after it
+	setting := func(global, env string) {
+		s := strings.Replace(toml, "[ext.mxmigrate]\n", "[ext.mxmigrate]\n"+global, 1)
+		itest.Write(t, filepath.Join(dir, "metaxy.toml"), s+"\n"+env)
+	}
+	setting("definitions_from_store = true\n", "")
+	mx(t, dir, "generate", "-n", "dev:metaxy_features", "--dry-run").Must(t, 0, "+ create table media__audio")
+	mx(t, dir, "check", "-n", "dev:metaxy_features").Must(t, 1, "+ create table media__audio")
+	r = mx(t, dir, "generate", "-n", "dev:metaxy_features", "--dry-run", "--no-definitions-from-store").Must(t, 0, "+ create table media__videos")
+	if strings.Contains(r.Stdout, "media__audio") {
+		t.Errorf("--no-definitions-from-store read the store:\n%s", r.Stdout)
+	}
+	mx(t, dir, "generate", "-n", "dev:metaxy_features", "--dry-run", "--no-definitions-from-store", "--definitions-from-store").Must(t, 2, "exclude each other")
+	mx(t, dir, "generate", "-n", "dev:metaxy_features", "--offline", "--dry-run").Must(t, 3, "[ext.mxmigrate] definitions_from_store", "--no-definitions-from-store")
+	setting("", "[ext.mxmigrate.environments.\"dev:metaxy_features\"]\ndefinitions_from_store = \"dev\"\n")
+	mx(t, dir, "generate", "-n", "dev:metaxy_features", "--dry-run").Must(t, 0, "+ create table media__audio")
+	setting("definitions_from_store = true\n", "[ext.mxmigrate.environments.\"dev:metaxy_features\"]\ndefinitions_from_store = false\n")
+	if r := mx(t, dir, "generate", "-n", "dev:metaxy_features", "--dry-run").Must(t, 0); strings.Contains(r.Stdout, "media__audio") {
+		t.Errorf("an environment's definitions_from_store = false read the store:\n%s", r.Stdout)
+	}
+	setting("definitions_from_store = \"nosuch\"\n", "")
+	mx(t, dir, "generate", "-n", "dev:metaxy_features", "--dry-run").Must(t, 3, `ext.mxmigrate.definitions_from_store = "nosuch" names no store (stores: dev`)
+	setting("definitions_from_store = 1\n", "")
+	mx(t, dir, "generate", "-n", "dev:metaxy_features", "--dry-run").Must(t, 3, "definitions_from_store must be true, false or a store's name")
 }
 
 func TestDirtyDatabaseIsRefused(t *testing.T) {
