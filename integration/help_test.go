@@ -27,6 +27,7 @@ func TestHelpSaysWhatCodeDoes(t *testing.T) {
 		{"new", []string{"-m", "backfill"}, true},
 		{"url", nil, true},
 		{"force", []string{"1"}, true},
+		{"squash", nil, true},
 		{"up", nil, false},
 		{"down", nil, false},
 		{"status", nil, false},

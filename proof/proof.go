@@ -306,13 +306,17 @@ func (p *prover) replayScoped() (*schema.Schema, bool) {
 // empty drops every table of the dev database (mxmigrate made it: nothing
 // else is there): for lint's proof of one file after the ones before it,
 // and to prove a plan again without sample rows.
-func (p *prover) empty() error {
-	all, err := p.in.Dialect.Inspect(p.ctx, p.h, nil)
+func (p *prover) empty() error { return Empty(p.ctx, p.in.Dialect, p.h) }
+
+// Empty drops every table of a dev database h (mxmigrate made it: nothing
+// else is there).
+func Empty(ctx context.Context, d dialect.Dialect, h *dialect.Handle) error {
+	all, err := d.Inspect(ctx, h, nil)
 	if err != nil {
 		return fmt.Errorf("introspect the dev database: %w", err)
 	}
 	for _, t := range all.Tables {
-		if _, err := p.h.ExecContext(p.ctx, "DROP TABLE IF EXISTS "+p.in.Dialect.Quote(t.Name)); err != nil {
+		if _, err := h.ExecContext(ctx, "DROP TABLE IF EXISTS "+d.Quote(t.Name)); err != nil {
 			return err
 		}
 	}

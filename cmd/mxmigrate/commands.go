@@ -55,6 +55,19 @@ func commands() []*cli.Command {
 			Action: newCmd,
 		},
 		{
+			Name:      "squash",
+			Usage:     "replace the migrations up to version V (default: the latest) with one file at V that creates the schema they leave on a dev database; later files stay; refused while a database it can reach is below V",
+			UsageText: "mxmigrate squash -n STORE:TARGET [--to V] [-m NAME] [--dev-url URL] [--dry-run]",
+			Flags: []cli.Flag{
+				oneEnvFlag(),
+				&cli.Uint64Flag{Name: "to", Usage: "the last `VERSION` replaced (default: the directory's latest)", EnvVars: []string{"MXMIGRATE_TO"}},
+				&cli.StringFlag{Name: "message", Aliases: []string{"m"}, Usage: "the new file's `NAME` (default: squashed)", EnvVars: []string{"MXMIGRATE_MESSAGE"}},
+				&cli.StringFlag{Name: "dev-url", Usage: "the dev database `URL` the files are replayed on (default: [ext.mxmigrate] dev_url, else the dialect's)", EnvVars: []string{"MXMIGRATE_DEV_URL"}},
+				&cli.BoolFlag{Name: "dry-run", Usage: "check and print the new file; change nothing", EnvVars: []string{"MXMIGRATE_DRY_RUN"}},
+			},
+			Action: squashCmd,
+		},
+		{
 			Name:      "up",
 			Usage:     "apply pending migrations (all, or N)",
 			UsageText: "mxmigrate up [-n STORE[:TARGET]] [--lock-wait DURATION] [N]",
@@ -708,6 +721,47 @@ func newCmd(c *cli.Context) error {
 	out := c.App.Writer
 	fmt.Fprintf(out, "wrote %s\nwrote %s\n", relPath(f.Up), relPath(f.Down))
 	fmt.Fprintf(out, "%s: write the SQL into both files, then record them with `mxmigrate rehash -n %s` and prove them with `mxmigrate lint -n %s`\n", env.Name, env.Name, env.Name)
+	return nil
+}
+
+func squashCmd(c *cli.Context) error {
+	if err := noArgs(c); err != nil {
+		return err
+	}
+	p, envs, err := loadEnvironments(c, true)
+	if err != nil {
+		return err
+	}
+	env := envs[0]
+	res, err := p.Squash(c.Context, env, mxmigrate.SquashOptions{To: c.Uint64("to"), Message: c.String("message"),
+		DevURL: c.String("dev-url"), DryRun: c.Bool("dry-run")})
+	out := c.App.Writer
+	if res != nil {
+		for _, l := range res.Checked {
+			fmt.Fprintf(out, "checked %s\n", l)
+		}
+		for _, l := range res.Unchecked {
+			fmt.Fprintf(c.App.ErrWriter, "mxmigrate: could not check %s\n", l)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	last := res.Replaced[len(res.Replaced)-1]
+	if len(res.Unchecked) > 0 {
+		fmt.Fprintf(c.App.ErrWriter, "mxmigrate: a database not checked must have applied version %d (%s) before it runs `up` with the squashed directory\n", last.Version, last.Base())
+	}
+	fmt.Fprintf(out, "replayed %d files (%s..%s) on %s: %d table(s); the squashed file alone leaves the same schema\n",
+		len(res.Replaced), res.Replaced[0].Base(), last.Base(), res.Dev, len(res.Tables))
+	if c.Bool("dry-run") {
+		fmt.Fprintf(out, "\n-- ---- %s.up.sql ----\n%s\n-- ---- %s.down.sql ----\n%s", res.Written.Base(), res.Up, res.Written.Base(), res.Down)
+		return nil
+	}
+	for _, f := range res.Replaced {
+		fmt.Fprintf(out, "removed %s\nremoved %s\n", relPath(f.Up), relPath(f.Down))
+	}
+	fmt.Fprintf(out, "wrote %s\nwrote %s\n", relPath(res.Written.Up), relPath(res.Written.Down))
+	fmt.Fprintf(out, "%s: databases at version %d or later need nothing; new ones apply the squashed file, then the rest. Commit the removed and written files together.\n", env.Name, last.Version)
 	return nil
 }
 

@@ -125,7 +125,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 }
 
 // Exit codes, on every command: 0 success; 1 the answer is "no" (check:
-// the database differs; generate: the plan is refused as destructive); 2 a
+// the database differs; generate: the plan is refused as destructive;
+// squash: refused); 2 a
 // usage error; 3 the command could not run (configuration, connection, I/O,
 // a dirty or out-of-date database for generate, up and down, a failed
 // migration; check reports a dirty database as differing, 1).
@@ -158,7 +159,7 @@ func exitFor(err error, stderr io.Writer) int {
 // isNo reports whether err is a "no" (exit 1) rather than a failure to run.
 func isNo(err error) bool {
 	var de *mxmigrate.DestructiveError
-	return errors.As(err, &de)
+	return errors.As(err, &de) || errors.Is(err, mxmigrate.ErrSquashRefused)
 }
 
 // jsonErrors makes a --json command print a JSON object when it fails for
@@ -266,7 +267,8 @@ the live database, and writes numbered golang-migrate files:
 An environment (-n) is <store>:<target>; -n <store> means both targets, system first.
 Every flag can also come from an MXMIGRATE_* variable (shown with each flag).
 Exit codes, on every command: 0 success; 1 the answer is "no" (check: the database
-differs; generate: the plan is refused as destructive); 2 usage error; 3 could not run
+differs; generate: the plan is refused as destructive; squash: refused for a database
+or a data migration); 2 usage error; 3 could not run
 (configuration, connection, I/O, a dirty or out-of-date database for generate, up
 and down, a failed migration; check reports a dirty database as differing, 1).
 With --json, a failure prints {"error": ..., "exit_code": ...} on stdout too.`,

@@ -185,7 +185,7 @@ func TestCompletion(t *testing.T) {
 		"mxmigrate check --definitions-from-store=p":   "--definitions-from-store=prod",
 		"mxmigrate status --definitions-from-store=":   "",
 		"mxmigrate down -n ":                           "metaxy_features metaxy_system prod prod:metaxy_features prod:metaxy_system",
-		"mxmigrate ":                                   "check completion down force generate init lint new rehash status up url version",
+		"mxmigrate ":                                   "check completion down force generate init lint new rehash squash status up url version",
 		"mxmigrate st":                                 "status",
 		"mxmigrate up -n ":                             "metaxy_features metaxy_system prod prod:metaxy_features prod:metaxy_system",
 		"mxmigrate up --name prod:metaxy_s":            "prod:metaxy_system",
