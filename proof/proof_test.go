@@ -116,3 +116,26 @@ INSERT INTO "a" SELECT 'b' FROM "b";
 		t.Errorf("scoped:\n%s\nwant:\n%s", got, want)
 	}
 }
+
+// TestAcceptedOnlyRightAbove: a "-- DESTRUCTIVE:" comment accepts a finding
+// only right above a statement of its table (and column): not in the
+// header, not above another table's statement, not at the end.
+func TestAcceptedOnlyRightAbove(t *testing.T) {
+	rows := "table t keeps 0 of 5 rows"
+	vals := "up: t.c ('1.5' -> '2'): values changed"
+	for _, c := range []struct {
+		up   string
+		kept int
+	}{
+		{"-- DESTRUCTIVE: deletes rows of table t\n-- DESTRUCTIVE: overwrites t.c\nSELECT 1;\nDELETE FROM t;\nUPDATE t SET c = 2;\n", 2},
+		{"DELETE FROM t;\nUPDATE t SET c = 2;\n-- DESTRUCTIVE: deletes rows of table t\n-- DESTRUCTIVE: overwrites t.c\n", 2},
+		{"-- DESTRUCTIVE: deletes rows of table t\nDELETE FROM u;\n-- DESTRUCTIVE: overwrites t.c\nUPDATE t SET d = 2;\n", 2},
+		{"-- DESTRUCTIVE: deletes rows of table t\nDELETE FROM t;\n-- DESTRUCTIVE: overwrites t.c\nUPDATE t SET c = 2;\n", 0},
+		{"-- DESTRUCTIVE: deletes rows of table t\n\n-- a note\nDELETE FROM \"t\";\n-- DESTRUCTIVE: overwrites t.c\nALTER TABLE t ALTER COLUMN c TYPE int;\n", 0},
+	} {
+		kept, notes := accepted(File{Name: "f", Up: []byte(c.up)}, []string{rows, vals}, nil)
+		if len(kept) != c.kept || len(kept)+len(notes) != 2 {
+			t.Errorf("%q: kept %v, notes %v; want %d kept", c.up, kept, notes, c.kept)
+		}
+	}
+}

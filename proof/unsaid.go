@@ -49,7 +49,14 @@ func (p *prover) unsaid(f File, before, after *schema.Schema) {
 		if s == nil && keyword == "TYPE" {
 			s = naming(stmts, last, "MODIFY") // ClickHouse: MODIFY COLUMN
 		}
-		where, said := f.Name, destructiveComments(up, 0)
+		// no statement names it (a table made again without it): a
+		// comment right above a statement of its table
+		where, said := f.Name, []string(nil)
+		for _, b := range saidAbove(up) {
+			if b.mentions(c.Table, true) {
+				said = append(said, b.comments...)
+			}
+		}
 		if s != nil {
 			first, _, _ := strings.Cut(s.Text, "\n")
 			where = fmt.Sprintf("%s line %d (%s)", f.Name, s.Line, first)
@@ -95,18 +102,10 @@ func renamedRetypes(changes []diff.Change, renamed map[string]string) []diff.Cha
 }
 
 // destructiveComments are the "-- DESTRUCTIVE:" lines of the comment block
-// right above line (1-based; 0: every one of the file's).
+// right above line (1-based).
 func destructiveComments(sql string, line int) []string {
 	lines := strings.Split(sql, "\n")
 	var out []string
-	if line == 0 {
-		for _, l := range lines {
-			if strings.HasPrefix(strings.TrimSpace(l), "-- DESTRUCTIVE:") {
-				out = append(out, l)
-			}
-		}
-		return out
-	}
 	for i := line - 2; i >= 0 && i < len(lines); i-- {
 		l := strings.TrimSpace(lines[i])
 		if l != "" && !strings.HasPrefix(l, "--") {
@@ -230,25 +229,31 @@ var saidTableRE = regexp.MustCompile(`(?:drops table|rebuilds table|deletes rows
 
 // accepted moves lint's findings about what the file says it destroys to
 // its notes: the values of a column a "-- DESTRUCTIVE:" comment names
-// (table.column, whole), the rows of a table one says it drops or
-// rebuilds. A change someone reviewed and allowed: the values it loses are
-// the point. Other findings of the same table stay.
+// (table.column, whole), the rows of a table one says it drops, rebuilds
+// or deletes the rows of, where the comment is right above a statement
+// that names that table (and column): a comment elsewhere in the file (the
+// header, another statement's) accepts nothing. A change someone reviewed
+// and allowed: the values it loses are the point. Other findings of the
+// same table stay. A down file's findings may be said in either file.
 func accepted(f File, findings, notes []string) ([]string, []string) {
-	comments := destructiveComments(string(f.Up), 0)
-	var tables []string
-	for _, c := range comments {
-		for _, m := range saidTableRE.FindAllStringSubmatch(c, -1) {
-			tables = append(tables, m[1])
-		}
-	}
+	ups := saidAbove(string(f.Up))
 	kept := []string{}
 	for _, x := range findings {
-		said := false
-		if col := findingColumn(x); col != "" {
-			said = names(comments, col, false)
+		blocks := ups
+		if strings.HasPrefix(x, "down:") {
+			blocks = append(saidAbove(string(f.Down)), ups...)
 		}
-		for _, t := range tables {
-			said = said || strings.Contains(x, "table "+t+" keeps ")
+		said := false
+		for _, b := range blocks {
+			if col := findingColumn(x); col != "" {
+				table, column := col[:strings.LastIndex(col, ".")], col[strings.LastIndex(col, ".")+1:]
+				said = said || names(b.comments, col, false) && b.mentions(table, true) && b.mentions(column, false)
+			}
+			for _, c := range b.comments {
+				for _, m := range saidTableRE.FindAllStringSubmatch(c, -1) {
+					said = said || strings.Contains(x, "table "+m[1]+" keeps ") && b.mentions(m[1], true)
+				}
+			}
 		}
 		if said && !strings.Contains(x, "does not say so") {
 			notes = append(notes, "said in the file (-- DESTRUCTIVE), so accepted: "+x)
@@ -257,6 +262,38 @@ func accepted(f File, findings, notes []string) ([]string, []string) {
 		}
 	}
 	return kept, notes
+}
+
+// saidBlock is a statement with the "-- DESTRUCTIVE:" comments right above
+// it.
+type saidBlock struct {
+	comments []string
+	toks     []token
+}
+
+// saidAbove is sql's statements that have "-- DESTRUCTIVE:" comments right
+// above them.
+func saidAbove(sql string) []saidBlock {
+	var out []saidBlock
+	for _, st := range sqltext.Split(sql) {
+		if cs := destructiveComments(sql, st.Line); len(cs) > 0 {
+			out = append(out, saidBlock{cs, identifiers(st.Text)})
+		}
+	}
+	return out
+}
+
+// mentions reports whether the statement names name as an identifier (any
+// case); a table also by its rebuild's work table (t__mxmigrate_new,
+// t__mxmigrate_rebuild), which the comment above a rebuild's first
+// statement names it by.
+func (b saidBlock) mentions(name string, table bool) bool {
+	for _, t := range b.toks {
+		if strings.EqualFold(t.text, name) || table && strings.HasPrefix(strings.ToLower(t.text), strings.ToLower(name)+"__mxmigrate") {
+			return true
+		}
+	}
+	return false
 }
 
 // findingColumn is the "table.column" a value finding is about ("up:

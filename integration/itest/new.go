@@ -12,7 +12,8 @@ import (
 // the project directory dir) for env, whose migrations are applied: the empty pair applies and reverts as a no-op; an edit is
 // refused until rehash records it; lint reports the edit's deleteSQL (which
 // deletes every row of table, in the dialect's SQL) until a DESTRUCTIVE
-// comment names the table; then it applies.
+// comment right above it names the table (one at the end of the file does
+// not count); then it applies.
 //
 // It is long because it is one scenario, step after step.
 func HandWritten(t *testing.T, mx func(args ...string) Result, env, dir, table, deleteSQL string) {
@@ -38,7 +39,12 @@ func HandWritten(t *testing.T, mx func(args ...string) Result, env, dir, table, 
 	mx("rehash", "-n", env).Must(t, 0)
 	mx("lint", "-n", env).Must(t, 1, filepath.Base(up), "table "+table+" keeps 0 of")
 
+	// a comment that is not right above the statement accepts nothing
+	Append(t, up, "-- DESTRUCTIVE: deletes rows of table "+table+"\n")
+	mx("rehash", "-n", env).Must(t, 0)
+	mx("lint", "-n", env).Must(t, 1, "table "+table+" keeps 0 of")
 	Edit(t, up, func(s string) string {
+		s = strings.Replace(s, "-- DESTRUCTIVE: deletes rows of table "+table+"\n", "", 1)
 		return strings.Replace(s, deleteSQL, "-- DESTRUCTIVE: deletes rows of table "+table+"\n"+deleteSQL, 1)
 	})
 	mx("rehash", "-n", env).Must(t, 0)
