@@ -194,6 +194,10 @@ type CheckResult struct {
 	// DirtyAdvice, on a dirty database, says which file stopped part-way,
 	// what it left and how to go on.
 	DirtyAdvice string
+	// Existing are, for each pending file (by version), the tables it
+	// creates (mxmigrate.sum) that exist already: `up` would stop at them
+	// (a baseline whose tables exist is recorded with force).
+	Existing map[uint64][]string
 }
 
 // Check compares the live database with the target (for CI).
@@ -207,5 +211,18 @@ func (p *Project) Check(ctx context.Context, env *Env, o TargetOptions) (*CheckR
 		r.DirtyAdvice = p.dirtyAdvice(ctx, env, cmp.State, cmp.Dir)
 	}
 	r.InSync = len(cmp.Changes) == 0 && len(r.Pending) == 0 && !cmp.State.Dirty
+	if len(r.Pending) > 0 && cmp.Dir.Sum != nil {
+		idx := cmp.Current.Index()
+		for _, e := range cmp.Dir.Sum.Entries {
+			for _, t := range e.Creates {
+				if idx[t] != nil && int64(e.Version) > cmp.State.Version {
+					if r.Existing == nil {
+						r.Existing = map[uint64][]string{}
+					}
+					r.Existing[e.Version] = append(r.Existing[e.Version], t)
+				}
+			}
+		}
+	}
 	return r, nil
 }

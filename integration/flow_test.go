@@ -283,7 +283,7 @@ func TestBaselineAdoptsExistingTables(t *testing.T) {
 	if up := itest.Read(t, filepath.Join(dir, "migrations/features/000001_baseline.up.sql")); !strings.Contains(up, `CREATE TABLE "media__videos"`) {
 		t.Errorf("baseline:\n%s", up)
 	}
-	mx(t, dir, "check", "-n", "dev:metaxy_features").Must(t, 1, "pending 000001_baseline.up.sql")
+	mx(t, dir, "check", "-n", "dev:metaxy_features").Must(t, 1, "pending 000001_baseline.up.sql, which creates media__video_frames, media__videos: they exist already", "record it with `mxmigrate force -n dev:metaxy_features 1`")
 	mx(t, dir, "force", "-n", "dev:metaxy_features", "1").Must(t, 0)
 	mx(t, dir, "check", "-n", "dev:metaxy_features").Must(t, 0, "in sync")
 	mx(t, dir, "generate", "-n", "dev:metaxy_features", "--baseline").Must(t, 3, "empty directory")

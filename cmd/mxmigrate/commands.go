@@ -650,6 +650,15 @@ func printCheck(c *cli.Context, env string, r *mxmigrate.CheckResult) {
 		}
 	}
 	for _, f := range r.Pending {
+		if tables := r.Existing[f.Version]; len(tables) > 0 {
+			exists := "it exists"
+			if len(tables) > 1 {
+				exists = "they exist"
+			}
+			fmt.Fprintf(w, "  pending %s, which creates %s: %s already, and `up` would stop there. If the tables are as the file makes them (no change is listed below), record it with `mxmigrate force -n %s %d`\n",
+				f.Base()+".up.sql", strings.Join(tables, ", "), exists, env, f.Version)
+			continue
+		}
 		fmt.Fprintf(w, "  pending %s (run `mxmigrate up -n %s`)\n", f.Base()+".up.sql", env)
 	}
 	if r.Comparison.State.Holder == "" { // while a run applies a file, its half-done work is no plan

@@ -149,6 +149,7 @@ func TestSwitchingFromAlembicGuide(t *testing.T) {
 		"DEV_DATABASE_URL=" + pg.DSN(pg.NewDatabase(t)),
 		"PROD_DATABASE_URL=" + pg.DSN(pg.NewDatabase(t)),
 		"CI_DATABASE_URL=" + pg.DSN(pg.NewDatabase(t)),
+		"LEGACY_DATABASE_URL=" + pg.DSN(pg.NewDatabase(t)),
 	}
 	ran, commands := "", 0
 	var last *block
