@@ -136,6 +136,17 @@ func TestDefinitionsFromStore(t *testing.T) {
 	mx(t, dir, "generate", "-n", "dev:metaxy_features", "--dry-run").Must(t, 3, `ext.mxmigrate.definitions_from_store = "nosuch" names no store (stores: dev`)
 	setting("definitions_from_store = 1\n", "")
 	mx(t, dir, "generate", "-n", "dev:metaxy_features", "--dry-run").Must(t, 3, "definitions_from_store must be true, false or a store's name")
+
+	// a branch's definitions in a store of one's own, planned --offline
+	// (the switching guide's recipe): the shared store is never read
+	setting("", "[stores.local]\ntype = \"metaxy.ext.duckdb.DuckDBMetadataStore\"\nconfig = { database = \"local.duckdb\" }\n")
+	mx(t, dir, "up", "-n", "local:metaxy_system").Must(t, 0)
+	sqlExec(t, filepath.Join(dir, "local.duckdb"), `INSERT INTO metaxy_system__feature_versions (project, feature_key, metaxy_definition_version, recorded_at, feature_spec, feature_schema)
+		VALUES ('media_pipeline', 'media/local_only', 'd1', TIMESTAMP '2026-11-01 00:00:00', '{"key":"media/local_only","id_columns":["x"]}', '{"properties":{"x":{"type":"string"}},"required":["x"]}')`)
+	r = mx(t, dir, "generate", "-n", "dev:metaxy_features", "--offline", "--definitions-from-store=local", "--dry-run").Must(t, 0, "+ create table media__local_only")
+	if strings.Contains(r.Stdout, "media__audio") {
+		t.Errorf("--offline read the shared store's definitions:\n%s", r.Stdout)
+	}
 }
 
 func TestDirtyDatabaseIsRefused(t *testing.T) {
