@@ -79,12 +79,21 @@ func (in *inputs) plan(ctx context.Context, live *live, sizeTarget bool) (*Compa
 	env := in.env
 	cmp := &Comparison{Env: env, Dir: in.dir, Target: in.target, Empty: in.empty,
 		Current: live.tables, State: live.state, CatalogQueries: live.queries}
-	cmp.Changes, cmp.Unmanaged = diff.Plan(cmp.Current, cmp.Target, env.policy)
+	renames, err := in.renames(cmp.Current, cmp.Target)
+	if err != nil {
+		return nil, err
+	}
+	cmp.Changes, cmp.Unmanaged = planned(cmp.Current, cmp.Target, renames, env.policy)
 	in.clock.lap(fmt.Sprintf("diff (%d changes)", len(cmp.Changes)))
 	var sized []string
 	if sizeTarget {
 		for _, t := range cmp.Target.Tables {
 			sized = append(sized, t.Name)
+		}
+	}
+	for _, c := range renames {
+		if c.Kind == diff.RenameTable {
+			sized = append(sized, c.OldTable) // its changes name it by its new name
 		}
 	}
 	read, err := complete(ctx, env.Dialect, live.h, cmp.Current, cmp.Changes, cmp.Unmanaged, sized)
@@ -96,7 +105,7 @@ func (in *inputs) plan(ctx context.Context, live *live, sizeTarget bool) (*Compa
 	}
 	if read && len(cmp.Unmanaged) > 0 {
 		// the objects' definitions are read now: list them with those
-		cmp.Changes, cmp.Unmanaged = diff.Plan(cmp.Current, cmp.Target, env.policy)
+		cmp.Changes, cmp.Unmanaged = planned(cmp.Current, cmp.Target, renames, env.policy)
 	}
 	if err := cmp.render(cmp.Current); err != nil {
 		if !cmp.State.Dirty {
@@ -111,15 +120,71 @@ func (in *inputs) plan(ctx context.Context, live *live, sizeTarget bool) (*Compa
 	return cmp, nil
 }
 
+// planned is the changes from current to target: renames first (they
+// are the live tables under their target names), then the diff of the
+// renamed tables with the target, and the unmanaged objects it keeps.
+func planned(current, target *schema.Schema, renames []diff.Change, p diff.Policy) ([]diff.Change, []diff.Unmanaged) {
+	if len(renames) == 0 {
+		return diff.Plan(current, target, p)
+	}
+	cs, un := diff.Plan(diff.Apply(current, renames), target, p)
+	return append(append([]diff.Change(nil), renames...), cs...), un
+}
+
 // render renders cmp.Changes, applied to from, in both directions, after
-// the dialect's account is put on them (type names, caveats).
+// the dialect's account is put on them (type names, caveats). Renames
+// (first in the changes) are planned on their own, the other changes on
+// the renamed tables, and go first in the first file (or a file of their
+// own before one that runs outside a transaction).
 func (cmp *Comparison) render(from *schema.Schema) error {
 	d := cmp.Env.Dialect
-	dialect.Annotate(d, cmp.Changes, from)
-	after := diff.Apply(from, cmp.Changes)
-	var err error
-	cmp.Steps, err = dialect.PlanFiles(d, cmp.Changes, from, after, from)
-	return err
+	n := 0
+	for n < len(cmp.Changes) && (cmp.Changes[n].Kind == diff.RenameTable || cmp.Changes[n].Kind == diff.RenameColumn) {
+		n++
+	}
+	var steps []plan.Step
+	mid := from
+	if n > 0 {
+		mid = diff.Apply(from, cmp.Changes[:n])
+		dialect.Annotate(d, cmp.Changes[:n], from)
+		var err error
+		if steps, err = dialect.PlanFiles(d, cmp.Changes[:n], from, mid, from); err != nil {
+			return err
+		}
+	}
+	rest := cmp.Changes[n:]
+	if n == 0 || len(rest) > 0 {
+		dialect.Annotate(d, rest, mid)
+		after := diff.Apply(mid, rest)
+		more, err := dialect.PlanFiles(d, rest, mid, after, mid)
+		if err != nil {
+			return err
+		}
+		steps = mergeSteps(steps, more)
+	}
+	cmp.Steps = steps
+	return nil
+}
+
+// mergeSteps puts a plan's renames (one step, or none) before steps: in
+// their first file, undone last by its down file, unless that file runs
+// outside a transaction.
+func mergeSteps(renames, steps []plan.Step) []plan.Step {
+	if len(renames) == 0 {
+		return steps
+	}
+	if len(steps) == 0 {
+		return renames
+	}
+	if steps[0].NoTx {
+		r := renames[0]
+		r.Label = "rename"
+		return append([]plan.Step{r}, steps...)
+	}
+	first := steps[0]
+	first.Up = append(append([]plan.Statement(nil), renames[0].Up...), first.Up...)
+	first.Down = append(append([]plan.Statement(nil), first.Down...), renames[0].Down...)
+	return append([]plan.Step{first}, steps[1:]...)
 }
 
 // Pending returns the directory's migrations newer than the database's version.

@@ -233,6 +233,9 @@ type TargetOptions struct {
 	// which NoDefinitionsFromStore turns off.
 	DefinitionsFromStore   string
 	NoDefinitionsFromStore bool
+	// Renames are --rename's, physical: "TABLE.OLD=NEW" (a column),
+	// "OLD=NEW" (a table); [ext.mxmigrate] renames come first.
+	Renames []string
 	// InjectPrimaryKey and InjectIndex override [ext.sqlalchemy] when set.
 	InjectPrimaryKey *bool
 	InjectIndex      *bool

@@ -73,10 +73,21 @@ type Mx struct {
 	// DevURL is [ext.mxmigrate] dev_url: the dev database generate proves
 	// plans on ("": the dialect's default, docs/proof.md).
 	DevURL string
+	// Renames is [ext.mxmigrate] renames: features and columns the
+	// definitions now call by another name than the database does.
+	Renames Renames
 	// DefinitionsFromStore is [ext.mxmigrate] definitions_from_store: the
 	// store whose feature_versions rows are read as definitions too, as
 	// --definitions-from-store does ("": none; ".": the environment's own).
 	DefinitionsFromStore string
+}
+
+// Renames are [ext.mxmigrate] renames = { "old/key" = "new/key", "key" =
+// { old = "new" } }: a feature's new key, and a feature's columns' new
+// names (under the feature's current key).
+type Renames struct {
+	Features map[string]string
+	Columns  map[string]map[string]string
 }
 
 // manage_unknown values.
@@ -354,7 +365,7 @@ func (b *builder) store(name string, sm map[string]any, dir string) *Store {
 
 // mx reads [ext.mxmigrate], key by key (the first error wins).
 func (b *builder) mx(c *Config, mx map[string]any) error {
-	for _, read := range []func(*Config, map[string]any) error{b.mxDir, b.mxDefinitions, b.mxNaming, b.mxTypes, b.mxUnknown, b.mxEnvironments} {
+	for _, read := range []func(*Config, map[string]any) error{b.mxDir, b.mxDefinitions, b.mxNaming, b.mxTypes, b.mxUnknown, b.mxEnvironments, b.mxRenames} {
 		if err := read(c, mx); err != nil {
 			return err
 		}
@@ -512,6 +523,46 @@ func (b *builder) mxUnknown(c *Config, mx map[string]any) error {
 		c.Mx.ManageUnknown = mu
 	default:
 		return fmt.Errorf("%s: ext.mxmigrate.manage_unknown must be %q (default: objects mxmigrate did not create are kept and listed) or %q (plan dropping them), got %q", b.path, ManageKeep, ManageDrop, mu)
+	}
+	return nil
+}
+
+// mxRenames reads renames: "old/key" = "new/key" renames a feature's table,
+// "key" = { old = "new", ... } its columns.
+func (b *builder) mxRenames(c *Config, mx map[string]any) error {
+	rn, err := b.table(mx["renames"], "ext.mxmigrate.renames")
+	if err != nil {
+		return err
+	}
+	c.Mx.Renames = Renames{Features: map[string]string{}, Columns: map[string]map[string]string{}}
+	for key, v := range rn {
+		where := fmt.Sprintf("ext.mxmigrate.renames.%q", key)
+		switch x := v.(type) {
+		case string:
+			to, err := b.str(x, where)
+			if err != nil {
+				return err
+			}
+			if to == "" || to == key {
+				return fmt.Errorf("%s: %s: a feature's new key, different from %q", b.path, where, key)
+			}
+			c.Mx.Renames.Features[key] = to
+		case map[string]any:
+			cols := map[string]string{}
+			for old, nv := range x {
+				to, err := b.str(nv, where+"."+old)
+				if err != nil {
+					return err
+				}
+				if to == "" || to == old {
+					return fmt.Errorf("%s: %s.%s: the column's new name, different from %q", b.path, where, old, old)
+				}
+				cols[old] = to
+			}
+			c.Mx.Renames.Columns[key] = cols
+		default:
+			return fmt.Errorf("%s: %s must be the feature's new key (a string) or its columns' new names ({ old = \"new\" }), got %v", b.path, where, v)
+		}
 	}
 	return nil
 }

@@ -15,7 +15,9 @@ type Kind int
 
 // Change kinds, in application order.
 const (
-	DropIndex Kind = iota
+	RenameTable Kind = iota
+	RenameColumn
+	DropIndex
 	DropPrimaryKey
 	DropObject
 	DropColumn
@@ -30,7 +32,7 @@ const (
 	CreateObject
 )
 
-var kindNames = [...]string{"drop index", "drop primary key", "drop object", "drop column", "drop table", "create table",
+var kindNames = [...]string{"rename table", "rename column", "drop index", "drop primary key", "drop object", "drop column", "drop table", "create table",
 	"add column", "alter column type", "alter column nullability", "alter storage", "add primary key", "create index", "create object"}
 
 func (k Kind) String() string { return kindNames[k] }
@@ -39,7 +41,7 @@ func (k Kind) String() string { return kindNames[k] }
 // drops, table drops, table creates, column adds/alters, PK and index creates.
 func (k Kind) Phase() int {
 	switch k {
-	case DropIndex, DropPrimaryKey, DropObject:
+	case RenameTable, RenameColumn, DropIndex, DropPrimaryKey, DropObject:
 		return 0
 	case DropColumn:
 		return 1
@@ -80,6 +82,9 @@ type Change struct {
 	// reason and can make a safe change destructive, never a destructive one
 	// safe; it is not carried into the inverse.
 	Caveat string
+	// OldTable is the name a RenameTable renames from (Table is the new
+	// one); a RenameColumn renames From to Column in Table (its new name).
+	OldTable string
 	// FromType and ToType name the column's type before and after (ToType
 	// alone for added and dropped columns) as the database does (VARCHAR,
 	// jsonb), set by the dialect; empty, plans show the logical names.
@@ -111,6 +116,10 @@ func (c Change) Inverse() Change {
 		inv.Kind = CreateTable
 	case CreateTable:
 		inv.Kind = DropTable
+	case RenameTable:
+		inv.Table, inv.OldTable = c.OldTable, c.Table
+	case RenameColumn:
+		inv.Column, inv.From = c.From, c.Column
 	case AlterColumnType, AlterColumnNull:
 		inv.Column, inv.From = c.From, c.Column
 		inv.FromType, inv.ToType = c.ToType, c.FromType
@@ -242,6 +251,10 @@ func widens(from, to schema.Type) bool {
 // Summary is the plan line for c: "+ create table t", "~ alter column ...", "- drop ...".
 func (c Change) Summary() string {
 	switch c.Kind {
+	case RenameTable:
+		return fmt.Sprintf("~ rename table %s to %s", c.OldTable, c.Table)
+	case RenameColumn:
+		return fmt.Sprintf("~ rename column %s.%s to %s", c.Table, c.From.Name, c.Column.Name)
 	case CreateTable:
 		return fmt.Sprintf("+ create table %s (%d columns)", c.Table, len(c.Def.Columns))
 	case DropTable:

@@ -230,6 +230,16 @@ func Apply(s *schema.Schema, cs []Change) *schema.Schema {
 	copied := map[string]bool{}
 	dropped := false
 	for _, c := range cs {
+		if c.Kind == RenameTable {
+			if i, ok := pos[c.OldTable]; ok {
+				out.Tables[i] = out.Tables[i].Clone()
+				out.Tables[i].Name = c.Table
+				delete(pos, c.OldTable)
+				pos[c.Table] = i
+				copied[c.Table] = true
+			}
+			continue
+		}
 		i, ok := pos[c.Table]
 		switch c.Kind {
 		case CreateTable:
@@ -254,6 +264,8 @@ func Apply(s *schema.Schema, cs []Change) *schema.Schema {
 		}
 		t := out.Tables[i]
 		switch c.Kind {
+		case RenameColumn:
+			renameColumn(t, c.From.Name, c.Column.Name)
 		case AddColumn:
 			cc := *c.Column
 			t.Columns = append(t.Columns, &cc)
@@ -301,4 +313,32 @@ func Apply(s *schema.Schema, cs []Change) *schema.Schema {
 		out.Tables = slices.DeleteFunc(out.Tables, func(t *schema.Table) bool { return t == nil })
 	}
 	return out
+}
+
+// renameColumn renames column from of t (a copy) to to, where the database
+// follows it too: the key, indexes, the sorting key and id columns.
+func renameColumn(t *schema.Table, from, to string) {
+	if col := t.Column(from); col != nil {
+		col.Name = to
+	}
+	rename := func(list []string) {
+		for i, x := range list {
+			if x == from {
+				list[i] = to
+			}
+		}
+	}
+	if t.PrimaryKey != nil {
+		rename(t.PrimaryKey.Columns)
+	}
+	for _, ix := range t.Indexes {
+		rename(ix.Columns)
+	}
+	for _, o := range t.Objects {
+		rename(o.Columns)
+	}
+	rename(t.IDColumns)
+	if t.Storage != nil {
+		rename(t.Storage.OrderBy)
+	}
 }

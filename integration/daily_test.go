@@ -44,3 +44,9 @@ func TestSquashRefusesDataMigrations(t *testing.T) {
 		t.Errorf("a refused squash changed the directory: %s", got)
 	}
 }
+
+// TestRenamesDuckDB: renames on DuckDB (issue 22, item 3).
+func TestRenamesDuckDB(t *testing.T) {
+	dir, run := applied(t)
+	itest.Renames(t, run, "dev:metaxy_features", dir, "")
+}

@@ -53,6 +53,16 @@ func ChangeCost(c diff.Change, newTable bool, e Effect, lock string) *Cost {
 	return &Cost{Table: c.Table, Effect: e, Lock: lock}
 }
 
+// RenameCost is what a rename costs: the catalog only, on the table as the
+// live database names it (its old name, for its size).
+func RenameCost(c diff.Change, lock string) *Cost {
+	table := c.Table
+	if c.Kind == diff.RenameTable {
+		table = c.OldTable
+	}
+	return &Cost{Table: table, Effect: MetadataOnly, Lock: lock}
+}
+
 // IsNew reports whether c's table is not in before: the plan creates it.
 func IsNew(c diff.Change, before *schema.Schema) bool {
 	return before == nil || before.Table(c.Table) == nil

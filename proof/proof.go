@@ -14,6 +14,7 @@ import (
 	"github.com/mxmigrate/mxmigrate/dialect"
 	"github.com/mxmigrate/mxmigrate/diff"
 	"github.com/mxmigrate/mxmigrate/internal/redact"
+	"github.com/mxmigrate/mxmigrate/internal/sqltext"
 	"github.com/mxmigrate/mxmigrate/schema"
 )
 
@@ -175,9 +176,11 @@ func (p *prover) run() error {
 		p.unsaid(p.in.Plan[0], before, after)
 		p.in.Target = after
 		p.conversions()
-	} else if cs, _ := diff.Plan(after, p.in.Target, p.in.Policy); len(cs) > 0 {
-		return &Bug{Check: "the schema after up is the target", File: "up", Err: fmt.Errorf("%s", summaries(cs))}
 	} else {
+		p.renamed = planRenames(p.in.Plan, before, after)
+		if cs, _ := diff.Plan(after, p.in.Target, p.in.Policy); len(cs) > 0 {
+			return &Bug{Check: "the schema after up is the target", File: "up", Err: fmt.Errorf("%s", summaries(cs))}
+		}
 		p.pass("up: the schema is the target", "")
 	}
 	p.compareRows("up", p.tables, rowsBefore, after, false)
@@ -604,6 +607,16 @@ func touched(live, target *schema.Schema) (*schema.Schema, *schema.Schema, []str
 		return out
 	}
 	return pick(lt), pick(tt), names
+}
+
+// planRenames are the columns the plan's up files rename (as lint reads
+// them from a file): their values are compared under the new names.
+func planRenames(files []File, before, after *schema.Schema) map[string]string {
+	var stmts []sqltext.Stmt
+	for _, f := range files {
+		stmts = append(stmts, sqltext.Split(string(f.Up))...)
+	}
+	return renames(stmts, diff.Compare(before, after))
 }
 
 // Replay applies files to an empty dev database through the dialect's

@@ -172,6 +172,14 @@ func renames(stmts []sqltext.Stmt, changes []diff.Change) map[string]string {
 		kw := func(i int, w string) bool {
 			return i < len(toks) && !toks[i].quoted && strings.EqualFold(toks[i].text, w)
 		}
+		if kw(0, "RENAME") && kw(1, "TABLE") { // ClickHouse: RENAME TABLE a TO b[, c TO d]
+			for k := 2; k+2 < len(toks); k++ {
+				if kw(k+1, "TO") && added[toks[k+2].text] {
+					out[toks[k].text] = toks[k+2].text
+				}
+			}
+			continue
+		}
 		if !kw(0, "ALTER") || !kw(1, "TABLE") {
 			continue
 		}
@@ -190,6 +198,9 @@ func renames(stmts []sqltext.Stmt, changes []diff.Change) map[string]string {
 			k := j + 1
 			if kw(k, "COLUMN") {
 				k++
+			}
+			if kw(k, "IF") && kw(k+1, "EXISTS") { // ClickHouse
+				k += 2
 			}
 			switch {
 			case kw(k, "TO") && k+1 < len(toks) && added[toks[k+1].text]:

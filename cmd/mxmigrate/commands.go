@@ -27,7 +27,7 @@ func commands() []*cli.Command {
 		{
 			Name:      "generate",
 			Usage:     "compare the target with the live database and write the next migration, once it has run on a dev database with sample rows (its plan says what each statement costs on the live table, and what the proof found; a PostgreSQL plan may take several files)",
-			UsageText: "mxmigrate generate -n STORE:TARGET [-m MSG] [--allow-destructive] [--dry-run [--json]] [--no-proof] [--dev-url URL] [--offline] [--format STYLE] [--baseline] [--allow-empty] [--all-projects|--project P] [--definitions-from-store[=STORE]|--no-definitions-from-store] [--inject-primary-key|--no-inject-primary-key] [--inject-index|--no-inject-index]",
+			UsageText: "mxmigrate generate -n STORE:TARGET [-m MSG] [--allow-destructive] [--dry-run [--json]] [--no-proof] [--dev-url URL] [--offline] [--format STYLE] [--baseline] [--allow-empty] [--all-projects|--project P] [--definitions-from-store[=STORE]|--no-definitions-from-store] [--rename TABLE.OLD=NEW ...] [--inject-primary-key|--no-inject-primary-key] [--inject-index|--no-inject-index]",
 			Flags: append([]cli.Flag{
 				oneEnvFlag(),
 				&cli.StringFlag{Name: "message", Aliases: []string{"m"}, Usage: "migration name `MSG` (slugged into the file name)", EnvVars: []string{"MXMIGRATE_MESSAGE"}},
@@ -103,7 +103,7 @@ func commands() []*cli.Command {
 		{
 			Name:      "check",
 			Usage:     "exit 1 when the live database differs from the target (for CI)",
-			UsageText: "mxmigrate check [-n STORE[:TARGET]] [--json] [--all-projects|--project P] [--definitions-from-store[=STORE]|--no-definitions-from-store] [--inject-primary-key|--no-inject-primary-key] [--inject-index|--no-inject-index]",
+			UsageText: "mxmigrate check [-n STORE[:TARGET]] [--json] [--all-projects|--project P] [--definitions-from-store[=STORE]|--no-definitions-from-store] [--rename TABLE.OLD=NEW ...] [--inject-primary-key|--no-inject-primary-key] [--inject-index|--no-inject-index]",
 			Flags:     append([]cli.Flag{bothEnvFlag(), jsonFlag()}, targetFlags()...),
 			Action:    jsonErrors(checkCmd),
 		},

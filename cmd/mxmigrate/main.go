@@ -356,6 +356,7 @@ func targetFlags() []cli.Flag {
 		&cli.BoolFlag{Name: "all-projects", Usage: "feature tables of every project, not only the configured one", EnvVars: []string{"MXMIGRATE_ALL_PROJECTS"}},
 		&cli.StringFlag{Name: "project", Usage: "feature tables of project `P` instead of the configured one", EnvVars: []string{"MXMIGRATE_PROJECT"}},
 		&cli.StringFlag{Name: "definitions-from-store", Usage: "also read feature definitions from a store's feature_versions table (`[=STORE]`; bare: the environment's store); default from [ext.mxmigrate] definitions_from_store", EnvVars: []string{"MXMIGRATE_DEFINITIONS_FROM_STORE"}},
+		&cli.StringSliceFlag{Name: "rename", Usage: "plan a rename instead of a drop and an add: `TABLE.OLD=NEW` renames a column, OLD=NEW a table (physical names; repeatable; also [ext.mxmigrate] renames, by feature key)", EnvVars: []string{"MXMIGRATE_RENAME"}},
 		&cli.BoolFlag{Name: "no-definitions-from-store", Usage: "read no definitions from a store, whatever [ext.mxmigrate] definitions_from_store says", EnvVars: []string{"MXMIGRATE_NO_DEFINITIONS_FROM_STORE"}},
 		&cli.BoolFlag{Name: "inject-primary-key", Usage: "add a primary key on [ext.mxmigrate] key (default: id columns, metaxy_created_at, metaxy_data_version); default from [ext.sqlalchemy]", EnvVars: []string{"MXMIGRATE_INJECT_PRIMARY_KEY"}},
 		&cli.BoolFlag{Name: "no-inject-primary-key", Usage: "no injected primary key, whatever [ext.sqlalchemy] says", EnvVars: []string{"MXMIGRATE_NO_INJECT_PRIMARY_KEY"}},
@@ -372,6 +373,13 @@ func targetOptions(c *cli.Context) (mxmigrate.TargetOptions, error) {
 	}
 	if o.AllProjects && o.Project != "" {
 		return o, usagef("--all-projects and --project exclude each other")
+	}
+	for _, r := range c.StringSlice("rename") {
+		from, to, ok := strings.Cut(r, "=")
+		if !ok || from == "" || to == "" || strings.HasPrefix(from, ".") || strings.HasSuffix(from, ".") || strings.Contains(to, ".") {
+			return o, usagef("--rename %q: write TABLE.OLD=NEW to rename a column, OLD=NEW to rename a table", r)
+		}
+		o.Renames = append(o.Renames, r)
 	}
 	if o.NoDefinitionsFromStore = c.Bool("no-definitions-from-store"); o.NoDefinitionsFromStore && o.DefinitionsFromStore != "" {
 		return o, usagef("--definitions-from-store and --no-definitions-from-store exclude each other")

@@ -8,6 +8,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/mxmigrate/mxmigrate"
+	"github.com/mxmigrate/mxmigrate/diff"
 	"github.com/mxmigrate/mxmigrate/plan"
 )
 
@@ -76,6 +77,33 @@ func printPlan(c *cli.Context, out io.Writer, cmp *mxmigrate.Comparison, names [
 			}
 			fmt.Fprintln(out, cost)
 		}
+	}
+	printHints(out, cmp)
+}
+
+// printHints says which drops and adds of the plan look like renames, and
+// how to plan them as renames (which keep the values).
+func printHints(out io.Writer, cmp *mxmigrate.Comparison) {
+	idx := cmp.Target.Index()
+	for _, h := range diff.RenameHints(cmp.Changes) {
+		key := ""
+		if t := idx[h.Table]; t != nil {
+			key = t.FeatureKey
+		}
+		if h.Column {
+			fmt.Fprintf(out, "? %s.%s -> %s looks like a rename: to keep its values, plan it as one with --rename %s.%s=%s", h.Table, h.Old, h.New, h.Table, h.Old, h.New)
+			if key != "" {
+				fmt.Fprintf(out, " or [ext.mxmigrate] renames = { %q = { %s = %q } }", key, h.Old, h.New)
+			}
+			fmt.Fprintln(out)
+			continue
+		}
+		fmt.Fprintf(out, "? table %s -> %s looks like a rename: to keep its rows, plan it as one with --rename %s=%s", h.Old, h.New, h.Old, h.New)
+		if key != "" {
+			old := strings.ReplaceAll(strings.TrimPrefix(h.Old, cmp.Env.Store.TablePrefix), "__", "/")
+			fmt.Fprintf(out, " or [ext.mxmigrate] renames = { %q = %q }", old, key)
+		}
+		fmt.Fprintln(out)
 	}
 }
 

@@ -39,8 +39,22 @@ func (d Dialect) Render(changes []diff.Change, before, after *schema.Schema) ([]
 // any rebuild on a cluster.
 func (d Dialect) plannable(changes []diff.Change, before, after *schema.Schema) error {
 	cfg := d.settings()
+	oldName := map[string]string{}
+	for _, c := range changes {
+		if c.Kind == diff.RenameTable {
+			oldName[c.Table] = c.OldTable
+		}
+	}
 	for _, c := range changes {
 		switch c.Kind {
+		case diff.RenameColumn:
+			name := c.Table
+			if o, ok := oldName[name]; ok {
+				name = o
+			}
+			if t := before.Table(name); t != nil && inKey(t, c.From.Name) {
+				return fmt.Errorf("table %s: ClickHouse cannot rename %s, a column of the table's sorting or partition key (%s): leave its name, or add the new column and drop the old one", c.Table, c.From.Name, c.Summary())
+			}
 		case diff.AddPrimaryKey, diff.DropPrimaryKey:
 			return fmt.Errorf("table %s: ClickHouse tables have no primary key constraint (their ORDER BY is the key): %s", c.Table, c.Summary())
 		case diff.CreateIndex, diff.DropIndex:
@@ -99,6 +113,10 @@ func (p *planner) InPlace(c diff.Change) (guards, out []plan.Statement) {
 		out = append(out, plan.Statement{SQL: sql + ";", Changes: cs, Cost: cost(cs[0], plan.IsNew(cs[0], p.before))})
 	}
 	switch c.Kind {
+	case diff.RenameTable:
+		out = append(out, plan.Statement{SQL: "RENAME TABLE " + d.Quote(c.OldTable) + " TO " + q + on + ";", Changes: []diff.Change{c}, Cost: plan.RenameCost(c, lockNone)})
+	case diff.RenameColumn:
+		out = append(out, plan.Statement{SQL: "ALTER TABLE " + q + on + " RENAME COLUMN IF EXISTS " + d.Quote(c.From.Name) + " TO " + d.Quote(c.Column.Name) + ";", Changes: []diff.Change{c}, Cost: plan.RenameCost(c, lockNone)})
 	case diff.CreateTable:
 		add(d.createTable(c.Def, c.Table, on, true), c)
 	case diff.DropTable:

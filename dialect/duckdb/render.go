@@ -28,6 +28,19 @@ import (
 //   - ADD COLUMN takes no constraint, so a NOT NULL column is added and then
 //     set NOT NULL.
 func (d Dialect) Render(changes []diff.Change, before, after *schema.Schema) ([]plan.Statement, error) {
+	var renames, others []diff.Change
+	for _, c := range changes {
+		if c.Kind == diff.RenameTable || c.Kind == diff.RenameColumn {
+			renames = append(renames, c)
+		} else {
+			others = append(others, c)
+		}
+	}
+	if len(renames) > 0 {
+		out := d.renames(renames, before)
+		more, err := d.Render(others, diff.Apply(before, renames), after)
+		return append(out, more...), err
+	}
 	bt, at := before.Index(), after.Index()
 	rebuild := rebuilds(changes, before, after)
 	names := restrictedTables(changes, bt, at, rebuild)
@@ -76,6 +89,46 @@ func (d Dialect) Render(changes []diff.Change, before, after *schema.Schema) ([]
 		}
 	}
 	return out, nil
+}
+
+// renames renders renames (table renames first) table by table: DuckDB
+// refuses RENAME on a table with indexes, so each renamed table's indexes
+// are dropped before and created again after, with the renamed columns.
+func (d Dialect) renames(cs []diff.Change, before *schema.Schema) []plan.Statement {
+	bt, mt := before.Index(), diff.Apply(before, cs).Index()
+	var tables []string
+	own := map[string][]diff.Change{}
+	for _, c := range cs {
+		if own[c.Table] == nil {
+			tables = append(tables, c.Table)
+		}
+		own[c.Table] = append(own[c.Table], c)
+	}
+	var out []plan.Statement
+	for _, t := range tables {
+		old := t
+		if c := own[t][0]; c.Kind == diff.RenameTable {
+			old = c.OldTable
+		}
+		if bt[old] != nil {
+			for _, ix := range sortedIndexes(bt[old].Indexes) {
+				out = append(out, plan.Statement{SQL: "DROP INDEX IF EXISTS " + d.Quote(ix.Name) + ";",
+					Note: fmt.Sprintf("DuckDB cannot rename in %s while it has indexes: drop %s, recreate it below", old, ix.Name),
+					Cost: &plan.Cost{Table: old, Effect: plan.MetadataOnly, Lock: lockDB}})
+			}
+		}
+		for _, c := range own[t] {
+			sql, _ := sqltext.StandardSQL(d, c)
+			out = append(out, plan.Statement{SQL: sql, Changes: []diff.Change{c}, Cost: plan.RenameCost(c, lockDB)})
+		}
+		if mt[t] != nil {
+			for _, ix := range sortedIndexes(mt[t].Indexes) {
+				out = append(out, plan.Statement{SQL: d.createIndex(t, ix), Note: "recreate index " + ix.Name,
+					Cost: &plan.Cost{Table: t, Effect: plan.BuildsIndex, Lock: lockDB}})
+			}
+		}
+	}
+	return out
 }
 
 // restrictedTables are the existing tables (sorted) whose indexes Render

@@ -33,6 +33,9 @@ func (d Dialect) render(c diff.Change, newTable bool) []plan.Statement {
 		return []plan.Statement{{SQL: sql, Changes: []diff.Change{c}, Cost: plan.ChangeCost(c, newTable, e, lock)}}
 	}
 	switch c.Kind {
+	case diff.RenameTable, diff.RenameColumn:
+		sql, _ := sqltext.StandardSQL(d, c)
+		return []plan.Statement{{SQL: sql, Changes: []diff.Change{c}, Cost: plan.RenameCost(c, lockAccessExclusive)}}
 	case diff.CreateTable:
 		st := []plan.Statement{{SQL: d.createTable(c.Def), Changes: []diff.Change{c}, Cost: &plan.Cost{Table: c.Table, Effect: plan.NewTable}}}
 		for _, ix := range c.Def.Indexes {

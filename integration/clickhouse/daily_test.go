@@ -27,3 +27,9 @@ func TestSquashClickHouse(t *testing.T) {
 	dir, run := applied(t)
 	itest.Squash(t, run, "ch:metaxy_features", dir, "migrations/ch/features")
 }
+
+// TestRenamesClickHouse: renames on ClickHouse (issue 22, item 3).
+func TestRenamesClickHouse(t *testing.T) {
+	dir, run := applied(t)
+	itest.Renames(t, run, "ch:metaxy_features", dir, "")
+}

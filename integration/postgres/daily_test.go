@@ -27,3 +27,9 @@ func TestSquashPostgreSQL(t *testing.T) {
 	e, run := applied(t)
 	itest.Squash(t, run, "prod:metaxy_features", e.dir, "migrations/features")
 }
+
+// TestRenamesPostgreSQL: renames on PostgreSQL (issue 22, item 3).
+func TestRenamesPostgreSQL(t *testing.T) {
+	e, run := applied(t)
+	itest.Renames(t, run, "prod:metaxy_features", e.dir, "prod_")
+}

@@ -9,7 +9,7 @@ import (
 
 // StandardSQL renders the changes whose SQL is the same in every dialect
 // mxmigrate supports: DROP TABLE, DROP COLUMN, SET/DROP NOT NULL, CREATE and
-// DROP INDEX. ok is false for the other kinds, which each dialect renders.
+// DROP INDEX, RENAME (ClickHouse renames a table with RENAME TABLE). ok is false for the other kinds, which each dialect renders.
 func StandardSQL(d Quoter, c diff.Change) (sql string, ok bool) {
 	t := d.Quote(c.Table)
 	switch c.Kind {
@@ -27,6 +27,10 @@ func StandardSQL(d Quoter, c diff.Change) (sql string, ok bool) {
 		return CreateIndexSQL(d, c.Table, c.Index), true
 	case diff.DropIndex:
 		return "DROP INDEX IF EXISTS " + d.Quote(c.Index.Name) + ";", true
+	case diff.RenameTable:
+		return "ALTER TABLE " + d.Quote(c.OldTable) + " RENAME TO " + t + ";", true
+	case diff.RenameColumn:
+		return "ALTER TABLE " + t + " RENAME COLUMN " + d.Quote(c.From.Name) + " TO " + d.Quote(c.Column.Name) + ";", true
 	}
 	return "", false
 }

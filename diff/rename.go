@@ -1,0 +1,157 @@
+package diff
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/mxmigrate/mxmigrate/schema"
+)
+
+// RenameSpec names the tables and columns the target has under another
+// name than the live database: Tables maps an old table name to its new one;
+// Columns maps a table (by its new name) to its columns' old names and new
+// ones. Names are physical.
+type RenameSpec struct {
+	Tables  map[string]string
+	Columns map[string]map[string]string
+}
+
+// Renames returns the renames of spec that the live database needs, table
+// renames first: a table is renamed where current has the old name and not
+// the new one, and the target the new one and not the old; a column
+// likewise (in its table's new name). A rename made already, or whose old
+// name the database does not have (a table or column it never had), is no
+// change, so that a setting can stay after it ran. A rename whose new name
+// the target does not have is an error: a mistyped setting.
+func Renames(current, target *schema.Schema, spec RenameSpec) ([]Change, error) {
+	cur, tgt := current.Index(), target.Index()
+	var out []Change
+	olds := make([]string, 0, len(spec.Tables))
+	for old := range spec.Tables {
+		olds = append(olds, old)
+	}
+	sort.Strings(olds)
+	liveName := map[string]string{} // new table name -> its live name
+	for _, old := range olds {
+		to := spec.Tables[old]
+		if tgt[to] == nil {
+			return nil, fmt.Errorf("rename of table %s to %s: the target has no table %s", old, to, to)
+		}
+		if cur[old] != nil && cur[to] == nil && tgt[old] == nil {
+			out = append(out, Change{Kind: RenameTable, Table: to, OldTable: old})
+			liveName[to] = old
+		}
+	}
+	tables := make([]string, 0, len(spec.Columns))
+	for t := range spec.Columns {
+		tables = append(tables, t)
+	}
+	sort.Strings(tables)
+	for _, t := range tables {
+		tt := tgt[t]
+		if tt == nil {
+			return nil, fmt.Errorf("rename of columns of %s: the target has no table %s", t, t)
+		}
+		live := cur[t]
+		if n, ok := liveName[t]; ok {
+			live = cur[n]
+		}
+		cols := make([]string, 0, len(spec.Columns[t]))
+		for old := range spec.Columns[t] {
+			cols = append(cols, old)
+		}
+		sort.Strings(cols)
+		for _, old := range cols {
+			to := spec.Columns[t][old]
+			if tt.Column(to) == nil {
+				return nil, fmt.Errorf("rename of column %s.%s to %s: the target's table %s has no column %s", t, old, to, t, to)
+			}
+			if live == nil || live.Column(old) == nil || live.Column(to) != nil || tt.Column(old) != nil {
+				continue
+			}
+			from := *live.Column(old)
+			renamed := from
+			renamed.Name = to
+			out = append(out, Change{Kind: RenameColumn, Table: t, Column: &renamed, From: &from})
+		}
+	}
+	return out, nil
+}
+
+// Hint is a drop and an add that look like a rename: a table dropped and
+// one created with the same columns, or in one table a column dropped and
+// one added of the same type (the only such pair).
+type Hint struct {
+	Table    string // the (new) table
+	Old, New string // columns, or tables when Column is false
+	Column   bool
+}
+
+// RenameHints are the drops and adds of cs that look like renames.
+func RenameHints(cs []Change) []Hint {
+	var out []Hint
+	drops, adds := map[string][]*schema.Column{}, map[string][]*schema.Column{}
+	var dropped, created []*schema.Table
+	for _, c := range cs {
+		switch c.Kind {
+		case DropColumn:
+			drops[c.Table] = append(drops[c.Table], c.Column)
+		case AddColumn:
+			adds[c.Table] = append(adds[c.Table], c.Column)
+		case DropTable:
+			if c.Def != nil {
+				dropped = append(dropped, c.Def)
+			}
+		case CreateTable:
+			created = append(created, c.Def)
+		}
+	}
+	sameType := func(list []*schema.Column, col *schema.Column) []*schema.Column {
+		var m []*schema.Column
+		for _, x := range list {
+			if x.Type == col.Type {
+				m = append(m, x)
+			}
+		}
+		return m
+	}
+	tables := make([]string, 0, len(drops))
+	for t := range drops {
+		tables = append(tables, t)
+	}
+	sort.Strings(tables)
+	for _, t := range tables {
+		for _, d := range drops[t] {
+			if m := sameType(adds[t], d); len(m) == 1 && len(sameType(drops[t], m[0])) == 1 {
+				out = append(out, Hint{Table: t, Old: d.Name, New: m[0].Name, Column: true})
+			}
+		}
+	}
+	for _, d := range dropped {
+		var match []*schema.Table
+		for _, c := range created {
+			if sameColumns(d, c) {
+				match = append(match, c)
+			}
+		}
+		if len(match) == 1 {
+			out = append(out, Hint{Table: match[0].Name, Old: d.Name, New: match[0].Name})
+		}
+	}
+	return out
+}
+
+// sameColumns reports whether a and b have columns of the same names and
+// types.
+func sameColumns(a, b *schema.Table) bool {
+	if len(a.Columns) != len(b.Columns) {
+		return false
+	}
+	for _, c := range a.Columns {
+		x := b.Column(c.Name)
+		if x == nil || x.Type != c.Type {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,68 @@
+package mxmigrate
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/mxmigrate/mxmigrate/config"
+	"github.com/mxmigrate/mxmigrate/desired"
+	"github.com/mxmigrate/mxmigrate/diff"
+	"github.com/mxmigrate/mxmigrate/schema"
+)
+
+// renames are the renames the live tables need to be the target's under
+// their new names: [ext.mxmigrate] renames (feature tables only; feature
+// keys made physical), then --rename's (physical names).
+func (in *inputs) renames(current, target *schema.Schema) ([]diff.Change, error) {
+	env := in.env
+	spec := diff.RenameSpec{Tables: map[string]string{}, Columns: map[string]map[string]string{}}
+	if env.Target == config.TargetFeatures {
+		byKey := map[string]string{}
+		for _, t := range target.Tables {
+			if t.FeatureKey != "" {
+				byKey[t.FeatureKey] = t.Name
+			}
+		}
+		rn := in.p.Config.Mx.Renames
+		where := in.p.Config.Path + ": ext.mxmigrate.renames"
+		for old, to := range rn.Features {
+			t, ok := byKey[to]
+			if !ok {
+				continue // a feature of another project, or retired since
+			}
+			spec.Tables[env.Dialect.Physical(schema.MetaxyName, desired.TableName(env.Store.TablePrefix, old))] = t
+		}
+		for key, cols := range rn.Columns {
+			t, ok := byKey[key]
+			if !ok {
+				continue
+			}
+			spec.Columns[t] = map[string]string{}
+			for old, to := range cols {
+				if target.Table(t).Column(to) == nil {
+					return nil, fmt.Errorf("%s.%q: feature %s has no column %s (a column is renamed to one its definition has)", where, key, key, to)
+				}
+				spec.Columns[t][old] = to
+			}
+		}
+	}
+	for _, r := range in.o.Renames {
+		from, to, ok := strings.Cut(r, "=")
+		if !ok || from == "" || to == "" {
+			return nil, fmt.Errorf("--rename %q: write TABLE.OLD=NEW (a column) or OLD=NEW (a table)", r)
+		}
+		if table, col, isCol := strings.Cut(from, "."); isCol {
+			if spec.Columns[table] == nil {
+				spec.Columns[table] = map[string]string{}
+			}
+			spec.Columns[table][col] = to
+		} else {
+			spec.Tables[from] = to
+		}
+	}
+	cs, err := diff.Renames(current, target, spec)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", env.Name, err)
+	}
+	return cs, nil
+}
