@@ -104,7 +104,7 @@ func TestForceNegativeVersion(t *testing.T) {
 // placeholder must be one meant as such, and every command's help prints.
 func TestHelpPlaceholders(t *testing.T) {
 	app := newApp(io.Discard, io.Discard)
-	meant := regexp.MustCompile(`^(\[=[A-Z]+\]|[A-Z][A-Z_]*|<[a-z]+>(:<[a-z]+>|\[:<[a-z]+>\])?)$`)
+	meant := regexp.MustCompile(`^(\[=[A-Z]+\]|[A-Z][A-Z_.=]*|<[a-z]+>(:<[a-z]+>|\[:<[a-z]+>\])?)$`)
 	checkFlags := func(where string, flags []cli.Flag) {
 		for _, f := range flags {
 			df, ok := f.(cli.DocGenerationFlag)
