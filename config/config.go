@@ -36,6 +36,10 @@ type Config struct {
 
 	// Warnings are non-fatal findings (e.g. a store without `type`).
 	Warnings []string
+	// MxKeys are the keys [ext.mxmigrate] sets, and EnvKeys those each of
+	// its environments sets, sorted: for the check of unknown keys.
+	MxKeys  []string
+	EnvKeys map[string][]string
 	// Raw is the merged configuration tree after overrides, before templating.
 	Raw map[string]any
 }
@@ -268,8 +272,33 @@ func build(path string, raw map[string]any, env map[string]string) (*Config, err
 	if err := b.mx(c, mx); err != nil {
 		return nil, err
 	}
+	c.MxKeys = sortedKeys(mx)
+	c.EnvKeys = map[string][]string{}
+	if envs, ok := mx["environments"].(map[string]any); ok {
+		for name, v := range envs {
+			if em, ok := v.(map[string]any); ok {
+				c.EnvKeys[name] = sortedKeys(em)
+			}
+		}
+	}
 	return c, nil
 }
+
+func sortedKeys(m map[string]any) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// MxKnown are the keys of [ext.mxmigrate] mxmigrate reads (besides a
+// section per dialect), and EnvKnown those of an environment's.
+var (
+	MxKnown  = []string{"column_types", "definitions", "definitions_from_store", "dev_url", "dir", "environments", "ignore", "key", "manage_unknown", "naming_convention", "renames"}
+	EnvKnown = []string{"definitions_from_store", "dev_url", "dir", "migrations_table"}
+)
 
 // stores reads [stores.*]: a store without a type is ignored, as Metaxy
 // does (a warning).

@@ -49,10 +49,20 @@ type About struct {
 	Database string
 	// Docs is the dialect's page, from the repository's root ("" for none).
 	Docs string
+	// StoreKeys are the keys of [stores.<name>.config] that Metaxy's config
+	// class of the dialect's stores accepts, whether mxmigrate reads them or
+	// not (hash_algorithm): any other key is warned about (docs/configuration.md).
+	StoreKeys []string
 	// Versions, called by `mxmigrate version`, are its lines about the
 	// engine and client libraries built in, each "Label: text".
 	Versions func() []string
 }
+
+// MetaxyStoreKeys are the keys every Metaxy store accepts (MetadataStoreConfig)
+// and those of its Ibis-based stores (IbisMetadataStoreConfig): DuckDB,
+// PostgreSQL and ClickHouse are all Ibis-based.
+var MetaxyStoreKeys = []string{"fallback_stores", "hash_algorithm", "versioning_engine",
+	"connection_string", "backend", "connection_params", "table_prefix", "auto_create_tables"}
 
 // Connector parses the dialect's part of the configuration.
 type Connector interface {

@@ -323,3 +323,29 @@ func TestBaselineAdviceFollowsTheTables(t *testing.T) {
 	mx(t, dir, "up", "-n", "dev:metaxy_features").Must(t, 0, "applied 000002_by_hand.up.sql")
 	mx(t, dir, "check", "-n", "dev:metaxy_features").Must(t, 0, "in sync")
 }
+
+// TestUnknownKeysWarned (issue 23): generate, check and up warn about a key
+// nothing reads, naming the file and the key; known Metaxy keys are quiet;
+// --strict refuses before anything is written.
+func TestUnknownKeysWarned(t *testing.T) {
+	dir := project(t, "media")
+	itest.Edit(t, filepath.Join(dir, "metaxy.toml"), func(s string) string {
+		return strings.Replace(s, `config = { database = "dev_metadata.duckdb" }`, `config = { database = "dev_metadata.duckdb", hash_algorithm = "xxhash64", auto_create_table = true }`, 1)
+	})
+	want := filepath.Join(dir, "metaxy.toml") + ": stores.dev.config.auto_create_table: unknown key, ignored"
+	for _, args := range [][]string{
+		{"generate", "-n", "dev:metaxy_system", "-m", "init"},
+		{"check", "-n", "dev:metaxy_system"},
+		{"up", "-n", "dev:metaxy_system"},
+	} {
+		r := mx(t, dir, args...)
+		if !strings.Contains(r.Stderr, "warning: "+want) || strings.Contains(r.Stderr, "config.hash_algorithm:") {
+			t.Errorf("%v: exit %d\n%s", args, r.Code, r.Stderr)
+		}
+	}
+	before := strings.Join(files(t, filepath.Join(dir, "migrations", "features")), " ")
+	mx(t, dir, "--strict", "generate", "-n", "dev:metaxy_features", "-m", "x").Must(t, 3, "--strict", want)
+	if got := strings.Join(files(t, filepath.Join(dir, "migrations", "features")), " "); got != before {
+		t.Errorf("--strict wrote files: %s", got)
+	}
+}

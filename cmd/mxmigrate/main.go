@@ -280,6 +280,7 @@ With --json, a failure prints {"error": ..., "exit_code": ...} on stdout too.`,
 			&cli.StringFlag{Name: "config", Usage: "`PATH` of metaxy.toml (default: $METAXY_CONFIG, else discovered upwards)", EnvVars: []string{"MXMIGRATE_CONFIG"}},
 			&cli.BoolFlag{Name: "verbose", Usage: "print more detail (catalog query counts, URLs with masked passwords)", EnvVars: []string{"MXMIGRATE_VERBOSE"}},
 			&cli.BoolFlag{Name: "no-color", Usage: "never colour output (also NO_COLOR)", EnvVars: []string{"MXMIGRATE_NO_COLOR"}},
+			&cli.BoolFlag{Name: "strict", Usage: "refuse a metaxy.toml with keys nothing reads (unknown keys under [stores.<name>.config] and [ext.mxmigrate]), which are warnings otherwise", EnvVars: []string{"MXMIGRATE_STRICT"}},
 		},
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error { return usagef("%v", err) },
 		// Without a command, or with one that does not exist, urfave/cli runs
@@ -433,6 +434,14 @@ func loadEnvironments(c *cli.Context, one bool) (*mxmigrate.Project, []*mxmigrat
 	envs, err := environments(c, p, one)
 	if err != nil {
 		return nil, nil, err
+	}
+	if unknown := p.UnknownKeys(envs); len(unknown) > 0 {
+		if c.Bool("strict") {
+			return nil, nil, fmt.Errorf("--strict: metaxy.toml has %d key(s) nothing reads:\n  %s", len(unknown), strings.Join(unknown, "\n  "))
+		}
+		for _, u := range unknown {
+			fmt.Fprintf(c.App.ErrWriter, "warning: %s\n", u)
+		}
 	}
 	return p, envs, nil
 }

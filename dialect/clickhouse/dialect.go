@@ -73,7 +73,7 @@ func (Dialect) Explain(context.Context, dialect.Store, error) string { return ""
 // About: servers through clickhouse-go; the embedded engine is libchdb,
 // loaded at run time.
 func (Dialect) About() dialect.About {
-	return dialect.About{Database: "ClickHouse (server, or embedded `chdb:` directory)", Docs: "docs/clickhouse.md", Versions: func() []string {
+	return dialect.About{Database: "ClickHouse (server, or embedded `chdb:` directory)", Docs: "docs/clickhouse.md", StoreKeys: append([]string{"auto_cast_struct_for_map"}, dialect.MetaxyStoreKeys...), Versions: func() []string {
 		embedded := "libchdb loaded at run time when a chdb: store is opened; tested with npm's " + chdb.LibraryPackage
 		if chdb.Static {
 			embedded = "not available in this statically linked build (chdb: stores need `go install`)"

@@ -75,7 +75,7 @@ func (Dialect) Explain(context.Context, dialect.Store, error) string { return ""
 
 // About: DuckDB is built in (cgo); the engine reports its own version.
 func (Dialect) About() dialect.About {
-	return dialect.About{Database: "DuckDB (embedded file)", Docs: "docs/duckdb.md", Versions: func() []string {
+	return dialect.About{Database: "DuckDB (embedded file)", Docs: "docs/duckdb.md", StoreKeys: append([]string{"database", "config", "extensions", "ducklake"}, dialect.MetaxyStoreKeys...), Versions: func() []string {
 		v, err := EngineVersion()
 		if err != nil {
 			v = fmt.Sprintf("unknown (%v)", err)

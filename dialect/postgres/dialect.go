@@ -74,7 +74,7 @@ func (Dialect) Shape(*schema.Schema) (warnings, notes []string, err error) { ret
 
 // About: servers through pgx.
 func (Dialect) About() dialect.About {
-	return dialect.About{Database: "PostgreSQL", Docs: "docs/postgresql.md", Versions: func() []string {
+	return dialect.About{Database: "PostgreSQL", Docs: "docs/postgresql.md", StoreKeys: append([]string{"auto_cast_struct_for_jsonb"}, dialect.MetaxyStoreKeys...), Versions: func() []string {
 		return []string{"PostgreSQL: pgx " + dialect.ModuleVersion("github.com/jackc/pgx/v5") + " (servers)"}
 	}}
 }
