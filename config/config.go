@@ -168,6 +168,19 @@ func (s *Store) String(key string) (string, error) {
 	}
 }
 
+// Templated expands v, a string found under the setting key (a nested
+// one, "ducklake.catalog.uri"), as String does.
+func (s *Store) Templated(key, v string) (string, error) {
+	if s.expand == nil {
+		return v, nil
+	}
+	out, err := s.expand(v)
+	if err != nil {
+		return "", fmt.Errorf("%s: %s: %w", s.ConfigPath, s.Key(key), err)
+	}
+	return out, nil
+}
+
 // Resolve makes a relative file path absolute against the configuration's directory.
 func (s *Store) Resolve(p string) string {
 	if p == "" || filepath.IsAbs(p) || s.ConfigDir == "" {

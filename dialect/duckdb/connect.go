@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -25,6 +26,9 @@ type store struct {
 	// database is config.database as written; path is it resolved against
 	// the configuration's directory ("md:..." as it is).
 	database, path string
+	// setup is what its config, extensions and ducklake have every
+	// connection do (nil: nothing).
+	setup *setup
 }
 
 // Configure reads config.database, the database file.
@@ -36,6 +40,18 @@ func (Dialect) Configure(st *config.Store) (dialect.Store, error) {
 	if db == "" {
 		return nil, fmt.Errorf("%s: store %q: %s is not set (the DuckDB file path)", st.ConfigPath, st.Name, st.Key("database"))
 	}
+	set, err := readSetup(st)
+	if err != nil {
+		return nil, err
+	}
+	if db == ":memory:" && set.lake != nil {
+		// the tables live in the lake: an in-memory database only hosts
+		// it, under a name of its own (the proof's in-memory dev databases
+		// must never get the lake)
+		s := &store{name: st.Name, database: db, path: lakeHost + st.Name, setup: set}
+		register(s.path, set)
+		return s, nil
+	}
 	if db == ":memory:" {
 		return nil, fmt.Errorf("%s: %s = \":memory:\": an in-memory DuckDB lives only inside one process, so there is nothing for migrations to change or record; point the store at a file",
 			st.ConfigPath, st.Key("database"))
@@ -46,10 +62,11 @@ func (Dialect) Configure(st *config.Store) (dialect.Store, error) {
 		return nil, fmt.Errorf("%s: %s = %q: DuckDB cannot use a database file whose path contains \"?\" (it cuts the path there for its write-ahead log); rename the file or its directory",
 			st.ConfigPath, st.Key("database"), db)
 	}
-	s := &store{name: st.Name, database: db, path: db}
+	s := &store{name: st.Name, database: db, path: db, setup: set}
 	if !strings.HasPrefix(db, "md:") {
 		s.path = st.Resolve(db)
 	}
+	register(s.path, set)
 	return s, nil
 }
 
@@ -59,7 +76,7 @@ func (Dialect) Configure(st *config.Store) (dialect.Store, error) {
 // read-only (DuckDB's access_mode), so that it works on a read-only mount
 // and writes nothing, not even a write-ahead log.
 func (s *store) Open(ctx context.Context, o dialect.OpenOptions) (*dialect.Handle, error) {
-	if o.ReadOnly {
+	if o.ReadOnly && (s.setup == nil || s.setup.lake == nil) {
 		if _, err := os.Stat(s.path); os.IsNotExist(err) {
 			db, err := sql.Open("duckdb", "")
 			if err != nil {
@@ -103,7 +120,7 @@ func OpenPath(ctx context.Context, path string) (*dialect.Handle, error) {
 // open with no handle gives way to a read-write one.
 func openShared(ctx context.Context, path string, readOnly, exitSoon bool) (*dialect.Handle, error) {
 	key := path
-	if path != ":memory:" && path != "" {
+	if path != ":memory:" && path != "" && !strings.HasPrefix(path, lakeHost) {
 		if abs, err := filepath.Abs(path); err == nil {
 			key = abs
 		}
@@ -119,13 +136,24 @@ func openShared(ctx context.Context, path string, readOnly, exitSoon bool) (*dia
 		delete(shared, key)
 		in = nil
 	}
+	set := setupFor(key)
+	if set != nil && set.lake != nil {
+		readOnly = false // the file only hosts the lake, which is attached read-write as Metaxy does
+	}
 	if in == nil {
-		db, err := openFile(key, readOnly)
+		fresh := !existed(key)
+		db, err := openFile(key, readOnly, set)
 		if err != nil {
 			return nil, explainOpen(key, err)
 		}
 		if err := db.PingContext(ctx); err != nil {
 			db.Close()
+			var se *SetupError
+			if errors.As(err, &se) && fresh {
+				// the file the failed open made: nothing was written there
+				os.Remove(key)
+				os.Remove(key + ".wal")
+			}
 			return nil, explainOpen(key, err)
 		}
 		in = &instance{db: db, readOnly: readOnly}
@@ -148,7 +176,18 @@ func openShared(ctx context.Context, path string, readOnly, exitSoon bool) (*dia
 	}}, nil
 }
 
-// openFile opens the DuckDB file at path (":memory:": a database in memory).
+// existed reports whether the database file at path exists.
+func existed(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
+// lakeHost names the in-memory database that hosts a store's lake when its
+// database is ":memory:" (lakeHost + the store's name).
+const lakeHost = "mxmigrate-lake-host:"
+
+// openFile opens the DuckDB file at path (":memory:", or a lake's host: a
+// database in memory).
 // A new file gets DuckDB's v1.2 storage format: for 1,000 feature tables it
 // is ~20x smaller than the default v1.0-compatible format and opens ~3x
 // faster (docs/duckdb.md); DuckDB >= 1.2 (Python included) reads it.
@@ -157,21 +196,25 @@ func openShared(ctx context.Context, path string, readOnly, exitSoon bool) (*dia
 // path it cannot parse ("%" not followed by two hex digits) is attached by
 // SQL instead, to an in-memory instance whose every
 // connection then USEs it: the same file, the same catalog queries.
-func openFile(path string, readOnly bool) (*sql.DB, error) {
-	if path == ":memory:" {
-		return sql.Open("duckdb", "")
+func openFile(path string, readOnly bool, set *setup) (*sql.DB, error) {
+	if path == ":memory:" || strings.HasPrefix(path, lakeHost) {
+		return openDSN("", set)
 	}
 	_, statErr := os.Stat(path)
 	fresh := os.IsNotExist(statErr)
 	if _, err := url.Parse(path); err == nil {
-		dsn := path
+		q := url.Values{}
 		switch {
 		case readOnly:
-			dsn += "?access_mode=READ_ONLY"
+			q.Set("access_mode", "READ_ONLY")
 		case fresh:
-			dsn += "?storage_compatibility_version=" + StorageVersion
+			q.Set("storage_compatibility_version", StorageVersion)
 		}
-		return sql.Open("duckdb", dsn)
+		dsn := path
+		if len(q) > 0 {
+			dsn += "?" + q.Encode()
+		}
+		return openDSN(dsn, set)
 	}
 	attach := "ATTACH IF NOT EXISTS '" + strings.ReplaceAll(path, "'", "''") + "' AS mxmigrate_db"
 	switch {
@@ -180,14 +223,45 @@ func openFile(path string, readOnly bool) (*sql.DB, error) {
 	case fresh:
 		attach += " (STORAGE_VERSION '" + StorageVersion + "')"
 	}
+	pre := []string{attach, "USE mxmigrate_db"}
+	if set != nil {
+		for _, kv := range set.settings {
+			pre = append([]string{"SET " + kv[0] + " = " + sqlValue(kv[1])}, pre...)
+		}
+	}
 	c, err := duckdb.NewConnector("", func(ex driver.ExecerContext) error {
-		for _, q := range []string{attach, "USE mxmigrate_db"} {
+		for _, q := range pre {
 			if _, err := ex.ExecContext(context.Background(), q, nil); err != nil {
 				return err
 			}
 		}
-		return nil
+		return set.run(ex)
 	})
+	if err != nil {
+		return nil, err
+	}
+	return sql.OpenDB(c), nil
+}
+
+// openDSN opens dsn with the store's settings as DuckDB's configuration
+// (as Metaxy passes them to duckdb.connect) and its extensions and lake set
+// up on every connection.
+func openDSN(dsn string, set *setup) (*sql.DB, error) {
+	if set.empty() {
+		return sql.Open("duckdb", dsn)
+	}
+	if len(set.settings) > 0 {
+		q := url.Values{}
+		for _, kv := range set.settings {
+			q.Set(kv[0], kv[1])
+		}
+		sep := "?"
+		if strings.Contains(dsn, "?") {
+			sep = "&"
+		}
+		dsn += sep + q.Encode()
+	}
+	c, err := duckdb.NewConnector(dsn, set.run)
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,74 @@
+package integration
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/mxmigrate/mxmigrate/integration/itest"
+)
+
+// ducklakeExample is Metaxy's examples/example-ducklake/metaxy.toml (its
+// store part), with the extension repository pointed at a directory that
+// has none, so that DuckDB's ducklake extension cannot load on any machine.
+const ducklakeExample = `project = "example_ducklake"
+entrypoints = ["example_ducklake.definitions"]
+auto_create_tables = true # Enable for development/examples
+
+[stores.dev]
+type = "metaxy.ext.duckdb.DuckDBMetadataStore"
+
+[stores.dev.config]
+database = "${DUCKLAKE_DEMO_DB:-:memory:}"
+config = { extension_directory = "${EXT_DIR}", custom_extension_repository = "${EXT_DIR}/none" }
+
+[stores.dev.config.ducklake]
+alias = "ducklake"
+
+[stores.dev.config.ducklake.attach_options]
+override_data_path = true
+
+[stores.dev.config.ducklake.catalog]
+type = "sqlite"
+uri = "${DUCKLAKE_META_DB:-/tmp/example_ducklake_meta.db}"
+
+[stores.dev.config.ducklake.storage]
+type = "local"
+path = "${DUCKLAKE_STORAGE_PATH:-/tmp/example_ducklake_storage}"
+`
+
+// TestDuckLakeNeverThePlainDatabase (issue 23): a store whose tables Metaxy
+// keeps in a DuckLake is migrated in the lake or not at all: where the
+// ducklake extension cannot load, generate, check, status and up fail
+// naming ducklake and why, write no migration and leave no database file
+// behind; with the database in memory (the example's default) too.
+func TestDuckLakeNeverThePlainDatabase(t *testing.T) {
+	dir := t.TempDir()
+	itest.Write(t, filepath.Join(dir, "metaxy.toml"), ducklakeExample)
+	for _, db := range []string{"demo.duckdb", ""} {
+		vars := []string{"EXT_DIR=" + filepath.Join(dir, "ext"), "DUCKLAKE_META_DB=" + filepath.Join(dir, "meta.db"), "DUCKLAKE_STORAGE_PATH=" + filepath.Join(dir, "data")}
+		if db != "" {
+			vars = append(vars, "DUCKLAKE_DEMO_DB="+db)
+		}
+		for _, args := range [][]string{
+			{"generate", "-n", "dev:metaxy_system", "-m", "init"},
+			{"check", "-n", "dev"},
+			{"status", "-n", "dev"},
+			{"up", "-n", "dev"},
+		} {
+			r := itest.Run(t, binary, dir, vars, args...)
+			if r.Code != 3 || !strings.Contains(r.Stderr, "ducklake extension does not load") || !strings.Contains(r.Stderr, "never the plain database") {
+				t.Errorf("%s %v: exit %d\n%s%s", db, args, r.Code, r.Stdout, r.Stderr)
+			}
+		}
+		entries, _ := os.ReadDir(dir)
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		if got := strings.Join(names, " "); got != "ext metaxy.toml" && got != "metaxy.toml" {
+			t.Errorf("%s: the refused commands left %s", db, got)
+		}
+	}
+}
