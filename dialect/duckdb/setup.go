@@ -196,7 +196,7 @@ func sortedKeys(m map[string]any) []string {
 }
 
 // sqlValue writes a setting's value as Metaxy's DuckLake handler does:
-// booleans and numbers bare, anything else quoted ('' doubled).
+// booleans and numbers bare, anything else quoted (” doubled).
 func sqlValue(v any) string {
 	switch x := v.(type) {
 	case bool:

@@ -88,13 +88,13 @@ USE lake;`},
 func TestSetupErrors(t *testing.T) {
 	base := "[stores.dev]\ntype = \"metaxy.ext.duckdb.DuckDBMetadataStore\"\n[stores.dev.config]\ndatabase = \"d.duckdb\"\n"
 	for body, want := range map[string]string{
-		"config = { threads = 4 }":                                      "stores.dev.config.config.threads: must be a string",
-		"extensions = [\"a;b\"]":                                        `stores.dev.config.extensions[0]: "a;b" is not a name`,
-		"extensions = [{ repository = \"community\" }]":                 "stores.dev.config.extensions[0].name: is not set",
+		"config = { threads = 4 }":                                       "stores.dev.config.config.threads: must be a string",
+		"extensions = [\"a;b\"]":                                         `stores.dev.config.extensions[0]: "a;b" is not a name`,
+		"extensions = [{ repository = \"community\" }]":                  "stores.dev.config.extensions[0].name: is not set",
 		"ducklake = { catalog = { type = \"sqlite\", uri = \"m.db\" } }": "stores.dev.config.ducklake.storage: is not set",
 		"ducklake = { alias = \"x y\", catalog = { type = \"sqlite\", uri = \"m.db\" }, storage = { type = \"local\", path = \"d\" } }": `stores.dev.config.ducklake.alias: "x y" is not a name`,
 		"ducklake = { catlog = {} }": "stores.dev.config.ducklake.catlog: unknown key",
-		"ducklake = { catalog = { type = \"oracle\" }, storage = { type = \"local\", path = \"d\" } }": `ducklake.catalog.type: "oracle"`,
+		"ducklake = { catalog = { type = \"oracle\" }, storage = { type = \"local\", path = \"d\" } }":                                      `ducklake.catalog.type: "oracle"`,
 		"ducklake = { catalog = { type = \"postgres\", secret_name = \"s\", host = \"h\" }, storage = { type = \"local\", path = \"d\" } }": "host, database, user and password are set together",
 	} {
 		_, err := readSetup(storeOf(t, base+body+"\n"))
