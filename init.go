@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -111,7 +112,7 @@ func gitignore(dir string, c *config.Config) (string, error) {
 	have := strings.Split(strings.ReplaceAll(string(b), "\r\n", "\n"), "\n")
 	var missing []string
 	for _, w := range want {
-		if !slices.Contains(have, w) && !slices.Contains(have, strings.TrimPrefix(w, "/")) {
+		if !covered(have, w) {
 			missing = append(missing, w)
 		}
 	}
@@ -145,4 +146,28 @@ func localDuckDB(dir string, s *config.Store) string {
 		return ""
 	}
 	return "/" + filepath.ToSlash(rel)
+}
+
+// covered reports whether a line of a .gitignore ignores entry ("/x.duckdb",
+// ".cache/"): the same line, or a pattern that matches its name
+// ("*.duckdb", "*.wal"). An approximation of git's rules, for advice only.
+func covered(lines []string, entry string) bool {
+	name := strings.TrimSuffix(strings.TrimPrefix(entry, "/"), "/")
+	for _, l := range lines {
+		l = strings.TrimSpace(l)
+		if l == "" || strings.HasPrefix(l, "#") || strings.HasPrefix(l, "!") {
+			continue
+		}
+		p := strings.TrimSuffix(strings.TrimPrefix(l, "/"), "/")
+		if p == name {
+			return true
+		}
+		if ok, _ := path.Match(p, name); ok {
+			return true
+		}
+		if ok, _ := path.Match(p, path.Base(name)); ok && !strings.Contains(p, "/") {
+			return true
+		}
+	}
+	return false
 }

@@ -28,13 +28,15 @@ func (in *inputs) renames(current, target *schema.Schema) ([]diff.Change, error)
 		for old, to := range rn.Features {
 			t, ok := byKey[to]
 			if !ok {
-				continue // a feature of another project, or retired since
+				in.p.warnf("%s.%q = %q: the definitions of %s have no feature %s: not renamed", where, old, to, env.Name, to)
+				continue
 			}
 			spec.Tables[env.Dialect.Physical(schema.MetaxyName, desired.TableName(env.Store.TablePrefix, old))] = t
 		}
 		for key, cols := range rn.Columns {
 			t, ok := byKey[key]
 			if !ok {
+				in.p.warnf("%s.%q: the definitions of %s have no feature %s: its columns are not renamed", where, key, env.Name, key)
 				continue
 			}
 			spec.Columns[t] = map[string]string{}
@@ -60,9 +62,12 @@ func (in *inputs) renames(current, target *schema.Schema) ([]diff.Change, error)
 			spec.Tables[from] = to
 		}
 	}
-	cs, err := diff.Renames(current, target, spec)
+	cs, warnings, err := diff.Renames(current, target, spec)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", env.Name, err)
+	}
+	for _, w := range warnings {
+		in.p.warnf("%s: %s", env.Name, w)
 	}
 	return cs, nil
 }

@@ -325,6 +325,11 @@ func (p *Project) apply(ctx context.Context, env *Env, n int, out io.Writer, w d
 			if err != nil {
 				return err
 			}
+			if !w.down {
+				if err := p.createsExisting(ctx, env, r.dir, f); err != nil {
+					return err
+				}
+			}
 			a, err := p.step(ctx, r, f, w.down, target, out)
 			if err != nil {
 				return err
@@ -614,4 +619,34 @@ func (p *Project) locate(ctx context.Context, env *Env, body []byte) (sqltext.St
 		}
 	}
 	return sqltext.Stmt{}, false
+}
+
+// createsExisting refuses to apply f when tables it creates (mxmigrate.sum)
+// exist already, on a dialect whose failed file leaves nothing behind (so
+// they predate it: a baseline of tables Metaxy made): up would stop at its
+// CREATE TABLE and leave the version dirty. ClickHouse's files are
+// idempotent and run again after a failure part-way: not checked there.
+func (p *Project) createsExisting(ctx context.Context, env *Env, dir *generator.Dir, f generator.File) error {
+	if !env.Dialect.Transactional() || dir.Sum == nil {
+		return nil
+	}
+	var creates []string
+	for _, e := range dir.Sum.Entries {
+		if e.Version == f.Version {
+			creates = e.Creates
+		}
+	}
+	if len(creates) == 0 {
+		return nil
+	}
+	live := p.liveNow(ctx, env, creates)
+	if live == nil || len(live.Tables) == 0 {
+		return nil
+	}
+	var names []string
+	for _, t := range live.Tables {
+		names = append(names, t.Name)
+	}
+	return fmt.Errorf("%s: %s creates %s, which exist(s) already: up would stop at its CREATE TABLE and leave the version dirty. If the tables are as the file makes them (`mxmigrate check -n %s` lists any difference), record it as applied with `mxmigrate force -n %s %d`, then run up again",
+		env.Name, f.Base()+".up.sql", strings.Join(names, ", "), env.Name, env.Name, f.Version)
 }

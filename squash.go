@@ -108,6 +108,7 @@ func (p *Project) Squash(ctx context.Context, env *Env, o SquashOptions) (*Squas
 	if err := noRows(ctx, env, dev, old, res.Replaced); err != nil {
 		return res, err
 	}
+	oldObjects := catalogObjects(ctx, env, dev)
 	if err := p.squashFile(env, dir, old, o, res); err != nil {
 		return nil, err
 	}
@@ -120,6 +121,10 @@ func (p *Project) Squash(ctx context.Context, env *Env, o SquashOptions) (*Squas
 	now, err := replayed(ctx, env, dev, []proof.File{{Name: name, Up: res.Up, Down: res.Down}}, to)
 	if err != nil {
 		return nil, fmt.Errorf("%s: the squashed file does not apply on the dev database (a bug; nothing was written): %w", env.Name, err)
+	}
+	if lost := notCarried(ctx, env, dev, oldObjects); len(lost) > 0 {
+		return nil, fmt.Errorf("%w: %s..%s make %s, which the squashed file would not make (mxmigrate writes tables and what is on them, not views or sequences): squash only the versions before the file that makes them (--to), or write them again in a later migration",
+			ErrSquashRefused, res.Replaced[0].Base(), res.Replaced[n-1].Base(), strings.Join(lost, ", "))
 	}
 	if cs := diff.Compare(now, old); len(cs) > 0 {
 		var lines []string
@@ -186,7 +191,10 @@ func (p *Project) squashable(ctx context.Context, env *Env, to uint64, res *Squa
 			continue // not an environment that uses this directory
 		}
 		st, err := p.Status(ctx, e)
+		var busy *dialect.InUseError
 		switch {
+		case errors.As(err, &busy):
+			below = append(below, fmt.Sprintf("%s cannot be read: %s", e.Name, busy.Msg))
 		case err != nil:
 			why, _, _ := strings.Cut(redact.MaskPassword(err.Error()), "\n")
 			res.Unchecked = append(res.Unchecked, e.Name+": "+why)
@@ -205,7 +213,7 @@ func (p *Project) squashable(ctx context.Context, env *Env, to uint64, res *Squa
 		}
 	}
 	if len(below) > 0 {
-		return fmt.Errorf("%w: %d database(s) have not applied the files squash would replace, and golang-migrate could not go on from a version that is no longer a file:\n  %s",
+		return fmt.Errorf("%w: %d database(s) have not applied the files squash would replace (or cannot say), and golang-migrate could not go on from a version that is no longer a file:\n  %s",
 			ErrSquashRefused, len(below), strings.Join(below, "\n  "))
 	}
 	return nil
@@ -292,8 +300,27 @@ func (p *Project) squashFile(env *Env, dir *generator.Dir, s *schema.Schema, o S
 	cmp.Steps[0].Note = fmt.Sprintf("squash of %s..%s: the schema they leave, as replayed on a dev database", first.Base(), last.Base())
 	pair := generator.RenderSteps(h, cmp.Steps)[0]
 	res.Up, res.Down = pair.Up, pair.Down
+	// the scope stays what it was: tables the replaced entries record as
+	// created (and not dropped); those a hand-written file made are carried
+	// in the file and stay out of it (decision 45)
+	managed := map[string]bool{}
+	if dir.Sum != nil {
+		for _, e := range dir.Sum.Entries {
+			if e.Version > last.Version {
+				break
+			}
+			for _, t := range e.Creates {
+				managed[t] = true
+			}
+			for _, t := range e.Drops {
+				delete(managed, t)
+			}
+		}
+	}
 	for _, t := range s.Tables {
-		res.Tables = append(res.Tables, t.Name)
+		if managed[t.Name] {
+			res.Tables = append(res.Tables, t.Name)
+		}
 	}
 	sort.Strings(res.Tables)
 	w := generator.File{Version: last.Version, Digits: last.Digits, Name: generator.Slug(msg)}
@@ -312,4 +339,41 @@ func emptyDev(ctx context.Context, env *Env, dev dialect.Store) error {
 	}
 	defer h.Close()
 	return proof.Empty(ctx, env.Dialect, h)
+}
+
+// catalogObjects are the relations information_schema lists in the dev
+// database's current schema (tables, views) and its sequences, "kind
+// name"; none where they cannot be read.
+func catalogObjects(ctx context.Context, env *Env, dev dialect.Store) map[string]bool {
+	h, err := dev.Open(ctx, dialect.OpenOptions{})
+	if err != nil {
+		return nil
+	}
+	defer h.Close()
+	out := map[string]bool{}
+	for _, o := range append(proof.Listed(ctx, h,
+		"SELECT lower(table_type) || ' ' || table_name FROM information_schema.tables WHERE table_schema = current_schema()",
+		"SELECT lower(table_type) || ' ' || table_name FROM information_schema.tables WHERE table_schema = currentDatabase()"),
+		proof.Listed(ctx, h,
+			"SELECT 'sequence ' || sequence_name FROM duckdb_sequences() WHERE database_name = current_database() AND schema_name = current_schema()",
+			"SELECT 'sequence ' || sequence_name FROM information_schema.sequences WHERE sequence_schema = current_schema()")...) {
+		if o != "base table "+env.MigrationsTable {
+			out[strings.TrimPrefix(o, "base ")] = true
+		}
+	}
+	return out
+}
+
+// notCarried are the objects of before that the dev database does not hold
+// now, sorted.
+func notCarried(ctx context.Context, env *Env, dev dialect.Store, before map[string]bool) []string {
+	now := catalogObjects(ctx, env, dev)
+	var out []string
+	for o := range before {
+		if !now[o] {
+			out = append(out, o)
+		}
+	}
+	sort.Strings(out)
+	return out
 }

@@ -234,6 +234,9 @@ func Apply(s *schema.Schema, cs []Change) *schema.Schema {
 			if i, ok := pos[c.OldTable]; ok {
 				out.Tables[i] = out.Tables[i].Clone()
 				out.Tables[i].Name = c.Table
+				for _, ix := range out.Tables[i].Indexes {
+					ix.Def = "" // its text names the old table: made again from its columns
+				}
 				delete(pos, c.OldTable)
 				pos[c.Table] = i
 				copied[c.Table] = true
@@ -332,6 +335,9 @@ func renameColumn(t *schema.Table, from, to string) {
 		rename(t.PrimaryKey.Columns)
 	}
 	for _, ix := range t.Indexes {
+		if slices.Contains(ix.Columns, from) {
+			ix.Def = "" // its text names the old column: made again from its columns
+		}
 		rename(ix.Columns)
 	}
 	for _, o := range t.Objects {

@@ -22,10 +22,14 @@ type RenameSpec struct {
 // likewise (in its table's new name). A rename made already, or whose old
 // name the database does not have (a table or column it never had), is no
 // change, so that a setting can stay after it ran. A rename whose new name
-// the target does not have is an error: a mistyped setting.
-func Renames(current, target *schema.Schema, spec RenameSpec) ([]Change, error) {
+// the target does not have is an error: a mistyped setting; so is one
+// the database cannot make as asked (its new name taken already: a swap of
+// two names, say). One whose old name and new name the database both lack
+// is a warning (a typo?).
+func Renames(current, target *schema.Schema, spec RenameSpec) ([]Change, []string, error) {
 	cur, tgt := current.Index(), target.Index()
 	var out []Change
+	var warnings []string
 	olds := make([]string, 0, len(spec.Tables))
 	for old := range spec.Tables {
 		olds = append(olds, old)
@@ -34,12 +38,16 @@ func Renames(current, target *schema.Schema, spec RenameSpec) ([]Change, error) 
 	liveName := map[string]string{} // new table name -> its live name
 	for _, old := range olds {
 		to := spec.Tables[old]
-		if tgt[to] == nil {
-			return nil, fmt.Errorf("rename of table %s to %s: the target has no table %s", old, to, to)
-		}
-		if cur[old] != nil && cur[to] == nil && tgt[old] == nil {
+		switch {
+		case tgt[to] == nil:
+			return nil, nil, fmt.Errorf("rename of table %s to %s: the target has no table %s", old, to, to)
+		case cur[old] != nil && (cur[to] != nil || tgt[old] != nil):
+			return nil, nil, fmt.Errorf("rename of table %s to %s: the database has both (or the definitions keep %s): mxmigrate does not swap or merge tables", old, to, old)
+		case cur[old] != nil:
 			out = append(out, Change{Kind: RenameTable, Table: to, OldTable: old})
 			liveName[to] = old
+		case cur[to] == nil:
+			warnings = append(warnings, fmt.Sprintf("rename of table %s to %s: the database has neither: nothing to rename (a typo?)", old, to))
 		}
 	}
 	tables := make([]string, 0, len(spec.Columns))
@@ -50,7 +58,7 @@ func Renames(current, target *schema.Schema, spec RenameSpec) ([]Change, error) 
 	for _, t := range tables {
 		tt := tgt[t]
 		if tt == nil {
-			return nil, fmt.Errorf("rename of columns of %s: the target has no table %s", t, t)
+			return nil, nil, fmt.Errorf("rename of columns of %s: the target has no table %s", t, t)
 		}
 		live := cur[t]
 		if n, ok := liveName[t]; ok {
@@ -63,10 +71,17 @@ func Renames(current, target *schema.Schema, spec RenameSpec) ([]Change, error) 
 		sort.Strings(cols)
 		for _, old := range cols {
 			to := spec.Columns[t][old]
-			if tt.Column(to) == nil {
-				return nil, fmt.Errorf("rename of column %s.%s to %s: the target's table %s has no column %s", t, old, to, t, to)
-			}
-			if live == nil || live.Column(old) == nil || live.Column(to) != nil || tt.Column(old) != nil {
+			switch {
+			case tt.Column(to) == nil:
+				return nil, nil, fmt.Errorf("rename of column %s.%s to %s: the target's table %s has no column %s", t, old, to, t, to)
+			case live == nil:
+				continue // a new table
+			case live.Column(old) != nil && (live.Column(to) != nil || tt.Column(old) != nil):
+				return nil, nil, fmt.Errorf("rename of column %s.%s to %s: the database's %s has both columns (or the definitions keep %s): mxmigrate does not swap columns; rename through a third name in two migrations", t, old, to, t, old)
+			case live.Column(old) == nil:
+				if live.Column(to) == nil {
+					warnings = append(warnings, fmt.Sprintf("rename of column %s.%s to %s: the database's %s has neither: nothing to rename (a typo?)", t, old, to, t))
+				}
 				continue
 			}
 			from := *live.Column(old)
@@ -75,7 +90,7 @@ func Renames(current, target *schema.Schema, spec RenameSpec) ([]Change, error) 
 			out = append(out, Change{Kind: RenameColumn, Table: t, Column: &renamed, From: &from})
 		}
 	}
-	return out, nil
+	return out, warnings, nil
 }
 
 // Hint is a drop and an add that look like a rename: a table dropped and

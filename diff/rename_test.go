@@ -22,7 +22,7 @@ func TestRenames(t *testing.T) {
 	live := &schema.Schema{Tables: []*schema.Table{table("a", "x", "y")}}
 	target := &schema.Schema{Tables: []*schema.Table{table("b", "x2", "y")}}
 	spec := RenameSpec{Tables: map[string]string{"a": "b"}, Columns: map[string]map[string]string{"b": {"x": "x2", "gone": "y"}}}
-	cs, err := Renames(live, target, spec)
+	cs, _, err := Renames(live, target, spec)
 	if err != nil || len(cs) != 2 || cs[0].Summary() != "~ rename table a to b" || cs[1].Summary() != "~ rename column b.x to x2" {
 		t.Fatalf("%v %v", cs, err)
 	}
@@ -33,14 +33,24 @@ func TestRenames(t *testing.T) {
 	if inv := Apply(after, Inverse(cs)); len(Compare(inv, live)) != 0 {
 		t.Errorf("the inverse does not restore: %v", Compare(inv, live))
 	}
-	if cs, err := Renames(after, target, spec); err != nil || len(cs) != 0 {
+	if cs, _, err := Renames(after, target, spec); err != nil || len(cs) != 0 {
 		t.Errorf("a rename made already: %v %v", cs, err)
 	}
-	if _, err := Renames(live, target, RenameSpec{Columns: map[string]map[string]string{"b": {"x": "nope"}}}); err == nil || !strings.Contains(err.Error(), "has no column nope") {
+	if _, _, err := Renames(live, target, RenameSpec{Columns: map[string]map[string]string{"b": {"x": "nope"}}}); err == nil || !strings.Contains(err.Error(), "has no column nope") {
 		t.Errorf("a new name the target lacks: %v", err)
 	}
-	if _, err := Renames(live, target, RenameSpec{Tables: map[string]string{"a": "c"}}); err == nil || !strings.Contains(err.Error(), "no table c") {
+	if _, _, err := Renames(live, target, RenameSpec{Tables: map[string]string{"a": "c"}}); err == nil || !strings.Contains(err.Error(), "no table c") {
 		t.Errorf("a new table the target lacks: %v", err)
+	}
+	// a swap: both names in the database
+	swapLive := &schema.Schema{Tables: []*schema.Table{table("b", "p", "q")}}
+	swapTarget := &schema.Schema{Tables: []*schema.Table{table("b", "p", "q")}}
+	if _, _, err := Renames(swapLive, swapTarget, RenameSpec{Columns: map[string]map[string]string{"b": {"p": "q", "q": "p"}}}); err == nil || !strings.Contains(err.Error(), "does not swap") {
+		t.Errorf("a swap: %v", err)
+	}
+	// a typo: neither name in the database
+	if _, w, err := Renames(live, target, RenameSpec{Columns: map[string]map[string]string{"b": {"nope": "x2"}}, Tables: map[string]string{"a": "b"}}); err != nil || len(w) != 1 || !strings.Contains(w[0], "neither") {
+		t.Errorf("a typo: %v %v", w, err)
 	}
 }
 

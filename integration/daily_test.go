@@ -50,3 +50,55 @@ func TestRenamesDuckDB(t *testing.T) {
 	dir, run := applied(t)
 	itest.Renames(t, run, "dev:metaxy_features", dir, "")
 }
+
+// TestSquashScopeAndViews: a table a hand-written file made is carried by
+// squash and stays out of mxmigrate's scope (check does not plan to drop
+// it); a view squash would not carry is refused, naming it.
+func TestSquashScopeAndViews(t *testing.T) {
+	dir, run := applied(t)
+	features := filepath.Join(dir, "migrations", "features")
+	run("new", "-n", "dev:metaxy_features", "-m", "notes").Must(t, 0)
+	itest.Append(t, filepath.Join(features, "000002_notes.up.sql"), "CREATE TABLE notes (id BIGINT PRIMARY KEY, body VARCHAR);\n")
+	itest.Append(t, filepath.Join(features, "000002_notes.down.sql"), "DROP TABLE notes;\n")
+	run("rehash", "-n", "dev:metaxy_features").Must(t, 0)
+	run("up", "-n", "dev:metaxy_features").Must(t, 0)
+	run("squash", "-n", "dev:metaxy_features").Must(t, 0, "wrote migrations/features/000002_squashed.up.sql")
+	if sum := read(t, filepath.Join(features, "mxmigrate.sum")); strings.Contains(sum, `+"notes"`) {
+		t.Errorf("squash put the hand-made table into the scope:\n%s", sum)
+	}
+	if up := read(t, filepath.Join(features, "000002_squashed.up.sql")); !strings.Contains(up, `CREATE TABLE "notes"`) {
+		t.Errorf("the squashed file does not make the hand-made table:\n%s", up)
+	}
+	run("check", "-n", "dev:metaxy_features").Must(t, 0, "in sync")
+
+	run("new", "-n", "dev:metaxy_features", "-m", "view").Must(t, 0)
+	itest.Append(t, filepath.Join(features, "000003_view.up.sql"), "CREATE VIEW v_videos AS SELECT video_id FROM media__videos;\n")
+	itest.Append(t, filepath.Join(features, "000003_view.down.sql"), "DROP VIEW v_videos;\n")
+	run("rehash", "-n", "dev:metaxy_features").Must(t, 0)
+	run("up", "-n", "dev:metaxy_features").Must(t, 0)
+	run("new", "-n", "dev:metaxy_features", "-m", "after").Must(t, 0)
+	run("up", "-n", "dev:metaxy_features").Must(t, 0)
+	run("lint", "-n", "dev:metaxy_features").Must(t, 0) // replays with the view made before the last file
+	before := strings.Join(files(t, features), " ")
+	run("squash", "-n", "dev:metaxy_features").Must(t, 1, "view v_videos", "would not make")
+	if got := strings.Join(files(t, features), " "); got != before {
+		t.Errorf("a refused squash changed the directory: %s", got)
+	}
+}
+
+// TestRenameIndexedTableDuckDB: DuckDB cannot rename in a table with
+// indexes (it aborts at COMMIT when they are dropped around the rename):
+// refused, saying how to go on, nothing written; a swap of two names is
+// refused, not ignored.
+func TestRenameIndexedTableDuckDB(t *testing.T) {
+	dir, run := applied(t)
+	features := filepath.Join(dir, "migrations", "features")
+	sqlExec(t, filepath.Join(dir, "dev_metadata.duckdb"), "CREATE INDEX ix_hand ON media__videos (is_public)")
+	itest.Edit(t, filepath.Join(dir, "metaxy.lock"), func(s string) string { return strings.ReplaceAll(s, `"is_public":`, `"public":`) })
+	before := strings.Join(files(t, features), " ")
+	run("generate", "-n", "dev:metaxy_features", "-m", "public", "--rename", "media__videos.is_public=public").Must(t, 3, "cannot rename in table media__videos while it has indexes (ix_hand)")
+	if got := strings.Join(files(t, features), " "); got != before {
+		t.Errorf("a refused rename wrote files: %s", got)
+	}
+	run("generate", "-n", "dev:metaxy_features", "--dry-run", "--rename", "media__videos.path=public", "--rename", "media__videos.public=path").Must(t, 3, "does not swap columns")
+}

@@ -295,6 +295,9 @@ func TestBaselineAdoptsExistingTables(t *testing.T) {
 		t.Errorf("baseline:\n%s", up)
 	}
 	mx(t, dir, "check", "-n", "dev:metaxy_features").Must(t, 1, "pending 000001_baseline.up.sql, which creates media__video_frames, media__videos: they exist already", "record it with `mxmigrate force -n dev:metaxy_features 1`")
+	// up refuses it rather than stop at its CREATE TABLE, leaving nothing dirty
+	mx(t, dir, "up", "-n", "dev:metaxy_features").Must(t, 3, "which exist(s) already", "`mxmigrate force -n dev:metaxy_features 1`")
+	mx(t, dir, "status", "-n", "dev:metaxy_features").Must(t, 0, "version none, clean")
 	mx(t, dir, "force", "-n", "dev:metaxy_features", "1").Must(t, 0)
 	mx(t, dir, "check", "-n", "dev:metaxy_features").Must(t, 0, "in sync")
 	mx(t, dir, "generate", "-n", "dev:metaxy_features", "--baseline").Must(t, 3, "empty directory")

@@ -311,9 +311,17 @@ func (p *prover) replayScoped() (*schema.Schema, bool) {
 // and to prove a plan again without sample rows.
 func (p *prover) empty() error { return Empty(p.ctx, p.in.Dialect, p.h) }
 
-// Empty drops every table of a dev database h (mxmigrate made it: nothing
-// else is there).
+// Empty drops every view, table and sequence of a dev database h
+// (mxmigrate made it: nothing else is there), so that files replayed on it
+// again find nothing of theirs.
 func Empty(ctx context.Context, d dialect.Dialect, h *dialect.Handle) error {
+	for _, v := range Listed(ctx, h,
+		"SELECT table_name FROM information_schema.tables WHERE table_type = 'VIEW' AND table_schema = current_schema()",
+		"SELECT table_name FROM information_schema.tables WHERE table_type = 'VIEW' AND table_schema = currentDatabase()") {
+		if _, err := h.ExecContext(ctx, "DROP VIEW IF EXISTS "+d.Quote(v)); err != nil {
+			return err
+		}
+	}
 	all, err := d.Inspect(ctx, h, nil)
 	if err != nil {
 		return fmt.Errorf("introspect the dev database: %w", err)
@@ -322,6 +330,38 @@ func Empty(ctx context.Context, d dialect.Dialect, h *dialect.Handle) error {
 		if _, err := h.ExecContext(ctx, "DROP TABLE IF EXISTS "+d.Quote(t.Name)); err != nil {
 			return err
 		}
+	}
+	for _, q := range []string{
+		"SELECT sequence_name FROM information_schema.sequences WHERE sequence_schema = current_schema()",
+		"SELECT sequence_name FROM duckdb_sequences() WHERE database_name = current_database() AND schema_name = current_schema()",
+	} {
+		for _, sq := range Listed(ctx, h, q) {
+			if _, err := h.ExecContext(ctx, "DROP SEQUENCE IF EXISTS "+d.Quote(sq)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// Listed runs the first of queries the database understands and returns
+// its one column (none when it understands none: a dialect without
+// views or sequences there).
+func Listed(ctx context.Context, h *dialect.Handle, queries ...string) []string {
+	for _, q := range queries {
+		rows, err := h.QueryContext(ctx, q)
+		if err != nil {
+			continue
+		}
+		var out []string
+		for rows.Next() {
+			var n string
+			if rows.Scan(&n) == nil {
+				out = append(out, n)
+			}
+		}
+		rows.Close()
+		return out
 	}
 	return nil
 }

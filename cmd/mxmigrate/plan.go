@@ -100,8 +100,7 @@ func printHints(out io.Writer, cmp *mxmigrate.Comparison) {
 		}
 		fmt.Fprintf(out, "? table %s -> %s looks like a rename: to keep its rows, plan it as one with --rename %s=%s", h.Old, h.New, h.Old, h.New)
 		if key != "" {
-			old := strings.ReplaceAll(strings.TrimPrefix(h.Old, cmp.Env.Store.TablePrefix), "__", "/")
-			fmt.Fprintf(out, " or [ext.mxmigrate] renames = { %q = %q }", old, key)
+			fmt.Fprintf(out, " or [ext.mxmigrate] renames = { \"<old key>\" = %q } (the feature key whose table was %s)", key, h.Old)
 		}
 		fmt.Fprintln(out)
 	}

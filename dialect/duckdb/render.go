@@ -37,7 +37,10 @@ func (d Dialect) Render(changes []diff.Change, before, after *schema.Schema) ([]
 		}
 	}
 	if len(renames) > 0 {
-		out := d.renames(renames, before)
+		out, err := d.renames(renames, before)
+		if err != nil {
+			return nil, err
+		}
 		more, err := d.Render(others, diff.Apply(before, renames), after)
 		return append(out, more...), err
 	}
@@ -91,44 +94,40 @@ func (d Dialect) Render(changes []diff.Change, before, after *schema.Schema) ([]
 	return out, nil
 }
 
-// renames renders renames (table renames first) table by table: DuckDB
-// refuses RENAME on a table with indexes, so each renamed table's indexes
-// are dropped before and created again after, with the renamed columns.
-func (d Dialect) renames(cs []diff.Change, before *schema.Schema) []plan.Statement {
-	bt, mt := before.Index(), diff.Apply(before, cs).Index()
-	var tables []string
-	own := map[string][]diff.Change{}
-	for _, c := range cs {
-		if own[c.Table] == nil {
-			tables = append(tables, c.Table)
-		}
-		own[c.Table] = append(own[c.Table], c)
-	}
+// renames renders renames (table renames first), table by table. DuckDB
+// refuses RENAME on a table with secondary indexes, and dropping them,
+// renaming and creating them again in one transaction aborts the process
+// at COMMIT on a table read back from its file (DuckDB 1.5.6, as DROP NOT
+// NULL does): a rename in such a table is refused, saying how to go on.
+func (d Dialect) renames(cs []diff.Change, before *schema.Schema) ([]plan.Statement, error) {
+	bt := before.Index()
 	var out []plan.Statement
-	for _, t := range tables {
-		old := t
-		if c := own[t][0]; c.Kind == diff.RenameTable {
+	for _, c := range cs {
+		old := c.Table
+		if c.Kind == diff.RenameTable {
 			old = c.OldTable
-		}
-		if bt[old] != nil {
-			for _, ix := range sortedIndexes(bt[old].Indexes) {
-				out = append(out, plan.Statement{SQL: "DROP INDEX IF EXISTS " + d.Quote(ix.Name) + ";",
-					Note: fmt.Sprintf("DuckDB cannot rename in %s while it has indexes: drop %s, recreate it below", old, ix.Name),
-					Cost: &plan.Cost{Table: old, Effect: plan.MetadataOnly, Lock: lockDB}})
+		} else {
+			for _, x := range cs {
+				if x.Kind == diff.RenameTable && x.Table == c.Table {
+					old = x.OldTable
+				}
 			}
 		}
-		for _, c := range own[t] {
-			sql, _ := sqltext.StandardSQL(d, c)
-			out = append(out, plan.Statement{SQL: sql, Changes: []diff.Change{c}, Cost: plan.RenameCost(c, lockDB)})
+		if t := bt[old]; t != nil && len(t.Indexes) > 0 {
+			return nil, fmt.Errorf("%s: DuckDB cannot rename in table %s while it has indexes (%s), and dropping them around the rename aborts DuckDB when it commits: drop the indexes in a migration of their own first (inject_index = false, or a hand-written DROP INDEX), rename, then create them again", c.Summary(), old, indexNames(t))
 		}
-		if mt[t] != nil {
-			for _, ix := range sortedIndexes(mt[t].Indexes) {
-				out = append(out, plan.Statement{SQL: d.createIndex(t, ix), Note: "recreate index " + ix.Name,
-					Cost: &plan.Cost{Table: t, Effect: plan.BuildsIndex, Lock: lockDB}})
-			}
-		}
+		sql, _ := sqltext.StandardSQL(d, c)
+		out = append(out, plan.Statement{SQL: sql, Changes: []diff.Change{c}, Cost: plan.RenameCost(c, lockDB)})
 	}
-	return out
+	return out, nil
+}
+
+func indexNames(t *schema.Table) string {
+	var names []string
+	for _, ix := range sortedIndexes(t.Indexes) {
+		names = append(names, ix.Name)
+	}
+	return strings.Join(names, ", ")
 }
 
 // restrictedTables are the existing tables (sorted) whose indexes Render
