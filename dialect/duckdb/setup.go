@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/mxmigrate/mxmigrate/config"
+	"github.com/mxmigrate/mxmigrate/internal/testhook"
 )
 
 // setup is what a store's [stores.<name>.config] has DuckDB do on every
@@ -45,6 +46,9 @@ func (s *setup) statements() []string {
 		out = append(out, e.initSQL...)
 	}
 	if s.lake != nil {
+		if rw := testhook.LakeStatements; rw != nil {
+			return append(out, rw(s.lake.statements)...)
+		}
 		out = append(out, s.lake.statements...)
 	}
 	return out

@@ -15,3 +15,9 @@ var BeforeLock func()
 // with ";". The conformance kit's sabotage tests (TestKitCatchesSabotage) use it
 // to inject data-losing SQL and assert that the kit fails.
 var RewriteStatement func(dialect, direction, sql string) string
+
+// LakeStatements, when set, replaces the statements that attach a store's
+// DuckLake (the extension cannot be fetched on the machines the tests run
+// on): a test attaches a plain DuckDB file in its place, to show that
+// everything then happens in the attached database and none in the host.
+var LakeStatements func(statements []string) []string
