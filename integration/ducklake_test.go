@@ -72,3 +72,23 @@ func TestDuckLakeNeverThePlainDatabase(t *testing.T) {
 		}
 	}
 }
+
+// TestExtensionsAndSettings (issue 23): a store's extensions load as
+// Metaxy loads them, and one that does not stops the command naming it;
+// a DuckDB setting that DuckDB refuses stops it too, naming the setting.
+func TestExtensionsAndSettings(t *testing.T) {
+	dir := project(t, "media")
+	ext := filepath.Join(dir, "ext")
+	itest.Edit(t, filepath.Join(dir, "metaxy.toml"), func(s string) string {
+		return strings.Replace(s, `config = { database = "dev_metadata.duckdb" }`,
+			`config = { database = "dev_metadata.duckdb", config = { extension_directory = "`+ext+`", custom_extension_repository = "`+ext+`/none" }, extensions = [{ name = "spatial", init_sql = ["SET threads = 1"] }] }`, 1)
+	})
+	mx(t, dir, "generate", "-n", "dev:metaxy_system", "-m", "init").Must(t, 3, "the store's extensions", "INSTALL spatial failed")
+	itest.Edit(t, filepath.Join(dir, "metaxy.toml"), func(s string) string {
+		return strings.Replace(s, `custom_extension_repository = "`+ext+`/none" }`, `custom_extension_repository = "`+ext+`/none", no_such_setting = "1" }`, 1)
+	})
+	mx(t, dir, "generate", "-n", "dev:metaxy_system", "-m", "init").Must(t, 3, "no_such_setting")
+	if _, err := os.Stat(filepath.Join(dir, "migrations")); err == nil {
+		t.Error("a refused generate wrote the migrations directory")
+	}
+}

@@ -78,9 +78,15 @@ func (Dialect) Configure(st *config.Store) (dialect.Store, error) {
 func (s *store) Open(ctx context.Context, o dialect.OpenOptions) (*dialect.Handle, error) {
 	if o.ReadOnly && (s.setup == nil || s.setup.lake == nil) {
 		if _, err := os.Stat(s.path); os.IsNotExist(err) {
-			db, err := sql.Open("duckdb", "")
+			// an empty database in memory, set up as the file would be
+			// (its settings and extensions: one that fails says so now)
+			db, err := openDSN("", s.setup)
 			if err != nil {
 				return nil, err
+			}
+			if err := db.PingContext(ctx); err != nil {
+				db.Close()
+				return nil, fmt.Errorf("open DuckDB database %s: %w", s.path, err)
 			}
 			return &dialect.Handle{DB: db, ID: s.path}, nil
 		}
