@@ -24,6 +24,16 @@ func (p *Project) UnknownKeys(envs []*Env) []string {
 	for _, k := range c.MxKeys {
 		if !slices.Contains(mxKnown, k) {
 			out = append(out, fmt.Sprintf("%s: ext.mxmigrate.%s: unknown key, ignored (mxmigrate knows %s)", c.Path, k, strings.Join(mxKnown, ", ")))
+			continue
+		}
+		// a dialect's section, read only where one of its stores is used:
+		// read it now, so that a typo there is not silent elsewhere
+		if d, ok := dialect.Lookup(k); ok {
+			if settings, where, err := c.Ext(k); err != nil {
+				out = append(out, err.Error())
+			} else if _, err := d.Tune(settings, c.Path+": "+where); err != nil {
+				out = append(out, err.Error())
+			}
 		}
 	}
 	names := make([]string, 0, len(c.EnvKeys))

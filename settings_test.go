@@ -61,4 +61,20 @@ dirr = "y"
 	if n := strings.Count(got, "\n") + 1; n != 5 {
 		t.Errorf("%d lines, want 5 (known keys are quiet):\n%s", n, got)
 	}
+
+	// a dialect's section is read even where no store of it is used
+	toml = "project = \"p\"\n[stores.duck]\ntype = \"metaxy.ext.duckdb.DuckDBMetadataStore\"\nconfig = { database = \"d.duckdb\" }\n[ext.mxmigrate.postgresql]\njson_typ = \"json\"\n"
+	if err := os.WriteFile(filepath.Join(dir, "metaxy.toml"), []byte(toml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if p, err = mxmigrate.Load(config.Options{WorkDir: dir}, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	envs, err = p.Environments("duck")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(p.UnknownKeys(envs), "\n"); !strings.Contains(got, "ext.mxmigrate.postgresql.json_typ") {
+		t.Errorf("a typo in another dialect's section: %q", got)
+	}
 }

@@ -62,6 +62,8 @@ func TestDuckLakeNeverThePlainDatabase(t *testing.T) {
 				t.Errorf("%s %v: exit %d\n%s%s", db, args, r.Code, r.Stdout, r.Stderr)
 			}
 		}
+		vars2 := append(vars, "X=1")
+		itest.Run(t, binary, dir, vars2, "url", "-n", "dev:metaxy_features").Must(t, 3, "keeps its tables in a DuckLake", "mxmigrate up")
 		entries, _ := os.ReadDir(dir)
 		var names []string
 		for _, e := range entries {
@@ -90,5 +92,23 @@ func TestExtensionsAndSettings(t *testing.T) {
 	mx(t, dir, "generate", "-n", "dev:metaxy_system", "-m", "init").Must(t, 3, "no_such_setting")
 	if _, err := os.Stat(filepath.Join(dir, "migrations")); err == nil {
 		t.Error("a refused generate wrote the migrations directory")
+	}
+}
+
+// TestOneFileTwoSetups: two stores of one DuckDB file whose settings
+// differ (a lake and no lake) are refused: a connection of the file could
+// get either.
+func TestOneFileTwoSetups(t *testing.T) {
+	dir := t.TempDir()
+	itest.Write(t, filepath.Join(dir, "metaxy.toml"), ducklakeExample+`
+[stores.plain]
+type = "metaxy.ext.duckdb.DuckDBMetadataStore"
+config = { database = "shared.duckdb" }
+`)
+	vars := []string{"EXT_DIR=" + filepath.Join(dir, "ext"), "DUCKLAKE_DEMO_DB=shared.duckdb"}
+	itest.Run(t, binary, dir, vars, "status", "-n", "plain").Must(t, 0) // one store at a time: its own setup
+	r := itest.Run(t, binary, dir, append(vars, "MXMIGRATE_DEFINITIONS_FROM_STORE=plain"), "generate", "-n", "dev:metaxy_features", "--dry-run")
+	if r.Code != 3 || !strings.Contains(r.Stderr, "use one DuckDB database") {
+		t.Errorf("exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
 	}
 }

@@ -49,8 +49,7 @@ func (Dialect) Configure(st *config.Store) (dialect.Store, error) {
 		// it, under a name of its own (the proof's in-memory dev databases
 		// must never get the lake)
 		s := &store{name: st.Name, database: db, path: lakeHost + st.Name, setup: set}
-		register(s.path, set)
-		return s, nil
+		return s, register(s.path, st.Name, set)
 	}
 	if db == ":memory:" {
 		return nil, fmt.Errorf("%s: %s = \":memory:\": an in-memory DuckDB lives only inside one process, so there is nothing for migrations to change or record; point the store at a file",
@@ -66,8 +65,7 @@ func (Dialect) Configure(st *config.Store) (dialect.Store, error) {
 	if !strings.HasPrefix(db, "md:") {
 		s.path = st.Resolve(db)
 	}
-	register(s.path, set)
-	return s, nil
+	return s, register(s.path, st.Name, set)
 }
 
 // Open opens the database file. A read-only command on a file that does not
@@ -76,7 +74,7 @@ func (Dialect) Configure(st *config.Store) (dialect.Store, error) {
 // read-only (DuckDB's access_mode), so that it works on a read-only mount
 // and writes nothing, not even a write-ahead log.
 func (s *store) Open(ctx context.Context, o dialect.OpenOptions) (*dialect.Handle, error) {
-	if o.ReadOnly && (s.setup == nil || s.setup.lake == nil) {
+	if o.ReadOnly && (s.setup == nil || s.setup.lake == nil) && !strings.HasPrefix(s.path, "md:") {
 		if _, err := os.Stat(s.path); os.IsNotExist(err) {
 			// an empty database in memory, set up as the file would be
 			// (its settings and extensions: one that fails says so now)
@@ -125,12 +123,7 @@ func OpenPath(ctx context.Context, path string) (*dialect.Handle, error) {
 // (a read-write instance serves readers too); a read-only instance left
 // open with no handle gives way to a read-write one.
 func openShared(ctx context.Context, path string, readOnly, exitSoon bool) (*dialect.Handle, error) {
-	key := path
-	if path != ":memory:" && path != "" && !strings.HasPrefix(path, lakeHost) {
-		if abs, err := filepath.Abs(path); err == nil {
-			key = abs
-		}
-	}
+	key := sharedKey(path)
 	sharedMu.Lock()
 	defer sharedMu.Unlock()
 	in := shared[key]
@@ -180,6 +173,18 @@ func openShared(ctx context.Context, path string, readOnly, exitSoon bool) (*dia
 		})
 		return err
 	}}, nil
+}
+
+// sharedKey is the key of path's instance in this process: its absolute
+// path; ":memory:", a lake's host and MotherDuck's md: as they are.
+func sharedKey(path string) string {
+	if path == ":memory:" || path == "" || strings.HasPrefix(path, lakeHost) || strings.HasPrefix(path, "md:") {
+		return path
+	}
+	if abs, err := filepath.Abs(path); err == nil {
+		return abs
+	}
+	return path
 }
 
 // existed reports whether the database file at path exists.
@@ -302,6 +307,9 @@ func (s *store) URL(o dialect.URLOptions) (string, error) {
 // MigrateURL is duckdb://<absolute path>?x-migrations-table=<table>, the URL
 // the driver in this package (registered as "duckdb") accepts.
 func (s *store) MigrateURL(table string, o dialect.URLOptions) (string, error) {
+	if s.setup != nil && s.setup.lake != nil {
+		return "", fmt.Errorf("store %q keeps its tables in a DuckLake, which golang-migrate's DuckDB driver would not attach: a migrate URL would open the plain database. Apply migrations with `mxmigrate up`", s.name)
+	}
 	if o.Port != 0 {
 		return "", fmt.Errorf("store %q is a DuckDB file: it has no port (--port)", s.name)
 	}

@@ -15,6 +15,34 @@ import (
 type lake struct {
 	alias      string
 	statements []string
+	// secrets are the values errors must not show (passwords, keys).
+	secrets []string
+}
+
+// lakeKeys are the keys of each catalog and storage type (Metaxy's models).
+var lakeKeys = map[string][]string{
+	"catalog duckdb":     {"type", "uri"},
+	"catalog sqlite":     {"type", "uri"},
+	"catalog postgres":   {"type", "database", "user", "password", "host", "port", "secret_name", "secret_parameters"},
+	"catalog motherduck": {"type", "database", "region"},
+	"storage local":      {"type", "path"},
+	"storage s3":         {"type", "key_id", "secret", "endpoint", "bucket", "prefix", "region", "url_style", "scope", "data_path", "use_ssl", "secret_name", "secret_parameters"},
+	"storage r2":         {"type", "key_id", "secret", "account_id", "data_path", "secret_name", "secret_parameters"},
+	"storage gcs":        {"type", "key_id", "secret", "data_path", "secret_name", "secret_parameters"},
+}
+
+// known refuses a key of a catalog or storage table its type does not have.
+func (r reader) known(what, kind string, m map[string]any) error {
+	keys, ok := lakeKeys[what+" "+kind]
+	if !ok {
+		return nil // the type itself is refused where it is read
+	}
+	for _, k := range sortedKeys(m) {
+		if !contains(keys, k) {
+			return r.errorf("ducklake."+what+"."+k, "unknown key (a %s %s has %s)", kind, what, strings.Join(keys, ", "))
+		}
+	}
+	return nil
 }
 
 // lakeFields are DuckLakeConfig's keys.
@@ -57,6 +85,33 @@ func (r reader) lake(v any) (*lake, error) {
 	storage, hasStorage, err := r.table(m["storage"], "ducklake.storage")
 	if err != nil {
 		return nil, err
+	}
+	if err := r.known("catalog", kind, catalog); err != nil {
+		return nil, err
+	}
+	if hasStorage {
+		sk, _ := storage["type"].(string)
+		if err := r.known("storage", sk, storage); err != nil {
+			return nil, err
+		}
+	}
+	for _, t := range []map[string]any{catalog, storage} {
+		for _, k := range []string{"password", "secret", "key_id"} {
+			if v, ok := t[k].(string); ok {
+				if x, err := r.st.Templated("ducklake", v); err == nil {
+					l.secrets = append(l.secrets, x)
+				}
+			}
+		}
+		if sp, ok := t["secret_parameters"].(map[string]any); ok {
+			for _, v := range sp {
+				if x, ok := v.(string); ok {
+					if y, err := r.st.Templated("ducklake", x); err == nil {
+						l.secrets = append(l.secrets, y)
+					}
+				}
+			}
+		}
 	}
 	l.statements = []string{"INSTALL ducklake;", "LOAD ducklake;"}
 	if kind == "motherduck" {
@@ -114,7 +169,13 @@ func (r reader) lake(v any) (*lake, error) {
 		if err := checkIdent(r, "ducklake.attach_options."+k, k); err != nil {
 			return nil, err
 		}
-		parts = append(parts, strings.ToUpper(k)+" "+sqlValue(opts[k]))
+		v := opts[k]
+		if x, ok := v.(string); ok {
+			if v, err = r.st.Templated("ducklake.attach_options."+k, x); err != nil {
+				return nil, err
+			}
+		}
+		parts = append(parts, strings.ToUpper(k)+" "+sqlValue(v))
 	}
 	attach := "ATTACH IF NOT EXISTS " + sqlValue("ducklake:"+secret) + " AS " + l.alias
 	if len(parts) > 0 {
@@ -166,6 +227,11 @@ func (r reader) secret(name, where, typ string, params map[string]any, m map[str
 	for k, v := range extra {
 		if err := checkIdent(r, key+".secret_parameters."+k, k); err != nil {
 			return "", err
+		}
+		if x, ok := v.(string); ok {
+			if v, err = r.st.Templated(key+".secret_parameters."+k, x); err != nil {
+				return "", err
+			}
 		}
 		all[strings.ToUpper(k)] = v
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql/driver"
 	"fmt"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -55,8 +54,11 @@ func (s *setup) statements() []string {
 }
 
 func (e extension) install() string {
-	if e.repository == "" || e.repository == "core" {
+	switch {
+	case e.repository == "" || e.repository == "core":
 		return "INSTALL " + e.name + ";"
+	case strings.Contains(e.repository, "/") || strings.Contains(e.repository, ":"):
+		return "INSTALL " + e.name + " FROM " + sqlValue(e.repository) + ";" // a URL or directory
 	}
 	return "INSTALL " + e.name + " FROM " + e.repository + ";"
 }
@@ -70,6 +72,9 @@ func readSetup(st *config.Store) (*setup, error) {
 		return nil, err
 	} else if ok {
 		for _, k := range sortedKeys(m) {
+			if err := checkIdent(r, "config."+k, k); err != nil {
+				return nil, err
+			}
 			v, err := r.str(m[k], "config."+k, true)
 			if err != nil {
 				return nil, err
@@ -128,7 +133,24 @@ func (r reader) str(v any, key string, strict bool) (string, error) {
 			return fmt.Sprint(x), nil
 		}
 	}
-	return "", r.errorf(key, "must be a string (Metaxy requires text: %q), got %v", fmt.Sprint(v), v)
+	return "", r.errorf(key, "must be a string (Metaxy requires text), got %s", kindOf(v))
+}
+
+// kindOf names v's TOML type, not its value (which may be a secret).
+func kindOf(v any) string {
+	switch v.(type) {
+	case nil:
+		return "nothing"
+	case []any:
+		return "a list"
+	case map[string]any:
+		return "a table"
+	case bool:
+		return "a boolean"
+	case int64, float64:
+		return "a number"
+	}
+	return fmt.Sprintf("%T", v)
 }
 
 func (r reader) extension(v any, key string) (extension, error) {
@@ -148,8 +170,10 @@ func (r reader) extension(v any, key string) (extension, error) {
 				if err != nil {
 					return e, err
 				}
-				if err := checkIdent(r, key+"."+k, v); err != nil {
-					return e, err
+				if k == "name" || !strings.ContainsAny(v, "/:") {
+					if err := checkIdent(r, key+"."+k, v); err != nil {
+						return e, err
+					}
 				}
 				if k == "name" {
 					e.name = v
@@ -218,22 +242,41 @@ func sqlValue(v any) string {
 // golang-migrate driver's, which knows only the path.
 var setups sync.Map
 
-func register(path string, s *setup) {
-	if abs, err := filepath.Abs(path); err == nil && path != ":memory:" && !strings.HasPrefix(path, lakeHost) {
-		path = abs
+type registered struct {
+	store string
+	setup *setup
+}
+
+// register records store's setup for its database path. Two stores of one
+// file with different setups (a lake and no lake, say) are refused: which
+// one a connection of the file gets could not be told.
+func register(path, store string, s *setup) error {
+	path = sharedKey(path)
+	if v, ok := setups.Load(path); ok {
+		r := v.(registered)
+		if r.store != store && !sameSetup(r.setup, s) {
+			return fmt.Errorf("stores %q and %q use one DuckDB database, %s, with different config, extensions or ducklake settings: give each its own file", r.store, store, path)
+		}
 	}
-	if s.empty() {
-		setups.Delete(path)
-		return
-	}
-	setups.Store(path, s)
+	setups.Store(path, registered{store, s})
+	return nil
 }
 
 func setupFor(path string) *setup {
 	if v, ok := setups.Load(path); ok {
-		return v.(*setup)
+		return v.(registered).setup
 	}
 	return nil
+}
+
+func sameSetup(a, b *setup) bool {
+	key := func(s *setup) string {
+		if s.empty() {
+			return ""
+		}
+		return fmt.Sprint(s.settings, s.statements())
+	}
+	return key(a) == key(b)
 }
 
 // run runs the setup's statements on a new connection; a failure names
@@ -258,7 +301,30 @@ type SetupError struct{ Msg string }
 func (e *SetupError) Error() string { return e.Msg }
 
 func (s *setup) explain(q string, err error) error {
+	return s.mask(s.explainRaw(q, err))
+}
+
+// mask writes the secrets the setup holds (passwords, keys) as ****
+// wherever an error quotes them.
+func (s *setup) mask(err error) error {
+	if s.lake == nil || len(s.lake.secrets) == 0 {
+		return err
+	}
+	msg := err.Error()
+	for _, v := range s.lake.secrets {
+		if v != "" {
+			msg = strings.ReplaceAll(msg, v, "****")
+		}
+	}
+	return &SetupError{msg}
+}
+
+func (s *setup) explainRaw(q string, err error) error {
 	what := strings.TrimSuffix(q, ";")
+	if strings.HasPrefix(what, "CREATE OR REPLACE SECRET ") {
+		name, _, _ := strings.Cut(strings.TrimPrefix(what, "CREATE OR REPLACE SECRET "), " ")
+		what = "CREATE OR REPLACE SECRET " + name + " (...)"
+	}
 	if s.lake != nil && contains(s.lake.statements, q) {
 		if strings.Contains(q, "ducklake") && (strings.HasPrefix(q, "INSTALL") || strings.HasPrefix(q, "LOAD")) {
 			return &SetupError{fmt.Sprintf("DuckLake (ducklake in the store's config): DuckDB's ducklake extension does not load (%s: %v). mxmigrate migrates the tables in the lake, where Metaxy keeps them, never the plain database: install the extension where DuckDB looks for it (INSTALL ducklake with internet access, or config.extension_directory naming a directory that holds it), then run again", what, err)}

@@ -1,6 +1,7 @@
 package duckdb
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -94,12 +95,46 @@ func TestSetupErrors(t *testing.T) {
 		"ducklake = { catalog = { type = \"sqlite\", uri = \"m.db\" } }": "stores.dev.config.ducklake.storage: is not set",
 		"ducklake = { alias = \"x y\", catalog = { type = \"sqlite\", uri = \"m.db\" }, storage = { type = \"local\", path = \"d\" } }": `stores.dev.config.ducklake.alias: "x y" is not a name`,
 		"ducklake = { catlog = {} }": "stores.dev.config.ducklake.catlog: unknown key",
-		"ducklake = { catalog = { type = \"oracle\" }, storage = { type = \"local\", path = \"d\" } }":                                      `ducklake.catalog.type: "oracle"`,
-		"ducklake = { catalog = { type = \"postgres\", secret_name = \"s\", host = \"h\" }, storage = { type = \"local\", path = \"d\" } }": "host, database, user and password are set together",
+		"ducklake = { catalog = { type = \"oracle\" }, storage = { type = \"local\", path = \"d\" } }":                                         `ducklake.catalog.type: "oracle"`,
+		"ducklake = { catalog = { type = \"postgres\", secret_name = \"s\", host = \"h\" }, storage = { type = \"local\", path = \"d\" } }":    "host, database, user and password are set together",
+		"ducklake = { catalog = { type = \"postgres\", secret_name = \"s\", pasword = \"x\" }, storage = { type = \"local\", path = \"d\" } }": "stores.dev.config.ducklake.catalog.pasword: unknown key",
+		"ducklake = { catalog = { type = \"sqlite\", uri = \"m\" }, storage = { type = \"s3\", secret_name = \"s\", regoin = \"x\" } }":        "stores.dev.config.ducklake.storage.regoin: unknown key",
+		"config = { \"a;b\" = \"1\" }": `stores.dev.config.config.a;b: "a;b" is not a name`,
+		"ducklake = { catalog = { type = \"postgres\", secret_name = \"s\", host = \"h\", database = \"d\", user = \"u\", password = [\"HUNTER2\"] }, storage = { type = \"local\", path = \"d\" } }": "must be a string (Metaxy requires text), got a list",
 	} {
 		_, err := readSetup(storeOf(t, base+body+"\n"))
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: %v, want %q", body, err, want)
+		}
+	}
+}
+
+// TestSecretsMasked: a failing lake statement's error never shows the
+// passwords and keys of the configuration, nor the secret's parameters.
+func TestSecretsMasked(t *testing.T) {
+	st := storeOf(t, `[stores.dev]
+type = "metaxy.ext.duckdb.DuckDBMetadataStore"
+[stores.dev.config]
+database = "d.duckdb"
+[stores.dev.config.ducklake]
+attach_options = { sslmode = "${SSLMODE:-require}" }
+catalog = { type = "postgres", secret_name = "pg_meta", host = "h", database = "d", user = "u", password = "HUNTER2" }
+storage = { type = "s3", secret_name = "s3", bucket = "b", key_id = "AKIA", secret = "S3CRET" }
+`)
+	s, err := readSetup(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stmts := strings.Join(s.statements(), "\n")
+	if !strings.Contains(stmts, "SSLMODE 'require'") {
+		t.Errorf("attach options are not templated:\n%s", stmts)
+	}
+	for _, q := range s.statements() {
+		msg := s.explain(q, fmt.Errorf("failed near %s", q)).Error()
+		for _, secret := range []string{"HUNTER2", "AKIA", "S3CRET"} {
+			if strings.Contains(msg, secret) {
+				t.Errorf("%s shows %s:\n%s", q, secret, msg)
+			}
 		}
 	}
 }
