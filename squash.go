@@ -268,7 +268,7 @@ func noRows(ctx context.Context, env *Env, dev dialect.Store, s *schema.Schema, 
 			return fmt.Errorf("%s: count the rows of %s on the dev database: %w", env.Name, t.Name, err)
 		}
 		if n > 0 {
-			with = append(with, fmt.Sprintf("%s (%d rows)", t.Name, n))
+			with = append(with, fmt.Sprintf("%s (%d row(s))", t.Name, n))
 		}
 	}
 	if len(with) > 0 {

@@ -39,7 +39,7 @@ func TestSquashRefusesDataMigrations(t *testing.T) {
 	itest.Append(t, up, `INSERT INTO media__videos SELECT 'v', 'p', 1.5, 30, DATE '2026-01-01', '[]', true, 'x', '{}', 'f', 'p', 'd', '{}', TIMESTAMPTZ '2026-01-01 00:00:00+00', TIMESTAMPTZ '2026-01-01 00:00:00+00', NULL, NULL;`+"\n")
 	mx(t, dir, "rehash", "-n", "dev:metaxy_features").Must(t, 0)
 	before := strings.Join(files(t, filepath.Join(dir, "migrations", "features")), " ")
-	mx(t, dir, "squash", "-n", "dev:metaxy_features").Must(t, 1, "leave rows in media__videos (1 rows)", "a data migration")
+	mx(t, dir, "squash", "-n", "dev:metaxy_features").Must(t, 1, "leave rows in media__videos (1 row(s))", "a data migration")
 	if got := strings.Join(files(t, filepath.Join(dir, "migrations", "features")), " "); got != before {
 		t.Errorf("a refused squash changed the directory: %s", got)
 	}

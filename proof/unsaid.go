@@ -266,10 +266,13 @@ func accepted(f File, findings, notes []string) ([]string, []string) {
 				}
 			}
 		}
-		if said && !strings.Contains(x, "does not say so") {
+		switch {
+		case said && !strings.Contains(x, "does not say so"):
 			notes = append(notes, "said in the file (-- DESTRUCTIVE), so accepted: "+x)
-		} else {
+		case strings.Contains(x, "does not say so"):
 			kept = append(kept, x)
+		default:
+			kept = append(kept, x+acceptHint(x))
 		}
 	}
 	return kept, notes
@@ -305,6 +308,20 @@ func (b saidBlock) mentions(name string, table bool) bool {
 		}
 	}
 	return false
+}
+
+// acceptHint says which comment, right above the statement, accepts
+// finding x if what it does is meant.
+func acceptHint(x string) string {
+	if col := findingColumn(x); col != "" {
+		return "; if meant, say so right above the statement that does it: -- DESTRUCTIVE: overwrites " + col
+	}
+	if _, rest, ok := strings.Cut(x, "table "); ok {
+		if t, _, ok := strings.Cut(rest, " keeps "); ok {
+			return "; if meant, say so right above the statement that does it: -- DESTRUCTIVE: deletes rows of table " + t
+		}
+	}
+	return ""
 }
 
 // findingColumn is the "table.column" a value finding is about ("up:

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/urfave/cli/v2"
 	"golang.org/x/term"
@@ -60,7 +61,7 @@ func commands() []*cli.Command {
 			UsageText: "mxmigrate squash -n STORE:TARGET [--to V] [-m NAME] [--dev-url URL] [--dry-run]",
 			Flags: []cli.Flag{
 				oneEnvFlag(),
-				&cli.Uint64Flag{Name: "to", Usage: "the last `VERSION` replaced (default: the directory's latest)", EnvVars: []string{"MXMIGRATE_TO"}},
+				&cli.Uint64Flag{Name: "to", Usage: "the last `VERSION` replaced", DefaultText: "the directory's latest", EnvVars: []string{"MXMIGRATE_TO"}},
 				&cli.StringFlag{Name: "message", Aliases: []string{"m"}, Usage: "the new file's `NAME` (default: squashed)", EnvVars: []string{"MXMIGRATE_MESSAGE"}},
 				&cli.StringFlag{Name: "dev-url", Usage: "the dev database `URL` the files are replayed on (default: [ext.mxmigrate] dev_url, else the dialect's)", EnvVars: []string{"MXMIGRATE_DEV_URL"}},
 				&cli.BoolFlag{Name: "dry-run", Usage: "check and print the new file; change nothing", EnvVars: []string{"MXMIGRATE_DRY_RUN"}},
@@ -715,8 +716,8 @@ func newCmd(c *cli.Context) error {
 	if f := c.String("format"); f != "" && f != "seq" && f != "unix" {
 		return usagef("--format %q: use seq or unix", f)
 	}
-	if strings.TrimSpace(c.String("message")) == "" {
-		return usagef("new needs -m NAME: the file's name says what it does (e.g. -m backfill_scores)")
+	if msg := c.String("message"); strings.IndexFunc(msg, func(r rune) bool { return r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r)) }) < 0 {
+		return usagef("new needs -m NAME with letters or digits (ASCII: the file's name is made of them): the name says what the file does (e.g. -m backfill_scores)")
 	}
 	p, envs, err := loadEnvironments(c, true)
 	if err != nil {

@@ -19,6 +19,7 @@ import (
 func HandWritten(t *testing.T, mx func(args ...string) Result, env, dir, table, deleteSQL string) {
 	t.Helper()
 	mx("new", "-n", env).Must(t, 2, "-m NAME")
+	mx("new", "-n", env, "-m", "!!!").Must(t, 2, "letters or digits")
 	r := mx("new", "-n", env, "-m", "backfill scores").Must(t, 0, "_backfill_scores.up.sql", "_backfill_scores.down.sql", "mxmigrate rehash -n "+env)
 	first, _, _ := strings.Cut(r.Stdout, "\n")
 	rel, ok := strings.CutPrefix(first, "wrote ")
@@ -37,7 +38,7 @@ func HandWritten(t *testing.T, mx func(args ...string) Result, env, dir, table, 
 		t.Fatalf("up ran an edit mxmigrate.sum does not record (exit %d):\n%s%s", r.Code, r.Stdout, r.Stderr)
 	}
 	mx("rehash", "-n", env).Must(t, 0)
-	mx("lint", "-n", env).Must(t, 1, filepath.Base(up), "table "+table+" keeps 0 of")
+	mx("lint", "-n", env).Must(t, 1, filepath.Base(up), "table "+table+" keeps 0 of", "-- DESTRUCTIVE: deletes rows of table "+table)
 
 	// a comment that is not right above the statement accepts nothing
 	Append(t, up, "-- DESTRUCTIVE: deletes rows of table "+table+"\n")
