@@ -3,11 +3,11 @@ package mxmigrate
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/mxmigrate/mxmigrate/config"
@@ -87,11 +87,7 @@ func Init(dir, configPath string) ([]string, error) {
 // changed: the line says which of those it lacks.
 func gitignore(dir string, c *config.Config) (string, error) {
 	want := []string{".cache/"}
-	names := make([]string, 0, len(c.Stores))
-	for name := range c.Stores {
-		names = append(names, name)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(c.Stores))
 	for _, name := range names {
 		if f := localDuckDB(dir, c.Stores[name]); f != "" && !slices.Contains(want, f) {
 			want = append(want, f, f+".wal")

@@ -2,8 +2,8 @@ package mxmigrate
 
 import (
 	"fmt"
+	"maps"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/mxmigrate/mxmigrate/config"
@@ -36,11 +36,7 @@ func (p *Project) UnknownKeys(envs []*Env) []string {
 			}
 		}
 	}
-	names := make([]string, 0, len(c.EnvKeys))
-	for n := range c.EnvKeys {
-		names = append(names, n)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(c.EnvKeys))
 	for _, n := range names {
 		for _, k := range c.EnvKeys[n] {
 			if !slices.Contains(config.EnvKnown, k) {
@@ -55,11 +51,7 @@ func (p *Project) UnknownKeys(envs []*Env) []string {
 		}
 		seen[e.Store.Name] = true
 		known := e.Dialect.About().StoreKeys
-		keys := make([]string, 0, len(e.Store.Settings))
-		for k := range e.Store.Settings {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
+		keys := slices.Sorted(maps.Keys(e.Store.Settings))
 		for _, k := range keys {
 			if !slices.Contains(known, k) {
 				out = append(out, fmt.Sprintf("%s: %s: unknown key, ignored: neither Metaxy's %s nor mxmigrate reads it (Metaxy refuses it too; known: %s)",

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -179,11 +181,7 @@ func squashRange(env *Env, dir *generator.Dir, to uint64) (uint64, int, error) {
 // refuses while one is below to or dirty; those it cannot reach are listed
 // in res.Unchecked.
 func (p *Project) squashable(ctx context.Context, env *Env, to uint64, res *SquashResult) error {
-	stores := make([]string, 0, len(p.Config.Stores))
-	for name := range p.Config.Stores {
-		stores = append(stores, name)
-	}
-	sort.Strings(stores)
+	stores := slices.Sorted(maps.Keys(p.Config.Stores))
 	var below []string
 	for _, name := range stores {
 		e, err := p.Environment(name + ":" + env.Target)

@@ -3,8 +3,10 @@ package config
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -285,25 +287,16 @@ func build(path string, raw map[string]any, env map[string]string) (*Config, err
 	if err := b.mx(c, mx); err != nil {
 		return nil, err
 	}
-	c.MxKeys = sortedKeys(mx)
+	c.MxKeys = slices.Sorted(maps.Keys(mx))
 	c.EnvKeys = map[string][]string{}
 	if envs, ok := mx["environments"].(map[string]any); ok {
 		for name, v := range envs {
 			if em, ok := v.(map[string]any); ok {
-				c.EnvKeys[name] = sortedKeys(em)
+				c.EnvKeys[name] = slices.Sorted(maps.Keys(em))
 			}
 		}
 	}
 	return c, nil
-}
-
-func sortedKeys(m map[string]any) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // MxKnown are the keys of [ext.mxmigrate] mxmigrate reads (besides a

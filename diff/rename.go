@@ -2,7 +2,8 @@ package diff
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 
 	"github.com/mxmigrate/mxmigrate/schema"
 )
@@ -30,11 +31,7 @@ func Renames(current, target *schema.Schema, spec RenameSpec) ([]Change, []strin
 	cur, tgt := current.Index(), target.Index()
 	var out []Change
 	var warnings []string
-	olds := make([]string, 0, len(spec.Tables))
-	for old := range spec.Tables {
-		olds = append(olds, old)
-	}
-	sort.Strings(olds)
+	olds := slices.Sorted(maps.Keys(spec.Tables))
 	liveName := map[string]string{} // new table name -> its live name
 	for _, old := range olds {
 		to := spec.Tables[old]
@@ -50,11 +47,7 @@ func Renames(current, target *schema.Schema, spec RenameSpec) ([]Change, []strin
 			warnings = append(warnings, fmt.Sprintf("rename of table %s to %s: the database has neither: nothing to rename (a typo?)", old, to))
 		}
 	}
-	tables := make([]string, 0, len(spec.Columns))
-	for t := range spec.Columns {
-		tables = append(tables, t)
-	}
-	sort.Strings(tables)
+	tables := slices.Sorted(maps.Keys(spec.Columns))
 	for _, t := range tables {
 		tt := tgt[t]
 		if tt == nil {
@@ -64,11 +57,7 @@ func Renames(current, target *schema.Schema, spec RenameSpec) ([]Change, []strin
 		if n, ok := liveName[t]; ok {
 			live = cur[n]
 		}
-		cols := make([]string, 0, len(spec.Columns[t]))
-		for old := range spec.Columns[t] {
-			cols = append(cols, old)
-		}
-		sort.Strings(cols)
+		cols := slices.Sorted(maps.Keys(spec.Columns[t]))
 		for _, old := range cols {
 			to := spec.Columns[t][old]
 			switch {
@@ -130,11 +119,7 @@ func RenameHints(cs []Change) []Hint {
 		}
 		return m
 	}
-	tables := make([]string, 0, len(drops))
-	for t := range drops {
-		tables = append(tables, t)
-	}
-	sort.Strings(tables)
+	tables := slices.Sorted(maps.Keys(drops))
 	for _, t := range tables {
 		for _, d := range drops[t] {
 			if m := sameType(adds[t], d); len(m) == 1 && len(sameType(drops[t], m[0])) == 1 {

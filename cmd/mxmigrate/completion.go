@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -205,9 +206,5 @@ func storeNames(path string) []string {
 	if err != nil {
 		return nil
 	}
-	out := make([]string, 0, len(c.Stores))
-	for name := range c.Stores {
-		out = append(out, name)
-	}
-	return out
+	return slices.Collect(maps.Keys(c.Stores))
 }

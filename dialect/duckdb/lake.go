@@ -2,6 +2,8 @@ package duckdb
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -37,8 +39,8 @@ func (r reader) known(what, kind string, m map[string]any) error {
 	if !ok {
 		return nil // the type itself is refused where it is read
 	}
-	for _, k := range sortedKeys(m) {
-		if !contains(keys, k) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		if !slices.Contains(keys, k) {
 			return r.errorf("ducklake."+what+"."+k, "unknown key (a %s %s has %s)", kind, what, strings.Join(keys, ", "))
 		}
 	}
@@ -53,8 +55,8 @@ func (r reader) lake(v any) (*lake, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, k := range sortedKeys(m) {
-		if !contains(lakeFields, k) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		if !slices.Contains(lakeFields, k) {
 			return nil, r.errorf("ducklake."+k, "unknown key (DuckLakeConfig has %s)", strings.Join(lakeFields, ", "))
 		}
 	}
@@ -165,7 +167,7 @@ func (r reader) lake(v any) (*lake, error) {
 		opts["data_inlining_row_limit"] = n
 	}
 	var parts []string
-	for _, k := range sortedKeys(opts) {
+	for _, k := range slices.Sorted(maps.Keys(opts)) {
 		if err := checkIdent(r, "ducklake.attach_options."+k, k); err != nil {
 			return nil, err
 		}
@@ -240,7 +242,7 @@ func (r reader) secret(name, where, typ string, params map[string]any, m map[str
 		s += " IN " + where
 	}
 	s += " ( TYPE " + typ
-	for _, k := range sortedKeys(all) {
+	for _, k := range slices.Sorted(maps.Keys(all)) {
 		s += ", " + k + " " + sqlValue(all[k])
 	}
 	return s + " );", nil
@@ -408,13 +410,4 @@ func (r reader) motherduck(l *lake, c, storage map[string]any, hasStorage bool) 
 	}
 	l.statements = append(l.statements, "USE "+db+";")
 	return nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -4,7 +4,8 @@ import (
 	"context"
 	"database/sql/driver"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -71,7 +72,7 @@ func readSetup(st *config.Store) (*setup, error) {
 	if m, ok, err := r.table(st.Settings["config"], "config"); err != nil {
 		return nil, err
 	} else if ok {
-		for _, k := range sortedKeys(m) {
+		for _, k := range slices.Sorted(maps.Keys(m)) {
 			if err := checkIdent(r, "config."+k, k); err != nil {
 				return nil, err
 			}
@@ -163,7 +164,7 @@ func (r reader) extension(v any, key string) (extension, error) {
 		return extension{name: name}, checkIdent(r, key, name)
 	case map[string]any:
 		var e extension
-		for _, k := range sortedKeys(x) {
+		for _, k := range slices.Sorted(maps.Keys(x)) {
 			switch k {
 			case "name", "repository":
 				v, err := r.str(x[k], key+"."+k, true)
@@ -212,15 +213,6 @@ func checkIdent(r reader, key, name string) error {
 		return r.errorf(key, "%q is not a name (letters, digits and _)", name)
 	}
 	return nil
-}
-
-func sortedKeys(m map[string]any) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // sqlValue writes a setting's value as Metaxy's DuckLake handler does:
@@ -325,7 +317,7 @@ func (s *setup) explainRaw(q string, err error) error {
 		name, _, _ := strings.Cut(strings.TrimPrefix(what, "CREATE OR REPLACE SECRET "), " ")
 		what = "CREATE OR REPLACE SECRET " + name + " (...)"
 	}
-	if s.lake != nil && contains(s.lake.statements, q) {
+	if s.lake != nil && slices.Contains(s.lake.statements, q) {
 		if strings.Contains(q, "ducklake") && (strings.HasPrefix(q, "INSTALL") || strings.HasPrefix(q, "LOAD")) {
 			return &SetupError{fmt.Sprintf("DuckLake (ducklake in the store's config): DuckDB's ducklake extension does not load (%s: %v). mxmigrate migrates the tables in the lake, where Metaxy keeps them, never the plain database: install the extension where DuckDB looks for it (INSTALL ducklake with internet access, or config.extension_directory naming a directory that holds it), then run again", what, err)}
 		}
