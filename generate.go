@@ -8,6 +8,7 @@ import (
 	"github.com/mxmigrate/mxmigrate/diff"
 	"github.com/mxmigrate/mxmigrate/generator"
 	"github.com/mxmigrate/mxmigrate/proof"
+	"github.com/mxmigrate/mxmigrate/schema"
 )
 
 // Generate plans the environment and writes the next migration: the
@@ -211,16 +212,17 @@ func (p *Project) Check(ctx context.Context, env *Env, o TargetOptions) (*CheckR
 		r.DirtyAdvice = p.dirtyAdvice(ctx, env, cmp.State, cmp.Dir)
 	}
 	r.InSync = len(cmp.Changes) == 0 && len(r.Pending) == 0 && !cmp.State.Dirty
-	if len(r.Pending) > 0 && cmp.Dir.Sum != nil {
-		idx := cmp.Current.Index()
-		for _, e := range cmp.Dir.Sum.Entries {
-			for _, t := range e.Creates {
-				if idx[t] != nil && int64(e.Version) > cmp.State.Version {
-					if r.Existing == nil {
-						r.Existing = map[uint64][]string{}
-					}
-					r.Existing[e.Version] = append(r.Existing[e.Version], t)
+	var idx map[string]*schema.Table
+	if len(r.Pending) > 0 {
+		idx = cmp.Current.Index()
+	}
+	for _, f := range r.Pending {
+		for _, t := range cmp.Dir.Creates(f.Version) {
+			if idx[t] != nil {
+				if r.Existing == nil {
+					r.Existing = map[uint64][]string{}
 				}
+				r.Existing[f.Version] = append(r.Existing[f.Version], t)
 			}
 		}
 	}

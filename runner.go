@@ -627,15 +627,10 @@ func (p *Project) locate(ctx context.Context, env *Env, body []byte) (sqltext.St
 // CREATE TABLE and leave the version dirty. ClickHouse's files are
 // idempotent and run again after a failure part-way: not checked there.
 func (p *Project) createsExisting(ctx context.Context, env *Env, dir *generator.Dir, f generator.File) error {
-	if !env.Dialect.Transactional() || dir.Sum == nil {
+	if !env.Dialect.Transactional() {
 		return nil
 	}
-	var creates []string
-	for _, e := range dir.Sum.Entries {
-		if e.Version == f.Version {
-			creates = e.Creates
-		}
-	}
+	creates := dir.Creates(f.Version)
 	if len(creates) == 0 {
 		return nil
 	}

@@ -301,26 +301,12 @@ func (p *Project) squashFile(env *Env, dir *generator.Dir, s *schema.Schema, o S
 	// the scope stays what it was: tables the replaced entries record as
 	// created (and not dropped); those a hand-written file made are carried
 	// in the file and stay out of it (decision 45)
-	managed := map[string]bool{}
-	if dir.Sum != nil {
-		for _, e := range dir.Sum.Entries {
-			if e.Version > last.Version {
-				break
-			}
-			for _, t := range e.Creates {
-				managed[t] = true
-			}
-			for _, t := range e.Drops {
-				delete(managed, t)
-			}
+	managed := dir.ManagedUpTo(last.Version) // sorted
+	for _, t := range managed {
+		if s.Table(t) != nil {
+			res.Tables = append(res.Tables, t)
 		}
 	}
-	for _, t := range s.Tables {
-		if managed[t.Name] {
-			res.Tables = append(res.Tables, t.Name)
-		}
-	}
-	sort.Strings(res.Tables)
 	w := generator.File{Version: last.Version, Digits: last.Digits, Name: generator.Slug(msg)}
 	w.Up = filepath.Join(env.Dir, w.Base()+".up.sql")
 	w.Down = filepath.Join(env.Dir, w.Base()+".down.sql")

@@ -294,12 +294,18 @@ func (d *Dir) Verify(id Identity, envName, suggestedDir, rehash string) error {
 
 // Managed returns the tables this directory's migrations created and did not
 // drop again, replayed in version order.
-func (d *Dir) Managed() []string {
+func (d *Dir) Managed() []string { return d.ManagedUpTo(math.MaxUint64) }
+
+// ManagedUpTo is Managed of the migrations up to version v.
+func (d *Dir) ManagedUpTo(v uint64) []string {
 	if d.Sum == nil {
 		return nil
 	}
 	live := map[string]bool{}
 	for _, e := range d.Sum.Entries {
+		if e.Version > v {
+			continue
+		}
 		for _, t := range e.Creates {
 			live[t] = true
 		}
@@ -313,6 +319,20 @@ func (d *Dir) Managed() []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// Creates are the tables mxmigrate.sum records the migration of version v
+// to create.
+func (d *Dir) Creates(v uint64) []string {
+	if d.Sum == nil {
+		return nil
+	}
+	for _, e := range d.Sum.Entries {
+		if e.Version == v {
+			return e.Creates
+		}
+	}
+	return nil
 }
 
 // Slug turns a message into a file-name part: lower case, [a-z0-9_] only.
