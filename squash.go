@@ -88,8 +88,9 @@ func (p *Project) Squash(ctx context.Context, env *Env, o SquashOptions) (*Squas
 		return nil, fmt.Errorf("%s: squash needs a dev database to replay the files on: %s", env.Name, redact.MaskPassword(err.Error()))
 	}
 	res.Dev = devKind(dev)
-	// held open until the dev database is removed (an engine in this
-	// process, chDB, is not restarted between the steps)
+	// one connection pool for every read and the emptying, held open until
+	// the dev database is removed (an engine in this process, chDB, is not
+	// restarted between the steps); the replays run through the store
 	pin, err := dev.Open(ctx, dialect.OpenOptions{ExitSoon: p.ExitSoon})
 	if err != nil {
 		remove()
@@ -103,28 +104,28 @@ func (p *Project) Squash(ctx context.Context, env *Env, o SquashOptions) (*Squas
 	if err != nil {
 		return nil, err
 	}
-	old, err := replayed(ctx, env, dev, files[:n], to)
+	old, err := replayed(ctx, env, dev, pin, files[:n], to)
 	if err != nil {
 		return nil, err
 	}
-	if err := noRows(ctx, env, dev, old, res.Replaced); err != nil {
+	if err := noRows(ctx, env, pin, old, res.Replaced); err != nil {
 		return res, err
 	}
-	oldObjects := catalogObjects(ctx, env, dev)
+	oldObjects := catalogObjects(ctx, env, pin)
 	if err := p.squashFile(env, dir, old, o, res); err != nil {
 		return nil, err
 	}
 	// the proof: the new file alone, on the emptied dev database, leaves
 	// the schema the old ones left
-	if err := emptyDev(ctx, env, dev); err != nil {
+	if err := proof.Empty(ctx, env.Dialect, pin); err != nil {
 		return nil, err
 	}
 	name := res.Written.Base() + ".up.sql"
-	now, err := replayed(ctx, env, dev, []proof.File{{Name: name, Up: res.Up, Down: res.Down}}, to)
+	now, err := replayed(ctx, env, dev, pin, []proof.File{{Name: name, Up: res.Up, Down: res.Down}}, to)
 	if err != nil {
 		return nil, fmt.Errorf("%s: the squashed file does not apply on the dev database (a bug; nothing was written): %w", env.Name, err)
 	}
-	if lost := notCarried(ctx, env, dev, oldObjects); len(lost) > 0 {
+	if lost := notCarried(ctx, env, pin, oldObjects); len(lost) > 0 {
 		return nil, fmt.Errorf("%w: %s..%s make %s, which the squashed file would not make (mxmigrate writes tables and what is on them, not views or sequences): squash only the versions before the file that makes them (--to), or write them again in a later migration",
 			ErrSquashRefused, res.Replaced[0].Base(), res.Replaced[n-1].Base(), strings.Join(lost, ", "))
 	}
@@ -218,17 +219,12 @@ func (p *Project) squashable(ctx context.Context, env *Env, to uint64, res *Squa
 }
 
 // replayed applies files to dev (emptied before) and returns the schema
-// they leave, without the migrations table, with the definitions of the
+// they leave, read on h (dev's), without the migrations table, with the definitions of the
 // objects mxmigrate does not model.
-func replayed(ctx context.Context, env *Env, dev dialect.Store, files []proof.File, to uint64) (*schema.Schema, error) {
+func replayed(ctx context.Context, env *Env, dev dialect.Store, h *dialect.Handle, files []proof.File, to uint64) (*schema.Schema, error) {
 	if err := proof.Replay(ctx, env.Dialect, dev, env.MigrationsTable, files, int(to)); err != nil {
 		return nil, fmt.Errorf("%s: replay on the dev database: %s", env.Name, redact.MaskPassword(err.Error()))
 	}
-	h, err := dev.Open(ctx, dialect.OpenOptions{})
-	if err != nil {
-		return nil, err
-	}
-	defer h.Close()
 	s, err := env.Dialect.Inspect(ctx, h, nil)
 	if err != nil {
 		return nil, fmt.Errorf("%s: introspect the dev database: %w", env.Name, err)
@@ -253,12 +249,7 @@ func replayed(ctx context.Context, env *Env, dev dialect.Store, files []proof.Fi
 // noRows refuses when the replayed files left rows in a table: a data
 // migration (a backfill, seed rows), which a file that creates the schema
 // would not carry to new databases.
-func noRows(ctx context.Context, env *Env, dev dialect.Store, s *schema.Schema, files []generator.File) error {
-	h, err := dev.Open(ctx, dialect.OpenOptions{})
-	if err != nil {
-		return err
-	}
-	defer h.Close()
+func noRows(ctx context.Context, env *Env, h *dialect.Handle, s *schema.Schema, files []generator.File) error {
 	var with []string
 	for _, t := range s.Tables {
 		var n int64
@@ -314,26 +305,10 @@ func (p *Project) squashFile(env *Env, dir *generator.Dir, s *schema.Schema, o S
 	return nil
 }
 
-// emptyDev drops every table of the dev database (mxmigrate made it:
-// nothing else is there), the migrations table included.
-func emptyDev(ctx context.Context, env *Env, dev dialect.Store) error {
-	h, err := dev.Open(ctx, dialect.OpenOptions{})
-	if err != nil {
-		return err
-	}
-	defer h.Close()
-	return proof.Empty(ctx, env.Dialect, h)
-}
-
 // catalogObjects are the relations information_schema lists in the dev
 // database's current schema (tables, views) and its sequences, "kind
 // name"; none where they cannot be read.
-func catalogObjects(ctx context.Context, env *Env, dev dialect.Store) map[string]bool {
-	h, err := dev.Open(ctx, dialect.OpenOptions{})
-	if err != nil {
-		return nil
-	}
-	defer h.Close()
+func catalogObjects(ctx context.Context, env *Env, h *dialect.Handle) map[string]bool {
 	out := map[string]bool{}
 	for _, o := range append(proof.Listed(ctx, h,
 		"SELECT lower(table_type) || ' ' || table_name FROM information_schema.tables WHERE table_schema = current_schema()",
@@ -350,8 +325,8 @@ func catalogObjects(ctx context.Context, env *Env, dev dialect.Store) map[string
 
 // notCarried are the objects of before that the dev database does not hold
 // now, sorted.
-func notCarried(ctx context.Context, env *Env, dev dialect.Store, before map[string]bool) []string {
-	now := catalogObjects(ctx, env, dev)
+func notCarried(ctx context.Context, env *Env, h *dialect.Handle, before map[string]bool) []string {
+	now := catalogObjects(ctx, env, h)
 	var out []string
 	for o := range before {
 		if !now[o] {
