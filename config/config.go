@@ -157,21 +157,15 @@ func (s *Store) String(key string) (string, error) {
 	case nil:
 		return "", nil
 	case string:
-		if s.expand == nil {
-			return v, nil
-		}
-		out, err := s.expand(v)
-		if err != nil {
-			return "", fmt.Errorf("%s: %s: %w", s.ConfigPath, s.Key(key), err)
-		}
-		return out, nil
+		return s.Templated(key, v)
 	default:
 		return "", fmt.Errorf("%s: %s must be a string, got %v", s.ConfigPath, s.Key(key), v)
 	}
 }
 
 // Templated expands v, a string found under the setting key (a nested
-// one, "ducklake.catalog.uri"), as String does.
+// one, "ducklake.catalog.uri"): ${VAR}, ${VAR:-default}; an error names the
+// key.
 func (s *Store) Templated(key, v string) (string, error) {
 	if s.expand == nil {
 		return v, nil
