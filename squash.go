@@ -305,19 +305,13 @@ func (p *Project) squashFile(env *Env, dir *generator.Dir, s *schema.Schema, o S
 	return nil
 }
 
-// catalogObjects are the relations information_schema lists in the dev
-// database's current schema (tables, views) and its sequences, "kind
-// name"; none where they cannot be read.
+// catalogObjects are the relations of the dev database (proof.Relations:
+// tables, views, sequences), "kind name", without the migrations table.
 func catalogObjects(ctx context.Context, env *Env, h *dialect.Handle) map[string]bool {
 	out := map[string]bool{}
-	for _, o := range append(proof.Listed(ctx, h,
-		"SELECT lower(table_type) || ' ' || table_name FROM information_schema.tables WHERE table_schema = current_schema()",
-		"SELECT lower(table_type) || ' ' || table_name FROM information_schema.tables WHERE table_schema = currentDatabase()"),
-		proof.Listed(ctx, h,
-			"SELECT 'sequence ' || sequence_name FROM duckdb_sequences() WHERE database_name = current_database() AND schema_name = current_schema()",
-			"SELECT 'sequence ' || sequence_name FROM information_schema.sequences WHERE sequence_schema = current_schema()")...) {
-		if o != "base table "+env.MigrationsTable {
-			out[strings.TrimPrefix(o, "base ")] = true
+	for _, o := range proof.Relations(ctx, h) {
+		if o != "table "+env.MigrationsTable {
+			out[o] = true
 		}
 	}
 	return out

@@ -315,12 +315,19 @@ func (p *prover) empty() error { return Empty(p.ctx, p.in.Dialect, p.h) }
 // (mxmigrate made it: nothing else is there), so that files replayed on it
 // again find nothing of theirs.
 func Empty(ctx context.Context, d dialect.Dialect, h *dialect.Handle) error {
-	for _, v := range Listed(ctx, h,
-		"SELECT table_name FROM information_schema.tables WHERE table_type = 'VIEW' AND table_schema = current_schema()",
-		"SELECT table_name FROM information_schema.tables WHERE table_type = 'VIEW' AND table_schema = currentDatabase()") {
-		if _, err := h.ExecContext(ctx, "DROP VIEW IF EXISTS "+d.Quote(v)); err != nil {
-			return err
+	rels := Relations(ctx, h)
+	drop := func(kind, stmt string) error {
+		for _, r := range rels {
+			if name, ok := strings.CutPrefix(r, kind+" "); ok {
+				if _, err := h.ExecContext(ctx, stmt+d.Quote(name)); err != nil {
+					return err
+				}
+			}
 		}
+		return nil
+	}
+	if err := drop("view", "DROP VIEW IF EXISTS "); err != nil {
+		return err
 	}
 	all, err := d.Inspect(ctx, h, nil)
 	if err != nil {
@@ -331,23 +338,28 @@ func Empty(ctx context.Context, d dialect.Dialect, h *dialect.Handle) error {
 			return err
 		}
 	}
-	for _, q := range []string{
-		"SELECT sequence_name FROM information_schema.sequences WHERE sequence_schema = current_schema()",
-		"SELECT sequence_name FROM duckdb_sequences() WHERE database_name = current_database() AND schema_name = current_schema()",
-	} {
-		for _, sq := range Listed(ctx, h, q) {
-			if _, err := h.ExecContext(ctx, "DROP SEQUENCE IF EXISTS "+d.Quote(sq)); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return drop("sequence", "DROP SEQUENCE IF EXISTS ")
 }
 
-// Listed runs the first of queries the database understands and returns
-// its one column (none when it understands none: a dialect without
-// views or sequences there).
-func Listed(ctx context.Context, h *dialect.Handle, queries ...string) []string {
+// Relations are what the current schema of h holds, "kind name": its
+// tables ("table t") and views ("view v") as information_schema lists
+// them, and its sequences (DuckDB's duckdb_sequences(), else
+// information_schema's); none where the database lists none of them.
+func Relations(ctx context.Context, h *dialect.Handle) []string {
+	var out []string
+	for _, r := range listed(ctx, h,
+		"SELECT lower(table_type) || ' ' || table_name FROM information_schema.tables WHERE table_schema = current_schema()",
+		"SELECT lower(table_type) || ' ' || table_name FROM information_schema.tables WHERE table_schema = currentDatabase()") {
+		out = append(out, strings.TrimPrefix(r, "base "))
+	}
+	return append(out, listed(ctx, h,
+		"SELECT 'sequence ' || sequence_name FROM duckdb_sequences() WHERE database_name = current_database() AND schema_name = current_schema()",
+		"SELECT 'sequence ' || sequence_name FROM information_schema.sequences WHERE sequence_schema = current_schema()")...)
+}
+
+// listed runs the first of queries the database understands and returns
+// its one column (none when it understands none).
+func listed(ctx context.Context, h *dialect.Handle, queries ...string) []string {
 	for _, q := range queries {
 		rows, err := h.QueryContext(ctx, q)
 		if err != nil {
