@@ -49,18 +49,18 @@ func (in *inputs) renames(current, target *schema.Schema) ([]diff.Change, error)
 		}
 	}
 	for _, r := range in.o.Renames {
-		from, to, ok := strings.Cut(r, "=")
-		if !ok || from == "" || to == "" {
-			return nil, fmt.Errorf("--rename %q: write TABLE.OLD=NEW (a column) or OLD=NEW (a table)", r)
+		table, col, to, err := ParseRename(r)
+		if err != nil {
+			return nil, err
 		}
-		if table, col, isCol := strings.Cut(from, "."); isCol {
-			if spec.Columns[table] == nil {
-				spec.Columns[table] = map[string]string{}
-			}
-			spec.Columns[table][col] = to
-		} else {
-			spec.Tables[from] = to
+		if col == "" {
+			spec.Tables[table] = to
+			continue
 		}
+		if spec.Columns[table] == nil {
+			spec.Columns[table] = map[string]string{}
+		}
+		spec.Columns[table][col] = to
 	}
 	cs, warnings, err := diff.Renames(current, target, spec)
 	if err != nil {
@@ -70,4 +70,15 @@ func (in *inputs) renames(current, target *schema.Schema) ([]diff.Change, error)
 		in.p.warnf("%s: %s", env.Name, w)
 	}
 	return cs, nil
+}
+
+// ParseRename reads a --rename: "TABLE.OLD=NEW" renames column OLD of TABLE
+// to NEW, "OLD=NEW" table OLD to NEW (column is then "").
+func ParseRename(r string) (table, column, to string, err error) {
+	from, to, ok := strings.Cut(r, "=")
+	table, column, _ = strings.Cut(from, ".")
+	if !ok || table == "" || to == "" || strings.HasSuffix(from, ".") || strings.Contains(to, ".") {
+		return "", "", "", fmt.Errorf("--rename %q: write TABLE.OLD=NEW to rename a column, OLD=NEW to rename a table", r)
+	}
+	return table, column, to, nil
 }

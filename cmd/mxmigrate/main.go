@@ -376,9 +376,8 @@ func targetOptions(c *cli.Context) (mxmigrate.TargetOptions, error) {
 		return o, usagef("--all-projects and --project exclude each other")
 	}
 	for _, r := range c.StringSlice("rename") {
-		from, to, ok := strings.Cut(r, "=")
-		if !ok || from == "" || to == "" || strings.HasPrefix(from, ".") || strings.HasSuffix(from, ".") || strings.Contains(to, ".") {
-			return o, usagef("--rename %q: write TABLE.OLD=NEW to rename a column, OLD=NEW to rename a table", r)
+		if _, _, _, err := mxmigrate.ParseRename(r); err != nil {
+			return o, &usageError{err.Error()}
 		}
 		o.Renames = append(o.Renames, r)
 	}
