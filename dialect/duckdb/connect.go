@@ -140,8 +140,9 @@ func openShared(ctx context.Context, path string, readOnly, exitSoon bool) (*dia
 		readOnly = false // the file only hosts the lake, which is attached read-write as Metaxy does
 	}
 	if in == nil {
-		fresh := !existed(key)
-		db, err := openFile(key, readOnly, set)
+		_, statErr := os.Stat(key)
+		fresh := os.IsNotExist(statErr) // a file this open makes
+		db, err := openFile(key, readOnly, fresh, set)
 		if err != nil {
 			return nil, explainOpen(key, err)
 		}
@@ -187,18 +188,12 @@ func sharedKey(path string) string {
 	return path
 }
 
-// existed reports whether the database file at path exists.
-func existed(path string) bool {
-	_, err := os.Stat(path)
-	return err == nil
-}
-
 // lakeHost names the in-memory database that hosts a store's lake when its
 // database is ":memory:" (lakeHost + the store's name).
 const lakeHost = "mxmigrate-lake-host:"
 
 // openFile opens the DuckDB file at path (":memory:", or a lake's host: a
-// database in memory).
+// database in memory); fresh says it does not exist yet.
 // A new file gets DuckDB's v1.2 storage format: for 1,000 feature tables it
 // is ~20x smaller than the default v1.0-compatible format and opens ~3x
 // faster (docs/duckdb.md); DuckDB >= 1.2 (Python included) reads it.
@@ -207,12 +202,10 @@ const lakeHost = "mxmigrate-lake-host:"
 // path it cannot parse ("%" not followed by two hex digits) is attached by
 // SQL instead, to an in-memory instance whose every
 // connection then USEs it: the same file, the same catalog queries.
-func openFile(path string, readOnly bool, set *setup) (*sql.DB, error) {
+func openFile(path string, readOnly, fresh bool, set *setup) (*sql.DB, error) {
 	if path == ":memory:" || strings.HasPrefix(path, lakeHost) {
 		return openDSN("", set)
 	}
-	_, statErr := os.Stat(path)
-	fresh := os.IsNotExist(statErr)
 	if _, err := url.Parse(path); err == nil {
 		q := url.Values{}
 		switch {
