@@ -25,6 +25,7 @@ func (p *prover) unsaid(f File, before, after *schema.Schema) {
 	changes := diff.Compare(before, after)
 	renamed := renames(stmts, changes)
 	p.renamed = renamed
+	blocks := saidAbove(up, stmts)
 	var findings []string
 	for _, c := range renamedRetypes(changes, renamed) {
 		changes = append(changes, c) // a column renamed and retyped: a retype
@@ -49,18 +50,19 @@ func (p *prover) unsaid(f File, before, after *schema.Schema) {
 		if s == nil && keyword == "TYPE" {
 			s = naming(stmts, last, "MODIFY") // ClickHouse: MODIFY COLUMN
 		}
-		// no statement names it (a table made again without it): a
-		// comment right above a statement of its table
 		where, said := f.Name, []string(nil)
-		for _, b := range saidAbove(up) {
-			if b.mentions(c.Table, true) {
-				said = append(said, b.comments...)
-			}
-		}
 		if s != nil {
 			first, _, _ := strings.Cut(s.Text, "\n")
 			where = fmt.Sprintf("%s line %d (%s)", f.Name, s.Line, first)
 			said = destructiveComments(up, s.Line) // the comments right above it
+		} else {
+			// no statement names it (a table made again without it): a
+			// comment right above a statement of its table
+			for _, b := range blocks {
+				if b.mentions(c.Table, true) {
+					said = append(said, b.comments...)
+				}
+			}
 		}
 		if names(said, name, c.Kind == diff.DropTable) {
 			continue
@@ -247,12 +249,12 @@ var saidTableRE = regexp.MustCompile(`(?:drops table|rebuilds table|deletes rows
 // and allowed: the values it loses are the point. Other findings of the
 // same table stay. A down file's findings may be said in either file.
 func accepted(f File, findings, notes []string) ([]string, []string) {
-	ups := saidAbove(string(f.Up))
+	ups := saidAbove(string(f.Up), sqltext.Split(string(f.Up)))
 	kept := []string{}
 	for _, x := range findings {
 		blocks := ups
 		if strings.HasPrefix(x, "down:") {
-			blocks = append(saidAbove(string(f.Down)), ups...)
+			blocks = append(saidAbove(string(f.Down), sqltext.Split(string(f.Down))), ups...)
 		}
 		said := false
 		for _, b := range blocks {
@@ -285,11 +287,11 @@ type saidBlock struct {
 	toks     []token
 }
 
-// saidAbove is sql's statements that have "-- DESTRUCTIVE:" comments right
-// above them.
-func saidAbove(sql string) []saidBlock {
+// saidAbove is those of sql's statements (stmts, as split) that have
+// "-- DESTRUCTIVE:" comments right above them.
+func saidAbove(sql string, stmts []sqltext.Stmt) []saidBlock {
 	var out []saidBlock
-	for _, st := range sqltext.Split(sql) {
+	for _, st := range stmts {
 		if cs := destructiveComments(sql, st.Line); len(cs) > 0 {
 			out = append(out, saidBlock{cs, identifiers(st.Text)})
 		}
