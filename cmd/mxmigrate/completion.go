@@ -168,16 +168,19 @@ func prefixed(prefix string, words []string) []string {
 }
 
 // hasFlag reports whether cmd (nil: none) takes the flag name.
-func hasFlag(cmd *cli.Command, name string) bool {
+func hasFlag(cmd *cli.Command, name string) bool { return flagNamed(cmd, name) != nil }
+
+// flagNamed is cmd's flag called name (nil when cmd is nil or has none).
+func flagNamed(cmd *cli.Command, name string) cli.Flag {
 	if cmd == nil {
-		return false
+		return nil
 	}
 	for _, f := range cmd.Flags {
 		if slices.Contains(f.Names(), name) {
-			return true
+			return f
 		}
 	}
-	return false
+	return nil
 }
 
 // environmentNames are the -n values of the selected metaxy.toml: each

@@ -325,12 +325,8 @@ func oneEnvFlag() *cli.StringFlag { return envFlag(oneEnvUsage) }
 
 // needsOneEnv reports whether cmd's -n must name one environment.
 func needsOneEnv(cmd *cli.Command) bool {
-	for _, f := range cmd.Flags {
-		if sf, ok := f.(*cli.StringFlag); ok && sf.Name == "name" {
-			return sf.Usage == oneEnvUsage
-		}
-	}
-	return false
+	sf, ok := flagNamed(cmd, "name").(*cli.StringFlag)
+	return ok && sf.Usage == oneEnvUsage
 }
 
 // bothEnvFlag is -n of a command that takes a store for both targets.
