@@ -183,6 +183,7 @@ func (p *Project) target(ctx context.Context, env *Env, o TargetOptions) (*schem
 	if err != nil {
 		return nil, "", fmt.Errorf("%s: %w", env.Name, err)
 	}
+	r.Schema.ShareColumns()
 	r.Warnings = append(r.Warnings, warnings...)
 	for _, n := range notes {
 		if p.Notes != nil {

@@ -41,6 +41,25 @@ type Result struct {
 	Schema   *schema.Schema
 	Warnings []string
 	seen     map[string]string // checkNames' own, cleared per table
+	// shared holds one value of each column (share); scratch is the
+	// buffer featureTable builds a table's columns in.
+	shared  map[schema.Column]*schema.Column
+	scratch []schema.Column
+}
+
+// share returns the one value of column c that the tables share: columns
+// are never written in place (a change copies its table, schema.Clone).
+func (r *Result) share(c schema.Column) *schema.Column {
+	if r.shared == nil {
+		r.shared = map[schema.Column]*schema.Column{}
+	}
+	if v := r.shared[c]; v != nil {
+		return v
+	}
+	v := new(schema.Column) // not &c: c would be on the heap for every call
+	*v = c
+	r.shared[c] = v
+	return v
 }
 
 // System tables' base names (before the prefix).
@@ -328,9 +347,12 @@ func (r *Result) featureTable(f *features.Feature, o Options) (*schema.Table, er
 		return nil, err
 	}
 	t := &schema.Table{Name: TableName(o.TablePrefix, f.Key), FeatureKey: f.Key, Project: f.Project}
-	// the columns in one allocation: a table's few id columns are found in
-	// its user columns by a scan, not a map per table (10,000 tables)
-	cols := make([]schema.Column, 0, len(f.IDColumns)+len(user)+len(features.SystemColumns))
+	// the columns are built in a buffer the tables share, then each is
+	// replaced by the one value of its name, type and nullability (Metaxy's
+	// system columns are in every table); a table's few id columns are
+	// found in its user columns by a scan, not a map per table (10,000
+	// tables)
+	cols := r.scratch[:0]
 	for _, id := range f.IDColumns {
 		typ := schema.String
 		if i := slices.IndexFunc(user, func(c features.Column) bool { return c.Name == id }); i >= 0 {
@@ -348,12 +370,16 @@ func (r *Result) featureTable(f *features.Feature, o Options) (*schema.Table, er
 	for _, c := range features.SystemColumns {
 		cols = append(cols, schema.Column{Name: c.Name, Type: c.Type, Nullable: c.Nullable})
 	}
+	r.scratch = cols
 	t.Columns = make([]*schema.Column, len(cols))
 	for i := range cols {
 		t.Columns[i] = &cols[i]
 	}
 	if err := r.checkNames(t, o.namer(), "feature "+f.Key); err != nil {
 		return nil, err
+	}
+	for i, c := range t.Columns {
+		t.Columns[i] = r.share(*c)
 	}
 	for _, id := range f.IDColumns {
 		t.IDColumns = append(t.IDColumns, o.namer().Physical(schema.MetaxyName, id))

@@ -55,6 +55,9 @@ func compareTable(cur, tgt *schema.Table) []Change {
 
 // compareColumns: columns added, retyped (then made (not) null), dropped.
 func compareColumns(cur, tgt *schema.Table) []Change {
+	if equalColumns(cur.Columns, tgt.Columns) {
+		return nil // most tables of a plan: no map of their columns
+	}
 	var out []Change
 	name := tgt.Name
 	curCols := make(map[string]*schema.Column, len(cur.Columns))
@@ -84,6 +87,11 @@ func compareColumns(cur, tgt *schema.Table) []Change {
 		}
 	}
 	return out
+}
+
+// equalColumns says whether a and b are equal column by column.
+func equalColumns(a, b []*schema.Column) bool {
+	return slices.EqualFunc(a, b, func(x, y *schema.Column) bool { return *x == *y })
 }
 
 // compareIndexes: target indexes no live index serves (dropping a live one

@@ -332,6 +332,23 @@ type Schema struct {
 	Tables []*Table
 }
 
+// ShareColumns makes the columns of s that are equal (name, type,
+// nullability) one value shared by their tables.
+func (s *Schema) ShareColumns() {
+	seen := map[Column]*Column{}
+	for _, t := range s.Tables {
+		for i, c := range t.Columns {
+			v := seen[*c]
+			if v == nil {
+				v = new(Column)
+				*v = *c
+				seen[*c] = v
+			}
+			t.Columns[i] = v
+		}
+	}
+}
+
 // Table returns the table called name, or nil.
 func (s *Schema) Table(name string) *Table {
 	for _, t := range s.Tables {

@@ -22,11 +22,13 @@ import (
 	_ "github.com/mxmigrate/mxmigrate/dialect/clickhouse" // ClickHouse dialect (servers and embedded chDB)
 	_ "github.com/mxmigrate/mxmigrate/dialect/duckdb"     // DuckDB dialect and migrate driver
 	_ "github.com/mxmigrate/mxmigrate/dialect/postgres"   // PostgreSQL dialect and golang-migrate pgx5 driver
+	"github.com/mxmigrate/mxmigrate/internal/gcpace"
 	"github.com/mxmigrate/mxmigrate/internal/redact"
 	"github.com/mxmigrate/mxmigrate/schema"
 )
 
 func main() {
+	gcpace.Start() // for the whole process: stopped by its exit
 	os.Exit(run(os.Args, os.Stdout, os.Stderr))
 }
 

@@ -39,7 +39,8 @@ func (d Dialect) Inspect(ctx context.Context, q dialect.Queryer, tables []string
 	if tables != nil && len(tables) == 0 {
 		return &schema.Schema{}, nil
 	}
-	in := &inspection{d: d, out: &schema.Schema{}, scratch: map[string]string{}, byName: map[string]*schema.Table{}}
+	in := &inspection{d: d, out: &schema.Schema{}, scratch: map[string]string{}, byName: map[string]*schema.Table{},
+		cols: catalog.NewBuilder(func(typ string) schema.Type { return d.NormalizeType(typ) })}
 	withScratch := in.withScratch(tables)
 	if tables != nil && len(withScratch) > maxNamesInQuery {
 		// a query holds at most max_query_size (256 KiB): a long list of
@@ -64,17 +65,7 @@ func (d Dialect) Inspect(ctx context.Context, q dialect.Queryer, tables []string
 			return catalog.Scan(ctx, q, "read tables", strings.Replace(tablesQuery, "%s", filter("name", withScratch), 1), nil, in.table)
 		},
 		func() error {
-			return catalog.Scan(ctx, q, "read columns", strings.Replace(columnsQuery, "%s", filter("table", tables), 1), nil, func(r *sql.Rows) error {
-				var c colRow
-				if err := r.Scan(&c.table, &c.name, &c.typ, &c.defaultKind, &c.defaultExpr, &c.codec, &c.comment); err != nil {
-					return err
-				}
-				if in.unasked(c.table) {
-					return nil
-				}
-				in.cols = append(in.cols, c)
-				return nil
-			})
+			return catalog.Scan(ctx, q, "read columns", strings.Replace(columnsQuery, "%s", filter("table", tables), 1), nil, in.column)
 		},
 		func() error {
 			return catalog.Scan(ctx, q, "read data-skipping indexes", strings.Replace(indexesQuery, "%s", filter("table", tables), 1), nil, func(r *sql.Rows) error {
@@ -105,8 +96,14 @@ type inspection struct {
 	scratchOf map[string]string
 	scratch   map[string]string // table -> "<scratch> (<rows> rows)"
 	byName    map[string]*schema.Table
-	cols      []colRow
-	ixs       []ixRow
+	// cols assembles the columns as their rows come (the tables query
+	// runs at the same time); extras are the rows of columns with a
+	// default, codec or comment, few, and row the one scanned into
+	cols   *catalog.Builder
+	n      int // column rows read
+	extras []colRow
+	row    colRow
+	ixs    []ixRow
 	// only, when set, are the names asked for, kept here rather than in
 	// the queries (maxNamesInQuery)
 	only map[string]bool
@@ -147,6 +144,26 @@ func (in *inspection) withScratch(tables []string) []string {
 	}
 	sort.Strings(tmps)
 	return append(append([]string(nil), tables...), tmps...)
+}
+
+// column reads a row of the columns query, in place: a row's variables
+// would escape, and a list of the rows was the largest allocation of an
+// inspection (250,000 rows of seven strings at 10,000 tables).
+func (in *inspection) column(r *sql.Rows) error {
+	c := &in.row
+	if err := r.Scan(&c.table, &c.name, &c.typ, &c.defaultKind, &c.defaultExpr, &c.codec, &c.comment); err != nil {
+		return err
+	}
+	if in.unasked(c.table) {
+		return nil
+	}
+	base, null := nullable(c.typ)
+	in.cols.Column(catalog.ColumnRow{Table: c.table, Name: c.name, Type: base, Nullable: null}, in.n) // in the query's order
+	in.n++
+	if unmodeledColumn(c.defaultKind, c.defaultExpr, c.codec, c.comment) != "" {
+		in.extras = append(in.extras, *c)
+	}
+	return nil
 }
 
 // table reads one row of the tables query: a table, or a scratch table.
@@ -203,15 +220,12 @@ func (in *inspection) assemble(all bool) *schema.Schema {
 			t.Storage.Unmodeled = append(t.Storage.Unmodeled, text)
 		}
 	}
-	for _, c := range in.cols {
-		t := in.byName[c.table]
-		if t == nil {
-			continue // a view, or a table created between the queries
-		}
-		base, null := nullable(c.typ)
-		t.Columns = append(t.Columns, &schema.Column{Name: c.name, Type: in.d.NormalizeType(base), Nullable: null})
-		if u := unmodeledColumn(c.defaultKind, c.defaultExpr, c.codec, c.comment); u != "" && t.Storage != nil {
-			t.Storage.Unmodeled = append(t.Storage.Unmodeled, "column "+c.name+": "+u)
+	for _, t := range in.out.Tables {
+		t.Columns = in.cols.Columns(t.Name) // none: a view, or a table created between the queries
+	}
+	for _, c := range in.extras {
+		if t := in.byName[c.table]; t != nil && t.Storage != nil {
+			t.Storage.Unmodeled = append(t.Storage.Unmodeled, "column "+c.name+": "+unmodeledColumn(c.defaultKind, c.defaultExpr, c.codec, c.comment))
 			t.Objects = append(t.Objects, in.d.columnObjects(c.table, c.name, c.defaultKind, c.defaultExpr, c.codec, c.comment)...)
 		}
 	}

@@ -77,9 +77,12 @@ func (d Dialect) Shape(s *schema.Schema) (warnings, notes []string, err error) {
 
 // shapeColumns gives t's columns their types as ClickHouse reads them
 // back, non-null where it cannot wrap the type in Nullable (a warning each).
+// The tables share their columns (schema.Schema.ShareColumns): a column
+// shaped is a new one.
 func (d Dialect) shapeColumns(t *schema.Table, what string) (warnings []string) {
 	cfg := d.settings()
-	for _, c := range t.Columns {
+	for i, col := range t.Columns {
+		c := *col
 		typ := c.Type
 		if typ == schema.JSON && cfg.jsonType != "JSON" {
 			typ = schema.String
@@ -91,6 +94,9 @@ func (d Dialect) shapeColumns(t *schema.Table, what string) (warnings []string) 
 		if sql := d.TypeSQL(c.Type); c.Nullable && !wrappable(sql) {
 			c.Nullable = false
 			warnings = append(warnings, fmt.Sprintf("%s: column %s is %s, which ClickHouse cannot make Nullable: it is created non-null (a missing value reads back empty)", what, c.Name, sql))
+		}
+		if c != *col {
+			t.Columns[i] = &c
 		}
 	}
 	return warnings

@@ -76,24 +76,28 @@ type inspection struct {
 	colObjs, conObjs []tableObject
 	defs             map[string]string // table\x00index -> CREATE INDEX
 	tableComments    map[string]bool   // tables whose comment is read
+	row              struct {          // the columns query's row (column)
+		catalog.ColumnRow
+		rows                       sql.NullInt64
+		def, comment, tableComment string
+	}
 }
 
 // column reads a row of the columns query: a column with its table's row
 // estimate, and its DEFAULT and comments as objects.
 func (in *inspection) column(r *sql.Rows) error {
-	var c catalog.ColumnRow
-	var rows sql.NullInt64
-	var def, comment, tableComment string
-	if err := r.Scan(&c.Table, &c.Name, &c.Type, &c.Nullable, &rows, &def, &comment, &tableComment); err != nil {
+	x := &in.row // scanned into in place: a row's variables would escape, 250,000 times at 10,000 tables
+	if err := r.Scan(&x.Table, &x.Name, &x.Type, &x.Nullable, &x.rows, &x.def, &x.comment, &x.tableComment); err != nil {
 		return err
 	}
-	if !in.want(c.Table) {
+	if !in.want(x.Table) {
 		return nil
 	}
-	in.colObjs = append(in.colObjs, in.d.columnObjects(c.Table, c.Name, def, comment, tableComment, in.tableComments)...)
+	in.colObjs = append(in.colObjs, in.d.columnObjects(x.Table, x.Name, x.def, x.comment, x.tableComment, in.tableComments)...)
+	c := x.ColumnRow
 	c.Stats = schema.Stats{Rows: -1, Bytes: -1}
-	if rows.Valid {
-		c.Stats.Rows = rows.Int64
+	if x.rows.Valid {
+		c.Stats.Rows = x.rows.Int64
 	}
 	in.cols.Column(c, in.n) // in the query's order
 	in.n++

@@ -35,7 +35,7 @@ type Builder struct {
 	tables    map[string]*building
 	names     map[string]string
 	types     map[string]schema.Type
-	slab      []schema.Column
+	cols      map[schema.Column]*schema.Column
 }
 
 // building is a table being assembled: the position of each column, and
@@ -50,7 +50,7 @@ type building struct {
 // logical type.
 func NewBuilder(normalize func(string) schema.Type) *Builder {
 	return &Builder{normalize: normalize, tables: map[string]*building{},
-		names: map[string]string{}, types: map[string]schema.Type{}}
+		names: map[string]string{}, types: map[string]schema.Type{}, cols: map[schema.Column]*schema.Column{}}
 }
 
 // Column adds a column row. pos is the column's position in its table
@@ -68,13 +68,14 @@ func (b *Builder) Column(c ColumnRow, pos int) {
 		bt.shuffled = true
 	}
 	bt.pos = append(bt.pos, int32(pos))
-	if len(b.slab) == 0 {
-		b.slab = make([]schema.Column, 512)
+	col := schema.Column{Name: b.intern(c.Name), Type: b.typeOf(c.Type), Nullable: c.Nullable}
+	shared := b.cols[col]
+	if shared == nil {
+		shared = new(schema.Column) // not &col: col would be on the heap for every row
+		*shared = col
+		b.cols[col] = shared
 	}
-	col := &b.slab[0]
-	b.slab = b.slab[1:]
-	*col = schema.Column{Name: b.intern(c.Name), Type: b.typeOf(c.Type), Nullable: c.Nullable}
-	bt.t.Columns = append(bt.t.Columns, col)
+	bt.t.Columns = append(bt.t.Columns, shared)
 }
 
 func (b *Builder) intern(s string) string {
@@ -117,6 +118,20 @@ func (b *Builder) Schema(pks, ixs []KeyRow) *schema.Schema {
 	}
 	out.Sort()
 	return out
+}
+
+// Columns returns the columns of table, in position order, for a dialect
+// that reads its tables another way (nil: no row named it).
+func (b *Builder) Columns(table string) []*schema.Column {
+	bt := b.tables[table]
+	if bt == nil {
+		return nil
+	}
+	if bt.shuffled {
+		sort.Stable(byPos{bt})
+		bt.shuffled = false
+	}
+	return bt.t.Columns
 }
 
 // byPos sorts a table's columns by their positions.
