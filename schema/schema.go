@@ -110,7 +110,9 @@ func UnknownType(s string) string {
 	return fmt.Sprintf("unknown type %q (use one of %s)", s, TypeNames())
 }
 
-// Column is one column of a table.
+// Column is one column of a table. Tables share equal columns (a target's
+// and a catalog's: ShareColumns, catalog.Builder): a column is never
+// written in place; a change copies its table (Table.Clone) first.
 type Column struct {
 	Name     string
 	Type     Type
@@ -333,7 +335,9 @@ type Schema struct {
 }
 
 // ShareColumns makes the columns of s that are equal (name, type,
-// nullability) one value shared by their tables.
+// nullability) one value shared by their tables: Metaxy's system columns
+// are in every feature table (at 10,000 tables, 250,000 columns were
+// 12 MB of the target).
 func (s *Schema) ShareColumns() {
 	seen := map[Column]*Column{}
 	for _, t := range s.Tables {
