@@ -251,3 +251,22 @@ func TestRelationNamesAreUnique(t *testing.T) {
 		}
 	}
 }
+
+// TestColumnsShared: the feature tables share each column equal in name,
+// type and nullability (Metaxy's system columns: one value for 10,000
+// tables), and no other.
+func TestColumnsShared(t *testing.T) {
+	s := set(&features.Feature{Key: "a/x", Project: "p", IDColumns: []string{"id"}, Columns: []features.Column{{Name: "v", Type: schema.String, Nullable: true}}},
+		&features.Feature{Key: "b/x", Project: "p", IDColumns: []string{"id"}, Columns: []features.Column{{Name: "v", Type: schema.String}}})
+	r, err := Features(s, Options{Naming: schema.DefaultConvention, Project: "p", InjectPrimaryKey: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := r.Schema.Tables[0], r.Schema.Tables[1]
+	if a.Column("metaxy_created_at") != b.Column("metaxy_created_at") || a.Column("id") != b.Column("id") {
+		t.Error("equal columns of two tables are two values")
+	}
+	if a.Column("v") == b.Column("v") || !a.Column("v").Nullable || b.Column("v").Nullable {
+		t.Error("v, nullable in a only, is shared or crossed tables")
+	}
+}

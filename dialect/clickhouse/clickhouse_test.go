@@ -173,6 +173,19 @@ func TestSettingsErrors(t *testing.T) {
 	if err != nil || len(warnings) != 1 || !strings.Contains(warnings[0], "cannot make Nullable") || s.Tables[0].Column("doc").Type != schema.JSON {
 		t.Errorf("json_type JSON: %v %v", warnings, err)
 	}
+	// tables share their equal columns (the target's ShareColumns): each
+	// table is shaped and warned about, the shared value is left as it was
+	a, b := featureTable("a", "a"), featureTable("b", "b")
+	b.Columns = append([]*schema.Column(nil), a.Columns...)
+	shared := a.Column("doc")
+	was := *shared
+	warnings, _, err = d.(Dialect).Shape(&schema.Schema{Tables: []*schema.Table{a, b}})
+	if err != nil || len(warnings) != 2 || a.Column("doc").Nullable || b.Column("doc").Nullable {
+		t.Errorf("shared columns, json_type JSON: %v %v", warnings, err)
+	}
+	if *shared != was {
+		t.Errorf("the shared column was written: %+v, was %+v", *shared, was)
+	}
 }
 
 func TestCaveats(t *testing.T) {

@@ -46,3 +46,27 @@ func TestBuilderOrdersAndShares(t *testing.T) {
 		t.Error("the column name id is kept twice")
 	}
 }
+
+// TestBuilderSharesColumns: a column equal in name, type and nullability
+// in two tables is one value; one that differs in any is its own; Columns
+// gives a table's columns in position order.
+func TestBuilderSharesColumns(t *testing.T) {
+	b := NewBuilder(func(s string) schema.Type { return schema.Type(s) })
+	for _, tb := range []string{"a", "b"} {
+		b.Column(ColumnRow{Table: tb, Name: "metaxy_data_version", Type: "string"}, 2)
+		b.Column(ColumnRow{Table: tb, Name: "id", Type: "string", Nullable: tb == "b"}, 1)
+	}
+	a, bb := b.Columns("a"), b.Columns("b")
+	if len(a) != 2 || a[0].Name != "id" || bb[1].Name != "metaxy_data_version" {
+		t.Fatalf("columns not in position order: %v %v", a, bb)
+	}
+	if a[1] != bb[1] {
+		t.Error("metaxy_data_version, equal in both tables, is two values")
+	}
+	if a[0] == bb[0] || a[0].Nullable || !bb[0].Nullable {
+		t.Error("id, nullable in b only, is shared or crossed tables")
+	}
+	if b.Columns("none") != nil {
+		t.Error("a table with no row has columns")
+	}
+}
