@@ -14,8 +14,10 @@ import (
 // Comparison is an environment's target compared with its live database:
 // what generate writes and check reports.
 type Comparison struct {
-	Env     *Env
-	Dir     *generator.Dir
+	Env *Env
+	Dir *generator.Dir
+	// Target and Current share their equal columns between tables
+	// (schema.Column): clone a table before changing it.
 	Target  *schema.Schema
 	Current *schema.Schema
 	Changes []diff.Change

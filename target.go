@@ -143,7 +143,8 @@ func deref(s *string) string {
 	return *s
 }
 
-// Target derives the environment's target schema.
+// Target derives the environment's target schema. Its tables share their
+// equal columns (schema.Column): clone a table before changing it.
 func (p *Project) Target(ctx context.Context, env *Env, o TargetOptions) (*schema.Schema, error) {
 	s, _, err := p.target(ctx, p.complete(env), o)
 	return s, err

@@ -206,6 +206,8 @@ func Features(set *features.Set, o Options) (*Result, error) {
 
 // FeatureTables returns the table of every feature in set, of every project,
 // without primary key or index: the "source metadata" that Select filters.
+// Equal columns are one value the tables share: clone a table before
+// changing it (Select does).
 func FeatureTables(set *features.Set, o Options) (*Result, error) {
 	r := &Result{Schema: &schema.Schema{}}
 	owner := map[string]*features.Feature{}
@@ -410,7 +412,8 @@ func MigrationsTable(names schema.Namer, name string, configured bool) (string, 
 
 // checkNames applies the dialect's identifier limit to table and column names
 // the way the database stores them (truncation, never hashing: Metaxy queries
-// these names), warning when it does, and rejects names that collide.
+// these names), warning when it does, and rejects names that collide. It
+// renames t's columns in place: they must be t's own, not shared.
 func (r *Result) checkNames(t *schema.Table, names schema.Namer, what string) error {
 	limit := names.Limit()
 	if short := names.Physical(schema.MetaxyName, t.Name); short != t.Name {

@@ -96,7 +96,9 @@ func (d Dialect) shapeColumns(t *schema.Table, what string) (warnings []string) 
 			warnings = append(warnings, fmt.Sprintf("%s: column %s is %s, which ClickHouse cannot make Nullable: it is created non-null (a missing value reads back empty)", what, c.Name, sql))
 		}
 		if c != *col {
-			t.Columns[i] = &c
+			v := new(schema.Column) // not &c: c would be on the heap for every column
+			*v = c
+			t.Columns[i] = v
 		}
 	}
 	return warnings

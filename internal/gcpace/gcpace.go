@@ -11,7 +11,7 @@ import (
 const (
 	// Headroom is what the heap may grow past its live bytes before the
 	// next collection.
-	Headroom = 8 << 20
+	Headroom = 4 << 20
 	// MinPercent bounds the collector's work where what is live is large.
 	MinPercent = 20
 	maxPercent = 100

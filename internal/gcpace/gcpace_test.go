@@ -14,9 +14,9 @@ func TestPercent(t *testing.T) {
 	}{
 		{0, 100},
 		{2 << 20, 100}, // a small heap keeps the default
-		{8 << 20, 100}, // the headroom is the heap itself
-		{20 << 20, 40}, // 10,000 tables: live + 8 MB
-		{80 << 20, 20}, // never below MinPercent
+		{4 << 20, 100}, // the headroom is the heap itself
+		{8 << 20, 50},  // live + 4 MB
+		{20 << 20, 20}, // 10,000 tables: never below MinPercent
 		{1 << 30, 20},
 	} {
 		if got := Percent(c.live); got != c.want {
