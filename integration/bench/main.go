@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -29,6 +30,7 @@ import (
 
 var (
 	floor    = flag.String("engine-floor", "", "internal: DIALECT:PATH: open this DuckDB file or chDB directory, read its catalog, exit")
+	peakOf   = flag.String("peak-of", "", "internal: run the command after the flags, write its peak RSS (kB) and wall time (ns) to this file")
 	sizes    = flag.String("sizes", "100,1000,10000", "numbers of feature tables for the scaling table")
 	runs     = flag.Int("runs", 5, "generate runs per measurement (the median is reported)")
 	dialects = flag.String("dialects", strings.Join(dialect.Names(), ","), "dialects to measure, from the registry (clickhouse: embedded, through libchdb)")
@@ -67,6 +69,10 @@ func main() {
 	flag.Parse()
 	if *floor != "" {
 		engineFloor(*floor)
+		return
+	}
+	if *peakOf != "" {
+		peakOfCmd(*peakOf, flag.Args())
 		return
 	}
 	defer runCleanups()
@@ -255,20 +261,18 @@ definitions = ["defs.toml"]
 	var rss []int64
 	var lastStderr string
 	for i := 0; i < *runs; i++ {
-		start := time.Now()
 		cmd := exec.Command(bin, "--verbose", "generate", "-n", env+":metaxy_features", "-m", "bench", "--no-proof")
 		cmd.Dir = dir
 		cmd.Env = append(os.Environ(), vars...)
 		var stdout, stderr bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		peak := measured(cmd)
 		err := cmd.Run()
-		walls = append(walls, time.Since(start))
 		if err != nil {
 			check(fmt.Errorf("generate: %v\n%s%s", err, stdout.String(), stderr.String()))
 		}
-		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-			rss = append(rss, ru.Maxrss)
-		}
+		wall, kb := peak()
+		walls, rss = append(walls, wall), append(rss, kb)
 		if mm := queriesRE.FindStringSubmatch(stderr.String()); mm != nil {
 			m.queries, _ = strconv.Atoi(mm[1])
 		}
@@ -382,18 +386,60 @@ func timed(cmd func() *exec.Cmd, what string) (float64, float64) {
 	var rss []int64
 	for i := 0; i < *runs; i++ {
 		c := cmd()
-		start := time.Now()
+		peak := measured(c)
 		out, err := c.CombinedOutput()
-		walls = append(walls, time.Since(start))
 		if err != nil {
 			check(fmt.Errorf("%s: %v\n%s", what, err, out))
 		}
-		if ru, ok := c.ProcessState.SysUsage().(*syscall.Rusage); ok {
-			rss = append(rss, ru.Maxrss)
-		}
+		wall, kb := peak()
+		walls, rss = append(walls, wall), append(rss, kb)
 	}
 	wall, mb := medians(walls, rss)
 	return ms(wall), mb
+}
+
+// measured makes c run through this program's -peak-of (a copy, floorBin),
+// and returns what reads its wall time and peak RSS once c has run. A child
+// of this process would not do: Linux counts in a child's peak RSS the
+// resident pages of the process it was forked from (this one, which holds
+// 10,000 tables' definitions), so the child must come from a small one.
+func measured(c *exec.Cmd) func() (time.Duration, int64) {
+	f, err := os.CreateTemp("", "mxbench-peak-*")
+	check(err)
+	f.Close()
+	c.Args = append([]string{floorBin, "-peak-of", f.Name(), "--", c.Path}, c.Args[1:]...)
+	c.Path = floorBin
+	return func() (time.Duration, int64) {
+		defer os.Remove(f.Name())
+		data, err := os.ReadFile(f.Name())
+		check(err)
+		var kb, ns int64
+		_, err = fmt.Sscan(string(data), &kb, &ns)
+		check(err)
+		return time.Duration(ns), kb
+	}
+}
+
+// peakOfCmd runs args (after -peak-of FILE --), passing its output and exit
+// status through, and writes its peak RSS (kB, rusage) and wall time (ns)
+// to file.
+func peakOfCmd(file string, args []string) {
+	if len(args) == 0 {
+		check(fmt.Errorf("-peak-of: no command"))
+	}
+	cmd := exec.Command(args[0], args[1:]...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	start := time.Now()
+	err := cmd.Run()
+	wall := time.Since(start)
+	var kb int64
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		kb = ru.Maxrss
+	}
+	check(os.WriteFile(file, fmt.Appendf(nil, "%d %d\n", kb, wall.Nanoseconds()), 0o644))
+	if err != nil {
+		os.Exit(cmd.ProcessState.ExitCode())
+	}
 }
 
 // medians is the median wall time of runs and the median of their peak
@@ -414,8 +460,8 @@ func engineAlone(spec string) (float64, float64) {
 	return timed(func() *exec.Cmd { return exec.Command(floorBin, "-engine-floor", spec) }, "engine alone ("+spec+")")
 }
 
-// floorBin is a copy of this program that engineAlone runs: this one is
-// running, and its pages cannot leave the page cache (evict).
+// floorBin is a copy of this program that engineAlone and measured run:
+// this one is running, and its pages cannot leave the page cache (evict).
 var floorBin string
 
 // evict drops a binary's pages from the page cache, so that its runs read
@@ -435,11 +481,20 @@ func evict(path string) error {
 }
 
 func copyFile(from, to string) error {
-	data, err := os.ReadFile(from)
+	in, err := os.Open(from)
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(to, data, 0o755)
+	defer in.Close()
+	out, err := os.OpenFile(to, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o755)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
 }
 
 // engineFloor opens a DuckDB file or a chDB directory and reads its catalog
