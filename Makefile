@@ -6,9 +6,13 @@ PKGS     := ./...
 .PHONY: build test unit bench demo release lint clean
 
 # -buildvcs=auto: the commit goes into `mxmigrate version` even where GOFLAGS
-# turns VCS stamping off.
+# turns VCS stamping off. LDFLAGS: the binary does not export the 59,901
+# C++ symbols of the DuckDB library linked into it, which the dynamic loader
+# read at every start (~8 MB resident: docs/performance.md); itest.BuildBinary
+# and scripts/bench.sh build with the same.
+LDFLAGS := -extldflags=-Wl,--exclude-libs,ALL
 build:
-	$(GO) build -buildvcs=auto -o $(BIN) ./cmd/mxmigrate
+	$(GO) build -buildvcs=auto -ldflags='$(LDFLAGS)' -o $(BIN) ./cmd/mxmigrate
 
 # Release binaries (linux/amd64 static, linux/arm64), tarballs and SHA256SUMS
 # in dist/ (scripts/release.sh; README, "Install").
