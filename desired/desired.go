@@ -41,25 +41,10 @@ type Result struct {
 	Schema   *schema.Schema
 	Warnings []string
 	seen     map[string]string // checkNames' own, cleared per table
-	// shared holds one value of each column (share); scratch is the
-	// buffer featureTable builds a table's columns in.
-	shared  map[schema.Column]*schema.Column
+	// shared holds one value of each column the feature tables have;
+	// scratch is the buffer featureTable builds a table's columns in.
+	shared  schema.SharedColumns
 	scratch []schema.Column
-}
-
-// share returns the one value of column c that the tables share: columns
-// are never written in place (a change copies its table, schema.Clone).
-func (r *Result) share(c schema.Column) *schema.Column {
-	if r.shared == nil {
-		r.shared = map[schema.Column]*schema.Column{}
-	}
-	if v := r.shared[c]; v != nil {
-		return v
-	}
-	v := new(schema.Column) // not &c: c would be on the heap for every call
-	*v = c
-	r.shared[c] = v
-	return v
 }
 
 // System tables' base names (before the prefix).
@@ -209,7 +194,7 @@ func Features(set *features.Set, o Options) (*Result, error) {
 // Equal columns are one value the tables share: clone a table before
 // changing it (Select does).
 func FeatureTables(set *features.Set, o Options) (*Result, error) {
-	r := &Result{Schema: &schema.Schema{}}
+	r := &Result{Schema: &schema.Schema{}, shared: schema.SharedColumns{}}
 	owner := map[string]*features.Feature{}
 	reserved := make(map[string]string, len(o.Reserved))
 	for name, what := range o.Reserved {
@@ -381,7 +366,7 @@ func (r *Result) featureTable(f *features.Feature, o Options) (*schema.Table, er
 		return nil, err
 	}
 	for i, c := range t.Columns {
-		t.Columns[i] = r.share(*c)
+		t.Columns[i] = r.shared.Share(*c) // columns are never written in place (schema.Column)
 	}
 	for _, id := range f.IDColumns {
 		t.IDColumns = append(t.IDColumns, o.namer().Physical(schema.MetaxyName, id))

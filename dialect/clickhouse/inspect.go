@@ -40,7 +40,7 @@ func (d Dialect) Inspect(ctx context.Context, q dialect.Queryer, tables []string
 		return &schema.Schema{}, nil
 	}
 	in := &inspection{d: d, out: &schema.Schema{}, scratch: map[string]string{}, byName: map[string]*schema.Table{},
-		cols: catalog.NewBuilder(func(typ string) schema.Type { return d.NormalizeType(typ) })}
+		cols: catalog.NewBuilder(d.NormalizeType)}
 	withScratch := in.withScratch(tables)
 	if tables != nil && len(withScratch) > maxNamesInQuery {
 		// a query holds at most max_query_size (256 KiB): a long list of

@@ -35,7 +35,7 @@ type Builder struct {
 	tables    map[string]*building
 	names     map[string]string
 	types     map[string]schema.Type
-	cols      map[schema.Column]*schema.Column
+	cols      schema.SharedColumns
 }
 
 // building is a table being assembled: the position of each column, and
@@ -50,7 +50,7 @@ type building struct {
 // logical type.
 func NewBuilder(normalize func(string) schema.Type) *Builder {
 	return &Builder{normalize: normalize, tables: map[string]*building{},
-		names: map[string]string{}, types: map[string]schema.Type{}, cols: map[schema.Column]*schema.Column{}}
+		names: map[string]string{}, types: map[string]schema.Type{}, cols: schema.SharedColumns{}}
 }
 
 // Column adds a column row. pos is the column's position in its table
@@ -69,13 +69,7 @@ func (b *Builder) Column(c ColumnRow, pos int) {
 	}
 	bt.pos = append(bt.pos, int32(pos))
 	col := schema.Column{Name: b.intern(c.Name), Type: b.typeOf(c.Type), Nullable: c.Nullable}
-	shared := b.cols[col]
-	if shared == nil {
-		shared = new(schema.Column) // not &col: col would be on the heap for every row
-		*shared = col
-		b.cols[col] = shared
-	}
-	bt.t.Columns = append(bt.t.Columns, shared)
+	bt.t.Columns = append(bt.t.Columns, b.cols.Share(col))
 }
 
 func (b *Builder) intern(s string) string {
