@@ -16,7 +16,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/mxmigrate/mxmigrate/dialect"
@@ -30,7 +29,6 @@ import (
 
 var (
 	floor    = flag.String("engine-floor", "", "internal: DIALECT:PATH: open this DuckDB file or chDB directory, read its catalog, exit")
-	peakOf   = flag.String("peak-of", "", "internal: run the command after the flags, write its peak RSS (kB) and wall time (ns) to this file")
 	sizes    = flag.String("sizes", "100,1000,10000", "numbers of feature tables for the scaling table")
 	runs     = flag.Int("runs", 5, "generate runs per measurement (the median is reported)")
 	dialects = flag.String("dialects", strings.Join(dialect.Names(), ","), "dialects to measure, from the registry (clickhouse: embedded, through libchdb)")
@@ -56,6 +54,9 @@ type measure struct {
 	// directory and runs the same three catalog queries: the engine's own share.
 	floorMS float64
 	floorMB float64
+	// xFloor is the median over the runs of generate's wall over the
+	// floor's, each floor run right after a generate run.
+	xFloor float64
 	// proof is the proof phase of one generate with it (docs/proof.md),
 	// or why it did not run; proofFew the same for a typical change, 3
 	// tables gaining a column ("-" where not measured: -proof-max).
@@ -71,10 +72,6 @@ func main() {
 		engineFloor(*floor)
 		return
 	}
-	if *peakOf != "" {
-		peakOfCmd(*peakOf, flag.Args())
-		return
-	}
 	defer runCleanups()
 	bin, cleanup, err := itest.BuildBinary()
 	check(err)
@@ -83,12 +80,18 @@ func main() {
 	floorBin = filepath.Join(filepath.Dir(bin), "engine-floor")
 	check(copyFile(os.Args[0], floorBin))
 	check(evict(floorBin))
+	peakBin = filepath.Join(filepath.Dir(bin), "peakof")
+	check(buildPeakOf(peakBin))
 
 	var pg *itest.Postgres
 	if strings.Contains(*dialects, "postgresql") {
 		pg, err = itest.StartPostgres()
 		check(err)
-		cleanups = append(cleanups, pg.Close)
+		if os.Getenv("MXBENCH_KEEP") == "" {
+			cleanups = append(cleanups, pg.Close)
+		} else {
+			fmt.Fprintln(os.Stderr, "kept the PostgreSQL container (MXBENCH_KEEP): remove it with docker rm -f")
+		}
 	}
 	var results []measure
 	for _, s := range strings.Split(*sizes, ",") {
@@ -99,7 +102,7 @@ func main() {
 			fmt.Printf("%-10s %5d tables: generate %7.1f ms (median of %d), %d catalog queries, peak RSS %5.1f MB, %d changes, proof %s ms (3 changed: %s ms)",
 				m.dialect, m.tables, ms(m.wall), *runs, m.queries, m.rssMB, m.changes, m.proof, m.proofFew)
 			if m.floorMB > 0 {
-				fmt.Printf(" (floor: %.1f ms, %.1f MB, x%.2f)", m.floorMS, m.floorMB, ms(m.wall)/m.floorMS)
+				fmt.Printf(" (floor: %.1f ms, %.1f MB, x%.2f)", m.floorMS, m.floorMB, m.xFloor)
 			}
 			if m.alembicMS > 0 {
 				fmt.Printf(" (Alembic compare: %.0f ms, %.0fx)", m.alembicMS, m.alembicMS/ms(m.wall))
@@ -250,15 +253,21 @@ definitions = ["defs.toml"]
 			break
 		}
 	}
+	if dialect == "postgresql" {
+		analyze(strings.TrimPrefix(vars[0], "BENCH_PG_URL="))
+	}
 	extra := n / 10
 	check(os.WriteFile(filepath.Join(dir, "defs.toml"), []byte(definitions(n, extra)), 0o644))
+	floor, floorDone := floorOf(dialect, dir, vars, n)
+	defer floorDone()
 
 	migDir := filepath.Join(dir, "migrations", "features")
 	sum, err := os.ReadFile(filepath.Join(migDir, "mxmigrate.sum"))
 	check(err)
 	m := measure{dialect: dialect, tables: n}
-	var walls []time.Duration
-	var rss []int64
+	var walls, fwalls []time.Duration
+	var rss, frss []int64
+	var ratios []float64
 	var lastStderr string
 	for i := 0; i < *runs; i++ {
 		cmd := exec.Command(bin, "--verbose", "generate", "-n", env+":metaxy_features", "-m", "bench", "--no-proof")
@@ -273,6 +282,10 @@ definitions = ["defs.toml"]
 		}
 		wall, kb := peak()
 		walls, rss = append(walls, wall), append(rss, kb)
+		// the floor right after: a pair on the same machine's moment
+		fwall, fkb := once(floor, "floor of "+dialect)
+		fwalls, frss = append(fwalls, fwall), append(frss, fkb)
+		ratios = append(ratios, float64(wall)/float64(fwall))
 		if mm := queriesRE.FindStringSubmatch(stderr.String()); mm != nil {
 			m.queries, _ = strconv.Atoi(mm[1])
 		}
@@ -296,17 +309,12 @@ definitions = ["defs.toml"]
 		m.proofFew = proofCost(bin, dir, vars, env, 3)
 	}
 	m.wall, m.rssMB = medians(walls, rss)
-	switch dialect {
-	case "duckdb":
-		m.floorMS, m.floorMB = engineAlone("duckdb:" + filepath.Join(dir, "bench.duckdb"))
-	case "clickhouse":
-		m.floorMS, m.floorMB = engineAlone("clickhouse:" + filepath.Join(dir, "chdata"))
-	case "postgresql":
-		url := strings.TrimPrefix(vars[0], "BENCH_PG_URL=")
-		m.floorMS, m.floorMB = psqlFloor(url, n)
-		if n <= *alembic {
-			m.alembicMS, m.alembicProcMS = alembicCompare(url, n, extra)
-		}
+	fwall, fmb := medians(fwalls, frss)
+	m.floorMS, m.floorMB = ms(fwall), fmb
+	slices.Sort(ratios)
+	m.xFloor = ratios[len(ratios)/2]
+	if dialect == "postgresql" && n <= *alembic {
+		m.alembicMS, m.alembicProcMS = alembicCompare(strings.TrimPrefix(vars[0], "BENCH_PG_URL="), n, extra)
 	}
 	if m.changes != extra {
 		check(fmt.Errorf("%s %d tables: expected %d added columns, plan has %d", dialect, n, extra, m.changes))
@@ -335,11 +343,25 @@ func helpLatency(bin string) time.Duration {
 	return walls[len(walls)/2]
 }
 
+// floorOf is the command that measures a dialect's floor on the scenario's
+// database (engineAlone, psqlFloor), and what removes its files.
+func floorOf(dialect, dir string, vars []string, n int) (func() *exec.Cmd, func()) {
+	switch dialect {
+	case "duckdb":
+		return engineAlone("duckdb:" + filepath.Join(dir, "bench.duckdb")), func() {}
+	case "clickhouse":
+		return engineAlone("clickhouse:" + filepath.Join(dir, "chdata")), func() {}
+	case "postgresql":
+		return psqlFloor(strings.TrimPrefix(vars[0], "BENCH_PG_URL="), n)
+	}
+	check(fmt.Errorf("dialect %q has no floor in integration/bench (floorOf)", dialect))
+	return nil, nil
+}
+
 // psqlFloor replays mxmigrate's three PostgreSQL catalog queries, with the
 // same scope (the n feature tables and the migrations table), through psql
-// on one connection: the floor any tool reading this catalog pays (median
-// wall of the runs, median of their peak RSS).
-func psqlFloor(url string, n int) (float64, float64) {
+// on one connection: the floor any tool reading this catalog pays.
+func psqlFloor(url string, n int) (func() *exec.Cmd, func()) {
 	names := make([]string, 0, n+1)
 	for i := 0; i < n; i++ {
 		names = append(names, fmt.Sprintf("'bench__feature_%05d'", i))
@@ -352,63 +374,79 @@ func psqlFloor(url string, n int) (float64, float64) {
 	}
 	f, err := os.CreateTemp("", "mxbench-floor-*.sql")
 	check(err)
-	defer os.Remove(f.Name())
 	_, err = f.WriteString(b.String())
 	check(err)
 	f.Close()
-	return timed(func() *exec.Cmd {
+	return func() *exec.Cmd {
 		return exec.Command("psql", url, "-X", "-q", "-o", "/dev/null", "-v", "ON_ERROR_STOP=1", "-f", f.Name())
-	}, "psql floor")
+	}, func() { os.Remove(f.Name()) }
+}
+
+// analyze gives the database's catalog the statistics autovacuum keeps on a
+// store that has been in use: right after the bench made its tables they
+// are stale, and autovacuum's own ANALYZE would land during the
+// measurement, at a moment of its choosing, changing the plans of the
+// catalog queries (Alembic's by up to 3x) while it runs.
+func analyze(url string) {
+	out, err := exec.Command("psql", url, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-c", "ANALYZE").CombinedOutput()
+	if err != nil {
+		check(fmt.Errorf("ANALYZE: %v\n%s", err, out))
+	}
 }
 
 // alembicCompare runs alembic_compare.py (Alembic's compare_metadata, tables
-// declared as Metaxy's SQLAlchemy integration declares them) once, with
-// Debian's python3: the seconds compare_metadata took, and the whole
-// process's.
+// declared as Metaxy's SQLAlchemy integration declares them) with Debian's
+// python3, alembicRuns times: the median of the milliseconds
+// compare_metadata took, and of the whole process's.
 func alembicCompare(url string, n, extra int) (float64, float64) {
-	start := time.Now()
-	out, err := exec.Command("/usr/bin/python3", filepath.Join("integration", "bench", "alembic_compare.py"), url, strconv.Itoa(n), strconv.Itoa(extra)).CombinedOutput()
-	proc := time.Since(start)
-	if err != nil {
-		check(fmt.Errorf("alembic compare: %v\n%s (scripts/provision.sh installs python3-alembic)", err, out))
-	}
-	var secs float64
-	var diffs int
-	if _, err := fmt.Sscanf(strings.TrimSpace(string(out)), "%f %d", &secs, &diffs); err != nil || diffs == 0 {
-		check(fmt.Errorf("alembic compare printed %q", out))
-	}
-	return secs * 1000, ms(proc)
-}
-
-// timed runs the command runs times: median wall, median peak RSS.
-func timed(cmd func() *exec.Cmd, what string) (float64, float64) {
-	var walls []time.Duration
-	var rss []int64
-	for i := 0; i < *runs; i++ {
-		c := cmd()
-		peak := measured(c)
-		out, err := c.CombinedOutput()
+	var cmp, procs []float64
+	for i := 0; i < alembicRuns; i++ {
+		start := time.Now()
+		out, err := exec.Command("/usr/bin/python3", filepath.Join("integration", "bench", "alembic_compare.py"), url, strconv.Itoa(n), strconv.Itoa(extra)).CombinedOutput()
+		proc := time.Since(start)
 		if err != nil {
-			check(fmt.Errorf("%s: %v\n%s", what, err, out))
+			check(fmt.Errorf("alembic compare: %v\n%s (scripts/provision.sh installs python3-alembic)", err, out))
 		}
-		wall, kb := peak()
-		walls, rss = append(walls, wall), append(rss, kb)
+		var secs float64
+		var diffs int
+		if _, err := fmt.Sscanf(strings.TrimSpace(string(out)), "%f %d", &secs, &diffs); err != nil || diffs == 0 {
+			check(fmt.Errorf("alembic compare printed %q", out))
+		}
+		cmp, procs = append(cmp, secs*1000), append(procs, ms(proc))
 	}
-	wall, mb := medians(walls, rss)
-	return ms(wall), mb
+	slices.Sort(cmp)
+	slices.Sort(procs)
+	return cmp[len(cmp)/2], procs[len(procs)/2]
 }
 
-// measured makes c run through this program's -peak-of (a copy, floorBin),
-// and returns what reads its wall time and peak RSS once c has run. A child
-// of this process would not do: Linux counts in a child's peak RSS the
-// resident pages of the process it was forked from (this one, which holds
-// 10,000 tables' definitions), so the child must come from a small one.
+// alembicRuns is how many times Alembic's compare runs (12 s each at
+// 1,000 tables): its median is reported.
+const alembicRuns = 3
+
+// once runs the command one time, through peakof: its wall time and peak
+// RSS (kB).
+func once(cmd func() *exec.Cmd, what string) (time.Duration, int64) {
+	c := cmd()
+	peak := measured(c)
+	out, err := c.CombinedOutput()
+	if err != nil {
+		check(fmt.Errorf("%s: %v\n%s", what, err, out))
+	}
+	return peak()
+}
+
+// measured makes c run through peakof (integration/bench/peakof), and
+// returns what reads its wall time and peak RSS once c has run. A child of
+// this process would not do: Linux counts in a child's peak RSS the
+// resident pages of the process it was started from (this one, which links
+// DuckDB and holds 10,000 tables' definitions), so the child must come from
+// a small one.
 func measured(c *exec.Cmd) func() (time.Duration, int64) {
 	f, err := os.CreateTemp("", "mxbench-peak-*")
 	check(err)
 	f.Close()
-	c.Args = append([]string{floorBin, "-peak-of", f.Name(), "--", c.Path}, c.Args[1:]...)
-	c.Path = floorBin
+	c.Args = append([]string{peakBin, f.Name(), "--", c.Path}, c.Args[1:]...)
+	c.Path = peakBin
 	return func() (time.Duration, int64) {
 		defer os.Remove(f.Name())
 		data, err := os.ReadFile(f.Name())
@@ -420,26 +458,18 @@ func measured(c *exec.Cmd) func() (time.Duration, int64) {
 	}
 }
 
-// peakOfCmd runs args (after -peak-of FILE --), passing its output and exit
-// status through, and writes its peak RSS (kB, rusage) and wall time (ns)
-// to file.
-func peakOfCmd(file string, args []string) {
-	if len(args) == 0 {
-		check(fmt.Errorf("-peak-of: no command"))
+// peakBin is peakof, built by buildPeakOf.
+var peakBin string
+
+// buildPeakOf builds peakof without cgo: ~2 MB resident when it starts a
+// measured command, which is under every floor measured.
+func buildPeakOf(out string) error {
+	cmd := exec.Command("go", "build", "-o", out, "./integration/bench/peakof")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("building peakof: %v\n%s", err, b)
 	}
-	cmd := exec.Command(args[0], args[1:]...)
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
-	start := time.Now()
-	err := cmd.Run()
-	wall := time.Since(start)
-	var kb int64
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		kb = ru.Maxrss
-	}
-	check(os.WriteFile(file, fmt.Appendf(nil, "%d %d\n", kb, wall.Nanoseconds()), 0o644))
-	if err != nil {
-		os.Exit(cmd.ProcessState.ExitCode())
-	}
+	return nil
 }
 
 // medians is the median wall time of runs and the median of their peak
@@ -454,13 +484,13 @@ func medians(walls []time.Duration, rss []int64) (time.Duration, float64) {
 	return walls[len(walls)/2], mb
 }
 
-// engineAlone runs this program again with -engine-floor spec (median wall
-// of the runs, peak RSS over them).
-func engineAlone(spec string) (float64, float64) {
-	return timed(func() *exec.Cmd { return exec.Command(floorBin, "-engine-floor", spec) }, "engine alone ("+spec+")")
+// engineAlone is the command that runs this program again with
+// -engine-floor spec.
+func engineAlone(spec string) func() *exec.Cmd {
+	return func() *exec.Cmd { return exec.Command(floorBin, "-engine-floor", spec) }
 }
 
-// floorBin is a copy of this program that engineAlone and measured run:
+// floorBin is a copy of this program that engineAlone runs:
 // this one is running, and its pages cannot leave the page cache (evict).
 var floorBin string
 
@@ -550,7 +580,7 @@ func report(rs []measure, help, dr time.Duration) []byte {
 		flMS, flMB, ratio, over, al, alRatio := "-", "-", "-", "-", "-", "-"
 		if m.floorMB > 0 {
 			flMS, flMB = fmt.Sprintf("%.1f", m.floorMS), fmt.Sprintf("%.1f", m.floorMB)
-			ratio = fmt.Sprintf("%.2f", ms(m.wall)/m.floorMS)
+			ratio = fmt.Sprintf("%.2f", m.xFloor)
 			over = fmt.Sprintf("%+.1f", m.rssMB-m.floorMB)
 		}
 		if m.alembicMS > 0 {
@@ -559,16 +589,18 @@ func report(rs []measure, help, dr time.Duration) []byte {
 		fmt.Fprintf(&b, "| %s | %d | %.1f | %d | %.1f | %s | %s | %s | %s | %s | %s | %.3f | %s | %s |\n", m.dialect, m.tables, ms(m.wall), m.queries, m.rssMB,
 			flMS, flMB, ratio, over, al, alRatio, ms(m.wall)/float64(m.tables), m.proof, m.proofFew)
 	}
-	b.WriteString("\n\"Floor\" is what any tool reading the same catalog pays, measured the same way (median wall, median peak RSS):\n" +
-		"for DuckDB and chDB a Go process that only opens the same file or directory and reads the tables with\n" +
-		"mxmigrate's three catalog queries (the engine's own share); for PostgreSQL psql replaying mxmigrate's\n" +
-		"three catalog queries with the same scope on one connection. \"x floor\" is generate's wall over it,\n" +
-		"\"RSS over floor\" its peak RSS less the floor's (of it, ~10 MB at 10,000 tables are the pages of\n" +
-		"mxmigrate's larger binary: docs/performance.md). \"Alembic\n" +
-		"compare\" is the time of Alembic's `compare_metadata` (Debian's python3-alembic) on the same\n" +
-		"database, the tables declared as Metaxy's SQLAlchemy integration declares them (the python\n" +
-		"process's start and imports not counted), and \"Alembic / generate\" how many times generate's\n" +
-		"whole process fits in it.\n")
+	b.WriteString("\n\"Floor\" is what any tool reading the same catalog pays, measured the same way (median wall, median peak RSS),\n" +
+		"each of its runs right after a generate run: for DuckDB and chDB a Go process that only opens the same\n" +
+		"file or directory and reads the tables with mxmigrate's three catalog queries (the engine's own share);\n" +
+		"for PostgreSQL psql replaying mxmigrate's three catalog queries with the same scope on one connection.\n" +
+		"\"x floor\" is the median of the pairs' ratios (generate's wall over the floor's), \"RSS over floor\"\n" +
+		"generate's peak RSS less the floor's. Every measured command runs under a small program without cgo\n" +
+		"(integration/bench/peakof): a child's peak RSS counts the pages of the process that started it. On\n" +
+		"PostgreSQL the bench runs ANALYZE once its tables are made, so that the catalog has the statistics\n" +
+		"autovacuum keeps on a store in use. \"Alembic compare\" is the time of Alembic's `compare_metadata`\n" +
+		"(Debian's python3-alembic; median of 3 runs) on the same database, the tables declared as Metaxy's\n" +
+		"SQLAlchemy integration declares them (the python process's start and imports not counted), and\n" +
+		"\"Alembic / generate\" how many times generate's whole process fits in it.\n")
 	fmt.Fprintf(&b, "\nGenerate is measured with `--no-proof`; \"proof\" is the proof phase of one generate with it\n"+
 		"(`--verbose`: \"prove on a dev database\"; docs/proof.md), with the N/10 changed tables; \"proof, 3\n"+
 		"changed\" the median of 3 runs for a typical change, 3 tables gaining a column (measured up to %d\n"+
