@@ -39,8 +39,8 @@
 //     MigrateURL (what golang-migrate's CLI takes, with x-migrations-table).
 //     Errors name the key; register passwords with redact.RegisterSecret.
 //     An in-memory database that database/sql would open once per
-//     connection needs a pool of one (SetMaxOpenConns(1)): Inspect runs its
-//     catalog queries at once on a pool (catalog.Queries). Dev returns an
+//     connection needs a pool of one (SetMaxOpenConns(1)): Inspect may run
+//     its catalog queries at once on a pool (catalog.Queries). Dev returns an
 //     empty dev database generate proves plans on (docs/proof.md), one the
 //     dialect made and removes after, never live's (default: an error
 //     saying why, which skips the proof).

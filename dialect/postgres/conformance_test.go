@@ -178,3 +178,37 @@ func TestJSONAdoption(t *testing.T) {
 		t.Errorf("value after the conversion: %q %v", v, err)
 	}
 }
+
+// TestCatalogOnOneConnection: on a pool, Inspect and Complete read the
+// catalog on one connection, one query after the other: each more
+// connection costs PostgreSQL an authentication and a backend whose
+// catalog caches are cold (docs/performance.md). Run at once, the three
+// catalog queries open three.
+func TestCatalogOnOneConnection(t *testing.T) {
+	ctx := context.Background()
+	p := pg(t)
+	db := p.Open(t, p.NewDatabase(t))
+	for _, stmt := range []string{
+		`CREATE TABLE a (id TEXT PRIMARY KEY, n BIGINT)`,
+		`CREATE INDEX a_n ON a (n)`,
+		`CREATE TABLE b (id TEXT PRIMARY KEY, s TEXT)`,
+	} {
+		if _, err := db.ExecContext(ctx, stmt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.SetMaxIdleConns(8)
+	live, err := Dialect{}.Inspect(ctx, db, []string{"a", "b"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(live.Tables) != 2 {
+		t.Fatalf("read %d tables, want 2", len(live.Tables))
+	}
+	if err := (Dialect{}).Complete(ctx, db, live, dialect.Need{Sizes: []string{"a", "b"}, Definitions: []string{"a"}}); err != nil {
+		t.Fatal(err)
+	}
+	if n := db.Stats().OpenConnections; n != 1 {
+		t.Errorf("the catalog was read on %d connections, want 1", n)
+	}
+}
