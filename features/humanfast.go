@@ -13,9 +13,9 @@ import (
 // decoder, which reads it as before and says what is wrong and where.
 // FuzzHumanFast holds the two to the same result.
 //
-// At 1,000 features (1 MB) the decoder took ~28 ms and 7 MB of allocations,
-// more in a process whose heap is still growing; this takes ~5 ms
-// (docs/performance.md).
+// At 1,000 features (1 MB) loading the file took ~28 ms and 7.2 MB of
+// allocations through the decoder, more in a process whose heap is still
+// growing; through this, ~11 ms and 4.4 MB (docs/performance.md).
 func humanFast(data []byte) (hf *humanFile, ok bool) {
 	hf = &humanFile{}
 	var p unstable.Parser

@@ -212,3 +212,42 @@ func TestCatalogOnOneConnection(t *testing.T) {
 		t.Errorf("the catalog was read on %d connections, want 1", n)
 	}
 }
+
+// TestIndexReferencedByForeignKey: a unique index (not a constraint) that a
+// foreign key of another table references is read as the table's index,
+// and an exclusion constraint on an expression keeps only its columns.
+func TestIndexReferencedByForeignKey(t *testing.T) {
+	ctx := context.Background()
+	p := pg(t)
+	db := p.Open(t, p.NewDatabase(t))
+	for _, stmt := range []string{
+		`CREATE TABLE parent (id BIGINT NOT NULL, name TEXT)`,
+		`CREATE UNIQUE INDEX parent_id ON parent (id)`,
+		`CREATE TABLE child (pid BIGINT REFERENCES parent (id))`,
+		`CREATE TABLE ex (name TEXT, EXCLUDE USING btree (lower(name) WITH =))`,
+	} {
+		if _, err := db.ExecContext(ctx, stmt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	live, err := Dialect{}.Inspect(ctx, db, []string{"parent", "child", "ex"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx := live.Index()
+	if ix := idx["parent"].Indexes; len(ix) != 1 || ix[0].Name != "parent_id" || !ix[0].Unique || strings.Join(ix[0].Columns, ",") != "id" {
+		t.Errorf("parent's indexes: %+v, want the unique index parent_id (id)", ix)
+	}
+	var excl int
+	for _, o := range idx["ex"].Objects {
+		if o.Kind == "exclusion" {
+			excl++
+			if len(o.Columns) != 0 {
+				t.Errorf("exclusion constraint on an expression: columns %q, want none", o.Columns)
+			}
+		}
+	}
+	if excl != 1 {
+		t.Errorf("ex has %d exclusion constraints, want 1: %+v", excl, idx["ex"].Objects)
+	}
+}

@@ -64,7 +64,7 @@ FROM s`
 	// (decision 40), with their definitions.
 	pkQuery = `SELECT c.relname, con.conname,
   array_to_json(ARRAY(SELECT (SELECT a.attname FROM pg_catalog.pg_attribute a WHERE a.attrelid = con.conrelid AND a.attnum = k.attnum)
-    FROM unnest(con.conkey) WITH ORDINALITY AS k(attnum, ord) ORDER BY k.ord))::text,
+    FROM unnest(con.conkey) WITH ORDINALITY AS k(attnum, ord) WHERE k.attnum <> 0 ORDER BY k.ord))::text,
   con.contype::text, CASE WHEN con.contype = 'p' THEN '' ELSE pg_catalog.pg_get_constraintdef(con.oid) END,
   pg_catalog.quote_ident(current_schema())
 FROM pg_catalog.pg_constraint con
@@ -79,6 +79,10 @@ JOIN pg_catalog.pg_class c ON c.oid = tg.tgrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE NOT tg.tgisinternal AND n.nspname = current_schema()
   AND ($1::text[] IS NULL OR c.relname = ANY($1::text[]))`
+	// indexesQuery reads the secondary indexes, without those a constraint
+	// of their own table owns (primary key, unique, exclusion: pkQuery reads
+	// those). A foreign key names the unique index it references (conindid),
+	// on the other table: that one is still an index.
 	indexesQuery = `SELECT t.relname, i.relname, ix.indisunique, ix.indisvalid,
   array_to_json(ARRAY(SELECT COALESCE((SELECT a.attname FROM pg_catalog.pg_attribute a WHERE a.attrelid = ix.indrelid AND a.attnum = k.attnum), '')
     FROM unnest(ix.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
@@ -90,7 +94,8 @@ JOIN pg_catalog.pg_class t ON t.oid = ix.indrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace
 JOIN pg_catalog.pg_am am ON am.oid = i.relam
 WHERE n.nspname = current_schema() AND NOT ix.indisprimary
-  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con WHERE con.conindid = ix.indexrelid)
+  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con
+    WHERE con.conindid = ix.indexrelid AND con.conrelid = ix.indrelid AND con.contype IN ('p', 'u', 'x'))
   AND ($1::text[] IS NULL OR t.relname = ANY($1::text[]))
 ORDER BY t.relname, i.relname`
 	// indexDefsQuery reads the named tables' index definitions
@@ -190,8 +195,8 @@ func (Dialect) Complete(ctx context.Context, q dialect.Queryer, live *schema.Sch
 	return nil
 }
 
-// inspection is one Inspect: the rows of its three queries, which may run
-// at once (each writes its own fields).
+// inspection is one Inspect: the rows of its three queries (each writes its
+// own fields).
 type inspection struct {
 	d    Dialect
 	cols *catalog.Builder // columns in attnum order within each table (the query returns them in no order)
