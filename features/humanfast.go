@@ -25,7 +25,7 @@ func humanFast(data []byte) (hf *humanFile, ok bool) {
 		column  *humanColumn
 		seen    uint8 // the keys set in the current table (bits below)
 		root    = true
-		types   = map[string]string{} // one string for each type named
+		types   = map[string]string{} // setColumn's
 	)
 	for p.NextExpression() {
 		e := p.Expression()
@@ -60,14 +60,8 @@ func humanFast(data []byte) (hf *humanFile, ok bool) {
 			switch {
 			case root:
 				ok = str(v, &hf.Project)
-			case column != nil && name == "type":
-				ok = v.Kind == unstable.String
-				if column.Type = types[string(v.Data)]; ok && column.Type == "" {
-					column.Type = string(v.Data)
-					types[column.Type] = column.Type
-				}
 			case column != nil:
-				ok = setColumn(column, name, v)
+				ok = setColumn(column, name, v, types)
 			default:
 				ok = setFeature(feature, name, v)
 			}
@@ -141,12 +135,23 @@ func setFeature(f *humanFeature, name string, v *unstable.Node) bool {
 	return true
 }
 
-func setColumn(c *humanColumn, name string, v *unstable.Node) bool {
+// setColumn sets a column's key; types holds one string for each type
+// named, which most columns share.
+func setColumn(c *humanColumn, name string, v *unstable.Node, types map[string]string) bool {
 	switch name {
 	case "name":
 		return str(v, &c.Name)
 	case "description":
 		return str(v, &c.Description)
+	case "type":
+		if v.Kind != unstable.String {
+			return false
+		}
+		if c.Type = types[string(v.Data)]; c.Type == "" {
+			c.Type = string(v.Data)
+			types[c.Type] = c.Type
+		}
+		return true
 	}
 	// nullable
 	if v.Kind != unstable.Bool {

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"os"
 	"strings"
@@ -186,17 +187,10 @@ func TestJSONAdoption(t *testing.T) {
 // catalog queries open three.
 func TestCatalogOnOneConnection(t *testing.T) {
 	ctx := context.Background()
-	p := pg(t)
-	db := p.Open(t, p.NewDatabase(t))
-	for _, stmt := range []string{
+	db := freshDB(t,
 		`CREATE TABLE a (id TEXT PRIMARY KEY, n BIGINT)`,
 		`CREATE INDEX a_n ON a (n)`,
-		`CREATE TABLE b (id TEXT PRIMARY KEY, s TEXT)`,
-	} {
-		if _, err := db.ExecContext(ctx, stmt); err != nil {
-			t.Fatal(err)
-		}
-	}
+		`CREATE TABLE b (id TEXT PRIMARY KEY, s TEXT)`)
 	db.SetMaxIdleConns(8)
 	live, err := Dialect{}.Inspect(ctx, db, []string{"a", "b"})
 	if err != nil {
@@ -218,18 +212,11 @@ func TestCatalogOnOneConnection(t *testing.T) {
 // and an exclusion constraint on an expression keeps only its columns.
 func TestIndexReferencedByForeignKey(t *testing.T) {
 	ctx := context.Background()
-	p := pg(t)
-	db := p.Open(t, p.NewDatabase(t))
-	for _, stmt := range []string{
+	db := freshDB(t,
 		`CREATE TABLE parent (id BIGINT NOT NULL, name TEXT)`,
 		`CREATE UNIQUE INDEX parent_id ON parent (id)`,
 		`CREATE TABLE child (pid BIGINT REFERENCES parent (id))`,
-		`CREATE TABLE ex (name TEXT, EXCLUDE USING btree (lower(name) WITH =))`,
-	} {
-		if _, err := db.ExecContext(ctx, stmt); err != nil {
-			t.Fatal(err)
-		}
-	}
+		`CREATE TABLE ex (name TEXT, EXCLUDE USING btree (lower(name) WITH =))`)
 	live, err := Dialect{}.Inspect(ctx, db, []string{"parent", "child", "ex"})
 	if err != nil {
 		t.Fatal(err)
@@ -250,4 +237,17 @@ func TestIndexReferencedByForeignKey(t *testing.T) {
 	if excl != 1 {
 		t.Errorf("ex has %d exclusion constraints, want 1: %+v", excl, idx["ex"].Objects)
 	}
+}
+
+// freshDB is a new database of the container with stmts run in it.
+func freshDB(t *testing.T, stmts ...string) *sql.DB {
+	t.Helper()
+	p := pg(t)
+	db := p.Open(t, p.NewDatabase(t))
+	for _, stmt := range stmts {
+		if _, err := db.ExecContext(context.Background(), stmt); err != nil {
+			t.Fatalf("%s: %v", stmt, err)
+		}
+	}
+	return db
 }

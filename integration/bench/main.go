@@ -490,8 +490,8 @@ func engineAlone(spec string) func() *exec.Cmd {
 	return func() *exec.Cmd { return exec.Command(floorBin, "-engine-floor", spec) }
 }
 
-// floorBin is a copy of this program that engineAlone runs:
-// this one is running, and its pages cannot leave the page cache (evict).
+// floorBin is a copy of this program that engineAlone runs: this one is
+// running, and its pages cannot leave the page cache (evict).
 var floorBin string
 
 // evict drops a binary's pages from the page cache, so that its runs read
